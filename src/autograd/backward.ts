@@ -1,0 +1,217 @@
+// The backward pass: collect the records reachable from the root (an explicit stack, no
+// recursion), sort them by id (the tape's execution order), walk them in reverse, and let each
+// gate's rule turn its output gradient into input gradients. Where a tensor fans out, the
+// gradients arriving from its uses are added (the seed's `+=`).
+
+import { Tensor } from '../tensor.js';
+import { setBirth } from '../tensor.js';
+import type { Record } from './tape.js';
+import { setGradEnabled } from './tape.js';
+import { openScope, closeScope } from '../memory/index.js';
+import { DTypeError, DisposedError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
+import { add } from '../ops/elementwise.js';
+import { tensorFrom, copyOf } from '../ops/creation.js';
+import { sameShape } from '../ops/util.js';
+
+export interface BackwardOptions {
+  /** Keep saved values so the graph can be backpropagated again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so gradients can be differentiated (implies retainGraph). */
+  createGraph?: boolean;
+}
+
+let epochCounter = 0;
+
+/** Builds the seed gradient: 1 for one-element roots, otherwise required and shape-checked. */
+function makeSeed(root: Tensor, seed: Tensor | number | ArrayLike<unknown> | undefined): Tensor {
+  if (seed === undefined || seed === null) {
+    if (root.size !== 1) {
+      throw new ShapeError(`backward: a seed gradient is required for a non-scalar tensor of shape ${root.shapeString} (pass a tensor of that shape)`);
+    }
+    return tensorFrom(1, root.shape, root.dtype, root.backend);
+  }
+  if (seed instanceof Tensor) {
+    seed.assertLive('backward');
+    if (seed.dtype !== root.dtype) {
+      throw new DTypeError(`backward: seed dtype ${seed.dtype} differs from tensor dtype ${root.dtype}`);
+    }
+    if (seed.backendName !== root.backendName) {
+      throw new WasmgradError(`backward: seed backend ${seed.backendName} differs from tensor backend ${root.backendName}`);
+    }
+    if (!sameShape(seed.shape, root.shape)) {
+      throw new ShapeError(`backward: seed shape ${seed.shapeString} differs from tensor shape ${root.shapeString}`);
+    }
+    return seed;
+  }
+  const t = tensorFrom(seed as number | ArrayLike<unknown>, null, root.dtype, root.backend);
+  if (!sameShape(t.shape, root.shape) && !(t.size === root.size && t.ndim <= 1 && root.size === 1)) {
+    const shape = t.shapeString;
+    t.dispose();
+    throw new ShapeError(`backward: seed shape ${shape} differs from tensor shape ${root.shapeString}`);
+  }
+  return t.shape.length === root.shape.length ? t : t.reshape(root.shape);
+}
+
+/** Records reachable from `root`, in reverse execution order. */
+function collect(root: Record, epoch: number): Record[] {
+  const found: Record[] = [];
+  const stack: Record[] = [root];
+  root.mark = epoch;
+  while (stack.length > 0) {
+    const rec = stack.pop()!;
+    if (rec.released) {
+      throw new DisposedError(`backward: the graph through ${rec.gate.name} was already backpropagated and its saved values released; pass { retainGraph: true } to the first backward() to go through it twice`);
+    }
+    found.push(rec);
+    const inputs = rec.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const n = inputs[i].node;
+      if (n !== null && n.mark !== epoch && inputs[i].requiresGrad) {
+        n.mark = epoch;
+        stack.push(n);
+      }
+    }
+  }
+  found.sort((a, b) => b.id - a.id);
+  return found;
+}
+
+/** Checks a rule's gradient against its input: same shape, dtype and backend. */
+function checkGrad(rec: Record, i: number, g: unknown): Tensor {
+  const x = rec.inputs[i];
+  if (!(g instanceof Tensor)) {
+    throw new WasmgradError(`${rec.gate.name}: backward returned ${typeof g} for the gradient of input ${i}, expected a Tensor or null`);
+  }
+  if (!sameShape(g.shape, x.shape)) {
+    throw new ShapeError(`${rec.gate.name}: backward returned a gradient of shape ${fmtShape(g.shape)} for input ${i} of shape ${x.shapeString}`);
+  }
+  if (g.dtype !== x.dtype) {
+    throw new DTypeError(`${rec.gate.name}: backward returned a ${g.dtype} gradient for ${x.dtype} input ${i}`);
+  }
+  if (g.backendName !== x.backendName) {
+    throw new WasmgradError(`${rec.gate.name}: backward returned a gradient on ${g.backendName} for input ${i} on ${x.backendName}`);
+  }
+  return g;
+}
+
+/**
+ * The engine behind Tensor.backward, grad and valueAndGrad.
+ * With `targets`, gradients are returned for those tensors and no `.grad` is touched;
+ * without, leaves accumulate into `.grad` (and retainGrad tensors keep theirs).
+ */
+export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<unknown> | undefined,
+  opts: BackwardOptions, targets: readonly Tensor[] | null): (Tensor | null)[] {
+  root.assertLive('backward');
+  if (!root.requiresGrad) {
+    throw new WasmgradError(`backward: tensor of shape ${root.shapeString} does not require grad (no input had requiresGrad = true, or it was made inside noGrad)`);
+  }
+  const createGraph = opts.createGraph === true;
+  const retainGraph = opts.retainGraph === true || createGraph;
+  const epoch = ++epochCounter;
+
+  const scope = openScope();
+  const prevBirth = setBirth(epoch);
+  const prevGrad = setGradEnabled(createGraph);
+  const results = new Set<Tensor>();
+  const targetGrads = targets === null ? null : new Map<Tensor, Tensor>();
+  let ok = false;
+  try {
+    const seed = makeSeed(root, seedArg);
+    const records = root.node === null ? [] : collect(root.node, epoch);
+
+    // A tensor's gradient slot: the record's dy for made tensors, a map entry or .grad for leaves.
+    const accumulate = (t: Tensor, g: Tensor): void => {
+      if (targetGrads !== null && targets!.includes(t)) {
+        const prev = targetGrads.get(t);
+        targetGrads.set(t, prev === undefined ? g : add(prev, g));
+      }
+      if (t.node !== null) {
+        const rec = t.node;
+        rec.dy = rec.dy === null ? g : add(rec.dy, g);
+        return;
+      }
+      if (targetGrads !== null || !t.requiresGrad) return;
+      // Leaf: accumulate into .grad across backward calls.
+      const prev = t.grad;
+      if (prev === null) {
+        // Own the gradient exclusively: copy what we did not make or what another slot holds.
+        t.setGradUnchecked(g.born === epoch && !g.isKept && !results.has(g) && g.storage.refs === 1 ? g : copyOf(g));
+      } else if (!createGraph && prev.born !== epoch && prev.node === null && prev.storage.refs === 1) {
+        // A gradient from an earlier pass is ours alone: add in place. One made in this pass may
+        // still be another slot's upstream gradient, so that case goes out of place.
+        prev.backend.addInPlace(prev.storage, g.storage);
+      } else {
+        t.setGradUnchecked(add(prev, g));
+        if (prev.born === epoch) {
+          // Superseded within this pass: free it with the pass's other temporaries.
+          results.delete(prev);
+          prev.unmarkKept();
+        }
+      }
+      results.add(t.grad!);
+    };
+
+    accumulate(root, seed);
+    for (const rec of records) {
+      const dy = rec.dy;
+      rec.dy = null;
+      if (dy === null) continue;
+      const out = rec.output;
+      if (out !== null && out.retainsGrad && targetGrads === null) {
+        const prev = out.grad;
+        out.setGradUnchecked(prev === null ? (dy.born !== epoch || dy.isKept ? copyOf(dy) : dy) : add(prev, dy));
+        results.add(out.grad!);
+      }
+      const grads = rec.gate.backward(rec, dy);
+      const inputs = rec.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        if (!inputs[i].requiresGrad) continue;
+        const g = grads[i];
+        if (g === null || g === undefined) continue;
+        accumulate(inputs[i], checkGrad(rec, i, g));
+      }
+      if (!retainGraph) rec.release();
+    }
+    ok = true;
+  } finally {
+    setGradEnabled(prevGrad);
+    setBirth(prevBirth);
+    if (!ok) {
+      for (const r of collectDirty(root)) r.dy = null;
+      closeScope(scope, null, true);
+    }
+  }
+  const out: (Tensor | null)[] = [];
+  if (targets !== null) {
+    for (const t of targets) {
+      let g = targetGrads!.get(t) ?? null;
+      if (g !== null && (g.born !== epoch || g.isKept)) g = copyOf(g);
+      if (g !== null) results.add(g);
+      out.push(g);
+    }
+  }
+  // Under createGraph the intermediate gradients are graph nodes: hand them to the outer scope.
+  closeScope(scope, results, !createGraph);
+  return out;
+}
+
+/** Records whose dy may have been left set by a failed pass (cleared so a retry starts clean). */
+function collectDirty(root: Tensor): Record[] {
+  const out: Record[] = [];
+  if (root.node === null) return out;
+  const stack = [root.node];
+  const seen = new Set<Record>();
+  while (stack.length > 0) {
+    const r = stack.pop()!;
+    if (seen.has(r)) continue;
+    seen.add(r);
+    out.push(r);
+    for (const x of r.inputs) if (x.node !== null) stack.push(x.node);
+  }
+  return out;
+}
+
+/** Tensor.backward: accumulate into the leaves' `.grad`. */
+export function backward(root: Tensor, seed: Tensor | number | ArrayLike<unknown> | undefined, opts: BackwardOptions): void {
+  runBackward(root, seed, opts, null);
+}

@@ -1,0 +1,46 @@
+// defineGate: the public way to add an op. It is the mechanism the library's own ops use
+// (applyGate): forward computes the output with recording off and saves what backward needs;
+// backward turns the upstream gradient into one gradient per input, written with ops.
+
+import type { Tensor, TensorLike } from '../tensor.js';
+import { applyGate, type Gate, type GateContext } from './tape.js';
+import { WasmgradError } from '../errors.js';
+import { asTensor } from '../ops/util.js';
+
+export interface GateDefinition {
+  /** Names the gate in errors and in graph drawings. */
+  name: string;
+  /** Computes the output from the inputs with ops; call ctx.save(...) for backward. */
+  forward(ctx: GateContext<undefined>, ...inputs: Tensor[]): Tensor;
+  /** Returns one gradient per input (null where none), each shaped like its input. */
+  backward(ctx: GateContext<undefined>, dy: Tensor): readonly (Tensor | null | undefined)[];
+}
+
+/**
+ * Defines a new differentiable op.
+ *
+ *   const softplus = wg.defineGate({
+ *     name: 'softplus',
+ *     forward(ctx, x) { ctx.save(x); return x.exp().add(1).log(); },
+ *     backward(ctx, dy) { const [x] = ctx.saved; return [dy.mul(x.sigmoid())]; },
+ *   });
+ *   softplus(x).sum().backward();
+ */
+export function defineGate(def: GateDefinition): (...inputs: TensorLike[]) => Tensor {
+  if (def === null || typeof def !== 'object' || typeof def.name !== 'string'
+    || typeof def.forward !== 'function' || typeof def.backward !== 'function') {
+    throw new WasmgradError('defineGate: expected { name: string, forward(ctx, ...inputs), backward(ctx, dy) }');
+  }
+  const gate: Gate<undefined> = {
+    name: def.name,
+    forward: (ctx, inputs) => def.forward(ctx, ...inputs),
+    backward: (ctx, dy) => {
+      const grads = def.backward(ctx, dy);
+      if (!Array.isArray(grads)) {
+        throw new WasmgradError(`${def.name}: backward must return an array with one gradient per input`);
+      }
+      return grads;
+    },
+  };
+  return (...inputs: TensorLike[]) => applyGate(gate, inputs.map((x) => asTensor(def.name, x)), undefined);
+}

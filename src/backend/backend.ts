@@ -1,0 +1,163 @@
+// The Backend interface: storage plus the primitive kernels every op is built from.
+//
+// Both backends (pure-JS typed arrays and AssemblyScript/wasm linear memory) implement exactly
+// this interface, so ops never touch typed arrays and one test suite runs on both.
+//
+// Conventions shared by every primitive:
+// - All tensors are stored contiguous, row-major. `out` is always a fresh contiguous Storage
+//   of the right size, allocated by the caller; kernels never allocate tensors.
+// - Shapes and strides are counted in elements, not bytes. A stride of 0 broadcasts.
+// - Every storage passed to one call has the same dtype (the ops layer checks this), except
+//   `labels` (int32) and the two sides of `cast`.
+// - Sizes may be 0; a kernel with nothing to do returns without touching memory.
+
+export type DType = 'float32' | 'float64';
+/** Storage element types: the two public dtypes plus int32 for class labels. */
+export type SType = DType | 'int32';
+export type BackendName = 'wasm' | 'js';
+
+/** A block of elements owned by one backend. `refs` counts the tensors sharing it. */
+export interface Storage {
+  readonly backend: BackendName;
+  readonly dtype: SType;
+  /** Number of elements. */
+  readonly size: number;
+  /** Bytes reserved for it (size * bytes per element). */
+  readonly bytes: number;
+  /** Tensors that share this storage (reshape/detach share, they do not copy). */
+  refs: number;
+  /** True once freed; a freed storage must never reach a kernel. */
+  freed: boolean;
+}
+
+/** Elementwise unary ops: out[i] = f(a[i]). */
+export const Unary = {
+  Neg: 0,
+  Exp: 1,
+  Log: 2,
+  Sqrt: 3,
+  Abs: 4,
+  Tanh: 5,
+  Sigmoid: 6,
+  Relu: 7,
+  /** 1 where a > 0, else 0 (relu's derivative, relu'(0) = 0). */
+  Step: 8,
+  /** -1, 0 or 1 (abs's derivative, abs'(0) = 0). */
+  Sign: 9,
+  Square: 10,
+  Reciprocal: 11,
+} as const;
+export type Unary = (typeof Unary)[keyof typeof Unary];
+
+/** Fused gradient gates: out[i] = g(s[i], dy[i]) where s is the saved value named below. */
+export const UnaryGrad = {
+  /** s = y = sigmoid(x): dy * y * (1 - y) */
+  Sigmoid: 0,
+  /** s = y = tanh(x): dy * (1 - y * y) */
+  Tanh: 1,
+  /** s = x: x > 0 ? dy : 0 */
+  Relu: 2,
+  /** s = x: dy * sign(x), 0 at x = 0 */
+  Abs: 3,
+} as const;
+export type UnaryGrad = (typeof UnaryGrad)[keyof typeof UnaryGrad];
+
+/** Binary ops with broadcasting through strides: out[idx] = f(a[idx . aStrides], b[idx . bStrides]). */
+export const Binary = {
+  Add: 0,
+  Sub: 1,
+  Mul: 2,
+  Div: 3,
+  /** Math.pow semantics (pow(x, 0) = 1, pow(negative, fractional) = NaN). */
+  Pow: 4,
+  /** NaN-propagating maximum (a >= b ? a : b, NaN if either is NaN). */
+  Maximum: 5,
+  Minimum: 6,
+  /** 1 where a >= b else 0 (the mask maximum's backward routes to a; ties go to a). */
+  GreaterEqual: 7,
+  /** 1 where a < b else 0. */
+  Less: 8,
+  /** 1 where a <= b else 0 (minimum's mask for a). */
+  LessEqual: 9,
+  /** 1 where a > b else 0. */
+  Greater: 10,
+} as const;
+export type Binary = (typeof Binary)[keyof typeof Binary];
+
+export const Reduce = {
+  Sum: 0,
+  /** NaN-propagating max. */
+  Max: 1,
+} as const;
+export type Reduce = (typeof Reduce)[keyof typeof Reduce];
+
+export interface Backend {
+  readonly name: BackendName;
+
+  // ---- storage -------------------------------------------------------------------------------
+  /** Allocates `size` elements, contents unspecified. Throws WasmgradError if memory is exhausted. */
+  alloc(dtype: SType, size: number): Storage;
+  free(s: Storage): void;
+  /** Copies src[0..n) into s starting at element `offset` (default 0). */
+  write(s: Storage, src: ArrayLike<number>, offset?: number): void;
+  /** A fresh typed-array copy of the whole storage (Float32Array, Float64Array or Int32Array). */
+  read(s: Storage): Float32Array | Float64Array | Int32Array;
+  /** One element. */
+  get(s: Storage, index: number): number;
+  fill(s: Storage, value: number): void;
+  /** Converts between float32 and float64 (same size); equal dtypes copy. */
+  cast(out: Storage, a: Storage): void;
+  /** Bytes the backend currently holds for its heap (the wasm memory size; 0 for js). */
+  heapBytes(): number;
+
+  // ---- elementwise ---------------------------------------------------------------------------
+  unary(op: Unary, out: Storage, a: Storage): void;
+  unaryGrad(op: UnaryGrad, out: Storage, saved: Storage, dy: Storage): void;
+  /**
+   * out has `shape` (contiguous); a and b are read at offset 0 with the given element strides
+   * (0 where that input broadcasts). shape, aStrides and bStrides have the same length (may be 0).
+   */
+  binary(op: Binary, out: Storage, a: Storage, b: Storage, shape: readonly number[],
+    aStrides: readonly number[], bStrides: readonly number[]): void;
+  /** out (contiguous, `shape`) = a read with element `strides` from element `offset`: transpose, expand. */
+  copyStrided(out: Storage, a: Storage, shape: readonly number[], strides: readonly number[], offset: number): void;
+  /** dst += src, elementwise, same size (gradient accumulation). */
+  addInPlace(dst: Storage, src: Storage): void;
+
+  // ---- reductions (a viewed as [outer, red, inner]; out is [outer, inner]) -------------------
+  reduce(op: Reduce, out: Storage, a: Storage, outer: number, red: number, inner: number): void;
+  /** out has a's size: 1 at the first index of each max along `red`, 0 elsewhere. */
+  argmaxMask(out: Storage, a: Storage, outer: number, red: number, inner: number): void;
+
+  // ---- matmul --------------------------------------------------------------------------------
+  /**
+   * For each of `batch` problems: C[M,N] = op(A) · op(B), op(A) is [M,K], op(B) is [K,N].
+   * A is stored [M,K] (or [K,M] when transA), B is stored [K,N] (or [N,K] when transB).
+   * Problem i reads A at element offset i*aBatchStride, B at i*bBatchStride (0 broadcasts) and
+   * writes C at i*M*N. C is overwritten.
+   */
+  matmul(out: Storage, a: Storage, b: Storage, batch: number, M: number, N: number, K: number,
+    transA: boolean, transB: boolean, aBatchStride: number, bBatchStride: number): void;
+
+  // ---- softmax family (a viewed as [outer, n, inner], normalised along n) ---------------------
+  /** softmax (log = false) or logSoftmax (log = true), numerically stable (max subtracted). */
+  softmax(out: Storage, a: Storage, outer: number, n: number, inner: number, log: boolean): void;
+  /**
+   * Backward of softmax from its cached output y: dx = y * (dy - sum(dy * y)).
+   * Backward of logSoftmax from its cached output y: dx = dy - exp(y) * sum(dy).
+   */
+  softmaxGrad(out: Storage, y: Storage, dy: Storage, outer: number, n: number, inner: number, log: boolean): void;
+  /**
+   * Softmax cross-entropy, fused. logits [N, C], labels int32 [N] (already validated in range).
+   * Writes probs (softmax of logits, [N, C]) and returns the mean loss
+   * -(1/N) Σ log softmax(logits)[i, labels[i]].
+   */
+  crossEntropy(probs: Storage, logits: Storage, labels: Storage, N: number, C: number): number;
+  /** out[i, c] = scale * (probs[i, c] - (c == labels[i])). */
+  crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void;
+}
+
+/** Bytes per element of a storage type. */
+export function bytesPer(t: SType): number {
+  return t === 'float64' ? 8 : 4;
+}

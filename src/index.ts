@@ -1,0 +1,23 @@
+// wasmgrad's public API.
+export { init, setBackend, getBackend } from './runtime.js';
+export { Tensor } from './tensor.js';
+export type { TensorLike, Axis } from './tensor.js';
+export type { DType, BackendName } from './backend/backend.js';
+export {
+  tensor, zeros, ones, full, randn, rand, arange, eye, manualSeed,
+  add, sub, mul, div, pow, maximum, minimum,
+  neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
+  sum, mean, max, reshape, transpose, broadcastTo, matmul,
+  softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
+} from './ops/index.js';
+export type { TensorOptions } from './ops/creation.js';
+export { noGrad, isGradEnabled } from './autograd/tape.js';
+export type { GateContext } from './autograd/tape.js';
+export type { BackwardOptions } from './autograd/backward.js';
+export { grad, valueAndGrad } from './autograd/functional.js';
+export { gradcheck } from './autograd/gradcheck.js';
+export type { GradcheckOptions, GradcheckReport } from './autograd/gradcheck.js';
+export { defineGate } from './autograd/gate.js';
+export type { GateDefinition } from './autograd/gate.js';
+export { tidy, dispose, keep, memory } from './memory/index.js';
+export { WasmgradError, ShapeError, DTypeError, DisposedError, BackendError } from './errors.js';

@@ -1,0 +1,149 @@
+// Tensor lifetimes. TypeScript owns them: tidy() scopes and dispose() free deterministically,
+// a FinalizationRegistry frees what became unreachable, and memory() reports what is live.
+//
+// Storage is reference-counted because reshape/detach share it; a storage goes back to its
+// backend when the last tensor using it is disposed or collected.
+
+import type { Storage, Backend } from '../backend/backend.js';
+import { WasmgradError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+/** Live counts, kept exact by every path that creates or frees. */
+const stats = { tensors: 0, bytes: 0 };
+
+/** What the FinalizationRegistry needs to release a collected tensor: never the tensor itself. */
+interface Held { storage: Storage; backend: Backend }
+
+const registry: FinalizationRegistry<Held> | null =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Held>((held) => {
+      stats.tensors--;
+      releaseStorage(held.storage, held.backend);
+    })
+    : null;
+
+function releaseStorage(s: Storage, backend: Backend): void {
+  if (--s.refs === 0 && !s.freed) {
+    stats.bytes -= s.bytes;
+    backend.free(s);
+  }
+}
+
+/** Called by the Tensor constructor: counts it, tracks it in the open scope, arms the safety net. */
+export function registerTensor(t: Tensor, storage: Storage, backend: Backend): void {
+  if (storage.refs++ === 0) stats.bytes += storage.bytes;
+  stats.tensors++;
+  registry?.register(t, { storage, backend }, t);
+  if (scopes.length > 0) scopes[scopes.length - 1].push(t);
+}
+
+/** Frees one tensor's hold on its storage (idempotent). */
+export function releaseTensor(t: Tensor, storage: Storage, backend: Backend): void {
+  registry?.unregister(t);
+  stats.tensors--;
+  releaseStorage(storage, backend);
+}
+
+// ---- scopes ----------------------------------------------------------------------------------
+
+/** Open scopes, innermost last; each lists the tensors created while it was innermost. */
+const scopes: Tensor[][] = [];
+
+/** Opens a scope; pair with closeScope. Used by tidy and by ops that must clean up on error. */
+export function openScope(): Tensor[] {
+  const s: Tensor[] = [];
+  scopes.push(s);
+  return s;
+}
+
+/**
+ * Closes the innermost scope (which must be `scope`). Tensors in `keep` move to the parent
+ * scope (so an outer tidy still owns them); all others are disposed unless `disposeRest` is
+ * false, in which case they move to the parent too.
+ */
+export function closeScope(scope: Tensor[], keep: Set<Tensor> | null, disposeRest: boolean): void {
+  const top = scopes.pop();
+  if (top !== scope) throw new WasmgradError('tidy: scopes closed out of order');
+  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : null;
+  for (let i = 0; i < scope.length; i++) {
+    const t = scope[i];
+    if (t.isDisposed) continue;
+    if (!disposeRest || t.isKept || (keep !== null && keep.has(t))) {
+      if (parent !== null) parent.push(t);
+    } else {
+      t.dispose();
+    }
+  }
+}
+
+/** Closes the innermost scope when it holds nothing but `t`, which moves to the parent. */
+export function closeScopeKeepingOnly(scope: Tensor[], t: Tensor): void {
+  if (scopes.pop() !== scope) throw new WasmgradError('tidy: scopes closed out of order');
+  if (scopes.length > 0) scopes[scopes.length - 1].push(t);
+}
+
+/** Collects the tensors inside a tidy result: a tensor, or arrays / plain objects of them. */
+function collectTensors(value: unknown, out: Set<Tensor>, isTensor: (v: unknown) => v is Tensor, depth = 0): void {
+  if (depth > 8 || value === null || typeof value !== 'object') return;
+  if (isTensor(value)) { out.add(value); return; }
+  if (Array.isArray(value)) {
+    for (const v of value) collectTensors(v, out, isTensor, depth + 1);
+  } else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+    for (const v of Object.values(value as Record<string, unknown>)) collectTensors(v, out, isTensor, depth + 1);
+  }
+}
+
+let isTensorFn: (v: unknown) => v is Tensor = (v): v is Tensor => false;
+/** tensor.ts installs the instanceof check here (avoids an import cycle at load time). */
+export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
+  isTensorFn = fn;
+}
+
+/**
+ * Runs fn and frees every tensor created inside it, except what fn returns (a tensor, or
+ * arrays/objects of tensors), tensors marked with keep(), and gradients stored on `.grad`.
+ * If fn throws, everything it made is freed and the error propagates.
+ */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new WasmgradError('tidy: expected a function');
+  const scope = openScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    closeScope(scope, null, true);
+    throw e;
+  }
+  if (result instanceof Promise) {
+    closeScope(scope, null, false);
+    throw new WasmgradError('tidy: the function returned a Promise; tidy only supports synchronous functions');
+  }
+  const keep = new Set<Tensor>();
+  collectTensors(result, keep, isTensorFn);
+  closeScope(scope, keep, true);
+  return result;
+}
+
+/** Disposes a tensor, or every tensor inside an array or plain object. */
+export function dispose(value: unknown): void {
+  const set = new Set<Tensor>();
+  collectTensors(value, set, isTensorFn);
+  for (const t of set) t.dispose();
+}
+
+/** Exempts a tensor from the enclosing tidy scopes; returns it. */
+export function keep<T extends Tensor>(t: T): T {
+  t.markKept();
+  return t;
+}
+
+let heapBytes: () => number = () => 0;
+/** The runtime installs the wasm heap size reader once the module is loaded. */
+export function setHeapBytesReader(fn: () => number): void {
+  heapBytes = fn;
+}
+
+/** Live tensors, the bytes of their storage, and the wasm heap size. */
+export function memory(): { tensors: number; bytes: number; wasmBytes: number } {
+  return { tensors: stats.tensors, bytes: stats.bytes, wasmBytes: heapBytes() };
+}

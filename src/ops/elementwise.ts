@@ -1,0 +1,199 @@
+// Elementwise gates: binary ops with NumPy broadcasting, unary ops, and the fused gradient
+// gates (sigmoidGrad, tanhGrad, reluGrad, absGrad) their backward rules use. Each forward sits
+// beside its backward rule; broadcasting's adjoint is one sumTo, not a case per op.
+
+import { Binary, Unary, UnaryGrad } from '../backend/backend.js';
+import { contiguousStrides } from '../backend/strides.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { applyGate, type Gate } from '../autograd/tape.js';
+import { broadcastShapes, broadcastStrides, coercePair, empty, emptyLike, sameShape } from './util.js';
+import { sumTo } from './reduce.js';
+
+// ---- binary ----------------------------------------------------------------------------------
+
+/** Runs a binary kernel over the broadcast shape of a and b (no gate, no tape). */
+function binaryKernel(name: string, op: Binary, a: Tensor, b: Tensor): Tensor {
+  if (sameShape(a.shape, b.shape)) {
+    const out = emptyLike(a);
+    const s = contiguousStrides(a.shape);
+    a.backend.binary(op, out.storage, a.storage, b.storage, a.shape, s, s);
+    return out;
+  }
+  const shape = broadcastShapes(name, a.shape, b.shape);
+  const out = empty(shape, a.dtype, a.backend);
+  a.backend.binary(op, out.storage, a.storage, b.storage, shape,
+    broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
+  return out;
+}
+
+/** A 0/1 mask (a constant: no gradient flows through it) from a comparison kernel. */
+function compareMask(op: Binary, a: Tensor, b: Tensor): Tensor {
+  return binaryKernel('compare', op, a, b);
+}
+
+function binaryGate(name: string, op: Binary,
+  backward: (a: Tensor, b: Tensor, out: Tensor, dy: Tensor, needA: boolean, needB: boolean) => [Tensor | null, Tensor | null],
+  savesOutput: boolean): Gate {
+  return {
+    name,
+    forward(ctx, [a, b]) {
+      const out = binaryKernel(name, op, a, b);
+      if (savesOutput) ctx.save(out);
+      return out;
+    },
+    backward(ctx, dy) {
+      const [a, b] = ctx.inputs;
+      const [ga, gb] = backward(a, b, savesOutput ? ctx.saved[0] : dy, dy, ctx.needsInputGrad(0), ctx.needsInputGrad(1));
+      return [ga === null ? null : sumTo(ga, a.shape), gb === null ? null : sumTo(gb, b.shape)];
+    },
+  };
+}
+
+// add: the gradient passes unchanged to both inputs.
+const addGate = binaryGate('add', Binary.Add, (_a, _b, _o, dy) => [dy, dy], false);
+// sub: unchanged to a, negated to b.
+const subGate = binaryGate('sub', Binary.Sub, (_a, _b, _o, dy, _na, nb) => [dy, nb ? neg(dy) : null], false);
+// mul: each input gets the other input times the upstream gradient.
+const mulGate = binaryGate('mul', Binary.Mul,
+  (a, b, _o, dy, na, nb) => [na ? mul(dy, b) : null, nb ? mul(dy, a) : null], false);
+// div: d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b, using the cached output a/b.
+const divGate = binaryGate('div', Binary.Div,
+  (_a, b, out, dy, na, nb) => [na ? div(dy, b) : null, nb ? neg(div(mul(dy, out), b)) : null], true);
+// pow: d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log a.
+const powGate = binaryGate('pow', Binary.Pow,
+  (a, b, out, dy, na, nb) => [
+    na ? mul(dy, mul(b, pow(a, sub(b, 1)))) : null,
+    nb ? mul(dy, mul(out, log(a))) : null,
+  ], true);
+// maximum/minimum route the gradient to the selected input; ties go to the first input.
+const maximumGate = binaryGate('maximum', Binary.Maximum,
+  (a, b, _o, dy, na, nb) => [
+    na ? mul(dy, compareMask(Binary.GreaterEqual, a, b)) : null,
+    nb ? mul(dy, compareMask(Binary.Less, a, b)) : null,
+  ], false);
+const minimumGate = binaryGate('minimum', Binary.Minimum,
+  (a, b, _o, dy, na, nb) => [
+    na ? mul(dy, compareMask(Binary.LessEqual, a, b)) : null,
+    nb ? mul(dy, compareMask(Binary.Greater, a, b)) : null,
+  ], false);
+
+function binary(gate: Gate, a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb] = coercePair(gate.name, a, b);
+  return applyGate(gate, [ta, tb], undefined);
+}
+
+export function add(a: TensorLike, b: TensorLike): Tensor { return binary(addGate, a, b); }
+export function sub(a: TensorLike, b: TensorLike): Tensor { return binary(subGate, a, b); }
+export function mul(a: TensorLike, b: TensorLike): Tensor { return binary(mulGate, a, b); }
+export function div(a: TensorLike, b: TensorLike): Tensor { return binary(divGate, a, b); }
+export function pow(a: TensorLike, b: TensorLike): Tensor { return binary(powGate, a, b); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return binary(maximumGate, a, b); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary(minimumGate, a, b); }
+
+// ---- unary -----------------------------------------------------------------------------------
+
+function unaryKernel(op: Unary, a: Tensor): Tensor {
+  const out = emptyLike(a);
+  a.backend.unary(op, out.storage, a.storage);
+  return out;
+}
+
+function unaryGate(name: string, op: Unary, savesOutput: boolean,
+  backward: (x: Tensor, y: Tensor, dy: Tensor) => Tensor): Gate {
+  return {
+    name,
+    forward(ctx, [a]) {
+      const out = unaryKernel(op, a);
+      if (savesOutput) ctx.save(out);
+      return out;
+    },
+    backward(ctx, dy) {
+      return [backward(ctx.inputs[0], savesOutput ? ctx.saved[0] : dy, dy)];
+    },
+  };
+}
+
+const negGate = unaryGate('neg', Unary.Neg, false, (_x, _y, dy) => neg(dy));
+// exp: the derivative is the cached output itself.
+const expGate = unaryGate('exp', Unary.Exp, true, (_x, y, dy) => mul(dy, y));
+const logGate = unaryGate('log', Unary.Log, false, (x, _y, dy) => div(dy, x));
+// sqrt: d sqrt(x) = 1 / (2 sqrt(x)), from the cached output.
+const sqrtGate = unaryGate('sqrt', Unary.Sqrt, true, (_x, y, dy) => div(mul(dy, 0.5), y));
+const absGate = unaryGate('abs', Unary.Abs, false, (x, _y, dy) => absGrad(x, dy));
+// sigmoid and tanh are single gates whose backward uses the cached output (seed: fewer
+// numerical problems than composing exp, add and div).
+const tanhGate = unaryGate('tanh', Unary.Tanh, true, (_x, y, dy) => tanhGrad(y, dy));
+const sigmoidGate = unaryGate('sigmoid', Unary.Sigmoid, true, (_x, y, dy) => sigmoidGrad(y, dy));
+const reluGate = unaryGate('relu', Unary.Relu, false, (x, _y, dy) => reluGrad(x, dy));
+
+function unary(gate: Gate, a: TensorLike): Tensor {
+  const [t] = coerceOne(gate.name, a);
+  return applyGate(gate, [t], undefined);
+}
+
+function coerceOne(name: string, a: TensorLike): [Tensor] {
+  if (a instanceof Tensor) return [a];
+  // A plain number becomes a 0-d float32 tensor on the current backend.
+  return [coercePair(name, a, a)[0]];
+}
+
+export function neg(a: TensorLike): Tensor { return unary(negGate, a); }
+export function exp(a: TensorLike): Tensor { return unary(expGate, a); }
+export function log(a: TensorLike): Tensor { return unary(logGate, a); }
+export function sqrt(a: TensorLike): Tensor { return unary(sqrtGate, a); }
+export function abs(a: TensorLike): Tensor { return unary(absGate, a); }
+export function tanh(a: TensorLike): Tensor { return unary(tanhGate, a); }
+export function sigmoid(a: TensorLike): Tensor { return unary(sigmoidGate, a); }
+export function relu(a: TensorLike): Tensor { return unary(reluGate, a); }
+
+// ---- fused gradient gates ----------------------------------------------------------------------
+// Each is an op in its own right (inputs: the saved value s and the upstream gradient dy), so a
+// backward pass run with createGraph records them and they can be differentiated again.
+
+function gradGate(name: string, op: UnaryGrad,
+  backward: (s: Tensor, dy: Tensor, g: Tensor, needS: boolean, needDy: boolean) => [Tensor | null, Tensor | null]): Gate {
+  return {
+    name,
+    forward(_ctx, [s, dy]) {
+      const out = emptyLike(dy);
+      dy.backend.unaryGrad(op, out.storage, s.storage, dy.storage);
+      return out;
+    },
+    backward(ctx, g) {
+      const [s, dy] = ctx.inputs;
+      return backward(s, dy, g, ctx.needsInputGrad(0), ctx.needsInputGrad(1));
+    },
+  };
+}
+
+// sigmoidGrad(y, dy) = dy y (1 - y): ∂/∂y = dy (1 - 2y), ∂/∂dy = y (1 - y).
+const sigmoidGradGate = gradGate('sigmoidGrad', UnaryGrad.Sigmoid, (y, dy, g, ny, ndy) => [
+  ny ? mul(mul(g, dy), sub(1, mul(y, 2))) : null,
+  ndy ? sigmoidGrad(y, g) : null,
+]);
+// tanhGrad(y, dy) = dy (1 - y²): ∂/∂y = -2 y dy, ∂/∂dy = 1 - y².
+const tanhGradGate = gradGate('tanhGrad', UnaryGrad.Tanh, (y, dy, g, ny, ndy) => [
+  ny ? mul(mul(g, dy), mul(y, -2)) : null,
+  ndy ? tanhGrad(y, g) : null,
+]);
+// reluGrad(x, dy) = dy 1(x > 0): piecewise constant in x, linear in dy.
+const reluGradGate = gradGate('reluGrad', UnaryGrad.Relu, (x, _dy, g, nx, ndy) => [
+  nx ? zerosLikeConst(x) : null,
+  ndy ? reluGrad(x, g) : null,
+]);
+// absGrad(x, dy) = dy sign(x): piecewise constant in x, linear in dy.
+const absGradGate = gradGate('absGrad', UnaryGrad.Abs, (x, _dy, g, nx, ndy) => [
+  nx ? zerosLikeConst(x) : null,
+  ndy ? absGrad(x, g) : null,
+]);
+
+function zerosLikeConst(x: Tensor): Tensor {
+  const z = emptyLike(x);
+  x.backend.fill(z.storage, 0);
+  return z;
+}
+
+export function sigmoidGrad(y: Tensor, dy: Tensor): Tensor { return applyGate(sigmoidGradGate, [y, dy], undefined); }
+export function tanhGrad(y: Tensor, dy: Tensor): Tensor { return applyGate(tanhGradGate, [y, dy], undefined); }
+export function reluGrad(x: Tensor, dy: Tensor): Tensor { return applyGate(reluGradGate, [x, dy], undefined); }
+export function absGrad(x: Tensor, dy: Tensor): Tensor { return applyGate(absGradGate, [x, dy], undefined); }

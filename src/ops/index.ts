@@ -1,0 +1,10 @@
+// Every op, one place to import them from. Each family lives in its own file.
+export { add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
+  sigmoidGrad, tanhGrad, reluGrad, absGrad } from './elementwise.js';
+export { sum, mean, max, sumTo } from './reduce.js';
+export { reshape, transpose, broadcastTo, astype, to } from './shape.js';
+export { matmul } from './matmul.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { crossEntropy, mseLoss } from './loss.js';
+export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
+export { manualSeed } from './random.js';

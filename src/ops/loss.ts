@@ -1,0 +1,97 @@
+// Losses: crossEntropy, one fused gate (softmax and negative log-likelihood together, whose
+// gradient is simply softmax - onehot), and mseLoss, composed from ops.
+
+import { Tensor, type TensorLike } from '../tensor.js';
+import { applyGate, isGradEnabled, type Gate } from '../autograd/tape.js';
+import { ShapeError, WasmgradError } from '../errors.js';
+import type { Backend, Storage } from '../backend/backend.js';
+import { asTensor, empty, emptyLike } from './util.js';
+import { mean, } from './reduce.js';
+import { mul, sub } from './elementwise.js';
+import { softmax } from './softmax.js';
+
+interface CEAttrs { labels: Int32Array }
+
+/** Copies the labels into backend storage for one kernel call; the caller frees it. */
+function labelStorage(backend: Backend, labels: Int32Array): Storage {
+  const s = backend.alloc('int32', labels.length);
+  backend.write(s, labels);
+  return s;
+}
+
+const crossEntropyGate: Gate<CEAttrs> = {
+  name: 'crossEntropy',
+  forward(ctx, [logits], { labels }) {
+    const [N, C] = logits.shape;
+    const probs = emptyLike(logits);
+    const lab = labelStorage(logits.backend, labels);
+    let loss: number;
+    try {
+      loss = logits.backend.crossEntropy(probs.storage, logits.storage, lab, N, C);
+    } finally {
+      logits.backend.free(lab);
+    }
+    const out = empty([], logits.dtype, logits.backend);
+    logits.backend.fill(out.storage, loss);
+    ctx.save(probs);
+    return out;
+  },
+  backward(ctx, dy) {
+    const logits = ctx.inputs[0];
+    const [N, C] = logits.shape;
+    const labels = ctx.attrs.labels;
+    if (isGradEnabled()) {
+      // Recording (createGraph): the same gradient written with ops, so it can be differentiated.
+      const onehot = empty([N, C], logits.dtype, logits.backend);
+      const data = new Float64Array(N * C);
+      for (let i = 0; i < N; i++) data[i * C + labels[i]] = 1;
+      logits.backend.write(onehot.storage, data);
+      return [mul(sub(softmax(logits, -1), onehot), mul(dy, 1 / N))];
+    }
+    const out = emptyLike(logits);
+    const lab = labelStorage(logits.backend, labels);
+    try {
+      logits.backend.crossEntropyGrad(out.storage, ctx.saved[0].storage, lab, N, C, dy.item() / N);
+    } finally {
+      logits.backend.free(lab);
+    }
+    return [out];
+  },
+};
+
+/** Validates labels: N integer class indices in [0, C). */
+function toLabels(labels: ArrayLike<number>, N: number, C: number): Int32Array {
+  if (labels === null || typeof labels !== 'object' || typeof (labels as ArrayLike<number>).length !== 'number') {
+    throw new WasmgradError(`crossEntropy: labels must be an array or Int32Array of class indices, got ${labels === null ? 'null' : typeof labels}`);
+  }
+  if (labels.length !== N) {
+    throw new ShapeError(`crossEntropy: got ${labels.length} labels for ${N} rows of logits`);
+  }
+  const out = new Int32Array(N);
+  for (let i = 0; i < N; i++) {
+    const v = labels[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= C) {
+      throw new WasmgradError(`crossEntropy: label ${String(v)} at index ${i} is not a class index in [0, ${C})`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Mean softmax cross-entropy of logits [N, C] against class indices. */
+export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
+  if (!(logits instanceof Tensor)) throw new WasmgradError('crossEntropy: logits must be a Tensor');
+  logits.assertLive('crossEntropy');
+  if (logits.ndim !== 2) {
+    throw new ShapeError(`crossEntropy: logits must be 2-D [N, C], got ${logits.shapeString}`);
+  }
+  const [N, C] = logits.shape;
+  return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, N, C) });
+}
+
+/** Mean squared error, mean((pred - target)²); target broadcasts to pred. */
+export function mseLoss(pred: TensorLike, target: TensorLike): Tensor {
+  const p = asTensor('mseLoss', pred);
+  const d = sub(p, target);
+  return mean(mul(d, d));
+}

@@ -1,0 +1,163 @@
+// Shape gates: reshape, transpose, broadcastTo, and the conversions astype and to.
+// reshape shares storage (no copy); transpose and broadcastTo make strided copies.
+
+import type { BackendName, DType } from '../backend/backend.js';
+import { contiguousStrides } from '../backend/strides.js';
+import { Tensor } from '../tensor.js';
+import { applyGate, type Gate } from '../autograd/tape.js';
+import { BackendError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { backendFor } from '../runtime.js';
+import { broadcastShapes, broadcastStrides, empty, sameShape } from './util.js';
+import { sumTo } from './reduce.js';
+
+// reshape: same elements in the same order; the gradient is reshaped back.
+const reshapeGate: Gate<{ shape: number[] }> = {
+  name: 'reshape',
+  forward(_ctx, [a], { shape }) {
+    return a.shareStorage(shape);
+  },
+  backward(ctx, dy) {
+    return [reshape(dy, ctx.inputs[0].shape)];
+  },
+};
+
+/** Resolves one -1 and checks the element count, naming both shapes on failure. */
+function resolveShape(a: Tensor, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${typeof shape}`);
+  let infer = -1, known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === -1) {
+      if (infer >= 0) throw new ShapeError(`reshape: only one dimension can be -1, got ${fmtShape(shape)}`);
+      infer = i;
+    } else if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`reshape: invalid dimension ${String(d)} in ${fmtShape(shape)}`);
+    } else {
+      known *= d;
+    }
+  }
+  const out = shape.slice();
+  if (infer >= 0) {
+    if (known === 0 || a.size % known !== 0) {
+      throw new ShapeError(`reshape: cannot reshape ${a.shapeString} (${a.size} elements) into ${fmtShape(shape)}`);
+    }
+    out[infer] = a.size / known;
+  } else if (known !== a.size) {
+    throw new ShapeError(`reshape: cannot reshape ${a.shapeString} (${a.size} elements) into ${fmtShape(shape)} (${known} elements)`);
+  }
+  return out;
+}
+
+export function reshape(a: Tensor, shape: readonly number[]): Tensor {
+  a.assertLive('reshape');
+  const s = resolveShape(a, shape);
+  if (sameShape(s, a.shape) && !a.requiresGrad) return a.shareStorage();
+  return applyGate(reshapeGate, [a], { shape: s });
+}
+
+// transpose: a permutation of axes; the gradient is permuted back by the inverse.
+const transposeGate: Gate<{ axes: number[] }> = {
+  name: 'transpose',
+  forward(_ctx, [a], { axes }) {
+    const strides = contiguousStrides(a.shape);
+    const out = empty(axes.map((p) => a.shape[p]), a.dtype, a.backend);
+    a.backend.copyStrided(out.storage, a.storage, out.shape, axes.map((p) => strides[p]), 0);
+    return out;
+  },
+  backward(ctx, dy) {
+    const axes = ctx.attrs.axes;
+    const inv = new Array<number>(axes.length);
+    axes.forEach((p, i) => { inv[p] = i; });
+    return [transpose(dy, inv)];
+  },
+};
+
+export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
+  a.assertLive('transpose');
+  const n = a.ndim;
+  let perm: number[];
+  if (axes === undefined || axes === null) {
+    perm = Array.from({ length: n }, (_, i) => n - 1 - i);
+  } else {
+    if (!Array.isArray(axes) || axes.length !== n) {
+      throw new ShapeError(`transpose: axes ${JSON.stringify(axes)} must list each of the ${n} axes of ${a.shapeString} once`);
+    }
+    perm = axes.map((x) => (typeof x === 'number' && x < 0 ? x + n : x));
+    const seen = new Set(perm);
+    if (seen.size !== n || perm.some((x) => !Number.isInteger(x) || x < 0 || x >= n)) {
+      throw new ShapeError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${n} axes of ${a.shapeString}`);
+    }
+  }
+  return applyGate(transposeGate, [a], { axes: perm });
+}
+
+// broadcastTo: copies along broadcast axes; the adjoint sums them back (tinygrad's Expand).
+const broadcastToGate: Gate<{ shape: number[] }> = {
+  name: 'broadcastTo',
+  forward(_ctx, [a], { shape }) {
+    const out = empty(shape, a.dtype, a.backend);
+    a.backend.copyStrided(out.storage, a.storage, shape, broadcastStrides(a.shape, shape), 0);
+    return out;
+  },
+  backward(ctx, dy) {
+    return [sumTo(dy, ctx.inputs[0].shape)];
+  },
+};
+
+export function broadcastTo(a: Tensor, shape: readonly number[]): Tensor {
+  a.assertLive('broadcastTo');
+  if (sameShape(a.shape, shape)) return a;
+  const s = broadcastShapes('broadcastTo', a.shape, shape);
+  if (!sameShape(s, shape)) {
+    throw new ShapeError(`broadcastTo: cannot broadcast ${a.shapeString} to ${fmtShape(shape)}`);
+  }
+  return applyGate(broadcastToGate, [a], { shape: s });
+}
+
+// astype: a converted copy; the gradient is converted back.
+const astypeGate: Gate<{ dtype: DType }> = {
+  name: 'astype',
+  mixedInputs: true,
+  forward(_ctx, [a], { dtype }) {
+    const out = empty(a.shape, dtype, a.backend);
+    a.backend.cast(out.storage, a.storage);
+    return out;
+  },
+  backward(ctx, dy) {
+    return [astype(dy, ctx.inputs[0].dtype)];
+  },
+};
+
+export function astype(a: Tensor, dtype: DType): Tensor {
+  a.assertLive('astype');
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new DTypeError(`astype: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'float64')`);
+  }
+  return applyGate(astypeGate, [a], { dtype });
+}
+
+// to: a copy on another backend; the gradient goes back to the original backend.
+const toGate: Gate<{ backend: BackendName }> = {
+  name: 'to',
+  mixedInputs: true,
+  forward(_ctx, [a], { backend }) {
+    const b = backendFor(backend, 'to');
+    const out = empty(a.shape, a.dtype, b);
+    b.write(out.storage, a.backend.read(a.storage));
+    return out;
+  },
+  backward(ctx, dy) {
+    return [to(dy, ctx.inputs[0].backendName)];
+  },
+};
+
+export function to(a: Tensor, backend: BackendName): Tensor {
+  a.assertLive('to');
+  backendFor(backend === 'wasm' || backend === 'js' ? backend : checkBackendName(backend), 'to');
+  return applyGate(toGate, [a], { backend });
+}
+
+function checkBackendName(name: unknown): never {
+  throw new BackendError(`to: unknown backend ${JSON.stringify(name)} (expected 'wasm' or 'js')`);
+}
+

@@ -1,0 +1,285 @@
+// Tensor: a shape, a dtype, a storage handle on one backend, a gradient, and a link to the tape
+// record of the gate that made it (null for leaves).
+
+import type { Backend, BackendName, DType, Storage } from './backend/backend.js';
+import { sizeOf } from './backend/strides.js';
+import { DisposedError, WasmgradError, fmtShape } from './errors.js';
+import { registerTensor, releaseTensor, setTensorCheck } from './memory/index.js';
+import type { Record } from './autograd/tape.js';
+import * as ops from './ops/index.js';
+import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
+import { backendFor } from './runtime.js';
+
+export type TensorLike = Tensor | number;
+export type Axis = number | readonly number[];
+
+let nextTensorId = 1;
+
+export class Tensor {
+  readonly id = nextTensorId++;
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** @internal */ storage: Storage;
+  /** @internal */ readonly backend: Backend;
+  /** @internal the record of the gate that made this tensor; null for leaves. */
+  node: Record | null = null;
+  /** @internal backward pass that created this tensor (0 outside backward). */
+  born = 0;
+  private _requiresGrad = false;
+  private _grad: Tensor | null = null;
+  private _retainsGrad = false;
+  private _kept = false;
+  private _disposed = false;
+
+  /** @internal Use the creation functions (tensor, zeros, randn, ...). */
+  constructor(storage: Storage, shape: readonly number[], readonly dtype: DType, backend: Backend) {
+    this.storage = storage;
+    this.shape = Object.freeze(shape.slice());
+    this.size = sizeOf(shape);
+    this.backend = backend;
+    this.born = currentBirth;
+    registerTensor(this, storage, backend);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get backendName(): BackendName {
+    return this.backend.name;
+  }
+
+  /** True for tensors no recorded gate produced (user-created, or made with recording off). */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(v: boolean) {
+    if (this.node !== null && !v) {
+      throw new WasmgradError(`requiresGrad: can only be changed on leaf tensors (this one, shape ${this.shapeString}, was made by ${this.node.gate.name}); use detach()`);
+    }
+    if (this.node === null) this._requiresGrad = Boolean(v);
+  }
+
+  /** The accumulated gradient: same shape, dtype and backend as this tensor; null until backward. */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new WasmgradError('grad: expected a Tensor or null');
+      if (fmtShape(g.shape) !== this.shapeString || g.dtype !== this.dtype) {
+        throw new WasmgradError(`grad: gradient ${g.dtype} ${g.shapeString} does not match tensor ${this.dtype} ${this.shapeString}`);
+      }
+      g._kept = true;
+    }
+    this._grad = g;
+  }
+
+  /** @internal */
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** @internal */
+  get isKept(): boolean {
+    return this._kept;
+  }
+
+  /** @internal exempts this tensor from tidy scopes (gradients, keep()). */
+  markKept(): void {
+    this._kept = true;
+  }
+
+  /** @internal */
+  unmarkKept(): void {
+    this._kept = false;
+  }
+
+  /** @internal */
+  get shapeString(): string {
+    return fmtShape(this.shape);
+  }
+
+  /** @internal */
+  attachRecord(rec: Record): void {
+    this.node = rec;
+    this._requiresGrad = true;
+  }
+
+  /** @internal A new tensor object over the same storage (no copy). */
+  shareStorage(shape: readonly number[] = this.shape): Tensor {
+    this.assertLive('shareStorage');
+    return new Tensor(this.storage, shape, this.dtype, this.backend);
+  }
+
+  /** @internal */
+  assertLive(op: string): void {
+    if (this._disposed) throw new DisposedError(`${op}: tensor of shape ${this.shapeString} was disposed`);
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** A typed-array copy of the elements, row-major. */
+  data(): Float32Array | Float64Array {
+    this.assertLive('data');
+    return this.backend.read(this.storage) as Float32Array | Float64Array;
+  }
+
+  /** Nested arrays of numbers (a number for a 0-d tensor). */
+  toArray(): number | unknown[] {
+    const flat = this.data();
+    if (this.shape.length === 0) return flat[0];
+    let pos = 0;
+    const build = (d: number): unknown[] => {
+      const n = this.shape[d];
+      const out = new Array<unknown>(n);
+      if (d === this.shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = flat[pos++];
+      } else {
+        for (let i = 0; i < n; i++) out[i] = build(d + 1);
+      }
+      return out;
+    };
+    return build(0);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    this.assertLive('item');
+    if (this.size !== 1) {
+      throw new WasmgradError(`item: tensor of shape ${this.shapeString} has ${this.size} elements, expected 1`);
+    }
+    return this.backend.get(this.storage, 0);
+  }
+
+  toString(): string {
+    if (this._disposed) return `Tensor(disposed, shape=${this.shapeString}, dtype=${this.dtype})`;
+    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(this.dtype === 'float32' ? 6 : 10)).toString());
+    const render = (v: unknown): string => (Array.isArray(v) ? `[${v.map(render).join(', ')}]` : fmt(v as number));
+    const body = this.size > 1000 ? `<${this.size} elements>` : render(this.toArray());
+    const grad = this.node !== null ? `, grad_fn=${this.node.gate.name}` : this._requiresGrad ? ', requiresGrad=true' : '';
+    return `tensor(${body}, shape=${this.shapeString}, dtype=${this.dtype}, backend=${this.backend.name}${grad})`;
+  }
+
+  // ---- autograd -----------------------------------------------------------------------------
+
+  /**
+   * Backpropagates from this tensor. The seed defaults to 1 for a one-element tensor and is
+   * required otherwise. Options: retainGraph keeps saved values for another pass; createGraph
+   * records the backward pass so gradients can be differentiated again.
+   */
+  backward(seed?: Tensor | number | ArrayLike<unknown> | BackwardOptions, opts?: BackwardOptions): void {
+    if (seed !== undefined && seed !== null && !(seed instanceof Tensor) && typeof seed === 'object'
+      && !Array.isArray(seed) && !ArrayBuffer.isView(seed)) {
+      runBackward(this, undefined, seed as BackwardOptions);
+      return;
+    }
+    runBackward(this, seed as Tensor | number | ArrayLike<unknown> | undefined, opts ?? {});
+  }
+
+  /**
+   * Clears the gradient. A plain gradient is freed (copy it first if you need it later); one
+   * recorded with createGraph is only unlinked, since it is commonly differentiated next.
+   */
+  zeroGrad(): void {
+    const g = this._grad;
+    if (g === null) return;
+    this._grad = null;
+    if (g.node === null) g.dispose();
+    else g.unmarkKept();
+  }
+
+  /** Keep `.grad` on this non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (this.node !== null) this._retainsGrad = true;
+    return this;
+  }
+
+  /** @internal engine-side grad assignment (no checks). */
+  setGradUnchecked(g: Tensor | null): void {
+    if (g !== null) g._kept = true;
+    this._grad = g;
+  }
+
+  /** A new leaf sharing this tensor's values, cut from the graph. */
+  detach(): Tensor {
+    this.assertLive('detach');
+    return this.shareStorage();
+  }
+
+  astype(dtype: DType): Tensor {
+    return ops.astype(this, dtype);
+  }
+
+  to(backend: BackendName): Tensor {
+    return ops.to(this, backend);
+  }
+
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    if (this._grad !== null) {
+      const g = this._grad;
+      this._grad = null;
+      g.dispose();
+    }
+    releaseTensor(this, this.storage, this.backend);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- ops ----------------------------------------------------------------------------------
+  add(b: TensorLike): Tensor { return ops.add(this, b); }
+  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
+  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
+  div(b: TensorLike): Tensor { return ops.div(this, b); }
+  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
+  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
+  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
+  neg(): Tensor { return ops.neg(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  abs(): Tensor { return ops.abs(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  relu(): Tensor { return ops.relu(this); }
+  sum(axis?: Axis | null, keepdims = false): Tensor { return ops.sum(this, axis, keepdims); }
+  mean(axis?: Axis | null, keepdims = false): Tensor { return ops.mean(this, axis, keepdims); }
+  max(axis?: Axis | null, keepdims = false): Tensor { return ops.max(this, axis, keepdims); }
+  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  transpose(axes?: readonly number[]): Tensor { return ops.transpose(this, axes); }
+  matmul(b: Tensor): Tensor { return ops.matmul(this, b); }
+  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+  crossEntropy(labels: ArrayLike<number>): Tensor { return ops.crossEntropy(this, labels); }
+  mseLoss(target: TensorLike): Tensor { return ops.mseLoss(this, target); }
+}
+
+setTensorCheck((v): v is Tensor => v instanceof Tensor);
+
+/** The tensor's backend object from its name (kept here so ops need not import runtime). */
+export function backendOf(name: BackendName, op: string): Backend {
+  return backendFor(name, op);
+}
+
+// ---- birth marks (which backward pass created a tensor) ---------------------------------------
+let currentBirth = 0;
+/** @internal */
+export function setBirth(epoch: number): number {
+  const prev = currentBirth;
+  currentBirth = epoch;
+  return prev;
+}
