@@ -10,6 +10,9 @@ import * as ops from './ops/index.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import { backendFor } from './runtime.js';
 
+// Engines without explicit resource management still get a Symbol.dispose to key on.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for('Symbol.dispose');
+
 export type TensorLike = Tensor | number;
 export type Axis = number | readonly number[];
 

@@ -135,7 +135,10 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
       const prev = t.grad;
       if (prev === null) {
         // Own the gradient exclusively: copy what we did not make or what another slot holds.
-        t.setGradUnchecked(g.born === epoch && !g.isKept && !results.has(g) && g.storage.refs === 1 ? g : copyOf(g));
+        // (Under createGraph the gradient is a graph node and is used as it is: a raw copy would
+        // cut it from the graph, and recorded ops never write in place.)
+        const own = createGraph || (g.born === epoch && !g.isKept && !results.has(g) && g.storage.refs === 1);
+        t.setGradUnchecked(own ? g : copyOf(g));
       } else if (!createGraph && prev.born !== epoch && prev.node === null && prev.storage.refs === 1) {
         // A gradient from an earlier pass is ours alone: add in place. One made in this pass may
         // still be another slot's upstream gradient, so that case goes out of place.
@@ -159,7 +162,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
       const out = rec.output;
       if (out !== null && out.retainsGrad && targetGrads === null) {
         const prev = out.grad;
-        out.setGradUnchecked(prev === null ? (dy.born !== epoch || dy.isKept ? copyOf(dy) : dy) : add(prev, dy));
+        out.setGradUnchecked(prev === null ? (!createGraph && (dy.born !== epoch || dy.isKept) ? copyOf(dy) : dy) : add(prev, dy));
         results.add(out.grad!);
       }
       const grads = rec.gate.backward(rec, dy);
@@ -185,7 +188,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
   if (targets !== null) {
     for (const t of targets) {
       let g = targetGrads!.get(t) ?? null;
-      if (g !== null && (g.born !== epoch || g.isKept)) g = copyOf(g);
+      if (g !== null && !createGraph && (g.born !== epoch || g.isKept)) g = copyOf(g);
       if (g !== null) results.add(g);
       out.push(g);
     }

@@ -2,11 +2,11 @@
 // gradient is simply softmax - onehot), and mseLoss, composed from ops.
 
 import { Tensor, type TensorLike } from '../tensor.js';
-import { applyGate, isGradEnabled, type Gate } from '../autograd/tape.js';
+import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
 import { ShapeError, WasmgradError } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
-import { asTensor, empty, emptyLike } from './util.js';
-import { mean, } from './reduce.js';
+import { asTensor, broadcastShapes, empty, emptyLike } from './util.js';
+import { mean } from './reduce.js';
 import { mul, sub } from './elementwise.js';
 import { softmax } from './softmax.js';
 
@@ -60,18 +60,19 @@ const crossEntropyGate: Gate<CEAttrs> = {
 };
 
 /** Validates labels: N integer class indices in [0, C). */
-function toLabels(labels: ArrayLike<number>, N: number, C: number): Int32Array {
+function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
+  const [N, C] = logits.shape;
   if (labels === null || typeof labels !== 'object' || typeof (labels as ArrayLike<number>).length !== 'number') {
-    throw new WasmgradError(`crossEntropy: labels must be an array or Int32Array of class indices, got ${labels === null ? 'null' : typeof labels}`);
+    throw new WasmgradError(`crossEntropy: labels must be an array or Int32Array of class indices for logits ${logits.shapeString}, got ${labels === null ? 'null' : typeof labels}`);
   }
   if (labels.length !== N) {
-    throw new ShapeError(`crossEntropy: got ${labels.length} labels for ${N} rows of logits`);
+    throw new ShapeError(`crossEntropy: got ${labels.length} labels for logits of shape ${logits.shapeString} (expected ${N})`);
   }
   const out = new Int32Array(N);
   for (let i = 0; i < N; i++) {
     const v = labels[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= C) {
-      throw new WasmgradError(`crossEntropy: label ${String(v)} at index ${i} is not a class index in [0, ${C})`);
+      throw new WasmgradError(`crossEntropy: label ${String(v)} at index ${i} is not a class index in [0, ${C}) for logits of shape ${logits.shapeString}`);
     }
     out[i] = v;
   }
@@ -85,13 +86,17 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor 
   if (logits.ndim !== 2) {
     throw new ShapeError(`crossEntropy: logits must be 2-D [N, C], got ${logits.shapeString}`);
   }
-  const [N, C] = logits.shape;
-  return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, N, C) });
+  return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, logits) });
 }
 
 /** Mean squared error, mean((pred - target)²); target broadcasts to pred. */
 export function mseLoss(pred: TensorLike, target: TensorLike): Tensor {
   const p = asTensor('mseLoss', pred);
+  if (target instanceof Tensor) {
+    // Check here so the message names mseLoss rather than the sub inside it.
+    checkInputs('mseLoss', [p, target], false);
+    broadcastShapes('mseLoss', p.shape, target.shape);
+  }
   const d = sub(p, target);
   return mean(mul(d, d));
 }

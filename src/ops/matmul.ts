@@ -89,7 +89,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: inner dimensions differ: ${a.shapeString} @ ${b.shapeString}`);
   }
   if (a.ndim > 2 || b.ndim > 2) {
-    broadcastShapes('matmul', a.shape.slice(0, Math.max(0, a.ndim - 2)), b.shape.slice(0, Math.max(0, b.ndim - 2)));
+    try {
+      broadcastShapes('matmul', a.shape.slice(0, Math.max(0, a.ndim - 2)), b.shape.slice(0, Math.max(0, b.ndim - 2)));
+    } catch {
+      throw new ShapeError(`matmul: batch dimensions do not broadcast: ${a.shapeString} @ ${b.shapeString}`);
+    }
   }
   if (a.ndim >= 2 && b.ndim >= 2) return matmulFlags(a, b, false, false);
   const A = a.ndim === 1 ? reshape(a, [1, ka]) : a;

@@ -105,13 +105,13 @@ const maxGate: Gate<ReduceAttrs> = {
 
 export function sum(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   a.assertLive('sum');
-  return applyGate(sumGate, [a], { axes: normalizeAxes('sum', axis, a.ndim), keepdims: Boolean(keepdims) });
+  return applyGate(sumGate, [a], { axes: normalizeAxes('sum', axis, a.shape), keepdims: Boolean(keepdims) });
 }
 
 /** Mean = sum × (1 / count): built from sum and mul, so it needs no gradient rule of its own. */
 export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   a.assertLive('mean');
-  const axes = normalizeAxes('mean', axis, a.ndim);
+  const axes = normalizeAxes('mean', axis, a.shape);
   let count = 1;
   for (const ax of axes) count *= a.shape[ax];
   return mul(sum(a, axes, keepdims), 1 / count);
@@ -119,7 +119,7 @@ export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
 
 export function max(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   a.assertLive('max');
-  return applyGate(maxGate, [a], { axes: normalizeAxes('max', axis, a.ndim), keepdims: Boolean(keepdims) });
+  return applyGate(maxGate, [a], { axes: normalizeAxes('max', axis, a.shape), keepdims: Boolean(keepdims) });
 }
 
 /**

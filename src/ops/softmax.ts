@@ -63,10 +63,10 @@ function softmaxGrad(y: Tensor, dy: Tensor, attrs: SoftmaxAttrs): Tensor {
 
 export function softmax(a: Tensor, axis = -1): Tensor {
   a.assertLive('softmax');
-  return applyGate(softmaxGate, [a], { axis: normalizeAxis('softmax', axis, a.ndim), log: false });
+  return applyGate(softmaxGate, [a], { axis: normalizeAxis('softmax', axis, a.shape), log: false });
 }
 
 export function logSoftmax(a: Tensor, axis = -1): Tensor {
   a.assertLive('logSoftmax');
-  return applyGate(softmaxGate, [a], { axis: normalizeAxis('logSoftmax', axis, a.ndim), log: true });
+  return applyGate(softmaxGate, [a], { axis: normalizeAxis('logSoftmax', axis, a.shape), log: true });
 }

@@ -85,25 +85,24 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 }
 
 /** Normalises an axis argument to sorted unique non-negative axes; undefined/null = all. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
+export function normalizeAxes(op: string, axis: number | readonly number[] | null | undefined, shape: readonly number[]): number[] {
+  const ndim = shape.length;
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : Array.from(axis);
   const seen = new Set<number>();
   for (const a of list) {
-    if (typeof a !== 'number' || !Number.isInteger(a) || a < -ndim || a >= ndim || (ndim === 0 && a !== 0 && a !== -1)) {
-      throw new ShapeError(`${op}: axis ${String(a)} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'}`);
-    }
-    const n = a < 0 ? a + ndim : a;
-    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} repeated in ${JSON.stringify(list)}`);
+    const n = normalizeAxis(op, a, shape);
+    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} repeated in ${JSON.stringify(list)} for shape ${fmtShape(shape)}`);
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);
 }
 
-/** Normalises one axis (softmax, logSoftmax). */
-export function normalizeAxis(op: string, axis: number, ndim: number): number {
+/** Normalises one axis, counting negative axes from the end. */
+export function normalizeAxis(op: string, axis: number, shape: readonly number[]): number {
+  const ndim = shape.length;
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new ShapeError(`${op}: axis ${String(axis)} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'}`);
+    throw new ShapeError(`${op}: axis ${String(axis)} is out of range for shape ${fmtShape(shape)} (${ndim} dimension${ndim === 1 ? '' : 's'})`);
   }
   return axis < 0 ? axis + ndim : axis;
 }

@@ -1,0 +1,62 @@
+// The typed surface of build/wasmgrad.wasm: every export, numbers only. Pointers are byte
+// addresses (heap blocks are 16-byte aligned); n, shapes and strides count elements; op codes
+// are the Unary/UnaryGrad/Binary/Reduce values of backend.ts; booleans travel as 0/1.
+
+type Ptr = number;
+
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+
+  // mem.ts
+  alloc(bytes: number): Ptr;
+  free(ptr: Ptr): void;
+  copyBytes(dst: Ptr, src: Ptr, bytes: number): void;
+
+  // elementwise.ts
+  unary_f32(op: number, out: Ptr, a: Ptr, n: number): void;
+  unary_f64(op: number, out: Ptr, a: Ptr, n: number): void;
+  binary_f32(op: number, out: Ptr, a: Ptr, b: Ptr, n0: number, n1: number, n2: number, n3: number,
+    as0: number, as1: number, as2: number, as3: number, bs0: number, bs1: number, bs2: number, bs3: number): void;
+  binary_f64(op: number, out: Ptr, a: Ptr, b: Ptr, n0: number, n1: number, n2: number, n3: number,
+    as0: number, as1: number, as2: number, as3: number, bs0: number, bs1: number, bs2: number, bs3: number): void;
+  /** 4-byte elements (float32 and int32), bit-exact. */
+  copyStrided_f32(out: Ptr, a: Ptr, n0: number, n1: number, n2: number, n3: number,
+    s0: number, s1: number, s2: number, s3: number): void;
+  copyStrided_f64(out: Ptr, a: Ptr, n0: number, n1: number, n2: number, n3: number,
+    s0: number, s1: number, s2: number, s3: number): void;
+  fill_f32(out: Ptr, n: number, value: number): void;
+  fill_f64(out: Ptr, n: number, value: number): void;
+  fill_i32(out: Ptr, n: number, value: number): void;
+  cast_f32_f64(out: Ptr, a: Ptr, n: number): void;
+  cast_f64_f32(out: Ptr, a: Ptr, n: number): void;
+
+  // elementwise_grad.ts
+  unaryGrad_f32(op: number, out: Ptr, saved: Ptr, dy: Ptr, n: number): void;
+  unaryGrad_f64(op: number, out: Ptr, saved: Ptr, dy: Ptr, n: number): void;
+  addInPlace_f32(dst: Ptr, src: Ptr, n: number): void;
+  addInPlace_f64(dst: Ptr, src: Ptr, n: number): void;
+
+  // reduce.ts
+  reduce_f32(op: number, out: Ptr, a: Ptr, outer: number, red: number, inner: number): void;
+  reduce_f64(op: number, out: Ptr, a: Ptr, outer: number, red: number, inner: number): void;
+  argmaxMask_f32(out: Ptr, a: Ptr, outer: number, red: number, inner: number): void;
+  argmaxMask_f64(out: Ptr, a: Ptr, outer: number, red: number, inner: number): void;
+
+  // matmul.ts
+  matmulScratchBytes_f32(M: number, N: number, K: number): number;
+  matmulScratchBytes_f64(M: number, N: number, K: number): number;
+  matmul_f32(c: Ptr, a: Ptr, b: Ptr, scratch: Ptr, batch: number, M: number, N: number, K: number,
+    transA: number, transB: number, aBatchStride: number, bBatchStride: number): void;
+  matmul_f64(c: Ptr, a: Ptr, b: Ptr, scratch: Ptr, batch: number, M: number, N: number, K: number,
+    transA: number, transB: number, aBatchStride: number, bBatchStride: number): void;
+
+  // softmax.ts
+  softmax_f32(out: Ptr, a: Ptr, outer: number, n: number, inner: number, log: number): void;
+  softmax_f64(out: Ptr, a: Ptr, outer: number, n: number, inner: number, log: number): void;
+  softmaxGrad_f32(out: Ptr, y: Ptr, dy: Ptr, outer: number, n: number, inner: number, log: number): void;
+  softmaxGrad_f64(out: Ptr, y: Ptr, dy: Ptr, outer: number, n: number, inner: number, log: number): void;
+  crossEntropy_f32(probs: Ptr, logits: Ptr, labels: Ptr, N: number, C: number): number;
+  crossEntropy_f64(probs: Ptr, logits: Ptr, labels: Ptr, N: number, C: number): number;
+  crossEntropyGrad_f32(out: Ptr, probs: Ptr, labels: Ptr, N: number, C: number, scale: number): void;
+  crossEntropyGrad_f64(out: Ptr, probs: Ptr, labels: Ptr, N: number, C: number, scale: number): void;
+}
