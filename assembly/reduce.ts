@@ -1,0 +1,136 @@
+// Reductions over a viewed as [outer, red, inner] into out [outer, inner], and argmaxMask.
+// Pointers are byte addresses; outer/red/inner count elements.
+
+import { elemShift, vmaxNaN, smaxNaN } from './simd';
+
+@inline function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    return <T>(v128.extract_lane<f32>(v, 0) + v128.extract_lane<f32>(v, 1) +
+      v128.extract_lane<f32>(v, 2) + v128.extract_lane<f32>(v, 3));
+  }
+  return <T>(v128.extract_lane<f64>(v, 0) + v128.extract_lane<f64>(v, 1));
+}
+
+/** Largest lane of a NaN-free vector. */
+@inline function hmax<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    return <T>max(max(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
+      max(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
+  }
+  return <T>max(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
+}
+
+/** Sum of n contiguous elements: two vector accumulators for ILP, then horizontal. */
+@inline function sumContiguous<T>(a: usize, n: i32): T {
+  const end = <usize>n << elemShift<T>();
+  let acc0 = v128.splat<T>(<T>0), acc1 = v128.splat<T>(<T>0);
+  let i: usize = 0;
+  for (; i + 32 <= end; i += 32) {
+    acc0 = v128.add<T>(acc0, v128.load(a + i));
+    acc1 = v128.add<T>(acc1, v128.load(a + i, 16));
+  }
+  if (i + 16 <= end) { acc0 = v128.add<T>(acc0, v128.load(a + i)); i += 16; }
+  let s = hsum<T>(v128.add<T>(acc0, acc1));
+  for (; i < end; i += sizeof<T>()) s += load<T>(a + i);
+  return s;
+}
+
+/** NaN-propagating max of n contiguous elements (-Infinity when n = 0). */
+@inline function maxContiguous<T>(a: usize, n: i32): T {
+  const end = <usize>n << elemShift<T>();
+  let acc = v128.splat<T>(<T>-Infinity);
+  // pmax ignores NaN in its second operand, so NaN lanes are tracked separately.
+  let nanSeen = v128.splat<i32>(0);
+  let i: usize = 0;
+  for (; i + 16 <= end; i += 16) {
+    const x = v128.load(a + i);
+    acc = v128.pmax<T>(acc, x);
+    nanSeen = v128.or(nanSeen, v128.ne<T>(x, x));
+  }
+  if (v128.any_true(nanSeen)) return <T>NaN;
+  let m = hmax<T>(acc);
+  for (; i < end; i += sizeof<T>()) m = smaxNaN<T>(m, load<T>(a + i));
+  return m;
+}
+
+/** dst[0..n) = op(dst, src) vectorised over the inner extent (the bias-gradient path). */
+@inline function accumulateRow<T>(isMax: bool, dst: usize, src: usize, n: i32): void {
+  const end = <usize>n << elemShift<T>();
+  const vecEnd = end & ~15;
+  let i: usize = 0;
+  if (isMax) {
+    for (; i < vecEnd; i += 16) v128.store(dst + i, vmaxNaN<T>(v128.load(dst + i), v128.load(src + i)));
+    for (; i < end; i += sizeof<T>()) store<T>(dst + i, smaxNaN<T>(load<T>(dst + i), load<T>(src + i)));
+  } else {
+    for (; i < vecEnd; i += 16) v128.store(dst + i, v128.add<T>(v128.load(dst + i), v128.load(src + i)));
+    for (; i < end; i += sizeof<T>()) store<T>(dst + i, load<T>(dst + i) + load<T>(src + i));
+  }
+}
+
+@inline function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+  const shift = elemShift<T>();
+  const isMax = op == 1;
+  if (inner == 1) {
+    const rowBytes = <usize>red << shift;
+    for (let o = 0; o < outer; o++) {
+      const row = a + <usize>o * rowBytes;
+      store<T>(out + (<usize>o << shift), isMax ? maxContiguous<T>(row, red) : sumContiguous<T>(row, red));
+    }
+    return;
+  }
+  const innerBytes = <usize>inner << shift;
+  for (let o = 0; o < outer; o++) {
+    const dst = out + <usize>o * innerBytes;
+    const src = a + <usize>o * <usize>red * innerBytes;
+    if (red == 0) {
+      const value: T = isMax ? <T>-Infinity : <T>0;
+      for (let i = 0; i < inner; i++) store<T>(dst + (<usize>i << shift), value);
+      continue;
+    }
+    memory.copy(dst, src, innerBytes);
+    for (let r = 1; r < red; r++) accumulateRow<T>(isMax, dst, src + <usize>r * innerBytes, inner);
+  }
+}
+
+/** reduce_f32(op: Reduce code (0 sum, 1 max), out: f32* [outer, inner], a: f32* [outer, red, inner], counts in elements). */
+export function reduce_f32(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+  reduce<f32>(op, out, a, outer, red, inner);
+}
+/** reduce_f64: as reduce_f32 with f64 elements. */
+export function reduce_f64(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+  reduce<f64>(op, out, a, outer, red, inner);
+}
+
+@inline function argmaxMask<T>(out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+  const shift = elemShift<T>();
+  const total = <usize>outer * <usize>red * <usize>inner;
+  memory.fill(out, 0, total << shift);
+  if (red == 0) return;
+  const innerBytes = <usize>inner << shift;
+  for (let o = 0; o < outer; o++) {
+    const rowBase = <usize>o * <usize>red * innerBytes;
+    for (let i = 0; i < inner; i++) {
+      const base = rowBase + (<usize>i << shift);
+      let p = a + base;
+      let best: T = <T>-Infinity;
+      let bestR = 0;
+      // Ties go to the first index; the first NaN wins outright.
+      for (let r = 0; r < red; r++) {
+        const v = load<T>(p);
+        if (v != v) { bestR = r; break; }
+        if (v > best) { best = v; bestR = r; }
+        p += innerBytes;
+      }
+      store<T>(out + base + <usize>bestR * innerBytes, <T>1);
+    }
+  }
+}
+
+/** argmaxMask_f32(out: f32* same size as a, a: f32* [outer, red, inner]): 1 at the first max along red. */
+export function argmaxMask_f32(out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+  argmaxMask<f32>(out, a, outer, red, inner);
+}
+/** argmaxMask_f64: as argmaxMask_f32 with f64 elements. */
+export function argmaxMask_f64(out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+  argmaxMask<f64>(out, a, outer, red, inner);
+}
