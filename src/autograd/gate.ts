@@ -36,8 +36,9 @@ export function defineGate(def: GateDefinition): (...inputs: TensorLike[]) => Te
     forward: (ctx, inputs) => def.forward(ctx, ...inputs),
     backward: (ctx, dy) => {
       const grads = def.backward(ctx, dy);
-      if (!Array.isArray(grads)) {
-        throw new WasmgradError(`${def.name}: backward must return an array with one gradient per input`);
+      if (!Array.isArray(grads) || grads.length !== ctx.inputs.length) {
+        const got = Array.isArray(grads) ? `${grads.length} gradients` : typeof grads;
+        throw new WasmgradError(`${def.name}: backward must return an array with one gradient (or null) per input: expected ${ctx.inputs.length}, got ${got}`);
       }
       return grads;
     },

@@ -264,8 +264,8 @@ export class JsBackend implements Backend {
         let s = 0;
         for (let r = 0; r < n; r++) s += Math.exp(x[base + r * inner] - m);
         if (log) {
-          const lse = m + Math.log(s);
-          for (let r = 0; r < n; r++) o[base + r * inner] = x[base + r * inner] - lse;
+          const logSum = Math.log(s);
+          for (let r = 0; r < n; r++) o[base + r * inner] = (x[base + r * inner] - m) - logSum;
         } else {
           const inv = 1 / s;
           for (let r = 0; r < n; r++) o[base + r * inner] = Math.exp(x[base + r * inner] - m) * inv;
