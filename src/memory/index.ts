@@ -29,12 +29,22 @@ function releaseStorage(s: Storage, backend: Backend): void {
   }
 }
 
-/** Called by the Tensor constructor: counts it, tracks it in the open scope, arms the safety net. */
+/**
+ * Called by the Tensor constructor: counts it, and either tracks it in the open scope or arms
+ * the safety net. A scope holds its tensors strongly, so a tensor inside one cannot be collected;
+ * it is registered with the FinalizationRegistry only if it outlives the outermost scope (most
+ * tensors made inside tidy never are, which keeps registration off the per-op path).
+ */
 export function registerTensor(t: Tensor, storage: Storage, backend: Backend): void {
   if (storage.refs++ === 0) stats.bytes += storage.bytes;
   stats.tensors++;
-  registry?.register(t, { storage, backend }, t);
   if (scopes.length > 0) scopes[scopes.length - 1].push(t);
+  else registry?.register(t, { storage, backend }, t);
+}
+
+/** A tensor leaving the outermost scope alive: from now on only garbage collection frees it. */
+function escape(t: Tensor): void {
+  registry?.register(t, { storage: t.storage, backend: t.backend }, t);
 }
 
 /** Frees one tensor's hold on its storage (idempotent). */
@@ -70,6 +80,7 @@ export function closeScope(scope: Tensor[], keep: Set<Tensor> | null, disposeRes
     if (t.isDisposed) continue;
     if (!disposeRest || t.isKept || (keep !== null && keep.has(t))) {
       if (parent !== null) parent.push(t);
+      else escape(t);
     } else {
       t.dispose();
     }
@@ -80,6 +91,7 @@ export function closeScope(scope: Tensor[], keep: Set<Tensor> | null, disposeRes
 export function closeScopeKeepingOnly(scope: Tensor[], t: Tensor): void {
   if (scopes.pop() !== scope) throw new WasmgradError('tidy: scopes closed out of order');
   if (scopes.length > 0) scopes[scopes.length - 1].push(t);
+  else escape(t);
 }
 
 /** Collects the tensors inside a tidy result: a tensor, or arrays / plain objects of them. */
