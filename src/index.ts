@@ -21,3 +21,4 @@ export { defineGate } from './autograd/gate.js';
 export type { GateDefinition } from './autograd/gate.js';
 export { tidy, dispose, keep, memory } from './memory/index.js';
 export { WasmgradError, ShapeError, DTypeError, DisposedError, BackendError } from './errors.js';
+export * as nn from './nn/index.js';

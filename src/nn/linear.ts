@@ -1,0 +1,58 @@
+// Linear: y = x·Wᵀ + b, with W stored [out, in] as PyTorch does (so weights load both ways).
+// The product uses the matmul gate's transpose flag: no transposed copy of W, forward or back.
+
+import type { DType } from '../backend/backend.js';
+import { Tensor } from '../tensor.js';
+import { ShapeError, WasmgradError } from '../errors.js';
+import { rand } from '../ops/creation.js';
+import { matmulFlags } from '../ops/matmul.js';
+import { add, mul, sub } from '../ops/elementwise.js';
+import { reshape } from '../ops/shape.js';
+import { noGrad } from '../autograd/tape.js';
+import { Module } from './module.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/** Uniform in [-bound, bound), drawn from the library's seeded generator. */
+function uniform(shape: number[], bound: number, dtype: DType): Tensor {
+  return noGrad(() => {
+    const u = rand(shape, { dtype });
+    const t = sub(mul(u, 2 * bound), bound);
+    u.dispose();
+    return t;
+  });
+}
+
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  /**
+   * PyTorch's default initialisation: Kaiming-uniform with a = √5 for the weight, which is
+   * U(-1/√in, 1/√in), and the same bound for the bias.
+   */
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new WasmgradError(`Linear: ${k} must be a positive integer, got ${String(v)}`);
+    }
+    const dtype = opts.dtype ?? 'float32';
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', uniform([outFeatures, inFeatures], bound, dtype));
+    this.bias = opts.bias === false ? null : this.registerParameter('bias', uniform([outFeatures], bound, dtype));
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new WasmgradError('Linear: input must be a Tensor');
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new ShapeError(`Linear: input of shape ${x.shapeString} does not end in ${this.inFeatures} features`);
+    }
+    const x2 = x.ndim === 1 ? reshape(x, [1, this.inFeatures]) : x;
+    let y = matmulFlags(x2, this.weight, false, true);
+    if (this.bias !== null) y = add(y, this.bias);
+    return x.ndim === 1 ? reshape(y, [this.outFeatures]) : y;
+  }
+}
