@@ -6,3 +6,4 @@ export * from './elementwise_grad';
 export * from './reduce';
 export * from './matmul';
 export * from './softmax';
+export * from './optim';

@@ -155,6 +155,23 @@ export interface Backend {
   crossEntropy(probs: Storage, logits: Storage, labels: Storage, N: number, C: number): number;
   /** out[i, c] = scale * (probs[i, c] - (c == labels[i])). */
   crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void;
+
+  // ---- optimizer updates (in place on param and state; all same size and dtype) ---------------
+  /**
+   * SGD as PyTorch defines it: d = grad + weightDecay * param; with momentum > 0,
+   * velocity = firstStep ? d : momentum * velocity + (1 - dampening) * d, and
+   * d = nesterov ? d + momentum * velocity : velocity; then param -= lr * d.
+   * velocity is ignored (may be null) when momentum == 0.
+   */
+  sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
+    dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void;
+  /**
+   * Adam (decoupled = false: grad += weightDecay * param) or AdamW (decoupled = true:
+   * param *= 1 - lr * weightDecay), then m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g²,
+   * param -= lr * (m / (1 - beta1^step)) / (sqrt(v / (1 - beta2^step)) + eps). step counts from 1.
+   */
+  adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: boolean, step: number): void;
 }
 
 /** Bytes per element of a storage type. */

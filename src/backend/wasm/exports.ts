@@ -59,4 +59,14 @@ export interface WasmExports {
   crossEntropy_f64(probs: Ptr, logits: Ptr, labels: Ptr, N: number, C: number): number;
   crossEntropyGrad_f32(out: Ptr, probs: Ptr, labels: Ptr, N: number, C: number, scale: number): void;
   crossEntropyGrad_f64(out: Ptr, probs: Ptr, labels: Ptr, N: number, C: number, scale: number): void;
+
+  // optim.ts (in place on param and state; velocity may be 0 when momentum == 0; step counts from 1)
+  sgdStep_f32(param: Ptr, grad: Ptr, velocity: Ptr, n: number, lr: number, momentum: number, dampening: number,
+    weightDecay: number, nesterov: number, firstStep: number): void;
+  sgdStep_f64(param: Ptr, grad: Ptr, velocity: Ptr, n: number, lr: number, momentum: number, dampening: number,
+    weightDecay: number, nesterov: number, firstStep: number): void;
+  adamStep_f32(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: number, step: number): void;
+  adamStep_f64(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: number, step: number): void;
 }

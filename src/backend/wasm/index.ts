@@ -299,6 +299,24 @@ export class WasmBackend implements Backend {
     if (isF64(out)) this.wasm.crossEntropyGrad_f64(ptrOf(out), ptrOf(probs), ptrOf(labels), N, C, scale);
     else this.wasm.crossEntropyGrad_f32(ptrOf(out), ptrOf(probs), ptrOf(labels), N, C, scale);
   }
+
+  // ---- optimizer updates ---------------------------------------------------------------------
+
+  sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
+    dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {
+    if (momentum !== 0 && velocity === null) throw new WasmgradError('sgdStep: momentum > 0 needs a velocity buffer');
+    if (param.size === 0) return;
+    const vel = momentum === 0 || velocity === null ? 0 : ptrOf(velocity);
+    (isF64(param) ? this.wasm.sgdStep_f64 : this.wasm.sgdStep_f32)(ptrOf(param), ptrOf(grad), vel, param.size,
+      lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0);
+  }
+
+  adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, decoupled: boolean, step: number): void {
+    if (param.size === 0) return;
+    (isF64(param) ? this.wasm.adamStep_f64 : this.wasm.adamStep_f32)(ptrOf(param), ptrOf(grad), ptrOf(m), ptrOf(v),
+      param.size, lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, step);
+  }
 }
 
 /**

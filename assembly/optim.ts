@@ -1,0 +1,135 @@
+// Optimizer updates, in place on the parameter and its state (velocity; m and v). Semantics are
+// those of sgdStep/adamStep in src/backend/backend.ts (PyTorch's SGD and Adam/AdamW).
+// Pointers are byte addresses of blocks of n elements of T (grad is read only); hyperparameters
+// arrive as f64 and are rounded to T once per call, so the float32 kernels compute in float32 as
+// PyTorch does. Flags (nesterov, firstStep, decoupled) travel as 0/1. The flags and the
+// weight-decay test are loop invariant: the branches inside the loops are always predicted.
+
+import { elemShift } from './simd';
+
+// ---- SGD ------------------------------------------------------------------------------------
+
+/**
+ * d = g + wd * p (when wd != 0); with momentum: b = first ? d : mu * b + (1 - dampening) * d,
+ * d = nesterov ? d + mu * b : b; then p = p - lr * d.
+ */
+@inline function sgdStep<T>(param: usize, grad: usize, velocity: usize, n: i32, lr: f64, momentum: f64,
+  dampening: f64, weightDecay: f64, nesterov: bool, firstStep: bool): void {
+  const end = <usize>n << elemShift<T>();
+  const vecEnd = end & ~15;
+  const hasWd = weightDecay != 0;
+  const sLr = <T>lr, sMu = <T>momentum, sDamp = <T>(1 - dampening), sWd = <T>weightDecay;
+  const vLr = v128.splat<T>(sLr), vMu = v128.splat<T>(sMu), vDamp = v128.splat<T>(sDamp), vWd = v128.splat<T>(sWd);
+  let i: usize = 0;
+  if (momentum == 0) {
+    for (; i < vecEnd; i += 16) {
+      const p = v128.load(param + i);
+      let d = v128.load(grad + i);
+      if (hasWd) d = v128.add<T>(d, v128.mul<T>(vWd, p));
+      v128.store(param + i, v128.sub<T>(p, v128.mul<T>(vLr, d)));
+    }
+    for (; i < end; i += sizeof<T>()) {
+      const p = load<T>(param + i);
+      let d = load<T>(grad + i);
+      if (hasWd) d = d + sWd * p;
+      store<T>(param + i, p - sLr * d);
+    }
+    return;
+  }
+  for (; i < vecEnd; i += 16) {
+    const p = v128.load(param + i);
+    let d = v128.load(grad + i);
+    if (hasWd) d = v128.add<T>(d, v128.mul<T>(vWd, p));
+    const b = firstStep ? d : v128.add<T>(v128.mul<T>(vMu, v128.load(velocity + i)), v128.mul<T>(vDamp, d));
+    v128.store(velocity + i, b);
+    d = nesterov ? v128.add<T>(d, v128.mul<T>(vMu, b)) : b;
+    v128.store(param + i, v128.sub<T>(p, v128.mul<T>(vLr, d)));
+  }
+  for (; i < end; i += sizeof<T>()) {
+    const p = load<T>(param + i);
+    let d = load<T>(grad + i);
+    if (hasWd) d = d + sWd * p;
+    const b = firstStep ? d : sMu * load<T>(velocity + i) + sDamp * d;
+    store<T>(velocity + i, b);
+    d = nesterov ? d + sMu * b : b;
+    store<T>(param + i, p - sLr * d);
+  }
+}
+
+/**
+ * sgdStep_f32(param: f32*, grad: f32*, velocity: f32* (unused, may be 0, when momentum == 0),
+ * n: elements, lr, momentum, dampening, weightDecay, nesterov: 0/1, firstStep: 0/1).
+ */
+export function sgdStep_f32(param: usize, grad: usize, velocity: usize, n: i32, lr: f64, momentum: f64,
+  dampening: f64, weightDecay: f64, nesterov: bool, firstStep: bool): void {
+  sgdStep<f32>(param, grad, velocity, n, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+}
+/** sgdStep_f64: as sgdStep_f32 with f64 elements. */
+export function sgdStep_f64(param: usize, grad: usize, velocity: usize, n: i32, lr: f64, momentum: f64,
+  dampening: f64, weightDecay: f64, nesterov: bool, firstStep: bool): void {
+  sgdStep<f64>(param, grad, velocity, n, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+}
+
+// ---- Adam / AdamW ---------------------------------------------------------------------------
+
+/**
+ * With wd != 0: AdamW (decoupled) p = p * (1 - lr * wd), Adam g = g + wd * p. Then
+ * m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g g and, as PyTorch evaluates it,
+ * p = p - (lr / bc1) * (m / (sqrt(v) / sqrt(bc2) + eps)) with bc = 1 - beta^step.
+ * The bias corrections are computed once here in f64; only the rounded scalars enter the loop.
+ */
+@inline function adamStep<T>(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64,
+  beta2: f64, eps: f64, weightDecay: f64, decoupled: bool, step: i32): void {
+  const end = <usize>n << elemShift<T>();
+  const vecEnd = end & ~15;
+  const bc1 = 1 - Math.pow(beta1, <f64>step);
+  const bc2 = 1 - Math.pow(beta2, <f64>step);
+  const hasWd = weightDecay != 0;
+  const decayParam = hasWd && decoupled;
+  const decayGrad = hasWd && !decoupled;
+  const sStep = <T>(lr / bc1), sBc2Sqrt = <T>Math.sqrt(bc2), sEps = <T>eps;
+  const sB1 = <T>beta1, sB1c = <T>(1 - beta1), sB2 = <T>beta2, sB2c = <T>(1 - beta2);
+  const sWd = <T>weightDecay, sDecay = <T>(1 - lr * weightDecay);
+  const vStep = v128.splat<T>(sStep), vBc2Sqrt = v128.splat<T>(sBc2Sqrt), vEps = v128.splat<T>(sEps);
+  const vB1 = v128.splat<T>(sB1), vB1c = v128.splat<T>(sB1c), vB2 = v128.splat<T>(sB2), vB2c = v128.splat<T>(sB2c);
+  const vWd = v128.splat<T>(sWd), vDecay = v128.splat<T>(sDecay);
+  let i: usize = 0;
+  for (; i < vecEnd; i += 16) {
+    let p = v128.load(param + i);
+    let g = v128.load(grad + i);
+    if (decayParam) p = v128.mul<T>(p, vDecay);
+    if (decayGrad) g = v128.add<T>(g, v128.mul<T>(vWd, p));
+    const mi = v128.add<T>(v128.mul<T>(vB1, v128.load(m + i)), v128.mul<T>(vB1c, g));
+    const vi = v128.add<T>(v128.mul<T>(vB2, v128.load(v + i)), v128.mul<T>(v128.mul<T>(vB2c, g), g));
+    v128.store(m + i, mi);
+    v128.store(v + i, vi);
+    const denom = v128.add<T>(v128.div<T>(v128.sqrt<T>(vi), vBc2Sqrt), vEps);
+    v128.store(param + i, v128.sub<T>(p, v128.mul<T>(vStep, v128.div<T>(mi, denom))));
+  }
+  for (; i < end; i += sizeof<T>()) {
+    let p = load<T>(param + i);
+    let g = load<T>(grad + i);
+    if (decayParam) p = p * sDecay;
+    if (decayGrad) g = g + sWd * p;
+    const mi = sB1 * load<T>(m + i) + sB1c * g;
+    const vi = sB2 * load<T>(v + i) + sB2c * g * g;
+    store<T>(m + i, mi);
+    store<T>(v + i, vi);
+    const denom = sqrt<T>(vi) / sBc2Sqrt + sEps;
+    store<T>(param + i, p - sStep * (mi / denom));
+  }
+}
+
+/**
+ * adamStep_f32(param: f32*, grad: f32*, m: f32*, v: f32*, n: elements, lr, beta1, beta2, eps,
+ * weightDecay, decoupled: 0 Adam (L2 in the gradient) / 1 AdamW, step: 1-based count).
+ */
+export function adamStep_f32(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64,
+  beta2: f64, eps: f64, weightDecay: f64, decoupled: bool, step: i32): void {
+  adamStep<f32>(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+}
+/** adamStep_f64: as adamStep_f32 with f64 elements. */
+export function adamStep_f64(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64,
+  beta2: f64, eps: f64, weightDecay: f64, decoupled: bool, step: i32): void {
+  adamStep<f64>(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+}

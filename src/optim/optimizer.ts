@@ -1,0 +1,237 @@
+// The Optimizer base: owns the parameter list, the settable learning rate, per-parameter state
+// tensors (allocated on a parameter's first update, kept out of tidy scopes) and the step()
+// protocol: check every parameter and gradient, allocate what is missing, then run one backend
+// kernel per parameter in place on its storage. A training loop allocates nothing here after
+// the first step.
+
+import { DTypeError, DisposedError, ShapeError, WasmgradError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { empty } from '../ops/util.js';
+
+/** The options every optimizer has. */
+export interface OptimizerDefaults {
+  lr: number;
+}
+
+/** Per-parameter state: how many updates it has had, and its state tensors by name. */
+export interface ParamState {
+  step: number;
+  tensors: Record<string, Tensor>;
+}
+
+export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults> {
+  /** The parameters, in the order given (error messages count from 0 in this order). */
+  readonly params: readonly Tensor[];
+  /** The resolved hyperparameters this optimizer was made with. */
+  readonly defaults: Readonly<D>;
+  private _stepCount = 0;
+  private _lr: number;
+  private readonly states: (ParamState | null)[];
+  private disposed = false;
+
+  constructor(params: Iterable<Tensor>, defaults: D) {
+    const name = new.target.name;
+    if (params instanceof Tensor) {
+      throw new WasmgradError(`${name}: params must be an iterable of Tensors, got a single Tensor (wrap it in an array)`);
+    }
+    if (params === null || params === undefined || typeof (params as Iterable<Tensor>)[Symbol.iterator] !== 'function'
+      || typeof params === 'string') {
+      throw new WasmgradError(`${name}: params must be an iterable of Tensors (such as module.parameters()), got ${describe(params)}`);
+    }
+    const list: Tensor[] = [];
+    const seen = new Set<Tensor>();
+    let i = 0;
+    for (const p of params) {
+      if (!(p instanceof Tensor)) {
+        throw new WasmgradError(`${name}: parameter ${i} is not a Tensor (got ${describe(p)})`);
+      }
+      if (p.isDisposed) throw new DisposedError(`${name}: parameter ${i} (shape ${p.shapeString}) was disposed`);
+      if (!p.requiresGrad) {
+        throw new WasmgradError(`${name}: parameter ${i} (shape ${p.shapeString}) does not require grad; create it with { requiresGrad: true }`);
+      }
+      if (!p.isLeaf) {
+        throw new WasmgradError(`${name}: parameter ${i} (shape ${p.shapeString}) is not a leaf tensor (it was made by ${p.node!.gate.name}); optimize the leaves it came from`);
+      }
+      if (seen.has(p)) throw new WasmgradError(`${name}: parameter ${i} (shape ${p.shapeString}) appears more than once`);
+      seen.add(p);
+      list.push(p);
+      i++;
+    }
+    if (list.length === 0) throw new WasmgradError(`${name}: got an empty parameter list`);
+    this.params = Object.freeze(list);
+    this.defaults = Object.freeze({ ...defaults });
+    this._lr = checkLr(name, defaults.lr);
+    this.states = list.map(() => null);
+  }
+
+  /** Number of completed step() calls. */
+  get stepCount(): number {
+    return this._stepCount;
+  }
+
+  /** The optimizer's class name, used in error messages. */
+  get name(): string {
+    return this.constructor.name;
+  }
+
+  /** The learning rate the next step() uses; set it directly or through a schedule. */
+  get lr(): number {
+    return this._lr;
+  }
+
+  set lr(v: number) {
+    this._lr = checkLr(this.name, v);
+  }
+
+  /**
+   * Updates every parameter that has a gradient, in place. Parameters whose `.grad` is null are
+   * skipped (their state does not advance). Everything is checked before anything is updated,
+   * so a step that throws leaves all parameters and state as they were.
+   */
+  step(): void {
+    const name = this.name;
+    if (this.disposed) throw new DisposedError(`${name}.step: the optimizer was disposed`);
+    const params = this.params;
+    const grads: (Tensor | null)[] = new Array(params.length);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p.isDisposed) throw new DisposedError(`${name}.step: parameter ${i} (shape ${p.shapeString}) was disposed`);
+      const g = p.grad;
+      grads[i] = g;
+      if (g === null) continue;
+      if (g.isDisposed) throw new DisposedError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) was disposed`);
+      if (g.shapeString !== p.shapeString) {
+        throw new ShapeError(`${name}.step: the gradient of parameter ${i} has shape ${g.shapeString}, the parameter ${p.shapeString}`);
+      }
+      if (g.dtype !== p.dtype) {
+        throw new DTypeError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) is ${g.dtype}, the parameter ${p.dtype}`);
+      }
+      if (g.backend !== p.backend) {
+        throw new WasmgradError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) is on the ${g.backend.name} backend, the parameter on ${p.backend.name}`);
+      }
+    }
+    // Allocate missing state before touching any parameter: an allocation failure must not
+    // leave the step half done.
+    for (let i = 0; i < params.length; i++) {
+      if (grads[i] !== null && this.states[i] === null) this.states[i] = this.allocState(params[i]);
+    }
+    for (let i = 0; i < params.length; i++) {
+      const g = grads[i];
+      if (g === null) continue;
+      const st = this.states[i]!;
+      this.update(params[i], g, st);
+      st.step++;
+    }
+    this._stepCount++;
+  }
+
+  /** Clears every parameter's gradient (Tensor.zeroGrad: a plain gradient is freed). */
+  zeroGrad(): void {
+    for (const p of this.params) p.zeroGrad();
+  }
+
+  /** The state of a parameter (its update count and state tensors), or null before its first update. */
+  getState(param: Tensor): Readonly<ParamState> | null {
+    const i = this.params.indexOf(param);
+    if (i < 0) throw new WasmgradError(`${this.name}.getState: ${describe(param)} is not one of this optimizer's parameters`);
+    return this.states[i];
+  }
+
+  /** Frees the state tensors; the optimizer cannot step afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (let i = 0; i < this.states.length; i++) {
+      const st = this.states[i];
+      if (st === null) continue;
+      for (const t of Object.values(st.tensors)) t.dispose();
+      this.states[i] = null;
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** A fresh state for `param`, made on its first update (use stateTensor for its tensors). */
+  protected abstract allocState(param: Tensor): ParamState;
+
+  /** One in-place update of `param` from `grad`; `state.step` is the number of earlier updates. */
+  protected abstract update(param: Tensor, grad: Tensor, state: ParamState): void;
+
+  /**
+   * A state tensor with the parameter's shape, dtype and backend, filled with `value` (left
+   * uninitialised when `value` is null), exempt from tidy scopes.
+   */
+  protected stateTensor(param: Tensor, value: number | null): Tensor {
+    const t = empty(param.shape, param.dtype, param.backend);
+    if (value !== null) param.backend.fill(t.storage, value);
+    t.markKept();
+    return t;
+  }
+}
+
+// ---- option checks shared by the optimizers and schedules --------------------------------------
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Tensor) return `Tensor ${v.shapeString}`;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number') return String(v);
+  return typeof v;
+}
+
+/** Rejects option names the optimizer does not know (a typo such as weight_decay fails loudly). */
+export function checkOptionNames(name: string, opts: unknown, known: readonly string[]): Record<string, unknown> {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new WasmgradError(`${name}: options must be an object, got ${describe(opts)}`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key)) {
+      throw new WasmgradError(`${name}: unknown option '${key}' (expected ${known.join(', ')})`);
+    }
+  }
+  return opts as Record<string, unknown>;
+}
+
+export interface Range {
+  /** Lower bound, inclusive unless minExclusive. */
+  min?: number;
+  minExclusive?: boolean;
+  /** Upper bound, exclusive unless maxInclusive. */
+  max?: number;
+  maxInclusive?: boolean;
+  integer?: boolean;
+}
+
+function rangeText(r: Range): string {
+  const parts: string[] = [];
+  if (r.min !== undefined) parts.push(`${r.minExclusive ? '>' : '>='} ${r.min}`);
+  if (r.max !== undefined) parts.push(`${r.maxInclusive ? '<=' : '<'} ${r.max}`);
+  return `a finite ${r.integer ? 'integer' : 'number'}${parts.length ? ' ' + parts.join(' and ') : ''}`;
+}
+
+/** A finite number within `r` (the default when `v` is undefined), or a WasmgradError naming the option. */
+export function checkNumber(name: string, key: string, v: unknown, fallback: number | undefined, r: Range): number {
+  if (v === undefined) {
+    if (fallback === undefined) throw new WasmgradError(`${name}: ${key} is required`);
+    v = fallback;
+  }
+  const ok = typeof v === 'number' && Number.isFinite(v)
+    && (!r.integer || Number.isInteger(v))
+    && (r.min === undefined || (r.minExclusive ? v > r.min : v >= r.min))
+    && (r.max === undefined || (r.maxInclusive ? v <= r.max : v < r.max));
+  if (!ok) throw new WasmgradError(`${name}: ${key} must be ${rangeText(r)}, got ${describe(v)}`);
+  return v as number;
+}
+
+export function checkBoolean(name: string, key: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new WasmgradError(`${name}: ${key} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+function checkLr(name: string, v: unknown): number {
+  return checkNumber(name, 'lr', v, undefined, { min: 0 });
+}

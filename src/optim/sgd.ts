@@ -1,0 +1,66 @@
+// Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
+// exactly as PyTorch's torch.optim.SGD (the update itself is the backend's sgdStep kernel):
+//   d = grad + weightDecay * param
+//   velocity = d on a parameter's first update, else momentum * velocity + (1 - dampening) * d
+//   d = nesterov ? d + momentum * velocity : velocity          (only when momentum > 0)
+//   param -= lr * d
+
+import type { Tensor } from '../tensor.js';
+import { WasmgradError } from '../errors.js';
+import {
+  Optimizer, type OptimizerDefaults, type ParamState, checkBoolean, checkNumber, checkOptionNames,
+} from './optimizer.js';
+
+export interface SGDOptions {
+  /** Learning rate (required), >= 0. */
+  lr: number;
+  /** Momentum factor, >= 0 (0: plain SGD, no velocity kept). */
+  momentum?: number;
+  /** Dampening of the gradient's share in the velocity, in [0, 1]. */
+  dampening?: number;
+  /** L2 penalty added to the gradient, >= 0. */
+  weightDecay?: number;
+  /** Nesterov momentum; needs momentum > 0 and dampening 0. */
+  nesterov?: boolean;
+}
+
+export interface SGDDefaults extends OptimizerDefaults {
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'] as const;
+
+function resolve(name: string, opts: unknown): SGDDefaults {
+  if (opts === undefined) throw new WasmgradError(`${name}: options with at least lr are required, e.g. { lr: 0.01 }`);
+  const o = checkOptionNames(name, opts, SGD_OPTIONS);
+  const lr = checkNumber(name, 'lr', o.lr, undefined, { min: 0 });
+  const momentum = checkNumber(name, 'momentum', o.momentum, 0, { min: 0 });
+  const dampening = checkNumber(name, 'dampening', o.dampening, 0, { min: 0, max: 1, maxInclusive: true });
+  const weightDecay = checkNumber(name, 'weightDecay', o.weightDecay, 0, { min: 0 });
+  const nesterov = checkBoolean(name, 'nesterov', o.nesterov, false);
+  if (nesterov && (momentum <= 0 || dampening !== 0)) {
+    throw new WasmgradError(`${name}: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${momentum}, dampening ${dampening})`);
+  }
+  return { lr, momentum, dampening, weightDecay, nesterov };
+}
+
+export class SGD extends Optimizer<SGDDefaults> {
+  constructor(params: Iterable<Tensor>, opts: SGDOptions) {
+    super(params, resolve(new.target.name, opts));
+  }
+
+  protected allocState(param: Tensor): ParamState {
+    // The first update writes the velocity before reading it, so it needs no fill.
+    return { step: 0, tensors: this.defaults.momentum > 0 ? { velocity: this.stateTensor(param, null) } : {} };
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState): void {
+    const d = this.defaults;
+    const velocity = state.tensors.velocity;
+    param.backend.sgdStep(param.storage, grad.storage, velocity === undefined ? null : velocity.storage,
+      this.lr, d.momentum, d.dampening, d.weightDecay, d.nesterov, state.step === 0);
+  }
+}
