@@ -1,0 +1,621 @@
+// Model files in the safetensors format (https://huggingface.co/docs/safetensors).
+//
+// Layout: 8 bytes little-endian u64 N, then N bytes of UTF-8 JSON (the header, possibly padded
+// with trailing spaces), then the data section. The header maps each tensor name to
+// { "dtype", "shape", "data_offsets": [begin, end] } (byte offsets into the data section, end
+// exclusive) and may hold "__metadata__", a string→string map. Data is little-endian, row-major,
+// and the tensors tile the data section exactly: no holes, no overlaps.
+//
+// Writing follows the reference implementation (the Rust crate behind Python's `safetensors`)
+// byte for byte: "__metadata__" first, then the tensors ordered by descending dtype (F64 before
+// F32) and by name (UTF-8 byte order) within a dtype, each entry written as
+// {"dtype":..,"shape":..,"data_offsets":..} with no whitespace, and the header padded with
+// spaces to a multiple of 8 bytes so the data section starts 8-byte aligned.
+//
+// Reading treats the bytes as untrusted. `parseSafetensors` validates the whole file before
+// anything is decoded, and every failure is a WasmgradError (DTypeError for dtypes, ShapeError
+// for shapes that do not fit a parameter) whose message names the tensor, the offsets and the
+// sizes involved. It never reads outside the input and never lets a RangeError/TypeError escape.
+
+import type { DType } from '../backend/backend.js';
+import { DTypeError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { tensor } from '../ops/creation.js';
+
+/** The reference implementation refuses headers above 100 MB; so do we. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Bits per element of every dtype the format defines (sub-byte types pack several per byte). */
+const DTYPE_BITS: Readonly<Record<string, number>> = Object.freeze(Object.assign(Object.create(null), {
+  BOOL: 8, F4: 4, F6_E2M3: 6, F6_E3M2: 6, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8,
+  F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8, I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32,
+  F32: 32, C64: 64, F64: 64, I64: 64, U64: 64,
+}) as Record<string, number>);
+
+/** The dtypes wasmgrad can load (F16 and BF16 are widened to float32). */
+export const LOADABLE_DTYPES = ['F32', 'F64', 'F16', 'BF16'] as const;
+type Loadable = (typeof LOADABLE_DTYPES)[number];
+
+const ENTRY_FIELDS = ['dtype', 'shape', 'data_offsets'] as const;
+const METADATA_KEY = '__metadata__';
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// ---- messages --------------------------------------------------------------------------------
+
+function err(message: string): WasmgradError {
+  return new WasmgradError(`safetensors: ${message}`);
+}
+
+/** A tensor name or string quoted for a message, cut short if it is long. */
+function q(s: string, max = 80): string {
+  return JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
+}
+
+/** A short, never-throwing description of an arbitrary JSON value. */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `the string ${q(v, 40)}`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `an ${typeof v}`;
+}
+
+/** A shape for a message; very long ones are cut short. */
+function shp(shape: readonly number[]): string {
+  return shape.length <= 16 ? fmtShape(shape) : `[${shape.slice(0, 8).join(',')},… (${shape.length} dims)]`;
+}
+
+function fmtList(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).map((n) => q(n)).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// ---- parsing -----------------------------------------------------------------------------------
+
+/** One tensor of a parsed file. Offsets are validated; nothing has been decoded yet. */
+export interface SafetensorsEntry {
+  readonly name: string;
+  /** The dtype string as written in the file ('F32', 'BF16', 'I64', ...). */
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  /** [begin, end) relative to the data section, as written in the header. */
+  readonly dataOffsets: readonly [number, number];
+  /** Absolute byte offset of the tensor's data in the file. */
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+export interface SafetensorsHeader {
+  /** The tensors in data order (ascending offsets). */
+  readonly entries: readonly SafetensorsEntry[];
+  /** "__metadata__" (empty when absent). */
+  readonly metadata: Record<string, string>;
+  /** N, the header's length in bytes (padding included). */
+  readonly headerLength: number;
+  /** Where the data section starts (8 + N). */
+  readonly dataStart: number;
+  readonly dataLength: number;
+}
+
+function asBytes(input: unknown, op: string): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw new WasmgradError(`${op}: expected a Uint8Array or an ArrayBuffer, got ${input === null ? 'null' : typeof input}`);
+}
+
+/**
+ * A linear scan over header text that JSON.parse already accepted: rejects keys repeated within
+ * one object (JSON.parse silently keeps the last) and numbers not written as plain integers
+ * ("1.0", "1e3"; every number a valid header holds is an integer, and the reference reader
+ * rejects these too).
+ */
+function scanHeader(text: string): void {
+  interface Frame { obj: boolean; keys: Set<string> | null; expectKey: boolean; key: string | null }
+  const stack: Frame[] = [];
+  // The top-level key whose value is being scanned names the place in messages.
+  const where = (): string => {
+    const outer = stack.length >= 1 ? stack[0].key : null;
+    return outer === null ? 'the header' : `entry ${q(outer)}`;
+  };
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (j < n && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top !== undefined && top.obj && top.expectKey) {
+        const raw = text.slice(i + 1, j);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        top.keys ??= new Set();
+        if (top.keys.has(key)) {
+          throw err(`duplicate key ${q(key)} in ${stack.length === 1 ? 'the header' : where()}`);
+        }
+        top.keys.add(key);
+        top.key = key;
+        top.expectKey = false;
+      }
+      i = j + 1;
+    } else if (c === 0x7b /* { */) {
+      stack.push({ obj: true, keys: null, expectKey: true, key: null });
+      i++;
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ obj: false, keys: null, expectKey: false, key: null });
+      i++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      i++;
+    } else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1];
+      if (top !== undefined && top.obj) top.expectKey = true;
+      i++;
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      let plain = true;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x2e || d === 0x65 || d === 0x45) plain = false; // . e E
+        else if (!(d === 0x2b || d === 0x2d || (d >= 0x30 && d <= 0x39))) break;
+      }
+      if (!plain) {
+        throw err(`in ${where()}: the number ${text.slice(i, Math.min(j, i + 40))} is not written as an integer`);
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+}
+
+/** Reads a dimension list or an offset pair: non-negative safe integers. */
+function checkIntegers(v: unknown, what: string, name: string): number[] {
+  if (!Array.isArray(v)) throw err(`tensor ${q(name)}: ${what} must be an array, got ${describe(v)}`);
+  for (let k = 0; k < v.length; k++) {
+    const d: unknown = v[k];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0 || Object.is(d, -0)) {
+      throw err(`tensor ${q(name)}: ${what}[${k}] must be a non-negative integer, got ${describe(d)}`);
+    }
+  }
+  return (v as number[]).slice();
+}
+
+/**
+ * shape × dtype in bytes, computed without overflow: once the running product exceeds `span`
+ * it can no longer match, and the exact figure is only worked out (in BigInt) for the message.
+ */
+function byteSize(shape: readonly number[], bits: number, span: number): { bytes: number; text: string } {
+  if (shape.some((d) => d === 0)) return { bytes: 0, text: '0 bytes' };
+  const limitBits = span * 8; // span <= file size, so this is exact
+  let elems = 1;
+  for (const d of shape) {
+    elems *= d;
+    if (elems * bits > limitBits) {
+      let text = `more than ${span} bytes`;
+      if (shape.length <= 64) {
+        let big = BigInt(bits);
+        for (const e of shape) big *= BigInt(e);
+        text = big % 8n === 0n ? `${big / 8n} bytes` : `${big} bits, not a whole number of bytes`;
+      }
+      return { bytes: Infinity, text };
+    }
+  }
+  const totalBits = elems * bits;
+  if (totalBits % 8 !== 0) return { bytes: NaN, text: `${totalBits} bits, not a whole number of bytes` };
+  return { bytes: totalBits / 8, text: `${totalBits / 8} bytes` };
+}
+
+/**
+ * Validates a safetensors file completely and returns its layout. Throws a WasmgradError naming
+ * the problem for anything malformed; decodes no tensor data. Any dtype the format defines is
+ * accepted here (loading then rejects those wasmgrad cannot represent).
+ */
+export function parseSafetensors(input: Uint8Array | ArrayBuffer): SafetensorsHeader {
+  const bytes = asBytes(input, 'parseSafetensors');
+  const total = bytes.byteLength;
+  if (total < 8) throw err(`file is ${total} bytes long, too short for the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const nBig = view.getBigUint64(0, true);
+  if (nBig > BigInt(MAX_HEADER_BYTES)) {
+    throw err(`header length ${nBig} exceeds the ${MAX_HEADER_BYTES}-byte limit (file is ${total} bytes)`);
+  }
+  const n = Number(nBig);
+  if (n > total - 8) {
+    throw err(`header length ${n} runs past the end of the file (${total} bytes, so at most ${total - 8} bytes of header)`);
+  }
+  if (n < 2) throw err(`header length ${n} is too short for a JSON object`);
+  if (bytes[8] !== 0x7b) throw err(`header must be a JSON object: it does not start with '{' (first byte 0x${bytes[8].toString(16).padStart(2, '0')})`);
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    throw err(`header (${n} bytes) is not valid UTF-8`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message.slice(0, 200) : String(e);
+    throw err(`header is not valid JSON: ${detail}`);
+  }
+  if (!isPlainObject(json)) throw err(`header must be a JSON object, got ${describe(json)}`);
+  scanHeader(text);
+
+  const dataStart = 8 + n;
+  const dataLength = total - dataStart;
+  let metadata: Record<string, string> = {};
+  const entries: SafetensorsEntry[] = [];
+
+  for (const name of Object.keys(json)) {
+    const value = json[name];
+    if (name === METADATA_KEY) {
+      metadata = checkMetadata(value, 'header');
+      continue;
+    }
+    if (name.length === 0) throw err('a tensor has an empty name');
+    if (LONE_SURROGATE.test(name)) throw err(`tensor name ${q(name)} contains an unpaired surrogate escape`);
+    if (!isPlainObject(value)) throw err(`tensor ${q(name)}: entry must be an object, got ${describe(value)}`);
+    for (const f of ENTRY_FIELDS) {
+      if (!Object.prototype.hasOwnProperty.call(value, f)) throw err(`tensor ${q(name)}: missing field "${f}"`);
+    }
+    for (const f of Object.keys(value)) {
+      if (!(ENTRY_FIELDS as readonly string[]).includes(f)) {
+        throw err(`tensor ${q(name)}: unexpected field ${q(f)} (expected exactly dtype, shape, data_offsets)`);
+      }
+    }
+    const dtype = value.dtype;
+    if (typeof dtype !== 'string') throw err(`tensor ${q(name)}: dtype must be a string, got ${describe(dtype)}`);
+    const bits = DTYPE_BITS[dtype];
+    if (bits === undefined) {
+      throw new DTypeError(`safetensors: tensor ${q(name)}: unknown dtype ${q(dtype, 40)} (the format defines ${Object.keys(DTYPE_BITS).join(', ')})`);
+    }
+    const shape = checkIntegers(value.shape, 'shape', name);
+    const offsets = checkIntegers(value.data_offsets, 'data_offsets', name);
+    if (offsets.length !== 2) {
+      throw err(`tensor ${q(name)}: data_offsets must be [begin, end], got an array of length ${offsets.length}`);
+    }
+    const [begin, end] = offsets;
+    if (begin > end) throw err(`tensor ${q(name)}: data_offsets [${begin},${end}] have begin > end`);
+    if (end > dataLength) {
+      throw err(`tensor ${q(name)}: data_offsets [${begin},${end}] run past the end of the data section (${dataLength} bytes)`);
+    }
+    const span = end - begin;
+    const size = byteSize(shape, bits, span);
+    if (size.bytes !== span) {
+      throw err(`tensor ${q(name)}: shape ${shp(shape)} of ${dtype} needs ${size.text}, but data_offsets [${begin},${end}] hold ${span} bytes`);
+    }
+    entries.push(Object.freeze({
+      name, dtype, shape: Object.freeze(shape), dataOffsets: Object.freeze([begin, end] as [number, number]),
+      byteOffset: dataStart + begin, byteLength: span,
+    }));
+  }
+
+  // The tensors must tile the data section exactly.
+  entries.sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  let covered = 0;
+  let prev: SafetensorsEntry | null = null;
+  for (const e of entries) {
+    const [b, en] = e.dataOffsets;
+    if (b < covered) {
+      throw err(`tensors ${q(prev!.name)} [${prev!.dataOffsets.join(',')}] and ${q(e.name)} [${b},${en}] overlap`);
+    }
+    if (b > covered) {
+      throw err(`bytes ${covered}..${b} of the data section belong to no tensor (a hole ${prev === null ? 'before the first tensor' : `after ${q(prev.name)}`}, before ${q(e.name)} [${b},${en}])`);
+    }
+    covered = en;
+    prev = e;
+  }
+  if (covered !== dataLength) {
+    throw err(`data section has ${dataLength} bytes but the tensors cover only ${covered} (${dataLength - covered} trailing bytes belong to no tensor)`);
+  }
+  return Object.freeze({ entries: Object.freeze(entries), metadata, headerLength: n, dataStart, dataLength });
+}
+
+function checkMetadata(value: unknown, where: string): Record<string, string> {
+  if (value === null && where === 'header') return {}; // the reference reader treats null as absent
+  if (!isPlainObject(value)) throw err(`${METADATA_KEY} must be an object of strings, got ${describe(value)}`);
+  const out: [string, string][] = [];
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (typeof v !== 'string') throw err(`${METADATA_KEY} value for key ${q(k)} must be a string, got ${describe(v)}`);
+    if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) throw err(`${METADATA_KEY} entry ${q(k)} contains an unpaired surrogate`);
+    out.push([k, v]);
+  }
+  return Object.fromEntries(out) as Record<string, string>;
+}
+
+// ---- decoding ----------------------------------------------------------------------------------
+
+function isLoadable(dtype: string): dtype is Loadable {
+  return (LOADABLE_DTYPES as readonly string[]).includes(dtype);
+}
+
+function unsupported(op: string, e: SafetensorsEntry): DTypeError {
+  return new DTypeError(`${op}: tensor ${q(e.name)} has dtype ${e.dtype}, which wasmgrad cannot load (supported: ${LOADABLE_DTYPES.join(', ')})`);
+}
+
+/** An aligned little-endian-correct typed array over (or copied from) bytes[off, off + n*size). */
+function readFloats(bytes: Uint8Array, off: number, count: number, size: 4 | 8): Float32Array | Float64Array {
+  if (LITTLE_ENDIAN_HOST) {
+    let buffer: ArrayBufferLike = bytes.buffer;
+    let abs = bytes.byteOffset + off;
+    if (abs % size !== 0) {
+      buffer = bytes.slice(off, off + count * size).buffer; // a fresh buffer at offset 0: aligned
+      abs = 0;
+    }
+    return size === 4 ? new Float32Array(buffer, abs, count) : new Float64Array(buffer, abs, count);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + off, count * size);
+  const out = size === 4 ? new Float32Array(count) : new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
+  return out;
+}
+
+/** IEEE half → float32, bit-exact (NaN payloads kept), without going through a lookup table. */
+function readF16(bytes: Uint8Array, off: number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < count; i++) {
+    const h = bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8);
+    const sign = (h & 0x8000) << 16;
+    const exp = (h >> 10) & 0x1f;
+    const man = h & 0x3ff;
+    if (exp === 0x1f) bits[i] = (sign | 0x7f800000 | (man << 13)) >>> 0;
+    else if (exp !== 0) bits[i] = (sign | ((exp + 112) << 23) | (man << 13)) >>> 0;
+    else if (man === 0) bits[i] = sign >>> 0;
+    else out[i] = (sign ? -man : man) * 2 ** -24; // subnormal: exact in float32
+  }
+  return out;
+}
+
+/** bfloat16 → float32: the upper half of the float32 bits. */
+function readBF16(bytes: Uint8Array, off: number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < count; i++) {
+    bits[i] = ((bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8)) << 16) >>> 0;
+  }
+  return out;
+}
+
+/** The values of one validated entry as float32 or float64 (F16/BF16 widen to float32). */
+function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadable }): Float32Array | Float64Array {
+  const count = e.dtype === 'F64' ? e.byteLength / 8 : e.dtype === 'F32' ? e.byteLength / 4 : e.byteLength / 2;
+  switch (e.dtype) {
+    case 'F32': return readFloats(bytes, e.byteOffset, count, 4);
+    case 'F64': return readFloats(bytes, e.byteOffset, count, 8);
+    case 'F16': return readF16(bytes, e.byteOffset, count);
+    case 'BF16': return readBF16(bytes, e.byteOffset, count);
+  }
+}
+
+function nativeDtype(d: Loadable): DType {
+  return d === 'F64' ? 'float64' : 'float32';
+}
+
+function checkDtypeOption(op: string, dtype: unknown): DType | undefined {
+  if (dtype === undefined) return undefined;
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new DTypeError(`${op}: unknown dtype ${typeof dtype === 'string' ? q(dtype, 40) : describe(dtype)} (expected 'float32' or 'float64')`);
+  }
+  return dtype;
+}
+
+export interface LoadTensorsOptions {
+  /** Convert every tensor to this dtype (default: F64 → float64; F32, F16, BF16 → float32). */
+  dtype?: DType;
+}
+
+/**
+ * Reads a safetensors file into new tensors on the current backend. F32 and F64 load natively,
+ * F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
+ * The file is validated completely before any tensor is made.
+ */
+export function loadTensors(bytes: Uint8Array | ArrayBuffer, opts: LoadTensorsOptions = {}):
+  { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+  const target = checkDtypeOption('loadTensors', opts?.dtype);
+  const buf = asBytes(bytes, 'loadTensors');
+  const header = parseSafetensors(buf);
+  for (const e of header.entries) if (!isLoadable(e.dtype)) throw unsupported('loadTensors', e);
+  const tensors = new Map<string, Tensor>();
+  try {
+    for (const e of header.entries as readonly (SafetensorsEntry & { dtype: Loadable })[]) {
+      const values = decode(buf, e);
+      tensors.set(e.name, tensor(values, { dtype: target ?? nativeDtype(e.dtype), shape: e.shape }));
+    }
+  } catch (x) {
+    for (const t of tensors.values()) t.dispose();
+    if (x instanceof WasmgradError) throw x;
+    throw err(`could not create the tensors: ${x instanceof Error ? x.message : String(x)}`);
+  }
+  return { tensors, metadata: { ...header.metadata } };
+}
+
+// ---- writing -----------------------------------------------------------------------------------
+
+function utf8Compare(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function collectEntries(op: string, input: unknown): [string, Tensor][] {
+  if (input === null || typeof input !== 'object') {
+    throw new WasmgradError(`${op}: expected an object or an iterable of [name, tensor] pairs, got ${input === null ? 'null' : typeof input}`);
+  }
+  let pairs: unknown[];
+  if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    pairs = Array.from(input as Iterable<unknown>);
+  } else {
+    pairs = Object.entries(input as Record<string, unknown>);
+  }
+  const seen = new Set<string>();
+  const out: [string, Tensor][] = [];
+  for (const p of pairs) {
+    if (!Array.isArray(p) || p.length < 2) throw new WasmgradError(`${op}: expected [name, tensor] pairs, got ${describe(p)}`);
+    const [name, t] = p as [unknown, unknown];
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new WasmgradError(`${op}: tensor names must be non-empty strings, got ${describe(name)}`);
+    }
+    if (name === METADATA_KEY) throw new WasmgradError(`${op}: ${q(name)} is reserved for metadata and cannot name a tensor`);
+    if (LONE_SURROGATE.test(name)) throw new WasmgradError(`${op}: tensor name ${q(name)} contains an unpaired surrogate (not valid UTF-8)`);
+    if (seen.has(name)) throw new WasmgradError(`${op}: duplicate tensor name ${q(name)}`);
+    seen.add(name);
+    if (!(t instanceof Tensor)) throw new WasmgradError(`${op}: ${q(name)} is not a Tensor (got ${describe(t)})`);
+    t.assertLive(op);
+    out.push([name, t]);
+  }
+  return out;
+}
+
+function validateMetadataArg(op: string, metadata: unknown): [string, string][] | null {
+  if (metadata === undefined || metadata === null) return null;
+  if (!isPlainObject(metadata)) throw new WasmgradError(`${op}: metadata must be an object of strings, got ${describe(metadata)}`);
+  const out: [string, string][] = [];
+  for (const k of Object.keys(metadata)) {
+    const v = metadata[k];
+    if (typeof v !== 'string') throw new WasmgradError(`${op}: metadata value for key ${q(k)} must be a string, got ${describe(v)}`);
+    if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) throw new WasmgradError(`${op}: metadata entry ${q(k)} contains an unpaired surrogate (not valid UTF-8)`);
+    out.push([k, v]);
+  }
+  return out;
+}
+
+function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Uint8Array {
+  const meta = validateMetadataArg(op, metadata);
+  const enc = new TextEncoder();
+  const items = pairs.map(([name, t]) => ({ name, key: enc.encode(name), t, code: t.dtype === 'float64' ? 'F64' : 'F32' }));
+  // As the reference writer: descending dtype (F64 before F32), then name in UTF-8 byte order.
+  items.sort((a, b) => (a.code === b.code ? utf8Compare(a.key, b.key) : a.code === 'F64' ? -1 : 1));
+
+  const parts: string[] = [];
+  if (meta !== null) {
+    meta.sort((a, b) => utf8Compare(enc.encode(a[0]), enc.encode(b[0])));
+    parts.push(`${JSON.stringify(METADATA_KEY)}:{${meta.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+  }
+  let offset = 0;
+  for (const it of items) {
+    const nbytes = it.t.size * (it.code === 'F64' ? 8 : 4);
+    parts.push(`${JSON.stringify(it.name)}:{"dtype":"${it.code}","shape":[${it.t.shape.join(',')}],"data_offsets":[${offset},${offset + nbytes}]}`);
+    offset += nbytes;
+  }
+  const json = enc.encode(`{${parts.join(',')}}`);
+  const headerLen = Math.ceil(json.length / 8) * 8;
+  if (headerLen > MAX_HEADER_BYTES) {
+    throw new WasmgradError(`${op}: header would be ${headerLen} bytes, more than the ${MAX_HEADER_BYTES} readers accept`);
+  }
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(8 + headerLen + offset);
+  } catch {
+    throw new WasmgradError(`${op}: cannot allocate ${8 + headerLen + offset} bytes for the file`);
+  }
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerLen), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLen);
+  let pos = 8 + headerLen;
+  for (const it of items) {
+    const data = it.t.data();
+    if (LITTLE_ENDIAN_HOST) {
+      out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+    } else if (data instanceof Float64Array) {
+      for (let i = 0; i < data.length; i++) view.setFloat64(pos + 8 * i, data[i], true);
+    } else {
+      for (let i = 0; i < data.length; i++) view.setFloat32(pos + 4 * i, data[i], true);
+    }
+    pos += data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The tensors as a safetensors file (F32 or F64 by dtype), laid out exactly as Python's
+ * `safetensors` writes it. `metadata` becomes "__metadata__" (string values only).
+ */
+export function saveTensors(tensors: Record<string, Tensor> | Iterable<readonly [string, Tensor]>,
+  metadata?: Record<string, string>): Uint8Array {
+  return serialize('saveTensors', collectEntries('saveTensors', tensors), metadata);
+}
+
+// ---- modules -------------------------------------------------------------------------------------
+
+/** Anything with named parameters: nn.Module, or a plain object for tests. */
+export interface HasNamedParameters {
+  namedParameters(): Iterable<readonly [string, Tensor]>;
+}
+
+function moduleParams(op: string, module: unknown): [string, Tensor][] {
+  if (module === null || (typeof module !== 'object' && typeof module !== 'function')
+    || typeof (module as HasNamedParameters).namedParameters !== 'function') {
+    throw new WasmgradError(`${op}: expected a module with namedParameters(), got ${describe(module)}`);
+  }
+  return collectEntries(op, (module as HasNamedParameters).namedParameters());
+}
+
+/** A module's parameters as a safetensors file (see saveTensors). */
+export function save(module: HasNamedParameters, metadata?: Record<string, string>): Uint8Array {
+  return serialize('save', moduleParams('save', module), metadata);
+}
+
+export interface LoadOptions {
+  /**
+   * true (default): every parameter must be in the file and every tensor in the file must be a
+   * parameter. false: names on only one side are skipped (as PyTorch's load_state_dict with
+   * strict=False); the result lists them.
+   */
+  strict?: boolean;
+}
+
+export interface LoadResult {
+  /** Parameters the file had no tensor for (always empty when strict). */
+  missing: string[];
+  /** Tensors in the file that are not parameters (always empty when strict). */
+  unexpected: string[];
+}
+
+/**
+ * Restores a module's parameters from a safetensors file, in place: each parameter keeps its
+ * Tensor object and storage (optimizers holding it keep working) and receives the file's values,
+ * converted to its dtype. Everything is validated first; on any error nothing has been written.
+ */
+export function load(module: HasNamedParameters, bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): LoadResult {
+  const strict = opts?.strict ?? true;
+  const params = moduleParams('load', module);
+  const buf = asBytes(bytes, 'load');
+  const header = parseSafetensors(buf);
+  const byName = new Map(header.entries.map((e) => [e.name, e]));
+  const paramNames = new Set(params.map(([n]) => n));
+  const missing = params.map(([n]) => n).filter((n) => !byName.has(n));
+  const unexpected = header.entries.map((e) => e.name).filter((n) => !paramNames.has(n));
+  if (strict && (missing.length > 0 || unexpected.length > 0)) {
+    const parts: string[] = [];
+    if (missing.length > 0) parts.push(`missing ${missing.length} parameter${missing.length === 1 ? '' : 's'}: ${fmtList(missing)}`);
+    if (unexpected.length > 0) parts.push(`${unexpected.length} unexpected tensor${unexpected.length === 1 ? '' : 's'}: ${fmtList(unexpected)}`);
+    throw new WasmgradError(`load: the file does not match the module: ${parts.join('; ')} (pass { strict: false } to skip them)`);
+  }
+  const plan: [Tensor, SafetensorsEntry & { dtype: Loadable }][] = [];
+  for (const [name, p] of params) {
+    const e = byName.get(name);
+    if (e === undefined) continue;
+    if (!isLoadable(e.dtype)) throw unsupported('load', e);
+    if (e.shape.length !== p.shape.length || e.shape.some((d, k) => d !== p.shape[k])) {
+      throw new ShapeError(`load: tensor ${q(name)} has shape ${shp(e.shape)} in the file, but the parameter has shape ${fmtShape(p.shape)}`);
+    }
+    plan.push([p, e as SafetensorsEntry & { dtype: Loadable }]);
+  }
+  // Nothing below can fail on a validated plan; values convert to the parameter's dtype on write.
+  for (const [p, e] of plan) p.backend.write(p.storage, decode(buf, e));
+  return { missing: strict ? [] : missing, unexpected: strict ? [] : unexpected };
+}
