@@ -22,3 +22,7 @@ export type { GateDefinition } from './autograd/gate.js';
 export { tidy, dispose, keep, memory } from './memory/index.js';
 export { WasmgradError, ShapeError, DTypeError, DisposedError, BackendError } from './errors.js';
 export * as nn from './nn/index.js';
+export { toDot } from './viz/dot.js';
+export type { DotOptions } from './viz/dot.js';
+export * as optim from './optim/index.js';
+export { save, load, saveTensors, loadTensors } from './io/index.js';
