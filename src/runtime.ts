@@ -9,13 +9,33 @@ let wasmBackend: Backend | null = null;
 let initPromise: Promise<void> | null = null;
 let current: BackendName = 'wasm';
 
+/** A minimal module using a SIMD instruction (i8x16.splat + popcnt): valid only where SIMD is. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+let simdMissing = false;
+
+/** True where the engine runs WebAssembly with SIMD (the wasm backend needs it). */
+export function wasmSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
 /**
  * Loads the WebAssembly module (once; concurrent and repeated calls share one load) and
- * selects the backend, 'wasm' by default.
+ * selects the backend, 'wasm' by default. Where WebAssembly SIMD is missing it warns once and
+ * uses the js backend instead.
  */
 export async function init(opts: { backend?: BackendName } = {}): Promise<void> {
   const wanted = opts.backend ?? 'wasm';
   checkName(wanted);
+  if (simdMissing || (wasmBackend === null && initPromise === null && !wasmSimdSupported())) {
+    if (!simdMissing) {
+      simdMissing = true;
+      console.warn('wasmgrad: WebAssembly SIMD is not available in this engine; using the js backend');
+    }
+    current = 'js';
+    return;
+  }
   if (initPromise === null) {
     initPromise = (async () => {
       const { createWasmBackend } = await import('./backend/wasm/index.js');
