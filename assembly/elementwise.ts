@@ -4,7 +4,8 @@
 // SIMD loads/stores are unaligned-safe, but heap blocks are 16-byte aligned anyway.
 
 import {
-  elemShift, vmaxNaN, vminNaN, smaxNaN, sminNaN, vsign, ssign, sexp, slog, stanh, spow, ssigmoid,
+  elemShift, vmaxNaN, vminNaN, smaxNaN, sminNaN, vsign, ssign, spow,
+  vexp, vlog, vsigmoid, vtanh, sexpV, slogV, ssigmoidV, stanhV,
 } from './simd';
 
 // ---- unary ----------------------------------------------------------------------------------
@@ -45,37 +46,52 @@ import {
   @inline v<T>(x: v128): v128 { return v128.div<T>(v128.splat<T>(<T>1), x); }
   @inline s<T>(x: T): T { return <T>1 / x; }
 }
-// Scalar-only ops (a vectorised exp replaces these later).
-@final class ExpOp { @inline s<T>(x: T): T { return sexp<T>(x); } }
-@final class LogOp { @inline s<T>(x: T): T { return slog<T>(x); } }
-@final class TanhOp { @inline s<T>(x: T): T { return stanh<T>(x); } }
-@final class SigmoidOp { @inline s<T>(x: T): T { return ssigmoid<T>(x); } }
+// exp/log/tanh/sigmoid: the vectorised polynomial exp and log of simd.ts; the scalar tail goes
+// through lane 0 of the same code so every element gets the same result wherever it sits.
+@final class ExpOp {
+  @inline v<T>(x: v128): v128 { return vexp<T>(x); }
+  @inline s<T>(x: T): T { return sexpV<T>(x); }
+}
+@final class TanhOp {
+  @inline v<T>(x: v128): v128 { return vtanh<T>(x); }
+  @inline s<T>(x: T): T { return stanhV<T>(x); }
+}
+@final class SigmoidOp {
+  @inline v<T>(x: v128): v128 { return vsigmoid<T>(x); }
+  @inline s<T>(x: T): T { return ssigmoidV<T>(x); }
+}
+@final class LogOp {
+  @inline v<T>(x: v128): v128 { return vlog<T>(x); }
+  @inline s<T>(x: T): T { return slogV<T>(x); }
+}
 
 @inline function unaryLoop<T, OP>(out: usize, a: usize, n: i32): void {
   const op = changetype<OP>(0);
   const end = <usize>n << elemShift<T>();
   const vecEnd = end & ~15;
+  const vec2End = end & ~31;
   let i: usize = 0;
+  // Two vectors per iteration: independent chains for the long exp/tanh/sigmoid bodies, half the
+  // loop overhead for the short ones. Both loads come first so out may alias a.
+  for (; i < vec2End; i += 32) {
+    const x0 = v128.load(a + i), x1 = v128.load(a + i, 16);
+    v128.store(out + i, op.v<T>(x0));
+    v128.store(out + i, op.v<T>(x1), 16);
+  }
   for (; i < vecEnd; i += 16) v128.store(out + i, op.v<T>(v128.load(a + i)));
   for (; i < end; i += sizeof<T>()) store<T>(out + i, op.s<T>(load<T>(a + i)));
-}
-
-@inline function unaryScalarLoop<T, OP>(out: usize, a: usize, n: i32): void {
-  const op = changetype<OP>(0);
-  const end = <usize>n << elemShift<T>();
-  for (let i: usize = 0; i < end; i += sizeof<T>()) store<T>(out + i, op.s<T>(load<T>(a + i)));
 }
 
 // Op codes follow Unary in src/backend/backend.ts.
 @inline function unary<T>(op: i32, out: usize, a: usize, n: i32): void {
   switch (op) {
     case 0: unaryLoop<T, NegOp>(out, a, n); break;
-    case 1: unaryScalarLoop<T, ExpOp>(out, a, n); break;
-    case 2: unaryScalarLoop<T, LogOp>(out, a, n); break;
+    case 1: unaryLoop<T, ExpOp>(out, a, n); break;
+    case 2: unaryLoop<T, LogOp>(out, a, n); break;
     case 3: unaryLoop<T, SqrtOp>(out, a, n); break;
     case 4: unaryLoop<T, AbsOp>(out, a, n); break;
-    case 5: unaryScalarLoop<T, TanhOp>(out, a, n); break;
-    case 6: unaryScalarLoop<T, SigmoidOp>(out, a, n); break;
+    case 5: unaryLoop<T, TanhOp>(out, a, n); break;
+    case 6: unaryLoop<T, SigmoidOp>(out, a, n); break;
     case 7: unaryLoop<T, ReluOp>(out, a, n); break;
     case 8: unaryLoop<T, StepOp>(out, a, n); break;
     case 9: unaryLoop<T, SignOp>(out, a, n); break;
