@@ -27,6 +27,12 @@ const matmulGate: Gate<MatmulAttrs> = {
     if (K !== K2) {
       throw new ShapeError(`matmul: inner dimensions differ: ${a.shapeString}${transA ? 'ᵀ' : ''} @ ${b.shapeString}${transB ? 'ᵀ' : ''}`);
     }
+    if (a.ndim === 2 && b.ndim === 2) {
+      // The common case, kept free of the batch bookkeeping below (it is per-op overhead).
+      const out = empty([M, N], a.dtype, a.backend);
+      a.backend.matmul(out.storage, a.storage, b.storage, 1, M, N, K, transA, transB, 0, 0);
+      return out;
+    }
     const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
     const batchShape = broadcastShapes('matmul', aBatch, bBatch);
     const out = empty([...batchShape, M, N], a.dtype, a.backend);
