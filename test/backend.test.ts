@@ -11,6 +11,7 @@ import { jsBackend } from '../src/backend/js/index.js';
 import { WasmBackend, WasmStorage, createWasmBackend } from '../src/backend/wasm/index.js';
 import { contiguousStrides, sizeOf } from '../src/backend/strides.js';
 import { WasmgradError } from '../src/errors.js';
+import { makeRng } from './helpers.js';
 
 let wasm: WasmBackend;
 beforeAll(async () => {
@@ -19,19 +20,8 @@ beforeAll(async () => {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-/** mulberry32: small seeded generator so failures reproduce. */
-function makeRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = makeRandom(12345);
+const random = makeRng(12345);
 
 function uniform(n: number, lo = -2, hi = 2): number[] {
   return Array.from({ length: n }, () => lo + (hi - lo) * random());

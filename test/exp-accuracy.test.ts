@@ -19,23 +19,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DType, Storage, Unary } from '../src/backend/backend.js';
 import { WasmBackend, createWasmBackend } from '../src/backend/wasm/index.js';
+import { makeRng } from './helpers.js';
 
 let wasm: WasmBackend;
 beforeAll(async () => {
   wasm = await createWasmBackend();
 });
 
-/** mulberry32: seeded, so a failure reproduces. */
-function makeRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Arr = Float32Array | Float64Array;
 
@@ -45,7 +35,7 @@ function typed(dtype: DType, n: number): Arr {
 
 /** `count` points: half an evenly spaced grid over [lo, hi], half uniform random. */
 function points(dtype: DType, lo: number, hi: number, count: number, seed = 1): Arr {
-  const random = makeRandom(seed);
+  const random = makeRng(seed);
   const xs = typed(dtype, count);
   const half = count >> 1;
   for (let i = 0; i < half; i++) xs[i] = lo + ((hi - lo) * i) / (half - 1);
@@ -292,7 +282,7 @@ describe.each(['float32', 'float64'] as DType[])('softmax kernels on the vectori
   });
 
   it('softmax and logSoftmax rows with a wide logit spread match a float64 reference', () => {
-    const random = makeRandom(10);
+    const random = makeRng(10);
     for (const [outer, n, inner] of [[3, 1000, 1], [2, 37, 5], [1, 300, 8]]) {
       const size = outer * n * inner;
       const x = typed(dtype, size);

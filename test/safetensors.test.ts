@@ -6,6 +6,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { parseSafetensors } from '../src/io/index.js';
+import { makeRng } from './helpers.js';
 
 type Tensor = ReturnType<typeof wg.tensor>;
 
@@ -77,17 +78,6 @@ function fakeModule(params: [string, Tensor][]): { namedParameters(): [string, T
   return { namedParameters: () => params };
 }
 
-/** mulberry32: small seeded generator so failures reproduce. */
-function makeRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- the hand-built reference file -------------------------------------------------------------------
 
@@ -464,7 +454,7 @@ describe.each([{ backend: 'wasm' as const }, { backend: 'js' as const }])('safet
 
   describe('mutation fuzzing', () => {
     it('2,000 seeded mutations of valid files: every outcome is a load or a WasmgradError', () => {
-      const random = makeRandom(0x5afe + (backend === 'js' ? 1 : 0));
+      const random = makeRng(0x5afe + (backend === 'js' ? 1 : 0));
       const int = (n: number) => Math.floor(random() * n);
       const bases = [
         handBuiltFile(),
