@@ -20,6 +20,39 @@ export class DisposedError extends WasmgradError {}
 /** Unknown backend names, mixed backends, a backend used before init(). */
 export class BackendError extends WasmgradError {}
 
+/** Memory for a tensor could not be had (wasm32 linear memory is at most 4 GiB). */
+export class OutOfMemoryError extends WasmgradError {}
+
+/**
+ * Formats any user value for a message without throwing: BigInt, NaN, Infinity, symbols,
+ * circular or huge arrays all print (JSON.stringify would throw or print null).
+ */
+export function fmtValue(v: unknown, depth = 0): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v);
+  if (typeof v === 'symbol') return v.toString();
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) {
+    if (depth >= 2) return '[…]';
+    const items = v.slice(0, 8).map((x) => fmtValue(x, depth + 1));
+    return `[${items.join(',')}${v.length > 8 ? ',…' : ''}]`;
+  }
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  let keys: string[];
+  try {
+    keys = Object.keys(v as object);
+  } catch {
+    return 'an object';
+  }
+  return `{${keys.slice(0, 4).join(',')}${keys.length > 4 ? ',…' : ''}}`;
+}
+
+/** A value and its type, for "expected X, got Y" messages: `"abc" (string)`, `null (object)`. */
+export function describeValue(v: unknown): string {
+  return `${fmtValue(v)} (${Array.isArray(v) ? 'array, an object' : typeof v})`;
+}
+
 /** Formats a shape the way messages print it: [2,3]. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;

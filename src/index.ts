@@ -20,7 +20,7 @@ export type { GradcheckOptions, GradcheckReport } from './autograd/gradcheck.js'
 export { defineGate } from './autograd/gate.js';
 export type { GateDefinition } from './autograd/gate.js';
 export { tidy, dispose, keep, memory } from './memory/index.js';
-export { WasmgradError, ShapeError, DTypeError, DisposedError, BackendError } from './errors.js';
+export { WasmgradError, ShapeError, DTypeError, DisposedError, BackendError, OutOfMemoryError } from './errors.js';
 export * as nn from './nn/index.js';
 export { toDot } from './viz/dot.js';
 export type { DotOptions } from './viz/dot.js';

@@ -2,7 +2,7 @@
 
 import type { Backend, BackendName } from './backend/backend.js';
 import { jsBackend } from './backend/js/index.js';
-import { BackendError } from './errors.js';
+import { BackendError, fmtValue } from './errors.js';
 import { setHeapBytesReader } from './memory/index.js';
 
 let wasmBackend: Backend | null = null;
@@ -52,7 +52,7 @@ export async function init(opts: { backend?: BackendName } = {}): Promise<void> 
 
 function checkName(name: unknown): asserts name is BackendName {
   if (name !== 'wasm' && name !== 'js') {
-    throw new BackendError(`setBackend: unknown backend ${JSON.stringify(name)} (expected 'wasm' or 'js')`);
+    throw new BackendError(`setBackend: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
   }
 }
 

@@ -140,7 +140,8 @@ export class Tensor {
 
   /** Nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): number | unknown[] {
-    const flat = this.data();
+    this.assertLive('toArray');
+    const flat = this.backend.read(this.storage);
     if (this.shape.length === 0) return flat[0];
     let pos = 0;
     const build = (d: number): unknown[] => {

@@ -8,7 +8,7 @@ import { setBirth } from '../tensor.js';
 import type { Record } from './tape.js';
 import { setGradEnabled } from './tape.js';
 import { openScope, closeScope } from '../memory/index.js';
-import { DTypeError, DisposedError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
+import { BackendError, DTypeError, DisposedError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
 import { add } from '../ops/elementwise.js';
 import { tensorFrom, copyOf } from '../ops/creation.js';
 import { sameShape } from '../ops/util.js';
@@ -28,7 +28,7 @@ function makeSeed(root: Tensor, seed: Tensor | number | ArrayLike<unknown> | und
     if (root.size !== 1) {
       throw new ShapeError(`backward: a seed gradient is required for a non-scalar tensor of shape ${root.shapeString} (pass a tensor of that shape)`);
     }
-    return tensorFrom(1, root.shape, root.dtype, root.backend);
+    return tensorFrom(1, root.shape, root.dtype, root.backend, 'backward');
   }
   if (seed instanceof Tensor) {
     seed.assertLive('backward');
@@ -36,14 +36,14 @@ function makeSeed(root: Tensor, seed: Tensor | number | ArrayLike<unknown> | und
       throw new DTypeError(`backward: seed dtype ${seed.dtype} differs from tensor dtype ${root.dtype}`);
     }
     if (seed.backendName !== root.backendName) {
-      throw new WasmgradError(`backward: seed backend ${seed.backendName} differs from tensor backend ${root.backendName}`);
+      throw new BackendError(`backward: seed backend ${seed.backendName} differs from tensor backend ${root.backendName}`);
     }
     if (!sameShape(seed.shape, root.shape)) {
       throw new ShapeError(`backward: seed shape ${seed.shapeString} differs from tensor shape ${root.shapeString}`);
     }
     return seed;
   }
-  const t = tensorFrom(seed as number | ArrayLike<unknown>, null, root.dtype, root.backend);
+  const t = tensorFrom(seed as number | ArrayLike<unknown>, null, root.dtype, root.backend, 'backward');
   if (!sameShape(t.shape, root.shape) && !(t.size === root.size && t.ndim <= 1 && root.size === 1)) {
     const shape = t.shapeString;
     t.dispose();

@@ -9,7 +9,7 @@
 
 import { Tensor } from '../tensor.js';
 import { openScope, closeScope, closeScopeKeepingOnly } from '../memory/index.js';
-import { BackendError, DTypeError, DisposedError, WasmgradError } from '../errors.js';
+import { BackendError, DTypeError, DisposedError, OutOfMemoryError, WasmgradError, fmtValue } from '../errors.js';
 
 /** What forward and backward see: saved tensors, which inputs need gradients, attributes. */
 export interface GateContext<A = unknown> {
@@ -113,9 +113,9 @@ export function checkInputs(name: string, inputs: readonly Tensor[], mixed: bool
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
     if (!(t instanceof Tensor)) {
-      throw new WasmgradError(`${name}: input ${i} is not a Tensor (got ${describe(t)})`);
+      throw new WasmgradError(`${name}: input ${i} is not a Tensor (got ${fmtValue(t)})`);
     }
-    if (t.isDisposed) throw new DisposedError(`${name}: input ${i} (shape ${t.shapeString}) was disposed`);
+    if (t.isDisposed) throw new DisposedError(`${name}: input ${i} (shape ${t.shapeString}) was disposed (by dispose(), or by the tidy() that made it)`);
   }
   if (mixed || inputs.length < 2) return;
   const first = inputs[0];
@@ -159,6 +159,9 @@ export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A)
   } catch (e) {
     gradEnabled = prev;
     closeScope(scope, null, true);
+    if (e instanceof OutOfMemoryError && !e.message.startsWith(`${gate.name}:`)) {
+      throw new OutOfMemoryError(`${gate.name}: ${e.message}`);
+    }
     throw e;
   }
   gradEnabled = prev;

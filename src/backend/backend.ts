@@ -95,7 +95,7 @@ export interface Backend {
   readonly name: BackendName;
 
   // ---- storage -------------------------------------------------------------------------------
-  /** Allocates `size` elements, contents unspecified. Throws WasmgradError if memory is exhausted. */
+  /** Allocates `size` elements, contents unspecified. Throws OutOfMemoryError if memory is exhausted. */
   alloc(dtype: SType, size: number): Storage;
   free(s: Storage): void;
   /** Copies src[0..n) into s starting at element `offset` (default 0). */
@@ -109,6 +109,11 @@ export interface Backend {
   cast(out: Storage, a: Storage): void;
   /** Bytes the backend currently holds for its heap (the wasm memory size; 0 for js). */
   heapBytes(): number;
+  /**
+   * The backend's own count of storages allocated and not yet freed, and the sum of their
+   * `bytes`, kept where allocation happens (for wasm: by the allocator wrapper in assembly/mem.ts).
+   */
+  liveAllocations(): { count: number; bytes: number };
 
   // ---- elementwise ---------------------------------------------------------------------------
   unary(op: Unary, out: Storage, a: Storage): void;

@@ -2,7 +2,7 @@
 // parameters can be listed, zeroed, saved and loaded by name (the names match PyTorch's).
 
 import type { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, fmtValue } from '../errors.js';
 
 export abstract class Module {
   /** Training mode (dropout active); switch with train() / eval(). */
@@ -15,8 +15,8 @@ export abstract class Module {
 
   /** Registers a parameter under `name`; it is made a leaf that requires a gradient. */
   protected registerParameter(name: string, t: Tensor): Tensor {
-    if (name.includes('.')) throw new WasmgradError(`Module: parameter name ${JSON.stringify(name)} must not contain '.'`);
-    if (!t.isLeaf) throw new WasmgradError(`Module: parameter ${JSON.stringify(name)} must be a leaf tensor (use detach())`);
+    if (name.includes('.')) throw new WasmgradError(`Module: parameter name ${fmtValue(name)} must not contain '.'`);
+    if (!t.isLeaf) throw new WasmgradError(`Module: parameter ${fmtValue(name)} must be a leaf tensor (use detach())`);
     t.requiresGrad = true;
     t.markKept();
     this._params.set(name, t);
@@ -25,7 +25,7 @@ export abstract class Module {
 
   /** Registers a child module under `name`. */
   protected registerModule<M extends Module>(name: string, m: M): M {
-    if (!(m instanceof Module)) throw new WasmgradError(`Module: child ${JSON.stringify(name)} is not a Module`);
+    if (!(m instanceof Module)) throw new WasmgradError(`Module: child ${fmtValue(name)} is not a Module`);
     this._children.set(name, m);
     return m;
   }

@@ -3,7 +3,7 @@
 
 import type { DType } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, fmtValue } from '../errors.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
@@ -40,14 +40,14 @@ function activationModule(name: Activation): Module {
     case 'tanh': return new Tanh();
     case 'sigmoid': return new Sigmoid();
   }
-  throw new WasmgradError(`MLP: unknown activation ${JSON.stringify(name)} (expected 'relu', 'tanh' or 'sigmoid')`);
+  throw new WasmgradError(`MLP: unknown activation ${fmtValue(name)} (expected 'relu', 'tanh' or 'sigmoid')`);
 }
 
 /** MLP([784, 128, 10]): Linear(784,128), activation, Linear(128,10) — no activation at the end. */
 export class MLP extends Sequential {
   constructor(sizes: readonly number[], opts: MLPOptions = {}) {
     if (!Array.isArray(sizes) || sizes.length < 2) {
-      throw new WasmgradError(`MLP: sizes must list at least an input and an output size, got ${JSON.stringify(sizes)}`);
+      throw new WasmgradError(`MLP: sizes must list at least an input and an output size, got ${fmtValue(sizes)}`);
     }
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {

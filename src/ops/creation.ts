@@ -2,7 +2,7 @@
 
 import type { Backend, DType } from '../backend/backend.js';
 import { sizeOf } from '../backend/strides.js';
-import { DTypeError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { currentBackend } from '../runtime.js';
 import { empty } from './util.js';
@@ -16,7 +16,7 @@ export interface TensorOptions {
 function checkDtype(op: string, dtype: unknown): DType {
   if (dtype === undefined) return 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'float64')`);
+    throw new DTypeError(`${op}: unknown dtype ${fmtValue(dtype)} (expected 'float32' or 'float64')`);
   }
   return dtype;
 }
@@ -24,10 +24,10 @@ function checkDtype(op: string, dtype: unknown): DType {
 /** Validates a shape argument: an array of non-negative integer dimensions. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (typeof shape === 'number') shape = [shape];
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of dimensions, got ${typeof shape}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of dimensions, got ${fmtValue(shape)}`);
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: invalid shape ${fmtShape(shape.map(String) as never)}: dimensions must be non-negative integers (got ${String(d)})`);
+      throw new ShapeError(`${op}: invalid shape ${fmtValue(shape)}: dimensions must be non-negative integers (got ${fmtValue(d)})`);
     }
   }
   const n = sizeOf(shape);
@@ -40,53 +40,66 @@ function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
   return t;
 }
 
-/** Flattens nested arrays, checking that they are rectangular and numeric. */
+/** Most dimensions nested data may have (deeper nesting is an error, not a stack overflow). */
+const MAX_NESTING = 64;
+
+/** Flattens nested arrays, checking that they are rectangular and numeric. No recursion. */
 function flatten(op: string, data: unknown): { shape: number[]; values: ArrayLike<number> } {
   if (typeof data === 'number') return { shape: [], values: [data] };
   if (ArrayBuffer.isView(data)) {
     if (data instanceof DataView) throw new WasmgradError(`${op}: DataView is not supported as data`);
-    const arr = data as unknown as ArrayLike<number | bigint>;
-    if (typeof arr[0] === 'bigint') throw new WasmgradError(`${op}: BigInt arrays are not supported as data`);
-    return { shape: [arr.length], values: arr as ArrayLike<number> };
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new WasmgradError(`${op}: BigInt arrays are not supported as data`);
+    }
+    const arr = data as unknown as ArrayLike<number>;
+    return { shape: [arr.length], values: arr };
   }
   if (!Array.isArray(data)) {
-    throw new WasmgradError(`${op}: data must be a number, a (nested) array or a typed array, got ${data === null ? 'null' : typeof data}`);
+    throw new WasmgradError(`${op}: data must be a number, a (nested) array or a typed array, got ${describeValue(data)}`);
   }
+  // The shape is read along the first elements; every other element must match it.
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_NESTING) {
+      throw new ShapeError(`${op}: data is nested more than ${MAX_NESTING} levels deep`);
+    }
     shape.push(probe.length);
     probe = probe[0];
   }
   const values: number[] = [];
-  const walk = (v: unknown, d: number, path: string): void => {
-    if (d === shape.length) {
-      if (typeof v !== 'number') {
-        throw new WasmgradError(`${op}: non-numeric value ${JSON.stringify(v) ?? String(v)} at ${path || 'top level'}`);
+  // An explicit stack of (array, depth, index path) replaces recursion.
+  const stack: { arr: unknown; depth: number; path: string }[] = [{ arr: data, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const { arr, depth, path } = stack.pop()!;
+    if (depth === shape.length) {
+      if (typeof arr !== 'number') {
+        throw new WasmgradError(`${op}: non-numeric value ${describeValue(arr)} at ${path || 'top level'}`);
       }
-      values.push(v);
-      return;
+      values.push(arr);
+      continue;
     }
-    if (!Array.isArray(v) || v.length !== shape[d]) {
-      throw new ShapeError(`${op}: ragged data: expected an array of length ${shape[d]} at ${path || 'top level'}, got ${Array.isArray(v) ? `length ${v.length}` : JSON.stringify(v) ?? String(v)}`);
+    if (!Array.isArray(arr) || arr.length !== shape[depth]) {
+      throw new ShapeError(`${op}: ragged data: expected an array of length ${shape[depth]} at ${path || 'top level'}, got ${Array.isArray(arr) ? `length ${arr.length}` : fmtValue(arr)}`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], d + 1, `${path}[${i}]`);
-  };
-  walk(data, 0, '');
+    // Push in reverse so values come out in row-major order.
+    for (let i = arr.length - 1; i >= 0; i--) stack.push({ arr: arr[i], depth: depth + 1, path: `${path}[${i}]` });
+  }
   return { shape, values };
 }
 
 /** @internal A tensor from data on a given backend (used for seeds and constants). */
-export function tensorFrom(data: number | ArrayLike<unknown>, shape: readonly number[] | null, dtype: DType, backend: Backend): Tensor {
-  const flat = flatten('tensor', data);
+export function tensorFrom(data: number | ArrayLike<unknown>, shape: readonly number[] | null, dtype: DType, backend: Backend,
+  op = 'tensor'): Tensor {
+  const flat = flatten(op, data);
   let outShape = flat.shape;
   if (shape !== null) {
     if (sizeOf(shape) !== flat.values.length) {
-      throw new ShapeError(`tensor: ${flat.values.length} values do not fit shape ${fmtShape(shape)}`);
+      throw new ShapeError(`${op}: ${flat.values.length} values do not fit shape ${fmtShape(shape)}`);
     }
     outShape = shape.slice();
   }
-  const t = empty(outShape, dtype, backend);
+  const t = empty(outShape, dtype, backend, op);
   if (flat.values.length === 1 && typeof data === 'number') backend.fill(t.storage, data);
   else backend.write(t.storage, flat.values);
   return t;
@@ -107,32 +120,36 @@ export function tensor(data: number | ArrayLike<unknown>, opts: TensorOptions & 
   const dtype = checkDtype('tensor', opts.dtype);
   const backend = currentBackend('tensor');
   const shape = opts.shape === undefined ? null : checkShape('tensor', opts.shape);
-  return finish(tensorFrom(data, shape, dtype, backend), opts);
+  return finish(tensorFrom(data, shape, dtype, backend, 'tensor'), opts);
 }
 
-export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  if (typeof value !== 'number') throw new WasmgradError(`full: value must be a number, got ${typeof value}`);
-  const dtype = checkDtype('full', opts.dtype);
-  const backend = currentBackend('full');
-  const t = empty(s, dtype, backend);
+function filled(op: string, shape: readonly number[], value: number, opts: TensorOptions): Tensor {
+  const s = checkShape(op, shape);
+  if (typeof value !== 'number') throw new WasmgradError(`${op}: value must be a number, got ${describeValue(value)}`);
+  const dtype = checkDtype(op, opts.dtype);
+  const backend = currentBackend(op);
+  const t = empty(s, dtype, backend, op);
   backend.fill(t.storage, value);
   return finish(t, opts);
 }
 
+export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
+  return filled('full', shape, value, opts);
+}
+
 export function zeros(shape: readonly number[], opts: TensorOptions = {}): Tensor {
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts);
 }
 
 export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor {
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts);
 }
 
 function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions, gen: (n: number) => Float64Array): Tensor {
   const s = checkShape(op, shape);
   const dtype = checkDtype(op, opts.dtype);
   const backend = currentBackend(op);
-  const t = empty(s, dtype, backend);
+  const t = empty(s, dtype, backend, op);
   backend.write(t.storage, gen(t.size));
   return finish(t, opts);
 }
@@ -157,7 +174,7 @@ export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, st
     stop = startOrN; o = stopOrOpts ?? {};
   }
   for (const [name, v] of [['start', start], ['stop', stop], ['step', by]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new WasmgradError(`arange: ${name} must be a finite number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new WasmgradError(`arange: ${name} must be a finite number, got ${fmtValue(v)}`);
   }
   if (by === 0) throw new WasmgradError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / by));
@@ -170,7 +187,7 @@ export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, st
 
 /** The n×n identity. */
 export function eye(n: number, opts: TensorOptions = {}): Tensor {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ShapeError(`eye: n must be a non-negative integer, got ${String(n)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ShapeError(`eye: n must be a non-negative integer, got ${fmtValue(n)}`);
   return fromGenerator('eye', [n, n], opts, (len) => {
     const a = new Float64Array(len);
     for (let i = 0; i < n; i++) a[i * n + i] = 1;

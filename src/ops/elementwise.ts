@@ -79,7 +79,14 @@ const minimumGate = binaryGate('minimum', Binary.Minimum,
 
 function binary(gate: Gate, a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb] = coercePair(gate.name, a, b);
-  return applyGate(gate, [ta, tb], undefined);
+  try {
+    return applyGate(gate, [ta, tb], undefined);
+  } catch (e) {
+    // A failed op leaves nothing behind: not even the 0-d tensors made for plain numbers.
+    if (ta !== a) ta.dispose();
+    if (tb !== b) tb.dispose();
+    throw e;
+  }
 }
 
 export function add(a: TensorLike, b: TensorLike): Tensor { return binary(addGate, a, b); }
@@ -128,7 +135,12 @@ const reluGate = unaryGate('relu', Unary.Relu, false, (x, _y, dy) => reluGrad(x,
 
 function unary(gate: Gate, a: TensorLike): Tensor {
   const [t] = coerceOne(gate.name, a);
-  return applyGate(gate, [t], undefined);
+  try {
+    return applyGate(gate, [t], undefined);
+  } catch (e) {
+    if (t !== a) t.dispose();
+    throw e;
+  }
 }
 
 function coerceOne(name: string, a: TensorLike): [Tensor] {

@@ -5,7 +5,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
 import { ShapeError, WasmgradError } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
-import { asTensor, broadcastShapes, empty, emptyLike } from './util.js';
+import { asTensor, broadcastShapes, empty, emptyLike, requireTensor } from './util.js';
 import { mean } from './reduce.js';
 import { mul, sub } from './elementwise.js';
 import { softmax } from './softmax.js';
@@ -81,17 +81,17 @@ function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
 
 /** Mean softmax cross-entropy of logits [N, C] against class indices. */
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
-  if (!(logits instanceof Tensor)) throw new WasmgradError('crossEntropy: logits must be a Tensor');
-  logits.assertLive('crossEntropy');
+  requireTensor('crossEntropy', logits, 'logits');
   if (logits.ndim !== 2) {
     throw new ShapeError(`crossEntropy: logits must be 2-D [N, C], got ${logits.shapeString}`);
   }
   return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, logits) });
 }
 
-/** Mean squared error, mean((pred - target)²); target broadcasts to pred. */
+/** Mean squared error, mean((pred - target)²); pred and target broadcast together (as in PyTorch). */
 export function mseLoss(pred: TensorLike, target: TensorLike): Tensor {
   const p = asTensor('mseLoss', pred);
+  p.assertLive('mseLoss');
   if (target instanceof Tensor) {
     // Check here so the message names mseLoss rather than the sub inside it.
     checkInputs('mseLoss', [p, target], false);

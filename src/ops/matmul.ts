@@ -7,7 +7,7 @@ import { sizeOf, collapseDims } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
 import { ShapeError, WasmgradError } from '../errors.js';
-import { broadcastShapes, broadcastStrides, empty } from './util.js';
+import { broadcastShapes, broadcastStrides, empty, requireTensor } from './util.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, reshape } from './shape.js';
 
@@ -81,11 +81,8 @@ export function matmulFlags(a: Tensor, b: Tensor, transA: boolean, transB: boole
  * added dimension is removed from the result).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
-    throw new WasmgradError('matmul: both operands must be Tensors');
-  }
-  a.assertLive('matmul');
-  b.assertLive('matmul');
+  requireTensor('matmul', a, 'operand a');
+  requireTensor('matmul', b, 'operand b');
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: operands must have at least 1 dimension, got ${a.shapeString} @ ${b.shapeString}`);
   }

@@ -5,9 +5,9 @@ import type { BackendName, DType } from '../backend/backend.js';
 import { contiguousStrides } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { BackendError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { BackendError, DTypeError, ShapeError, fmtShape, fmtValue } from '../errors.js';
 import { backendFor } from '../runtime.js';
-import { broadcastShapes, broadcastStrides, empty, sameShape } from './util.js';
+import { broadcastShapes, broadcastStrides, empty, requireTensor, sameShape } from './util.js';
 import { sumTo } from './reduce.js';
 
 // reshape: same elements in the same order; the gradient is reshaped back.
@@ -23,7 +23,7 @@ const reshapeGate: Gate<{ shape: number[] }> = {
 
 /** Resolves one -1 and checks the element count, naming both shapes on failure. */
 function resolveShape(a: Tensor, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${typeof shape}`);
+  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${fmtValue(shape)}`);
   let infer = -1, known = 1;
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
@@ -31,7 +31,7 @@ function resolveShape(a: Tensor, shape: readonly number[]): number[] {
       if (infer >= 0) throw new ShapeError(`reshape: only one dimension can be -1, got ${fmtShape(shape)}`);
       infer = i;
     } else if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`reshape: invalid dimension ${String(d)} in ${fmtShape(shape)}`);
+      throw new ShapeError(`reshape: invalid dimension ${fmtValue(d)} in ${fmtValue(shape)}`);
     } else {
       known *= d;
     }
@@ -49,7 +49,7 @@ function resolveShape(a: Tensor, shape: readonly number[]): number[] {
 }
 
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
-  a.assertLive('reshape');
+  requireTensor('reshape', a);
   const s = resolveShape(a, shape);
   if (sameShape(s, a.shape) && !a.requiresGrad) return a.shareStorage();
   return applyGate(reshapeGate, [a], { shape: s });
@@ -73,19 +73,19 @@ const transposeGate: Gate<{ axes: number[] }> = {
 };
 
 export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
-  a.assertLive('transpose');
+  requireTensor('transpose', a);
   const n = a.ndim;
   let perm: number[];
   if (axes === undefined || axes === null) {
     perm = Array.from({ length: n }, (_, i) => n - 1 - i);
   } else {
     if (!Array.isArray(axes) || axes.length !== n) {
-      throw new ShapeError(`transpose: axes ${JSON.stringify(axes)} must list each of the ${n} axes of ${a.shapeString} once`);
+      throw new ShapeError(`transpose: axes ${fmtValue(axes)} must list each of the ${n} axes of ${a.shapeString} once`);
     }
     perm = axes.map((x) => (typeof x === 'number' && x < 0 ? x + n : x));
     const seen = new Set(perm);
     if (seen.size !== n || perm.some((x) => !Number.isInteger(x) || x < 0 || x >= n)) {
-      throw new ShapeError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${n} axes of ${a.shapeString}`);
+      throw new ShapeError(`transpose: axes ${fmtValue(axes)} are not a permutation of the ${n} axes of ${a.shapeString}`);
     }
   }
   return applyGate(transposeGate, [a], { axes: perm });
@@ -105,7 +105,7 @@ const broadcastToGate: Gate<{ shape: number[] }> = {
 };
 
 export function broadcastTo(a: Tensor, shape: readonly number[]): Tensor {
-  a.assertLive('broadcastTo');
+  requireTensor('broadcastTo', a);
   if (sameShape(a.shape, shape)) return a;
   const s = broadcastShapes('broadcastTo', a.shape, shape);
   if (!sameShape(s, shape)) {
@@ -129,9 +129,9 @@ const astypeGate: Gate<{ dtype: DType }> = {
 };
 
 export function astype(a: Tensor, dtype: DType): Tensor {
-  a.assertLive('astype');
+  requireTensor('astype', a);
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError(`astype: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'float64')`);
+    throw new DTypeError(`astype: unknown dtype ${fmtValue(dtype)} (expected 'float32' or 'float64')`);
   }
   return applyGate(astypeGate, [a], { dtype });
 }
@@ -152,12 +152,12 @@ const toGate: Gate<{ backend: BackendName }> = {
 };
 
 export function to(a: Tensor, backend: BackendName): Tensor {
-  a.assertLive('to');
+  requireTensor('to', a);
   backendFor(backend === 'wasm' || backend === 'js' ? backend : checkBackendName(backend), 'to');
   return applyGate(toGate, [a], { backend });
 }
 
 function checkBackendName(name: unknown): never {
-  throw new BackendError(`to: unknown backend ${JSON.stringify(name)} (expected 'wasm' or 'js')`);
+  throw new BackendError(`to: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
 }
 

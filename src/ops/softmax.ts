@@ -4,7 +4,7 @@
 import { sizeOf } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { emptyLike, normalizeAxis } from './util.js';
+import { emptyLike, normalizeAxis, requireTensor } from './util.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
@@ -62,11 +62,11 @@ function softmaxGrad(y: Tensor, dy: Tensor, attrs: SoftmaxAttrs): Tensor {
 }
 
 export function softmax(a: Tensor, axis = -1): Tensor {
-  a.assertLive('softmax');
+  requireTensor('softmax', a);
   return applyGate(softmaxGate, [a], { axis: normalizeAxis('softmax', axis, a.shape), log: false });
 }
 
 export function logSoftmax(a: Tensor, axis = -1): Tensor {
-  a.assertLive('logSoftmax');
+  requireTensor('logSoftmax', a);
   return applyGate(softmaxGate, [a], { axis: normalizeAxis('logSoftmax', axis, a.shape), log: true });
 }

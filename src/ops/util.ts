@@ -2,14 +2,32 @@
 
 import type { Backend, DType } from '../backend/backend.js';
 import { contiguousStrides, sizeOf } from '../backend/strides.js';
-import { ShapeError, WasmgradError, fmtShape } from '../errors.js';
+import { OutOfMemoryError, ShapeError, WasmgradError, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { currentBackend } from '../runtime.js';
 
-/** A new tensor of `shape` with uninitialised contents, on `backend`. */
-export function empty(shape: readonly number[], dtype: DType, backend: Backend): Tensor {
-  const storage = backend.alloc(dtype, sizeOf(shape));
+/**
+ * A new tensor of `shape` with uninitialised contents, on `backend`. Running out of memory is
+ * reported with the tensor's shape (and `op` when given; gates add their own name).
+ */
+export function empty(shape: readonly number[], dtype: DType, backend: Backend, op?: string): Tensor {
+  let storage;
+  try {
+    storage = backend.alloc(dtype, sizeOf(shape));
+  } catch (e) {
+    if (!(e instanceof OutOfMemoryError)) throw e;
+    const n = sizeOf(shape);
+    throw new OutOfMemoryError(`${op !== undefined ? `${op}: ` : ''}out of memory for a ${dtype} tensor of shape ${fmtShape(shape)} `
+      + `(${n} elements) on ${backend.name}: ${e.message.replace(/^alloc: /, '')}`);
+  }
   return new Tensor(storage, shape, dtype, backend);
+}
+
+/** The argument as a live Tensor, or a WasmgradError naming the op and what it got. */
+export function requireTensor(op: string, a: unknown, what = 'input'): Tensor {
+  if (!(a instanceof Tensor)) throw new WasmgradError(`${op}: ${what} must be a Tensor, got ${describeValue(a)}`);
+  a.assertLive(op);
+  return a;
 }
 
 export function emptyLike(t: Tensor): Tensor {
@@ -24,7 +42,7 @@ export function scalarLike(v: number, like: Tensor): Tensor {
 }
 
 function checkNumber(op: string, v: number): void {
-  if (typeof v !== 'number') throw new WasmgradError(`${op}: expected a Tensor or a number, got ${typeof v}`);
+  if (typeof v !== 'number') throw new WasmgradError(`${op}: expected a Tensor or a number, got ${describeValue(v)}`);
 }
 
 /** Turns plain numbers into 0-d tensors matching the other operand (or the defaults). */
@@ -88,11 +106,14 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 export function normalizeAxes(op: string, axis: number | readonly number[] | null | undefined, shape: readonly number[]): number[] {
   const ndim = shape.length;
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : Array.from(axis);
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ShapeError(`${op}: axis must be a number or an array of numbers, got ${describeValue(axis)} for shape ${fmtShape(shape)}`);
+  }
+  const list: unknown[] = typeof axis === 'number' ? [axis] : Array.from(axis);
   const seen = new Set<number>();
   for (const a of list) {
-    const n = normalizeAxis(op, a, shape);
-    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} repeated in ${JSON.stringify(list)} for shape ${fmtShape(shape)}`);
+    const n = normalizeAxis(op, a as number, shape);
+    if (seen.has(n)) throw new ShapeError(`${op}: axis ${n} repeated in ${fmtValue(list)} for shape ${fmtShape(shape)}`);
     seen.add(n);
   }
   return [...seen].sort((x, y) => x - y);
@@ -102,7 +123,7 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | nul
 export function normalizeAxis(op: string, axis: number, shape: readonly number[]): number {
   const ndim = shape.length;
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new ShapeError(`${op}: axis ${String(axis)} is out of range for shape ${fmtShape(shape)} (${ndim} dimension${ndim === 1 ? '' : 's'})`);
+    throw new ShapeError(`${op}: axis ${fmtValue(axis)} is out of range for shape ${fmtShape(shape)} (${ndim} dimension${ndim === 1 ? '' : 's'})`);
   }
   return axis < 0 ? axis + ndim : axis;
 }

@@ -5,7 +5,7 @@ import {
   Backend, Binary, Reduce, SType, Storage, Unary, UnaryGrad, bytesPer,
 } from '../backend.js';
 import { collapseDims } from '../strides.js';
-import { WasmgradError } from '../../errors.js';
+import { OutOfMemoryError, WasmgradError } from '../../errors.js';
 
 type FArray = Float32Array | Float64Array;
 type AnyArray = FArray | Int32Array;
@@ -77,23 +77,37 @@ function binaryFn(op: Binary): (a: number, b: number) => number {
 export class JsBackend implements Backend {
   readonly name = 'js' as const;
 
+  /** Live storages and their bytes, counted here where they are made and freed. */
+  private live = { count: 0, bytes: 0 };
+
   alloc(dtype: SType, size: number): Storage {
-    if (!Number.isInteger(size) || size < 0 || size > MAX_ELEMENTS) {
-      throw new WasmgradError(`alloc: cannot allocate ${size} elements of ${dtype}`);
+    if (!Number.isInteger(size) || size < 0) {
+      throw new WasmgradError(`alloc: cannot allocate ${String(size)} elements of ${dtype}`);
     }
     let a: AnyArray;
     try {
+      if (size > MAX_ELEMENTS) throw new RangeError('too large');
       a = makeArray(dtype, size);
     } catch {
-      throw new WasmgradError(`alloc: out of memory allocating ${size * bytesPer(dtype)} bytes`);
+      throw new OutOfMemoryError(`alloc: cannot allocate ${size * bytesPer(dtype)} bytes`);
     }
-    return new JsStorage(dtype, size, a);
+    const s = new JsStorage(dtype, size, a);
+    this.live.count++;
+    this.live.bytes += s.bytes;
+    return s;
   }
 
   free(s: Storage): void {
     const js = s as JsStorage;
+    if (js.freed) return;
     js.freed = true;
     js.arr = makeArray(js.dtype, 0);
+    this.live.count--;
+    this.live.bytes -= js.bytes;
+  }
+
+  liveAllocations(): { count: number; bytes: number } {
+    return { ...this.live };
   }
 
   write(s: Storage, src: ArrayLike<number>, offset = 0): void {

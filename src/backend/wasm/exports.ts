@@ -9,7 +9,11 @@ export interface WasmExports {
 
   // mem.ts
   alloc(bytes: number): Ptr;
-  free(ptr: Ptr): void;
+  free(ptr: Ptr, bytes: number): void;
+  allocScratch(bytes: number): Ptr;
+  freeScratch(ptr: Ptr): void;
+  liveBlocks(): number;
+  liveBytes(): number;
   copyBytes(dst: Ptr, src: Ptr, bytes: number): void;
 
   // elementwise.ts

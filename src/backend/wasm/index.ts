@@ -9,7 +9,7 @@ import {
   Backend, Binary, Reduce, SType, Storage, Unary, UnaryGrad, bytesPer,
 } from '../backend.js';
 import { collapseDims } from '../strides.js';
-import { BackendError, WasmgradError } from '../../errors.js';
+import { BackendError, OutOfMemoryError, WasmgradError } from '../../errors.js';
 import { WasmExports } from './exports.js';
 import { loadWasmBytes } from './load.js';
 
@@ -111,20 +111,26 @@ export class WasmBackend implements Backend {
 
   alloc(dtype: SType, size: number): Storage {
     const bytes = size * bytesPer(dtype);
-    if (!Number.isInteger(size) || size < 0 || bytes > MAX_ALLOC_BYTES) {
-      throw new WasmgradError(`alloc: cannot allocate ${size} elements of ${dtype} (${bytes} bytes)`);
+    if (!Number.isInteger(size) || size < 0) {
+      throw new WasmgradError(`alloc: cannot allocate ${String(size)} elements of ${dtype}`);
     }
-    return new WasmStorage(dtype, size, this.allocBytes(bytes));
+    if (bytes > MAX_ALLOC_BYTES) {
+      throw new OutOfMemoryError(`alloc: ${bytes} bytes is more than one wasm32 block can hold (${MAX_ALLOC_BYTES} bytes)`);
+    }
+    return new WasmStorage(dtype, size, this.allocBytes(bytes, false));
   }
 
-  /** A heap block of at least `bytes` (size 0 still gets a real block, so free stays uniform). */
-  private allocBytes(bytes: number): number {
+  /**
+   * A heap block of at least `bytes`: a counted storage block, or (scratch) a kernel work area.
+   * A failed memory.grow traps and an oversized block aborts; the allocator's state is untouched
+   * in both cases, so later allocations still work.
+   */
+  private allocBytes(bytes: number, scratch: boolean): number {
     try {
-      return this.wasm.alloc(Math.max(bytes, 16)) >>> 0;
-    } catch (e) {
-      // A failed memory.grow traps and an oversized block aborts; the allocator state is
-      // untouched in both cases, so later allocations still work.
-      throw new WasmgradError(`alloc: out of memory allocating ${bytes} bytes (${(e as Error).message})`);
+      return (scratch ? this.wasm.allocScratch(bytes) : this.wasm.alloc(bytes)) >>> 0;
+    } catch {
+      const heapMiB = Math.round(this.memory.buffer.byteLength / 2 ** 20);
+      throw new OutOfMemoryError(`alloc: cannot allocate ${bytes} bytes (wasm heap at ${heapMiB} MiB of 4096)`);
     }
   }
 
@@ -132,7 +138,12 @@ export class WasmBackend implements Backend {
     const ws = s as WasmStorage;
     if (ws.freed) return;
     ws.freed = true;
-    this.wasm.free(ws.ptr);
+    this.wasm.free(ws.ptr, ws.bytes);
+  }
+
+  /** The allocator's own count of live storage blocks and their bytes (scratch excluded). */
+  liveAllocations(): { count: number; bytes: number } {
+    return { count: this.wasm.liveBlocks(), bytes: this.wasm.liveBytes() };
   }
 
   write(s: Storage, src: ArrayLike<number>, offset = 0): void {
@@ -257,9 +268,9 @@ export class WasmBackend implements Backend {
   /** Byte address of a scratch block of at least `bytes`, reused across calls. */
   private scratch(bytes: number): number {
     if (bytes > this.scratchBytes) {
-      if (this.scratchBytes > 0) this.wasm.free(this.scratchPtr);
+      if (this.scratchBytes > 0) this.wasm.freeScratch(this.scratchPtr);
       this.scratchBytes = 0;
-      this.scratchPtr = this.allocBytes(bytes);
+      this.scratchPtr = this.allocBytes(bytes, true);
       this.scratchBytes = bytes;
     }
     return this.scratchPtr;
