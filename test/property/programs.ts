@@ -1,0 +1,893 @@
+// Random op programs for the property tests: a generator (fast-check records → a program of
+// instructions over random shapes), an interpreter with two engines (wasmgrad on any backend ×
+// dtype, and TensorFlow.js), and normwise closeness checks.
+//
+// A program is a list of instructions, each making one node: inputs (leaves that require a
+// gradient), constants, and every op of SPEC.md — binary ops with NumPy broadcasting in every
+// position (tensor or plain number on either side), unary ops, sum/mean/max with random axes
+// and keepdims, reshape (with -1), transpose (random permutations), matmul (2-D, batched with
+// broadcast batch dims, 1-D on either side), softmax/logSoftmax on any axis, crossEntropy and
+// mseLoss. The program ends in a scalar: Σ over the nodes nobody consumed of sum(node * W) with
+// a fixed random W per node, so every input gets a gradient.
+//
+// Conditioning. The generator tracks an interval [lo, hi] for every node and keeps programs
+// well-conditioned by construction: inputs lie in [-2, 2]; a node whose bound exceeds 8 is
+// scaled by a power of two (exact in both dtypes); exp sees |x| <= 3; log, sqrt, the base of
+// pow and every denominator first go through a positivizer (x² + c, exp(x) + c, σ(x) + c,
+// |x| + c or softmax(x) + c) that bounds them away from 0; exponents are scaled to |e| <= 2.
+//
+// Kinks. relu, abs, maximum/minimum and the max reduction have kinks where float32 and float64
+// may take different branches. Each such op is preceded by a `fix` instruction that adds a
+// constant d (no gradient) moving its inputs at least `margin` away from the kink; d is
+// computed once per program, in float64 on the js backend, before any comparison (`repair`).
+// Most programs need no fix (continuous random data); structural ties (maximum(x, x),
+// relu(x - x), max over broadcast copies) always do.
+
+import fc from 'fast-check';
+import * as wg from '../../src/index.js';
+import { makeRng } from '../helpers.js';
+
+export type Tensor = ReturnType<typeof wg.tensor>;
+export type Shape = number[];
+
+// ---- configuration ------------------------------------------------------------------------------
+
+function envInt(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** WASMGRAD_PROPERTY_RUNS=N runs N programs per property instead of the CI default. */
+export const PROPERTY_RUNS = envInt('WASMGRAD_PROPERTY_RUNS');
+/** WASMGRAD_PROPERTY_SEED=S replaces the fixed default seed (a failure prints the seed to reuse). */
+export const PROPERTY_SEED = envInt('WASMGRAD_PROPERTY_SEED') ?? 0x5eed_0006;
+
+export function numRuns(ciDefault: number): number {
+  return PROPERTY_RUNS ?? ciDefault;
+}
+
+/**
+ * fast-check parameters: the fixed seed (printed by fast-check on failure together with the
+ * shrink path, so `WASMGRAD_PROPERTY_SEED=<seed>` reproduces) and the number of runs.
+ */
+export function fcParams(ciDefault: number, salt = 0): fc.Parameters<unknown> {
+  return { seed: (PROPERTY_SEED + salt) | 0, numRuns: numRuns(ciDefault), endOnFailure: false };
+}
+
+// ---- programs -----------------------------------------------------------------------------------
+
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu'] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+export type UnaryOp = (typeof UNARY_OPS)[number];
+export type ReduceOp = 'sum' | 'mean' | 'max';
+export type Axis = number | number[] | undefined;
+
+export type Instr =
+  | { k: 'input'; index: number }
+  | { k: 'const'; data: Float64Array; shape: Shape }
+  | { k: 'bin'; op: BinaryOp; a: number; b: number; fn: boolean }
+  | { k: 'num'; op: BinaryOp; a: number; c: number; numFirst: boolean }
+  | { k: 'un'; op: UnaryOp; a: number; fn: boolean }
+  | { k: 'red'; op: ReduceOp; a: number; axis: Axis; keepdims: boolean }
+  | { k: 'reshape'; a: number; shape: Shape }
+  | { k: 'transpose'; a: number; perm: number[] | undefined }
+  | { k: 'matmul'; a: number; b: number; fn: boolean }
+  | { k: 'softmax'; a: number; axis: number; log: boolean }
+  | { k: 'ce'; a: number; labels: number[]; int32: boolean }
+  | { k: 'mse'; a: number; b: number }
+  /** Adds the constant d (of `shape`) to node a, computed by repair(); a itself when d is null. */
+  | { k: 'fix'; a: number; mode: FixMode; shape: Shape; d: Float64Array | null | undefined };
+
+export type FixMode =
+  | { kind: 'zero'; center: number }
+  | { kind: 'tie'; b: number }
+  | { kind: 'top'; axis: Axis };
+
+export interface Program {
+  inputs: { shape: Shape; data: Float64Array }[];
+  instrs: Instr[];
+  shapes: Shape[];
+  /** The generator's interval for each node (checked against the float64 values by repair()). */
+  bounds: [number, number][];
+  /** Nodes no instruction consumed, and the fixed weights of the final sum(node * W). */
+  sinks: { node: number; w: Float64Array }[];
+}
+
+/** The raw random choices a program is built from (what fast-check generates and shrinks). */
+export interface OpRec { op: number; a: number; b: number; s: number }
+export interface ProgramSpec { shape: Shape; seed: number; ops: OpRec[]; maxRank?: number }
+
+export function programArb(opts: { maxOps?: number; dims?: fc.Arbitrary<number>; maxRank?: number } = {}): fc.Arbitrary<ProgramSpec> {
+  const dim = opts.dims ?? fc.integer({ min: 1, max: 4 });
+  const maxRank = opts.maxRank ?? 4;
+  return fc.record({
+    maxRank: fc.constant(maxRank),
+    shape: fc.array(dim, { maxLength: maxRank }).filter((s) => sizeOf(s) <= MAX_SIZE),
+    seed: fc.nat(),
+    ops: fc.array(fc.record({ op: fc.nat(10_000), a: fc.nat(10_000), b: fc.nat(10_000), s: fc.nat() }),
+      { minLength: 1, maxLength: opts.maxOps ?? 8 }),
+  });
+}
+
+export const sizeOf = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+const f32 = Math.fround;
+const MAX_SIZE = 72;
+
+export function broadcast(a: readonly number[], b: readonly number[]): Shape | null {
+  const n = Math.max(a.length, b.length);
+  const out: Shape = [];
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return null;
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+interface Info { shape: Shape; lo: number; hi: number; uses: number }
+
+class Builder {
+  readonly prog: Program = { inputs: [], instrs: [], shapes: [], bounds: [], sinks: [] };
+  readonly info: Info[] = [];
+  r: () => number;
+  constructor(seed: number, readonly maxRank = 4) {
+    this.r = makeRng(seed);
+  }
+
+  int(lo: number, hi: number): number { return lo + Math.floor(this.r() * (hi - lo + 1)); }
+  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.r() * xs.length)]; }
+  chance(p: number): boolean { return this.r() < p; }
+
+  private push(ins: Instr, shape: Shape, lo: number, hi: number): number {
+    const refs: number[] = [];
+    if ('a' in ins) refs.push(ins.a);
+    if (ins.k === 'bin' || ins.k === 'matmul' || ins.k === 'mse') refs.push(ins.b);
+    for (const r of refs) this.info[r].uses++;
+    this.prog.instrs.push(ins);
+    this.prog.shapes.push(shape.slice());
+    this.prog.bounds.push([lo, hi]);
+    this.info.push({ shape: shape.slice(), lo, hi, uses: 0 });
+    return this.info.length - 1;
+  }
+
+  bound(n: number): number { return Math.max(Math.abs(this.info[n].lo), Math.abs(this.info[n].hi)); }
+
+  input(shape: Shape, lo = -2, hi = 2): number {
+    const r = makeRng(Math.floor(this.r() * 2 ** 32));
+    const data = Float64Array.from({ length: sizeOf(shape) }, () => f32(lo + (hi - lo) * r()));
+    const index = this.prog.inputs.length;
+    this.prog.inputs.push({ shape: shape.slice(), data });
+    return this.push({ k: 'input', index }, shape, lo, hi);
+  }
+
+  /** Scales node n by a power of two so that its bound is at most `limit`. */
+  limit(n: number, limit = 8, target = 4): number {
+    const m = this.bound(n);
+    if (!(m > limit)) return n;
+    let k = 0;
+    while (m * 2 ** -k > target) k++;
+    return this.num('mul', n, 2 ** -k, this.chance(0.3));
+  }
+
+  num(op: BinaryOp, a: number, c: number, numFirst: boolean): number {
+    const { lo, hi } = this.info[a];
+    let iv: [number, number];
+    const x: [number, number] = numFirst ? [c, c] : [lo, hi];
+    const y: [number, number] = numFirst ? [lo, hi] : [c, c];
+    iv = intervalOf(op, x, y);
+    return this.push({ k: 'num', op, a, c, numFirst }, this.info[a].shape, iv[0], iv[1]);
+  }
+
+  bin(op: BinaryOp, a: number, b: number): number {
+    const shape = broadcast(this.info[a].shape, this.info[b].shape)!;
+    const iv = intervalOf(op, [this.info[a].lo, this.info[a].hi], [this.info[b].lo, this.info[b].hi]);
+    return this.push({ k: 'bin', op, a, b, fn: this.chance(0.4) }, shape, iv[0], iv[1]);
+  }
+
+  un(op: UnaryOp, a: number): number {
+    const { lo, hi } = this.info[a];
+    let iv: [number, number];
+    switch (op) {
+      case 'neg': iv = [-hi, -lo]; break;
+      case 'exp': iv = [Math.exp(lo), Math.exp(hi)]; break;
+      case 'log': iv = [Math.log(lo), Math.log(hi)]; break;
+      case 'sqrt': iv = [Math.sqrt(lo), Math.sqrt(hi)]; break;
+      case 'abs': iv = [lo > 0 ? lo : hi < 0 ? -hi : 0, Math.max(Math.abs(lo), Math.abs(hi))]; break;
+      case 'tanh': iv = [Math.tanh(lo), Math.tanh(hi)]; break;
+      case 'sigmoid': iv = [1 / (1 + Math.exp(-lo)), 1 / (1 + Math.exp(-hi))]; break;
+      case 'relu': iv = [Math.max(0, lo), Math.max(0, hi)]; break;
+    }
+    return this.push({ k: 'un', op, a, fn: this.chance(0.4) }, this.info[a].shape, iv[0], iv[1]);
+  }
+
+  fixZero(a: number, center = 0): number {
+    return this.push({ k: 'fix', a, mode: { kind: 'zero', center }, shape: this.info[a].shape, d: undefined },
+      this.info[a].shape, this.info[a].lo - this.pad(a), this.info[a].hi + this.pad(a));
+  }
+
+  /** How far a fix may move a node's values (a generous bound on 3 × margin). */
+  pad(a: number): number { return 0.05 * Math.max(1, this.bound(a)); }
+
+  fixTie(a: number, b: number): number {
+    return this.push({ k: 'fix', a, mode: { kind: 'tie', b }, shape: this.info[a].shape, d: undefined },
+      this.info[a].shape, this.info[a].lo - this.pad(a), this.info[a].hi + this.pad(a));
+  }
+
+  fixTop(a: number, axis: Axis): number {
+    return this.push({ k: 'fix', a, mode: { kind: 'top', axis }, shape: this.info[a].shape, d: undefined },
+      this.info[a].shape, this.info[a].lo, this.info[a].hi + this.pad(a));
+  }
+
+  /** A node with values >= minLo made from node a by a random positivizer. */
+  positive(a: number, minLo: number): number {
+    if (this.info[a].lo >= minLo) return a;
+    let p: number;
+    switch (this.int(0, 4)) {
+      case 0: p = this.bin('mul', a, a); break;
+      case 1: p = this.un('exp', this.limit(a, 3, 3)); break;
+      case 2: p = this.un('sigmoid', a); break;
+      case 3: p = this.un('abs', this.fixZero(a)); break;
+      default:
+        p = this.info[a].shape.length > 0 ? this.softmax(a, this.int(0, this.info[a].shape.length - 1), false) : this.un('sigmoid', a);
+    }
+    if (this.info[p].lo >= minLo) return p;
+    const c = Math.ceil((minLo - this.info[p].lo) * 4) / 4;
+    return this.num('add', p, c, this.chance(0.5));
+  }
+
+  softmax(a: number, axis: number, log: boolean): number {
+    const { shape, lo, hi } = this.info[a];
+    const n = shape[axis];
+    const ax = this.chance(0.3) ? axis - shape.length : axis;
+    const iv: [number, number] = log ? [lo - hi - Math.log(Math.max(n, 1)), 0] : [0, 1];
+    return this.push({ k: 'softmax', a, axis: ax, log }, shape, iv[0], iv[1]);
+  }
+
+  /** A random axis argument for a reduction over a tensor of ndim dims. */
+  axisArg(ndim: number): { axis: Axis; axes: number[] } {
+    const all = Array.from({ length: ndim }, (_, i) => i);
+    const u = this.r();
+    if (ndim === 0 || u < 0.2) return u < 0.05 && ndim > 0 ? { axis: [], axes: [] } : { axis: undefined, axes: all };
+    const neg = (x: number) => (this.chance(0.3) ? x - ndim : x);
+    if (u < 0.6) {
+      const x = this.int(0, ndim - 1);
+      return { axis: neg(x), axes: [x] };
+    }
+    const chosen = all.filter(() => this.chance(0.5));
+    if (chosen.length === 0) chosen.push(this.int(0, ndim - 1));
+    // random order in the argument
+    const arg = chosen.slice().sort(() => this.r() - 0.5).map(neg);
+    return { axis: arg, axes: chosen };
+  }
+
+  reduce(op: ReduceOp, a: number): number {
+    const { shape, lo, hi } = this.info[a];
+    const { axis, axes } = this.axisArg(shape.length);
+    const keepdims = this.chance(0.4);
+    if (op !== 'sum' && sizeOf(axes.map((x) => shape[x])) === 0) op = 'sum'; // no identity / 0 ÷ 0
+    let src = a;
+    if (op === 'max' && axes.length > 0) src = this.fixTop(a, axis);
+    const count = sizeOf(axes.map((x) => shape[x]));
+    const out = keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+    const iv: [number, number] = op === 'sum' ? [Math.min(lo * count, lo), Math.max(hi * count, hi)] : [this.info[src].lo, this.info[src].hi];
+    return this.push({ k: 'red', op, a: src, axis, keepdims }, out, iv[0], iv[1]);
+  }
+
+  /** A random shape with `size` elements (up to 4 dims), possibly with one -1. */
+  randomShape(size: number): { shape: Shape; arg: Shape } {
+    if (size === 0) {
+      const shape = Array.from({ length: this.int(1, this.maxRank) }, () => this.int(0, 3));
+      shape[this.int(0, shape.length - 1)] = 0;
+      const arg = shape.slice();
+      // -1 is ambiguous next to a 0 (0 elements fit any size); only where the rest is non-zero
+      return { shape, arg };
+    }
+    const factors: number[] = [];
+    let n = size;
+    for (let p = 2; n > 1; p++) while (n % p === 0) { factors.push(p); n /= p; }
+    const ndim = size === 1 && this.chance(0.3) ? 0 : this.int(Math.min(1, factors.length), this.maxRank);
+    const shape: Shape = new Array(ndim).fill(1);
+    if (ndim === 0) return { shape, arg: [] };
+    for (const f of factors) shape[this.int(0, ndim - 1)] *= f;
+    const arg = shape.slice();
+    if (this.chance(0.4)) arg[this.int(0, ndim - 1)] = -1;
+    return { shape, arg };
+  }
+
+  reshape(a: number, target?: Shape): number {
+    const { shape: s0, lo, hi } = this.info[a];
+    let shape: Shape, arg: Shape;
+    if (target) {
+      arg = target;
+      const known = sizeOf(target.filter((d) => d !== -1));
+      shape = target.map((d) => (d === -1 ? sizeOf(s0) / known : d));
+    } else ({ shape, arg } = this.randomShape(sizeOf(s0)));
+    return this.push({ k: 'reshape', a, shape: arg }, shape, lo, hi);
+  }
+
+  transpose(a: number): number {
+    const { shape, lo, hi } = this.info[a];
+    const n = shape.length;
+    let perm: number[] | undefined;
+    if (n >= 2 && this.chance(0.75)) {
+      perm = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) { const j = this.int(0, i); [perm[i], perm[j]] = [perm[j], perm[i]]; }
+    }
+    const p = perm ?? Array.from({ length: n }, (_, i) => n - 1 - i);
+    return this.push({ k: 'transpose', a, perm }, p.map((x) => shape[x]), lo, hi);
+  }
+
+  /**
+   * A shape T such that a node of shape S and T broadcast together; the result may be larger
+   * than S in any position (S broadcast along its 1s and along new leading dims) and T may be
+   * broadcast along any position too. With `into`, T broadcasts into S (the result is S).
+   */
+  partnerShape(S: Shape, into = false): Shape {
+    const rank = into || S.length >= this.maxRank || !this.chance(0.3) ? S.length : S.length + 1;
+    const off = rank - S.length;
+    const O: Shape = [];
+    for (let i = 0; i < rank; i++) {
+      if (i < off) O.push(this.int(1, 3));
+      else O.push(!into && S[i - off] === 1 && this.chance(0.35) ? this.int(2, 3) : S[i - off]);
+    }
+    if (!into && sizeOf(O) > MAX_SIZE) return this.partnerShape(S, true);
+    const T = O.map((d, i) => {
+      const s = i < off ? 1 : S[i - off];
+      if (s !== d) return d; // S is broadcast here: T must provide d
+      return this.chance(0.3) ? 1 : d;
+    });
+    // drop leading dims of T where S provides the output's extent
+    let drop = 0;
+    while (drop < T.length && this.chance(0.25)) {
+      const i = drop;
+      const s = i < off ? undefined : S[i - off];
+      if (s === O[i]) drop++;
+      else break;
+    }
+    return T.slice(drop);
+  }
+
+  /** Another operand for node a: an existing node that broadcasts with it, or a new input. */
+  partner(a: number, into = false): number {
+    if (this.chance(0.3)) {
+      const cands = this.info.map((_, i) => i).filter((i) => {
+        const o = broadcast(this.info[a].shape, this.info[i].shape);
+        return o !== null && o.length <= this.maxRank && sizeOf(o) <= MAX_SIZE && (!into || o.join() === this.info[a].shape.join());
+      });
+      if (cands.length > 0) return this.pick(cands);
+    }
+    return this.input(this.partnerShape(this.info[a].shape, into));
+  }
+
+  binary(op: BinaryOp, a: number): number {
+    let b = this.partner(a);
+    let [x, y] = this.chance(0.5) ? [a, b] : [b, a];
+    if (op === 'div') y = this.positive(y, 0.5);
+    if (op === 'pow') {
+      x = this.positive(x, 0.5);
+      y = this.limit(y, 2, 2);
+    }
+    if (op === 'maximum' || op === 'minimum') x = this.fixTie(x, y);
+    return this.limit(this.bin(op, x, y));
+  }
+
+  numberOp(a: number): number {
+    const op = this.pick(BINARY_OPS);
+    const numFirst = this.chance(0.5);
+    let x = a;
+    let c = this.pick([0.5, 1.5, -0.75, 2, 3, -1.25]);
+    if (op === 'div') {
+      if (numFirst) x = this.positive(a, 0.5);
+      else c = this.pick([0.5, 2, -4, 1.5]);
+    } else if (op === 'pow') {
+      if (numFirst) { c = this.pick([0.5, 2, 3]); x = this.limit(a, 2, 2); } else {
+        // integer exponents on any base, fractional on positive bases
+        c = this.pick([2, 3, 0.5, -1, 1.5]);
+        if (!Number.isInteger(c) || c < 0) x = this.positive(a, 0.5);
+      }
+    } else if (op === 'maximum' || op === 'minimum') {
+      x = this.fixZero(a, c);
+    }
+    return this.limit(this.num(op, x, c, numFirst));
+  }
+
+  matmul(a: number): number {
+    let S = this.info[a].shape;
+    if (S.length === 0) {
+      a = this.reshape(a, [1]);
+      S = [1];
+    }
+    const left = this.chance(0.5);
+    const dim = () => this.int(1, 4);
+    const batchOf = (s: Shape) => s.slice(0, Math.max(0, s.length - 2));
+    let P: Shape;
+    const K = left ? S[S.length - 1] : S.length === 1 ? S[0] : S[S.length - 2];
+    const form = this.int(0, 2); // 0: 1-D partner, 1: 2-D partner, 2: batched partner
+    if (form === 0) P = [K];
+    else {
+      const rest = dim();
+      const mat = left ? [K, rest] : [rest, K];
+      if (form === 1) P = mat;
+      else {
+        const bA = batchOf(S);
+        const room = this.maxRank - 2;
+        let bB = bA.length > 0 ? this.partnerShape(bA) : [this.int(1, 3)];
+        if (bB.length > room) bB = bB.slice(bB.length - room);
+        if (broadcast(bA, bB) === null) bB = [];
+        P = [...bB, ...mat];
+      }
+    }
+    const out = matmulShape(left ? S : P, left ? P : S);
+    if (out === null || sizeOf(out) > MAX_SIZE * 2) return this.un('tanh', a);
+    const b = this.input(P);
+    const [x, y] = left ? [a, b] : [b, a];
+    const m = K * this.bound(x) * this.bound(y);
+    const node = this.push({ k: 'matmul', a: x, b: y, fn: this.chance(0.4) }, out, -m, m);
+    return this.limit(node);
+  }
+
+  crossEntropy(a: number): number {
+    let S = this.info[a].shape;
+    if (sizeOf(S) === 0) return this.un('tanh', a);
+    let x = a;
+    if (S.length !== 2 || this.chance(0.3)) {
+      const size = sizeOf(S);
+      // [N, C] with N·C = size
+      const divisors = Array.from({ length: size }, (_, i) => i + 1).filter((d) => size % d === 0);
+      const N = this.pick(divisors);
+      x = this.reshape(a, this.chance(0.3) ? [N, -1] : [N, size / N]);
+      S = [N, size / N];
+    }
+    const [N, C] = S;
+    const labels = Array.from({ length: N }, () => this.int(0, C - 1));
+    const { lo, hi } = this.info[x];
+    return this.push({ k: 'ce', a: x, labels, int32: this.chance(0.3) }, [], 0, hi - lo + Math.log(C) + 0.01);
+  }
+
+  mse(a: number): number {
+    if (sizeOf(this.info[a].shape) === 0) return this.un('sigmoid', a); // the mean of nothing is NaN
+    let pred: number, target: number;
+    if (this.chance(0.5)) {
+      pred = a;
+      target = this.partner(a, true);
+    } else {
+      target = a;
+      // a new prediction whose shape the node broadcasts into
+      const S = this.info[a].shape;
+      let O = broadcast(S, this.partnerShape(S))!;
+      if (sizeOf(O) === 0) O = S;
+      pred = this.input(O);
+    }
+    const m = this.bound(pred) + this.bound(target);
+    return this.limit(this.push({ k: 'mse', a: pred, b: target }, [], 0, m * m));
+  }
+
+  /** Applies one random op to a node chosen by rec, returns the new node. */
+  step(rec: OpRec): void {
+    this.r = makeRng(rec.s);
+    const live = this.info.length;
+    // mostly continue from the newest node; sometimes reach back (fan-out)
+    const a = rec.a % 3 !== 0 ? live - 1 : rec.a % live;
+    const kinds = 14;
+    const k = rec.op % kinds;
+    const { shape } = this.info[a];
+    switch (k) {
+      case 0: case 1: this.binary(BINARY_OPS[rec.b % BINARY_OPS.length], a); break;
+      case 2: this.numberOp(a); break;
+      case 3: case 4: {
+        const op = UNARY_OPS[rec.b % UNARY_OPS.length];
+        let x = a;
+        if (op === 'log' || op === 'sqrt') x = this.positive(a, 0.25);
+        else if (op === 'exp') x = this.limit(a, 3, 3);
+        else if (op === 'abs' || op === 'relu') x = this.fixZero(a);
+        this.limit(this.un(op, x));
+        break;
+      }
+      case 5: case 6: this.limit(this.reduce((['sum', 'mean', 'max'] as const)[rec.b % 3], a)); break;
+      case 7: this.reshape(a); break;
+      case 8: this.transpose(a); break;
+      case 9: case 10: this.matmul(a); break;
+      case 11:
+        if (shape.length === 0) this.un('sigmoid', a);
+        else this.softmax(a, rec.b % shape.length, rec.b % 2 === 1);
+        break;
+      case 12: this.crossEntropy(a); break;
+      case 13: this.mse(a); break;
+    }
+  }
+
+  finish(seed: number): Program {
+    const r = makeRng(seed ^ 0x9e3779b9);
+    this.prog.sinks = this.info.flatMap((inf, node) => (inf.uses === 0
+      ? [{ node, w: Float64Array.from({ length: sizeOf(inf.shape) }, () => f32(2 * r() - 1)) }]
+      : []));
+    return this.prog;
+  }
+}
+
+export function matmulShape(a: Shape, b: Shape): Shape | null {
+  if (a.length === 0 || b.length === 0) return null;
+  const A = a.length === 1 ? [1, a[0]] : a;
+  const B = b.length === 1 ? [b[0], 1] : b;
+  if (A[A.length - 1] !== B[B.length - 2]) return null;
+  const batch = broadcast(A.slice(0, -2), B.slice(0, -2));
+  if (batch === null) return null;
+  const out = [...batch, A[A.length - 2], B[B.length - 1]];
+  if (b.length === 1) out.pop();
+  if (a.length === 1) out.splice(out.length - (b.length === 1 ? 1 : 2), 1);
+  return out;
+}
+
+function intervalOf(op: BinaryOp, [al, ah]: [number, number], [bl, bh]: [number, number]): [number, number] {
+  const corners = (f: (x: number, y: number) => number) => {
+    const v = [f(al, bl), f(al, bh), f(ah, bl), f(ah, bh)];
+    return [Math.min(...v), Math.max(...v)] as [number, number];
+  };
+  switch (op) {
+    case 'add': return [al + bl, ah + bh];
+    case 'sub': return [al - bh, ah - bl];
+    case 'mul': return corners((x, y) => x * y);
+    case 'div': return corners((x, y) => x / y);
+    case 'pow': {
+      if (al > 0) return corners((x, y) => x ** y); // monotone in each argument on positive bases
+      // a constant integer exponent on a base of any sign
+      const c = bl;
+      if (c % 2 === 0) return [al <= 0 && ah >= 0 ? 0 : Math.min(al ** c, ah ** c), Math.max(al ** c, ah ** c)];
+      return [al ** c, ah ** c];
+    }
+    case 'maximum': return [Math.max(al, bl), Math.max(ah, bh)];
+    case 'minimum': return [Math.min(al, bl), Math.min(ah, bh)];
+  }
+}
+
+/** Builds a program from fast-check's choices. */
+export function buildProgram(spec: ProgramSpec): Program {
+  const b = new Builder(spec.seed, spec.maxRank ?? 4);
+  b.input(spec.shape);
+  for (const rec of spec.ops) b.step(rec);
+  return b.finish(spec.seed);
+}
+
+// ---- interpreting ----------------------------------------------------------------------------------
+
+/** What the interpreter needs from a tensor library. */
+export interface Engine<T> {
+  input(data: Float64Array, shape: Shape): T;
+  constant(data: Float64Array, shape: Shape): T;
+  bin(op: BinaryOp, a: T, b: T, fn: boolean): T;
+  num(op: BinaryOp, a: T, c: number, numFirst: boolean): T;
+  un(op: UnaryOp, a: T, fn: boolean): T;
+  red(op: ReduceOp, a: T, axis: Axis, keepdims: boolean): T;
+  reshape(a: T, shape: Shape): T;
+  transpose(a: T, perm: number[] | undefined): T;
+  matmul(a: T, b: T, fn: boolean): T;
+  softmax(a: T, axis: number, log: boolean): T;
+  crossEntropy(a: T, labels: number[], int32: boolean): T;
+  mse(pred: T, target: T): T;
+  /** sum(a * w) */
+  weightedSum(a: T, w: T): T;
+  add(a: T, b: T): T;
+  shapeOf(a: T): Shape;
+  /** Float64 values (only the repair engine needs it). */
+  read?(a: T): Float64Array;
+}
+
+/** Evaluates the program; returns every node and the final scalar. */
+export function evaluate<T>(prog: Program, eng: Engine<T>, inputs: T[]): { nodes: T[]; total: T } {
+  const nodes: T[] = [];
+  const repairing = typeof eng.read === 'function';
+  prog.instrs.forEach((ins, i) => {
+    let t: T;
+    switch (ins.k) {
+      case 'input': t = inputs[ins.index]; break;
+      case 'const': t = eng.constant(ins.data, ins.shape); break;
+      case 'bin': t = eng.bin(ins.op, nodes[ins.a], nodes[ins.b], ins.fn); break;
+      case 'num': t = eng.num(ins.op, nodes[ins.a], ins.c, ins.numFirst); break;
+      case 'un': t = eng.un(ins.op, nodes[ins.a], ins.fn); break;
+      case 'red': t = eng.red(ins.op, nodes[ins.a], ins.axis, ins.keepdims); break;
+      case 'reshape': t = eng.reshape(nodes[ins.a], ins.shape); break;
+      case 'transpose': t = eng.transpose(nodes[ins.a], ins.perm); break;
+      case 'matmul': t = eng.matmul(nodes[ins.a], nodes[ins.b], ins.fn); break;
+      case 'softmax': t = eng.softmax(nodes[ins.a], ins.axis, ins.log); break;
+      case 'ce': t = eng.crossEntropy(nodes[ins.a], ins.labels, ins.int32); break;
+      case 'mse': t = eng.mse(nodes[ins.a], nodes[ins.b]); break;
+      case 'fix': {
+        if (ins.d === undefined) {
+          if (!repairing) throw new Error(`program not repaired (instruction ${i})`);
+          const x = eng.read!(nodes[ins.a]);
+          const other = ins.mode.kind === 'tie' ? eng.read!(nodes[ins.mode.b]) : null;
+          ins.d = computeFix(ins, x, prog.shapes[ins.a], other, ins.mode.kind === 'tie' ? prog.shapes[ins.mode.b] : null);
+        }
+        t = ins.d === null ? nodes[ins.a] : eng.add(nodes[ins.a], eng.constant(ins.d, ins.shape));
+        break;
+      }
+    }
+    const got = eng.shapeOf(t);
+    if (got.join() !== prog.shapes[i].join()) {
+      throw new Error(`instruction ${i} (${fmtInstr(ins, i)}) made shape [${got}], the generator expected [${prog.shapes[i]}]`);
+    }
+    nodes.push(t);
+  });
+  let total: T | null = null;
+  for (const s of prog.sinks) {
+    const term = eng.weightedSum(nodes[s.node], eng.constant(s.w, prog.shapes[s.node]));
+    total = total === null ? term : eng.add(total, term);
+  }
+  return { nodes, total: total! };
+}
+
+function stridesOf(shape: Shape): number[] {
+  const s = new Array(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/** Reads flat data of `shape` broadcast to `out`. */
+function broadcastRead(data: Float64Array, shape: Shape, out: Shape): Float64Array {
+  const n = out.length;
+  const st = stridesOf(shape);
+  const bs = out.map((_, i) => {
+    const j = shape.length - n + i;
+    return j < 0 || shape[j] === 1 ? 0 : st[j];
+  });
+  const res = new Float64Array(sizeOf(out));
+  const idx = new Array(n).fill(0);
+  for (let k = 0; k < res.length; k++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) off += idx[i] * bs[i];
+    res[k] = data[off];
+    for (let i = n - 1; i >= 0; i--) { if (++idx[i] < out[i]) break; idx[i] = 0; }
+  }
+  return res;
+}
+
+function computeFix(ins: Extract<Instr, { k: 'fix' }>, x: Float64Array, xShape: Shape,
+  other: Float64Array | null, otherShape: Shape | null): Float64Array | null {
+  let scale = 1;
+  for (const v of x) scale = Math.max(scale, Math.abs(v));
+  if (other) for (const v of other) scale = Math.max(scale, Math.abs(v));
+  const margin = 2e-3 * scale;
+  const step = f32(3 * margin);
+  const d = new Float64Array(sizeOf(ins.shape));
+  let any = false;
+  const mode = ins.mode;
+  if (mode.kind === 'zero') {
+    x.forEach((v, i) => {
+      if (Math.abs(v - mode.center) < margin) { d[i] = v >= mode.center ? step : -step; any = true; }
+    });
+  } else if (mode.kind === 'tie') {
+    // d has a's shape: each element of a moves by the smallest multiple of step that keeps it
+    // `margin` away from every element of b it meets under broadcasting.
+    const out = broadcast(xShape, otherShape!)!;
+    const n = out.length;
+    const as = stridesOf(xShape), bs = stridesOf(otherShape!);
+    const aStr = out.map((_, i) => { const j = xShape.length - n + i; return j < 0 || xShape[j] === 1 ? 0 : as[j]; });
+    const bStr = out.map((_, i) => { const j = otherShape!.length - n + i; return j < 0 || otherShape![j] === 1 ? 0 : bs[j]; });
+    const meets: number[][] = Array.from({ length: x.length }, () => []);
+    const idx = new Array(n).fill(0);
+    for (let k = 0; k < sizeOf(out); k++) {
+      let oa = 0, ob = 0;
+      for (let i = 0; i < n; i++) { oa += idx[i] * aStr[i]; ob += idx[i] * bStr[i]; }
+      meets[oa].push(other![ob]);
+      for (let i = n - 1; i >= 0; i--) { if (++idx[i] < out[i]) break; idx[i] = 0; }
+    }
+    meets.forEach((bv, j) => {
+      const clear = (shift: number) => bv.every((v) => Math.abs(x[j] + shift - v) >= margin);
+      if (clear(0)) return;
+      for (let m = 1; ; m++) {
+        const s = clear(m * step) ? m * step : clear(-m * step) ? -m * step : 0;
+        if (s !== 0) { d[j] = f32(s); any = true; return; }
+      }
+    });
+  } else {
+    const ndim = xShape.length;
+    const list = mode.axis === undefined ? Array.from({ length: ndim }, (_, i) => i)
+      : (Array.isArray(mode.axis) ? mode.axis : [mode.axis]).map((a) => (a < 0 ? a + ndim : a));
+    const kept = xShape.map((dd, i) => (list.includes(i) ? 1 : dd));
+    const ks = stridesOf(kept);
+    const groups = new Map<number, number[]>();
+    const idx = new Array(ndim).fill(0);
+    for (let k = 0; k < x.length; k++) {
+      let g = 0;
+      for (let i = 0; i < ndim; i++) if (!list.includes(i)) g += idx[i] * ks[i];
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g)!.push(k);
+      for (let i = ndim - 1; i >= 0; i--) { if (++idx[i] < xShape[i]) break; idx[i] = 0; }
+    }
+    for (const members of groups.values()) {
+      let top = members[0];
+      for (const k of members) if (x[k] > x[top]) top = k;
+      let second = -Infinity;
+      for (const k of members) if (k !== top) second = Math.max(second, x[k]);
+      if (x[top] - second < margin) { d[top] = step; any = true; }
+    }
+  }
+  return any ? d : null;
+}
+
+export function fmtInstr(ins: Instr, i: number): string {
+  const n = (x: number) => `n${x}`;
+  switch (ins.k) {
+    case 'input': return `input #${ins.index}`;
+    case 'const': return `const [${ins.shape}]`;
+    case 'bin': return `${ins.fn ? 'wg.' : ''}${ins.op}(${n(ins.a)}, ${n(ins.b)})`;
+    case 'num': return ins.numFirst ? `wg.${ins.op}(${ins.c}, ${n(ins.a)})` : `${ins.op}(${n(ins.a)}, ${ins.c})`;
+    case 'un': return `${ins.op}(${n(ins.a)})`;
+    case 'red': return `${ins.op}(${n(ins.a)}, ${JSON.stringify(ins.axis)}, ${ins.keepdims})`;
+    case 'reshape': return `reshape(${n(ins.a)}, [${ins.shape}])`;
+    case 'transpose': return `transpose(${n(ins.a)}${ins.perm ? `, [${ins.perm}]` : ''})`;
+    case 'matmul': return `matmul(${n(ins.a)}, ${n(ins.b)})`;
+    case 'softmax': return `${ins.log ? 'logSoftmax' : 'softmax'}(${n(ins.a)}, ${ins.axis})`;
+    case 'ce': return `crossEntropy(${n(ins.a)}, ${JSON.stringify(ins.labels)}${ins.int32 ? ' as Int32Array' : ''})`;
+    case 'mse': return `mseLoss(${n(ins.a)}, ${n(ins.b)})`;
+    case 'fix': return ins.d ? `${n(ins.a)} + d (moved off the ${ins.mode.kind === 'top' ? 'max tie' : ins.mode.kind === 'tie' ? `tie with n${ins.mode.b}` : `kink at ${ins.mode.center}`})` : `${n(ins.a)}`;
+  }
+  return `?${i}`;
+}
+
+/** A readable listing of a program (printed with every failure). */
+export function listing(prog: Program): string {
+  const lines = prog.instrs.map((ins, i) => `  n${i} = ${fmtInstr(ins, i)}  : [${prog.shapes[i]}]`);
+  lines.push(`  result = ${prog.sinks.map((s) => `sum(n${s.node} * W${s.node})`).join(' + ')}`);
+  const data = prog.inputs.map((inp, i) => `  input #${i} [${inp.shape}] = ${JSON.stringify(Array.from(inp.data).slice(0, 24))}`);
+  return [...lines, ...data].join('\n');
+}
+
+/** Counts op kinds in a program (coverage report). */
+export function opCounts(prog: Program, into: Map<string, number>): void {
+  for (const ins of prog.instrs) {
+    let key: string = ins.k;
+    if (ins.k === 'bin' || ins.k === 'un' || ins.k === 'red') key = ins.op;
+    else if (ins.k === 'num') key = `${ins.op}(number)`;
+    else if (ins.k === 'softmax') key = ins.log ? 'logSoftmax' : 'softmax';
+    else if (ins.k === 'ce') key = 'crossEntropy';
+    else if (ins.k === 'mse') key = 'mseLoss';
+    else if (ins.k === 'fix') key = ins.d ? 'fix(applied)' : 'fix(none needed)';
+    into.set(key, (into.get(key) ?? 0) + 1);
+  }
+}
+
+// ---- the wasmgrad engine ------------------------------------------------------------------------
+
+export class WgEngine implements Engine<Tensor> {
+  constructor(readonly dtype: 'float32' | 'float64', readonly repair = false) {
+    if (repair) this.read = (a: Tensor) => Float64Array.from(a.data());
+  }
+
+  read?: (a: Tensor) => Float64Array;
+  input(data: Float64Array, shape: Shape): Tensor {
+    return wg.tensor(data, { dtype: this.dtype, shape, requiresGrad: true });
+  }
+  constant(data: Float64Array, shape: Shape): Tensor {
+    return wg.tensor(data, { dtype: this.dtype, shape });
+  }
+  bin(op: BinaryOp, a: Tensor, b: Tensor, fn: boolean): Tensor {
+    return fn ? (wg as any)[op](a, b) : (a as any)[op](b);
+  }
+  num(op: BinaryOp, a: Tensor, c: number, numFirst: boolean): Tensor {
+    return numFirst ? (wg as any)[op](c, a) : (a as any)[op](c);
+  }
+  un(op: UnaryOp, a: Tensor, fn: boolean): Tensor {
+    return fn ? (wg as any)[op](a) : (a as any)[op]();
+  }
+  red(op: ReduceOp, a: Tensor, axis: Axis, keepdims: boolean): Tensor {
+    if (axis === undefined && !keepdims) return a[op]();
+    return a[op](axis, keepdims);
+  }
+  reshape(a: Tensor, shape: Shape): Tensor { return a.reshape(shape); }
+  transpose(a: Tensor, perm: number[] | undefined): Tensor { return perm ? a.transpose(perm) : a.transpose(); }
+  matmul(a: Tensor, b: Tensor, fn: boolean): Tensor { return fn ? wg.matmul(a, b) : a.matmul(b); }
+  softmax(a: Tensor, axis: number, log: boolean): Tensor {
+    return log ? (axis === -1 ? a.logSoftmax() : a.logSoftmax(axis)) : (axis === -1 ? wg.softmax(a) : a.softmax(axis));
+  }
+  crossEntropy(a: Tensor, labels: number[], int32: boolean): Tensor {
+    return int32 ? wg.crossEntropy(a, Int32Array.from(labels)) : a.crossEntropy(labels);
+  }
+  mse(pred: Tensor, target: Tensor): Tensor { return pred.mseLoss(target); }
+  weightedSum(a: Tensor, w: Tensor): Tensor { return a.mul(w).sum(); }
+  add(a: Tensor, b: Tensor): Tensor { return a.add(b); }
+  shapeOf(a: Tensor): Shape { return a.shape.slice(); }
+}
+
+export interface Outcome {
+  value: number;
+  grads: Float64Array[];
+}
+
+/** Fills in every fix's constant (float64, js backend). Must run before any comparison. */
+export function repair(prog: Program): void {
+  const prev = wg.getBackend();
+  wg.setBackend('js');
+  try {
+    wg.tidy(() => {
+      const eng = new WgEngine('float64', true);
+      const inputs = prog.inputs.map((inp) => eng.input(inp.data, inp.shape));
+      const { nodes } = evaluate(prog, eng, inputs);
+      // The generator's intervals must hold: conditioning (exp, log, denominators) rests on them.
+      nodes.forEach((t, i) => {
+        const [lo, hi] = prog.bounds[i];
+        const slack = 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi));
+        for (const v of t.data()) {
+          if (!(v >= lo - slack && v <= hi + slack)) {
+            throw new Error(`generator bug: n${i} = ${fmtInstr(prog.instrs[i], i)} has value ${v} outside [${lo}, ${hi}]\n${listing(prog)}`);
+          }
+        }
+      });
+    });
+  } finally {
+    wg.setBackend(prev);
+  }
+}
+
+/** Value and input gradients of a program in wasmgrad on a backend and dtype; frees everything. */
+export function runWasmgrad(prog: Program, backend: 'wasm' | 'js', dtype: 'float32' | 'float64'): Outcome {
+  const prev = wg.getBackend();
+  wg.setBackend(backend);
+  try {
+    return wg.tidy(() => {
+      const eng = new WgEngine(dtype);
+      const inputs = prog.inputs.map((inp) => eng.input(inp.data, inp.shape));
+      const { total } = evaluate(prog, eng, inputs);
+      if (total.shape.length !== 0 || total.dtype !== dtype) throw new Error(`result is ${total.dtype} [${total.shape}]`);
+      total.backward();
+      const grads = inputs.map((x, i) => {
+        if (x.grad === null) throw new Error(`input #${i} got no gradient`);
+        if (x.grad.shape.join() !== x.shape.join()) throw new Error(`input #${i}: grad shape [${x.grad.shape}] != [${x.shape}]`);
+        if (x.grad.dtype !== dtype) throw new Error(`input #${i}: grad dtype ${x.grad.dtype}`);
+        return Float64Array.from(x.grad.data());
+      });
+      const value = total.item();
+      for (const x of inputs) x.dispose(); // also frees .grad
+      return { value, grads };
+    });
+  } finally {
+    wg.setBackend(prev);
+  }
+}
+
+// ---- closeness -------------------------------------------------------------------------------------
+
+export interface Tol { rtol: number; atol: number }
+
+/**
+ * Normwise closeness: |a - e| <= rtol·|e| + atol·max(1, max|e|) elementwise. The absolute part
+ * scales with the tensor's magnitude, since a well-conditioned program's rounding errors do.
+ * Returns null when close, else a description of the worst element.
+ */
+export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tol, floor = 1): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
+  let scale = floor;
+  for (let i = 0; i < expected.length; i++) if (Number.isFinite(expected[i])) scale = Math.max(scale, Math.abs(expected[i]));
+  let worst = -1, worstExcess = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      if (Number.isNaN(e) !== Number.isNaN(a)) return `index ${i}: ${a} vs ${e}`;
+      continue;
+    }
+    const excess = Math.abs(a - e) - (tol.rtol * Math.abs(e) + tol.atol * scale);
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) { worst = i; worstExcess = excess; }
+  }
+  if (worst < 0) return null;
+  return `index ${worst}: ${actual[worst]} vs ${expected[worst]} (|diff| ${Math.abs(actual[worst] - expected[worst]).toExponential(2)}, scale ${scale.toPrecision(3)}, rtol ${tol.rtol}, atol ${tol.atol})`;
+}
+
+/** Compares two outcomes; throws with the program listing on a mismatch. */
+export function expectSame(prog: Program, what: string, actual: Outcome, expected: Outcome, tol: Tol): void {
+  const problems: string[] = [];
+  // the value's scale is that of the terms that were summed: use the gradient magnitudes as a floor
+  const v = compare([actual.value], [expected.value], tol, 1);
+  if (v) problems.push(`value: ${v}`);
+  expected.grads.forEach((g, i) => {
+    const d = compare(actual.grads[i], g, tol, 1);
+    if (d) problems.push(`grad of input #${i} [${prog.inputs[i].shape}]: ${d}`);
+  });
+  if (problems.length > 0) {
+    throw new Error(`${what}:\n  ${problems.join('\n  ')}\nprogram:\n${listing(prog)}`);
+  }
+}

@@ -1,0 +1,152 @@
+// The TensorFlow.js engine for the random programs: each wasmgrad op mapped to its tf.js
+// counterpart (cpu backend, float32). Where tf.js lacks a form, it is composed from ops it has,
+// which keeps the comparison independent of wasmgrad:
+// - matmul with 1-D operands: reshape to a row/column and back (NumPy's rule);
+// - matmul with broadcast batch dims: tf.broadcastTo first (tf.matMul's gradient does not
+//   reduce broadcast batch dims);
+// - softmax/logSoftmax on an axis other than the last: transpose it last and back;
+// - crossEntropy: tf.losses.softmaxCrossEntropy with one-hot labels, reduction MEAN;
+// - mseLoss: tf.losses.meanSquaredError with the target broadcast to the prediction.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Axis, BinaryOp, Engine, Outcome, Program, ReduceOp, Shape, UnaryOp } from './programs.js';
+import { evaluate } from './programs.js';
+
+let ready: Promise<void> | null = null;
+
+/** Selects tf.js's cpu backend once (quietly: tf.js prints a hint about tfjs-node on import). */
+export function initTf(): Promise<void> {
+  ready ??= (async () => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  })();
+  return ready;
+}
+
+function axesOf(ndim: number, axis: Axis): number[] | undefined {
+  if (axis === undefined) return undefined;
+  const list = Array.isArray(axis) ? axis : [axis];
+  return list.map((a) => (a < 0 ? a + ndim : a));
+}
+
+function broadcastBoth(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const n = Math.max(a.rank, b.rank);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a.shape[a.rank - n + i] ?? 1, y = b.shape[b.rank - n + i] ?? 1;
+    out.push(x === 1 ? y : x);
+  }
+  const to = (t: tf.Tensor) => (t.shape.join() === out.join() ? t : tf.broadcastTo(t, out));
+  return [to(a), to(b)];
+}
+
+class TfEngine implements Engine<tf.Tensor> {
+  input(data: Float64Array, shape: Shape): tf.Tensor { return tf.tensor(Float32Array.from(data), shape, 'float32'); }
+  constant(data: Float64Array, shape: Shape): tf.Tensor { return tf.tensor(Float32Array.from(data), shape, 'float32'); }
+  bin(op: BinaryOp, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+    switch (op) {
+      case 'add': return tf.add(a, b);
+      case 'sub': return tf.sub(a, b);
+      case 'mul': return tf.mul(a, b);
+      case 'div': return tf.div(a, b);
+      case 'pow': return tf.pow(a, b);
+      // tf.js's Maximum/Minimum gradients do not sum over broadcast dims: broadcast first
+      case 'maximum': return tf.maximum(...broadcastBoth(a, b));
+      case 'minimum': return tf.minimum(...broadcastBoth(a, b));
+    }
+  }
+  num(op: BinaryOp, a: tf.Tensor, c: number, numFirst: boolean): tf.Tensor {
+    const s = tf.scalar(c, 'float32');
+    return numFirst ? this.bin(op, s, a) : this.bin(op, a, s);
+  }
+  un(op: UnaryOp, a: tf.Tensor): tf.Tensor {
+    switch (op) {
+      case 'neg': return tf.neg(a);
+      case 'exp': return tf.exp(a);
+      case 'log': return tf.log(a);
+      case 'sqrt': return tf.sqrt(a);
+      case 'abs': return tf.abs(a);
+      case 'tanh': return tf.tanh(a);
+      case 'sigmoid': return tf.sigmoid(a);
+      case 'relu': return tf.relu(a);
+    }
+  }
+  red(op: ReduceOp, a: tf.Tensor, axis: Axis, keepdims: boolean): tf.Tensor {
+    const ax = axesOf(a.rank, axis);
+    if (ax !== undefined && ax.length === 0) return tf.clone(a); // NumPy: reducing over no axes is the identity
+    return op === 'sum' ? tf.sum(a, ax, keepdims) : op === 'mean' ? tf.mean(a, ax, keepdims) : tf.max(a, ax, keepdims);
+  }
+  reshape(a: tf.Tensor, shape: Shape): tf.Tensor { return tf.reshape(a, shape); }
+  transpose(a: tf.Tensor, perm: number[] | undefined): tf.Tensor { return tf.transpose(a, perm); }
+  matmul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+    const aVec = a.rank === 1, bVec = b.rank === 1;
+    let A = aVec ? tf.reshape(a, [1, a.shape[0]]) : a;
+    let B = bVec ? tf.reshape(b, [b.shape[0], 1]) : b;
+    const ab = A.shape.slice(0, -2), bb = B.shape.slice(0, -2);
+    const n = Math.max(ab.length, bb.length);
+    const batch: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = ab[ab.length - n + i] ?? 1, y = bb[bb.length - n + i] ?? 1;
+      batch.push(x === 1 ? y : x);
+    }
+    if (n > 0) {
+      const at = [...batch, ...A.shape.slice(-2)], bt = [...batch, ...B.shape.slice(-2)];
+      if (at.join() !== A.shape.join()) A = tf.broadcastTo(A, at);
+      if (bt.join() !== B.shape.join()) B = tf.broadcastTo(B, bt);
+    }
+    const C = tf.matMul(A, B);
+    let shape = C.shape.slice();
+    if (bVec) shape.pop();
+    if (aVec) shape.splice(shape.length - (bVec ? 1 : 2), 1);
+    if (shape.join() !== C.shape.join()) return tf.reshape(C, shape);
+    return C;
+  }
+  softmax(a: tf.Tensor, axis: number, log: boolean): tf.Tensor {
+    const n = a.rank;
+    const ax = axis < 0 ? axis + n : axis;
+    const f = (t: tf.Tensor) => (log ? tf.logSoftmax(t) : tf.softmax(t));
+    if (ax === n - 1) return f(a);
+    const perm = Array.from({ length: n }, (_, i) => i).filter((i) => i !== ax).concat([ax]);
+    const inv = new Array<number>(n);
+    perm.forEach((p, i) => { inv[p] = i; });
+    return tf.transpose(f(tf.transpose(a, perm)), inv);
+  }
+  crossEntropy(a: tf.Tensor, labels: number[]): tf.Tensor {
+    const C = a.shape[1]!;
+    // tf.oneHot needs depth >= 2; a one-hot matrix is built directly (C may be 1)
+    const data = new Float32Array(labels.length * C);
+    labels.forEach((l, i) => { data[i * C + l] = 1; });
+    const onehot = tf.tensor2d(data, [labels.length, C]);
+    return tf.losses.softmaxCrossEntropy(onehot, a, undefined, 0, tf.Reduction.MEAN);
+  }
+  mse(pred: tf.Tensor, target: tf.Tensor): tf.Tensor {
+    const t = target.shape.join() === pred.shape.join() ? target : tf.broadcastTo(target, pred.shape);
+    return tf.losses.meanSquaredError(t, pred, undefined, tf.Reduction.MEAN);
+  }
+  weightedSum(a: tf.Tensor, w: tf.Tensor): tf.Tensor { return tf.sum(tf.mul(a, w)); }
+  add(a: tf.Tensor, b: tf.Tensor): tf.Tensor { return tf.add(a, b); }
+  shapeOf(a: tf.Tensor): Shape { return a.shape.slice(); }
+}
+
+/** Value and input gradients of a (repaired) program in tf.js. */
+export function runTf(prog: Program): Outcome {
+  let out: Outcome | null = null;
+  tf.tidy(() => {
+    const eng = new TfEngine();
+    const inputs = prog.inputs.map((inp) => eng.input(inp.data, inp.shape));
+    const f = (...xs: tf.Tensor[]) => evaluate(prog, eng, xs).total as tf.Scalar;
+    const { value, grads } = tf.valueAndGrads(f)(inputs);
+    out = {
+      value: value.dataSync()[0],
+      grads: grads.map((g, i) => {
+        if (g.shape.join() !== prog.inputs[i].shape.join()) throw new Error(`tf grad of input #${i} has shape [${g.shape}]`);
+        return Float64Array.from(g.dataSync());
+      }),
+    };
+  });
+  return out!;
+}
+
+export function tfMemory(): number {
+  return tf.memory().numTensors;
+}
