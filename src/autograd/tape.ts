@@ -130,12 +130,6 @@ export function checkInputs(name: string, inputs: readonly Tensor[], mixed: bool
   }
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v;
-}
-
 /**
  * Runs a gate: forward with recording off, then, if any input requires a gradient and
  * recording is on, a Record on the output. Tensors forward made but neither returned nor saved
@@ -154,7 +148,7 @@ export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A)
   try {
     out = gate.forward(ctx, inputs, attrs);
     if (!(out instanceof Tensor)) {
-      throw new WasmgradError(`${gate.name}: forward must return a Tensor (got ${describe(out)})`);
+      throw new WasmgradError(`${gate.name}: forward must return a Tensor (got ${fmtValue(out)})`);
     }
   } catch (e) {
     gradEnabled = prev;
