@@ -240,6 +240,55 @@ export function unary_f64(op: i32, out: usize, a: usize, n: i32): void { unary<f
 }
 
 /**
+ * Elements [lo, hi) of the flattened [n0, n1, n2, n3] output of binary4 (for the threaded
+ * path: a chunk may start and end inside a row). Each element gets the same arithmetic as in
+ * binary4 (the SIMD and scalar forms of every op agree lane for lane), so any split gives the
+ * same result.
+ */
+@inline function binaryRangeOp<T, OP>(out: usize, a: usize, b: usize,
+  n1: i32, n2: i32, n3: i32,
+  as0: i32, as1: i32, as2: i32, as3: i32,
+  bs0: i32, bs1: i32, bs2: i32, bs3: i32, lo: usize, hi: usize): void {
+  const shift = elemShift<T>();
+  let j = <i32>(lo % <usize>n3);
+  let r = lo / <usize>n3;
+  let i2 = <i32>(r % <usize>n2);
+  r /= <usize>n2;
+  let i1 = <i32>(r % <usize>n1);
+  let i0 = <i32>(r / <usize>n1);
+  let pos = lo;
+  while (pos < hi) {
+    const len = <i32>min<usize>(<usize>(n3 - j), hi - pos);
+    const aOff = <usize>i0 * <usize>as0 + <usize>i1 * <usize>as1 + <usize>i2 * <usize>as2 + <usize>j * <usize>as3;
+    const bOff = <usize>i0 * <usize>bs0 + <usize>i1 * <usize>bs1 + <usize>i2 * <usize>bs2 + <usize>j * <usize>bs3;
+    binaryRow<T, OP>(out + (pos << shift), a + (aOff << shift), b + (bOff << shift), len, as3, bs3);
+    pos += <usize>len;
+    j = 0;
+    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
+  }
+}
+
+@noinline export function binaryRange<T>(op: i32, out: usize, a: usize, b: usize,
+  n1: i32, n2: i32, n3: i32,
+  as0: i32, as1: i32, as2: i32, as3: i32,
+  bs0: i32, bs1: i32, bs2: i32, bs3: i32, lo: usize, hi: usize): void {
+  switch (op) {
+    case 0: binaryRangeOp<T, AddOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 1: binaryRangeOp<T, SubOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 2: binaryRangeOp<T, MulOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 3: binaryRangeOp<T, DivOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 4: binaryRangeOp<T, PowOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 5: binaryRangeOp<T, MaximumOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 6: binaryRangeOp<T, MinimumOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 7: binaryRangeOp<T, GreaterEqualOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 8: binaryRangeOp<T, LessOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 9: binaryRangeOp<T, LessEqualOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case 10: binaryRangeOp<T, GreaterOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    default: break;
+  }
+}
+
+/**
  * binary_f32(op: Binary code, out: f32* contiguous [n0,n1,n2,n3], a: f32*, b: f32*,
  * n0..n3: extents, as0..as3 / bs0..bs3: element strides of a / b, 0 broadcasts).
  */
@@ -293,6 +342,27 @@ export function binary_f64(op: i32, out: usize, a: usize, b: usize,
         out += rowBytes;
       }
     }
+  }
+}
+
+/** Elements [lo, hi) of copyStrided4's flattened output (the threaded path). */
+@noinline export function copyStridedRange<B>(out: usize, a: usize, n1: i32, n2: i32, n3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, lo: usize, hi: usize): void {
+  const shift = elemShift<B>();
+  let j = <i32>(lo % <usize>n3);
+  let r = lo / <usize>n3;
+  let i2 = <i32>(r % <usize>n2);
+  r /= <usize>n2;
+  let i1 = <i32>(r % <usize>n1);
+  let i0 = <i32>(r / <usize>n1);
+  let pos = lo;
+  while (pos < hi) {
+    const len = <i32>min<usize>(<usize>(n3 - j), hi - pos);
+    const off = <usize>i0 * <usize>s0 + <usize>i1 * <usize>s1 + <usize>i2 * <usize>s2 + <usize>j * <usize>s3;
+    copyRow<B>(out + (pos << shift), a + (off << shift), len, s3);
+    pos += <usize>len;
+    j = 0;
+    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
   }
 }
 

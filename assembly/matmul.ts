@@ -9,7 +9,7 @@
 //
 // Scratch layout (bytes): [edge tile MR*NR elements][A pack: mcMax*kcMax][B pack: kcMax*ncMax].
 
-import { elemShift, lanes } from './simd';
+import { elemShift, lanes, madd } from './simd';
 
 /** Rows per micro-tile. */
 const MR: i32 = 4;
@@ -180,17 +180,17 @@ export function matmulScratchBytes_f64(M: i32, N: i32, K: i32): usize { return s
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load_splat<T>(pa);
-    c00 = v128.add<T>(c00, v128.mul<T>(a, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(a, b1));
+    c00 = madd<T>(a, b0, c00);
+    c01 = madd<T>(a, b1, c01);
     a = v128.load_splat<T>(pa, sizeof<T>());
-    c10 = v128.add<T>(c10, v128.mul<T>(a, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(a, b1));
+    c10 = madd<T>(a, b0, c10);
+    c11 = madd<T>(a, b1, c11);
     a = v128.load_splat<T>(pa, 2 * sizeof<T>());
-    c20 = v128.add<T>(c20, v128.mul<T>(a, b0));
-    c21 = v128.add<T>(c21, v128.mul<T>(a, b1));
+    c20 = madd<T>(a, b0, c20);
+    c21 = madd<T>(a, b1, c21);
     a = v128.load_splat<T>(pa, 3 * sizeof<T>());
-    c30 = v128.add<T>(c30, v128.mul<T>(a, b0));
-    c31 = v128.add<T>(c31, v128.mul<T>(a, b1));
+    c30 = madd<T>(a, b0, c30);
+    c31 = madd<T>(a, b1, c31);
     pa += MR * sizeof<T>();
     pb += 32;
   }
@@ -292,4 +292,92 @@ export function matmul_f32(c: usize, a: usize, b: usize, scratch: usize, batch: 
 export function matmul_f64(c: usize, a: usize, b: usize, scratch: usize, batch: i32, M: i32, N: i32, K: i32,
   transA: bool, transB: bool, aBatchStride: i32, bBatchStride: i32): void {
   matmul<f64>(c, a, b, scratch, batch, M, N, K, transA, transB, aBatchStride, bBatchStride);
+}
+
+// ---- the multi-threaded form (driven by assembly/threads.ts) ---------------------------------
+// Two phases, each a set of independent chunks that any thread may run in any order:
+//  1. pack: all of op(A) into MR-row panels and all of op(B) into NR-column panels, one KC slice
+//     after another (slice s of a packed A starts at element s*KC*Mpad, its panel q at q*MR*kc),
+//     one chunk per block of MB rows of A or NB columns of B (per problem of the batch; a
+//     broadcast operand, batch stride 0, is packed once);
+//  2. tiles: one chunk per (problem, block of MB rows, block of NB columns) of C, computed from
+//     the packed panels with the micro-kernel above.
+// Every element of C gets exactly the arithmetic of matmul<T>: the same micro-kernel over the
+// same KC slices in the same order (C = slice 0, then C += slice s). So the result is
+// bit-identical to the single-thread kernel whatever the tile sizes or the number of threads.
+// MB must be a multiple of MR and NB of NR. Edge tiles spill through 128 bytes per tile chunk
+// (MR*NR elements), so no two threads ever share a spill area.
+
+/**
+ * One pack chunk. op(A)(i, k) is at a + i*aRow + k*aCol (elements), op(B)(k, j) at
+ * b + k*bRow + j*bCol; packA / packB hold one packed problem every Mpad*K / Npad*K elements.
+ */
+@noinline export function matmulPackChunk<T>(idx: i32, a: usize, b: usize, batch: i32, M: i32, N: i32, K: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, aBatchStride: i32, bBatchStride: i32, packA: usize, packB: usize,
+  MB: i32, NB: i32): void {
+  const shift = elemShift<T>();
+  const NR = nr<T>();
+  const unitsA = (M + MB - 1) / MB;
+  const problemsA = aBatchStride == 0 ? 1 : batch;
+  if (idx < problemsA * unitsA) {
+    const t = idx / unitsA, row0 = (idx % unitsA) * MB;
+    const rows = min(MB, M - row0);
+    const Mpad = roundUp(M, MR);
+    const src = a + ((<usize>t * <usize>aBatchStride) << shift);
+    const dst = packA + ((<usize>t * <usize>Mpad * <usize>K) << shift);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      matmulPackA<T>(dst + ((<usize>pc * <usize>Mpad + <usize>row0 * <usize>kc) << shift),
+        src + ((<usize>row0 * <usize>aRow + <usize>pc * <usize>aCol) << shift), rows, kc, aRow, aCol);
+    }
+    return;
+  }
+  idx -= problemsA * unitsA;
+  const unitsB = (N + NB - 1) / NB;
+  const t = idx / unitsB, col0 = (idx % unitsB) * NB;
+  const cols = min(NB, N - col0);
+  const Npad = roundUp(N, NR);
+  const src = b + ((<usize>t * <usize>bBatchStride) << shift);
+  const dst = packB + ((<usize>t * <usize>Npad * <usize>K) << shift);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    matmulPackB<T>(dst + ((<usize>pc * <usize>Npad + <usize>col0 * <usize>kc) << shift),
+      src + ((<usize>pc * <usize>bRow + <usize>col0 * <usize>bCol) << shift), kc, cols, bRow, bCol);
+  }
+}
+
+/**
+ * One tile chunk: the C block (problem t, row block, column block); C has leading dimension
+ * ldc and problems cBatchStride elements apart (a caller may run a sub-block of a larger C).
+ */
+@noinline export function matmulTileChunk<T>(idx: i32, c: usize, M: i32, N: i32, K: i32, ldc: i32, cBatchStride: i32,
+  aBroadcast: bool, bBroadcast: bool, packA: usize, packB: usize, MB: i32, NB: i32, spill: usize): void {
+  const shift = elemShift<T>();
+  const NR = nr<T>();
+  const unitsM = (M + MB - 1) / MB, unitsN = (N + NB - 1) / NB;
+  const t = idx / (unitsM * unitsN);
+  const rem = idx % (unitsM * unitsN);
+  const row0 = (rem / unitsN) * MB, col0 = (rem % unitsN) * NB;
+  const rowEnd = min(M, row0 + MB), colEnd = min(N, col0 + NB);
+  const Mpad = roundUp(M, MR), Npad = roundUp(N, NR);
+  const pA = packA + ((aBroadcast ? 0 : <usize>t * <usize>Mpad * <usize>K) << shift);
+  const pB = packB + ((bBroadcast ? 0 : <usize>t * <usize>Npad * <usize>K) << shift);
+  const cBase = c + ((<usize>t * <usize>cBatchStride) << shift);
+  const tile = spill + (<usize>idx << 7);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const accumulate = pc > 0;
+    const sliceA = pA + ((<usize>pc * <usize>Mpad) << shift);
+    const sliceB = pB + ((<usize>pc * <usize>Npad) << shift);
+    for (let jr = col0; jr < colEnd; jr += NR) {
+      const cols = min(NR, colEnd - jr);
+      const pb = sliceB + ((<usize>jr * <usize>kc) << shift);
+      for (let ir = row0; ir < rowEnd; ir += MR) {
+        const rows = min(MR, rowEnd - ir);
+        const pa = sliceA + ((<usize>ir * <usize>kc) << shift);
+        const cTile = cBase + ((<usize>ir * <usize>ldc + <usize>jr) << shift);
+        matmulMicroKernel<T>(kc, pa, pb, cTile, ldc, rows, cols, accumulate, tile);
+      }
+    }
+  }
 }

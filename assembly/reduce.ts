@@ -67,14 +67,63 @@ import { elemShift, vmaxNaN, smaxNaN } from './simd';
   }
 }
 
-@inline function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+/**
+ * Rows longer than this many elements are reduced in blocks of RED_BLOCK whose partial results
+ * are folded in order (acc = p0, then acc = acc + p1, ...). The threaded path computes the
+ * blocks of a long row in parallel and folds them the same way, so a sum gives the same bits
+ * on any number of threads.
+ */
+export const RED_BLOCK: i32 = 16384;
+
+/** Sum or max of elements [b*RED_BLOCK, min(red, (b+1)*RED_BLOCK)) of a contiguous row. */
+@inline export function rowBlock<T>(isMax: bool, row: usize, red: i32, b: i32): T {
+  const start = b * RED_BLOCK;
+  const n = min(RED_BLOCK, red - start);
+  const p = row + (<usize>start << elemShift<T>());
+  return isMax ? maxContiguous<T>(p, n) : sumContiguous<T>(p, n);
+}
+
+/** Folds one more block result into the running one (the order is fixed: block 0, 1, ...). */
+@inline export function foldBlock<T>(isMax: bool, acc: T, p: T): T {
+  return isMax ? smaxNaN<T>(acc, p) : acc + p;
+}
+
+@inline function rowReduce<T>(isMax: bool, row: usize, red: i32): T {
+  if (red <= RED_BLOCK) return isMax ? maxContiguous<T>(row, red) : sumContiguous<T>(row, red);
+  const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
+  let acc = rowBlock<T>(isMax, row, red, 0);
+  for (let b = 1; b < blocks; b++) acc = foldBlock<T>(isMax, acc, rowBlock<T>(isMax, row, red, b));
+  return acc;
+}
+
+/** out[o, j] for j in [j0, j1) of every o (inner > 1): the column range of reduce below. */
+@noinline export function reduceColumns<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32,
+  j0: i32, j1: i32): void {
+  const shift = elemShift<T>();
+  const isMax = op == 1;
+  const innerBytes = <usize>inner << shift;
+  const width = j1 - j0;
+  for (let o = 0; o < outer; o++) {
+    const dst = out + <usize>o * innerBytes + (<usize>j0 << shift);
+    const src = a + <usize>o * <usize>red * innerBytes + (<usize>j0 << shift);
+    if (red == 0) {
+      const value: T = isMax ? <T>-Infinity : <T>0;
+      for (let i = 0; i < width; i++) store<T>(dst + (<usize>i << shift), value);
+      continue;
+    }
+    memory.copy(dst, src, <usize>width << shift);
+    for (let r = 1; r < red; r++) accumulateRow<T>(isMax, dst, src + <usize>r * innerBytes, width);
+  }
+}
+
+@inline export function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   const shift = elemShift<T>();
   const isMax = op == 1;
   if (inner == 1) {
     const rowBytes = <usize>red << shift;
     for (let o = 0; o < outer; o++) {
       const row = a + <usize>o * rowBytes;
-      store<T>(out + (<usize>o << shift), isMax ? maxContiguous<T>(row, red) : sumContiguous<T>(row, red));
+      store<T>(out + (<usize>o << shift), rowReduce<T>(isMax, row, red));
     }
     return;
   }
@@ -99,6 +148,34 @@ export function reduce_f32(op: i32, out: usize, a: usize, outer: i32, red: i32, 
 /** reduce_f64: as reduce_f32 with f64 elements. */
 export function reduce_f64(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   reduce<f64>(op, out, a, outer, red, inner);
+}
+
+/**
+ * argmaxMask for the (o, i) pairs p in [p0, p1) of outer x inner (the threaded path): zeroes
+ * that pair's red entries and sets the first max to 1, as argmaxMask does.
+ */
+@noinline export function argmaxMaskPairs<T>(out: usize, a: usize, red: i32, inner: i32, p0: i32, p1: i32): void {
+  const shift = elemShift<T>();
+  const innerBytes = <usize>inner << shift;
+  for (let q = p0; q < p1; q++) {
+    const o = q / inner, i = q % inner;
+    const base = <usize>o * <usize>red * innerBytes + (<usize>i << shift);
+    let p = a + base;
+    let z = out + base;
+    let best: T = <T>-Infinity;
+    let bestR = 0;
+    let found = false;
+    for (let r = 0; r < red; r++) {
+      store<T>(z, <T>0);
+      z += innerBytes;
+      if (!found) {
+        const v = load<T>(p);
+        if (v != v) { bestR = r; found = true; } else if (v > best) { best = v; bestR = r; }
+      }
+      p += innerBytes;
+    }
+    if (red > 0) store<T>(out + base + <usize>bestR * innerBytes, <T>1);
+  }
 }
 
 @inline function argmaxMask<T>(out: usize, a: usize, outer: i32, red: i32, inner: i32): void {

@@ -33,6 +33,19 @@
   return a != a || b != b ? <T>NaN : (a <= b ? a : b);
 }
 
+/**
+ * c + a·b per lane. In the relaxed-SIMD build (compiled with `--enable relaxed-simd`, where
+ * ASC_FEATURE_RELAXED_SIMD is true) this is relaxed_madd, which engines lower to one fused
+ * multiply-add where the CPU has FMA (one rounding instead of two): faster, and different from
+ * the baseline build in the last bits. Within one build the result never depends on where an
+ * element sits or which thread computes it. Used by the matmul micro-kernel and the exp/log
+ * polynomials only.
+ */
+@inline export function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
+
 /** -1, 0 or 1 per lane; NaN lanes stay NaN (matches the JS backend's sign). */
 @inline export function vsign<T>(x: v128): v128 {
   const zero = v128.splat<T>(<T>0);
@@ -138,33 +151,33 @@
   return f64x2.sub(r, f64x2.mul(n, i64x2.splat(F64_LN2LO)));
 }
 
-/** r·q(r), so that e^r - 1 ≈ r + r·(r·q(r)). Horner; FMA-free. */
+/** r·q(r), so that e^r - 1 ≈ r + r·(r·q(r)). Horner (fused steps in the relaxed-SIMD build). */
 @inline function expPoly<T>(r: v128): v128 {
   if (sizeof<T>() == 4) {
-    let q = f32x4.add(f32x4.mul(i32x4.splat(F32_C5), r), i32x4.splat(F32_C4));
-    q = f32x4.add(f32x4.mul(q, r), i32x4.splat(F32_C3));
-    q = f32x4.add(f32x4.mul(q, r), i32x4.splat(F32_C2));
+    let q = madd<f32>(i32x4.splat(F32_C5), r, i32x4.splat(F32_C4));
+    q = madd<f32>(q, r, i32x4.splat(F32_C3));
+    q = madd<f32>(q, r, i32x4.splat(F32_C2));
     return f32x4.mul(q, r);
   }
-  let q = f64x2.add(f64x2.mul(i64x2.splat(F64_C11), r), i64x2.splat(F64_C10));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C9));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C8));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C7));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C6));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C5));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C4));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C3));
-  q = f64x2.add(f64x2.mul(q, r), i64x2.splat(F64_C2));
+  let q = madd<f64>(i64x2.splat(F64_C11), r, i64x2.splat(F64_C10));
+  q = madd<f64>(q, r, i64x2.splat(F64_C9));
+  q = madd<f64>(q, r, i64x2.splat(F64_C8));
+  q = madd<f64>(q, r, i64x2.splat(F64_C7));
+  q = madd<f64>(q, r, i64x2.splat(F64_C6));
+  q = madd<f64>(q, r, i64x2.splat(F64_C5));
+  q = madd<f64>(q, r, i64x2.splat(F64_C4));
+  q = madd<f64>(q, r, i64x2.splat(F64_C3));
+  q = madd<f64>(q, r, i64x2.splat(F64_C2));
   return f64x2.mul(q, r);
 }
 
 /** As expPoly, for e^r - 1 (f32: the degree 6 fit relative to e^r - 1; f64: the same fit). */
 @inline function expm1Poly<T>(r: v128): v128 {
   if (sizeof<T>() == 4) {
-    let q = f32x4.add(f32x4.mul(i32x4.splat(F32_M1C6), r), i32x4.splat(F32_M1C5));
-    q = f32x4.add(f32x4.mul(q, r), i32x4.splat(F32_M1C4));
-    q = f32x4.add(f32x4.mul(q, r), i32x4.splat(F32_M1C3));
-    q = f32x4.add(f32x4.mul(q, r), i32x4.splat(F32_M1C2));
+    let q = madd<f32>(i32x4.splat(F32_M1C6), r, i32x4.splat(F32_M1C5));
+    q = madd<f32>(q, r, i32x4.splat(F32_M1C4));
+    q = madd<f32>(q, r, i32x4.splat(F32_M1C3));
+    q = madd<f32>(q, r, i32x4.splat(F32_M1C2));
     return f32x4.mul(q, r);
   }
   return expPoly<T>(r);
@@ -331,8 +344,8 @@
     const s = f32x4.div(f, f32x4.add(f, f32x4.splat(2)));
     const z = f32x4.mul(s, s);
     const w = f32x4.mul(z, z);
-    const t1 = f32x4.mul(w, f32x4.add(i32x4.splat(F32_LOGR2), f32x4.mul(w, i32x4.splat(F32_LOGR4))));
-    const t2 = f32x4.mul(z, f32x4.add(i32x4.splat(F32_LOGR1), f32x4.mul(w, i32x4.splat(F32_LOGR3))));
+    const t1 = f32x4.mul(w, madd<f32>(w, i32x4.splat(F32_LOGR4), i32x4.splat(F32_LOGR2)));
+    const t2 = f32x4.mul(z, madd<f32>(w, i32x4.splat(F32_LOGR3), i32x4.splat(F32_LOGR1)));
     const r = f32x4.add(t2, t1);
     let y = f32x4.add(f32x4.mul(s, f32x4.add(hfsq, r)), f32x4.mul(dk, i32x4.splat(F32_LN2LO)));
     y = f32x4.add(f32x4.sub(y, hfsq), f);
@@ -348,10 +361,10 @@
   const s = f64x2.div(f, f64x2.add(f, f64x2.splat(2)));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, f64x2.add(i64x2.splat(F64_LOGR2), f64x2.mul(w,
-    f64x2.add(i64x2.splat(F64_LOGR4), f64x2.mul(w, i64x2.splat(F64_LOGR6))))));
-  const t2 = f64x2.mul(z, f64x2.add(i64x2.splat(F64_LOGR1), f64x2.mul(w,
-    f64x2.add(i64x2.splat(F64_LOGR3), f64x2.mul(w, f64x2.add(i64x2.splat(F64_LOGR5), f64x2.mul(w, i64x2.splat(F64_LOGR7))))))));
+  const t1 = f64x2.mul(w, madd<f64>(w, madd<f64>(w, i64x2.splat(F64_LOGR6), i64x2.splat(F64_LOGR4)),
+    i64x2.splat(F64_LOGR2)));
+  const t2 = f64x2.mul(z, madd<f64>(w, madd<f64>(w, madd<f64>(w, i64x2.splat(F64_LOGR7), i64x2.splat(F64_LOGR5)),
+    i64x2.splat(F64_LOGR3)), i64x2.splat(F64_LOGR1)));
   const r = f64x2.add(t2, t1);
   let y = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(dk, i64x2.splat(F64_LN2LO)));
   y = f64x2.add(f64x2.sub(y, hfsq), f);

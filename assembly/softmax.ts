@@ -224,6 +224,44 @@ import { elemShift, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } f
   }
 }
 
+/**
+ * Units of the threaded path: with inner == 1 a unit is a row o; otherwise, for each o, a group
+ * of `lanes` adjacent columns, or the last (scalar) columns when inner % lanes != 0. softmax
+ * above runs exactly these units in order, so any split gives the same bits.
+ */
+@inline export function softmaxUnits<T>(outer: i32, inner: i32): i32 {
+  return inner == 1 ? outer : outer * ((inner + lanes<T>() - 1) / lanes<T>());
+}
+
+/** softmax (log = false) or logSoftmax of units [u0, u1). */
+@noinline export function softmaxRange<T>(out: usize, a: usize, n: i32, inner: i32, log: bool, u0: i32, u1: i32): void {
+  const shift = elemShift<T>();
+  const L = lanes<T>();
+  if (inner == 1) {
+    const rowBytes = <usize>n << shift;
+    for (let o = u0; o < u1; o++) {
+      const offset = <usize>o * rowBytes;
+      softmaxRow<T>(out + offset, a + offset, n, rowMax<T>(a + offset, n), log);
+    }
+    return;
+  }
+  const groups = (inner + L - 1) / L;
+  const step = <usize>inner << shift;
+  for (let u = u0; u < u1; u++) {
+    const o = u / groups, i0 = (u % groups) * L;
+    const base = (<usize>o * <usize>n * <usize>inner) << shift;
+    if (i0 + L <= inner) {
+      const offset = base + (<usize>i0 << shift);
+      softmaxCols<T>(out + offset, a + offset, n, step, log);
+    } else {
+      for (let i = i0; i < inner; i++) {
+        const offset = base + (<usize>i << shift);
+        softmaxCol<T>(out + offset, a + offset, n, step, log);
+      }
+    }
+  }
+}
+
 /** softmax_f32(out: f32*, a: f32* [outer, n, inner], log: 0 softmax / 1 logSoftmax); out may alias a. */
 export function softmax_f32(out: usize, a: usize, outer: i32, n: i32, inner: i32, log: bool): void {
   softmax<f32>(out, a, outer, n, inner, log);
@@ -327,6 +365,36 @@ export function softmax_f64(out: usize, a: usize, outer: i32, n: i32, inner: i32
   }
 }
 
+/** softmaxGrad of units [u0, u1) (the units of softmaxUnits). */
+@noinline export function softmaxGradRange<T>(out: usize, y: usize, dy: usize, n: i32, inner: i32, log: bool,
+  u0: i32, u1: i32): void {
+  const shift = elemShift<T>();
+  const L = lanes<T>();
+  if (inner == 1) {
+    const rowBytes = <usize>n << shift;
+    for (let o = u0; o < u1; o++) {
+      const offset = <usize>o * rowBytes;
+      softmaxGradRow<T>(out + offset, y + offset, dy + offset, n, log);
+    }
+    return;
+  }
+  const groups = (inner + L - 1) / L;
+  const step = <usize>inner << shift;
+  for (let u = u0; u < u1; u++) {
+    const o = u / groups, i0 = (u % groups) * L;
+    const base = (<usize>o * <usize>n * <usize>inner) << shift;
+    if (i0 + L <= inner) {
+      const offset = base + (<usize>i0 << shift);
+      softmaxGradCols<T>(out + offset, y + offset, dy + offset, n, step, log);
+    } else {
+      for (let i = i0; i < inner; i++) {
+        const offset = base + (<usize>i << shift);
+        softmaxGradCol<T>(out + offset, y + offset, dy + offset, n, step, log);
+      }
+    }
+  }
+}
+
 /** softmaxGrad_f32(out: f32*, y: f32* cached forward output, dy: f32*, [outer, n, inner], log: 0/1). */
 export function softmaxGrad_f32(out: usize, y: usize, dy: usize, outer: i32, n: i32, inner: i32, log: bool): void {
   softmaxGrad<f32>(out, y, dy, outer, n, inner, log);
@@ -351,6 +419,24 @@ export function softmaxGrad_f64(out: usize, y: usize, dy: usize, outer: i32, n: 
     total += <f64>m + Math.log(<f64>sum) - <f64>load<T>(src + (<usize>label << shift));
   }
   return N > 0 ? total / <f64>N : NaN;
+}
+
+/**
+ * Rows [i0, i1) of crossEntropy: probs rows written, and row i's loss term
+ * m + log(sum) - logit[label] (f64) stored at losses + 8*i. Folding the terms in row order
+ * (total += term) gives crossEntropy's total bit for bit.
+ */
+@noinline export function crossEntropyRows<T>(probs: usize, logits: usize, labels: usize, C: i32, losses: usize,
+  i0: i32, i1: i32): void {
+  const shift = elemShift<T>();
+  const rowBytes = <usize>C << shift;
+  for (let i = i0; i < i1; i++) {
+    const src = logits + <usize>i * rowBytes, dst = probs + <usize>i * rowBytes;
+    const m = rowMax<T>(src, C);
+    const sum = softmaxRow<T>(dst, src, C, m, false);
+    const label = load<i32>(labels + (<usize>i << 2));
+    store<f64>(losses + (<usize>i << 3), <f64>m + Math.log(<f64>sum) - <f64>load<T>(src + (<usize>label << shift)));
+  }
 }
 
 /** crossEntropy_f32(probs: f32* [N, C] written, logits: f32* [N, C], labels: i32* [N]) -> mean loss (f64). */
