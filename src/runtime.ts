@@ -2,10 +2,14 @@
 
 import type { Backend, BackendName } from './backend/backend.js';
 import { jsBackend } from './backend/js/index.js';
-import { BackendError, fmtValue } from './errors.js';
+import type { WasmBackend } from './backend/wasm/index.js';
+import { defaultThreads } from './backend/wasm/pool.js';
+import { BackendError, WasmgradError, fmtValue } from './errors.js';
 import { setHeapBytesReader } from './memory/index.js';
 
-let wasmBackend: Backend | null = null;
+let wasmBackend: WasmBackend | null = null;
+/** Threads asked for with setThreads() (null: the default, resolved at init). */
+let requestedThreads: number | null = null;
 let initPromise: Promise<void> | null = null;
 let current: BackendName = 'wasm';
 
@@ -24,6 +28,11 @@ export function wasmSimdSupported(): boolean {
  * Loads the WebAssembly module (once; concurrent and repeated calls share one load) and
  * selects the backend, 'wasm' by default. Where WebAssembly SIMD is missing it warns once and
  * uses the js backend instead.
+ *
+ * The build is chosen here: where shared memory and workers are available (Node; browser pages
+ * that are cross-origin isolated) the multi-threaded build, with relaxed SIMD where the engine
+ * validates it; elsewhere the single-threaded baseline build, silently. The worker pool starts
+ * with getThreads() threads (the number of cores, or WASMGRAD_THREADS in Node).
  */
 export async function init(opts: { backend?: BackendName } = {}): Promise<void> {
   const wanted = opts.backend ?? 'wasm';
@@ -39,7 +48,7 @@ export async function init(opts: { backend?: BackendName } = {}): Promise<void> 
   if (initPromise === null) {
     initPromise = (async () => {
       const { createWasmBackend } = await import('./backend/wasm/index.js');
-      const b = await createWasmBackend();
+      const b = await createWasmBackend(requestedThreads === null ? {} : { threads: requestedThreads });
       wasmBackend = b;
       setHeapBytesReader(() => b.heapBytes());
     })();
@@ -63,6 +72,47 @@ export function setBackend(name: BackendName): void {
 
 export function getBackend(): BackendName {
   return current;
+}
+
+/**
+ * Uses n threads for large kernels (matmul, big elementwise ops, reductions, softmax,
+ * optimizer steps): n - 1 workers plus the calling thread. setThreads(1) runs everything on the
+ * calling thread, with no dispatch at all. May be called before or after init(); where the
+ * threaded build cannot run (a page without cross-origin isolation) kernels stay on one thread.
+ * Results do not depend on n: every kernel gives the same bits on 1 and n threads.
+ */
+export function setThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    throw new WasmgradError(`setThreads: expected a positive integer, got ${fmtValue(n)}`);
+  }
+  requestedThreads = n;
+  wasmBackend?.setThreads(n);
+}
+
+/**
+ * The number of threads kernels use. After init() this is the effective count (1 where the
+ * threaded build does not run); before, the count setThreads() asked for, or the default: the
+ * number of cores (WASMGRAD_THREADS in Node when set).
+ */
+export function getThreads(): number {
+  if (wasmBackend !== null) return wasmBackend.threads;
+  return requestedThreads ?? defaultThreads();
+}
+
+/**
+ * Ends the worker threads now. They never keep Node alive (they are unref()'d), so this is
+ * optional; it is for freeing the threads early, e.g. in a long-running program that is done
+ * with heavy work. Kernels then run on the calling thread; a later setThreads(n) starts workers
+ * again.
+ */
+export function shutdown(): void {
+  wasmBackend?.closeThreads();
+  if (wasmBackend !== null) requestedThreads = 1;
+}
+
+/** Which wasm build init() loaded ('baseline', 'threads' or 'threads-relaxed'), or null before init(). */
+export function wasmVariant(): string | null {
+  return wasmBackend?.variant ?? null;
 }
 
 /** The Backend object for a name; the wasm one only after init(). */

@@ -1,4 +1,4 @@
-// The typed surface of build/wasmgrad.wasm: every export, numbers only. Pointers are byte
+// The typed surface of build/wasmgrad*.wasm: every export, numbers only. Pointers are byte
 // addresses (heap blocks are 16-byte aligned); n, shapes and strides count elements; op codes
 // are the Unary/UnaryGrad/Binary/Reduce values of backend.ts; booleans travel as 0/1.
 
@@ -73,4 +73,12 @@ export interface WasmExports {
     eps: number, weightDecay: number, decoupled: number, step: number): void;
   adamStep_f64(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, step: number): void;
+
+  // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
+  /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
+  work?(ctrl: Ptr): number;
+  /** Folds REDUCE_BLOCKS partials [outer, blocks] in block order into out [outer]. */
+  reduceFold?(f64: number, op: number, out: Ptr, partials: Ptr, outer: number, red: number): void;
+  /** Rows longer than this are reduced block by block (reduce_* and the threaded path agree). */
+  redBlock?(): number;
 }
