@@ -1,5 +1,6 @@
 // wasmgrad's public API.
-export { init, setBackend, getBackend, wasmSimdSupported, setThreads, getThreads, shutdown, wasmVariant } from './runtime.js';
+export { init, setBackend, getBackend, wasmSimdSupported, setThreads, getThreads, shutdown, wasmVariant, threadStats } from './runtime.js';
+export type { ThreadStats, WasmVariant } from './backend/wasm/index.js';
 export { Tensor } from './tensor.js';
 export type { TensorLike, Axis } from './tensor.js';
 export type { DType, BackendName } from './backend/backend.js';

@@ -2,7 +2,7 @@
 
 import type { Backend, BackendName } from './backend/backend.js';
 import { jsBackend } from './backend/js/index.js';
-import type { WasmBackend } from './backend/wasm/index.js';
+import type { ThreadStats, WasmBackend, WasmVariant } from './backend/wasm/index.js';
 import { defaultThreads } from './backend/wasm/pool.js';
 import { BackendError, WasmgradError, fmtValue } from './errors.js';
 import { setHeapBytesReader } from './memory/index.js';
@@ -111,8 +111,17 @@ export function shutdown(): void {
 }
 
 /** Which wasm build init() loaded ('baseline', 'threads' or 'threads-relaxed'), or null before init(). */
-export function wasmVariant(): string | null {
+export function wasmVariant(): WasmVariant | null {
   return wasmBackend?.variant ?? null;
+}
+
+/**
+ * Diagnostics of the wasm backend's threads: the build, the thread count, workers started and
+ * ready, and how many kernels were split (dispatches), into how many chunks, and how many of
+ * those chunks ran on workers. Null before init().
+ */
+export function threadStats(): ThreadStats | null {
+  return wasmBackend?.threadStats() ?? null;
 }
 
 /** The Backend object for a name; the wasm one only after init(). */

@@ -91,17 +91,48 @@ function lastDims(values: readonly number[], pad: number): [number, number, numb
 }
 
 // ---- thresholds (measured with bench/threads-tune.mjs on the 2-core bench machine) ------------
-// Below these sizes a kernel stays on the calling thread; the numbers are where two threads
-// start to beat one by a clear margin, dispatch (≈ 2-5 µs with a spinning worker) included.
+// Below these sizes a kernel stays on the calling thread. Dispatching to a spinning worker costs
+// about 0.5 µs here, so a split pays once the kernel takes a few µs; each threshold is the
+// smallest power of two where two threads were ≥ 1.3× faster than one (float32, workers warm):
+//   cheap   relu 32K: 2.04 → 1.50 µs (1.36×); add 32K: 3.17 → 2.44 µs (1.30×); relu grad 32K 1.53×
+//   medium  div 16K: 2.80 → 1.91 µs (1.47×); sgd with momentum 8K 1.31×, 16K 1.58×
+//   costly  exp 4K: 2.42 → 1.60 µs (1.52×); tanh 4K 1.62×; adam 4K 1.48×; softmax 4K 1.70×
+//   reduce  row sums 32K: 1.83 → 1.36 µs (1.34×); transpose copy 16K 1.49×
+//   matmul  N=48 (110K multiply-adds) 1.14×, N=64 (262K) 1.53×: 2^17
+// addInPlace (in place, read-modify-write) pays later: 64K 1.22×, 256K 1.96×.
+const PAR_MIN = {
+  /** Elements of a cheap elementwise op (add, sub, mul, relu, neg, abs, grad gates, comparisons). */
+  cheap: 1 << 15,
+  /** Elements of an op with a division or square root per element (div, sqrt, reciprocal, sgd). */
+  medium: 1 << 14,
+  /** Elements of an op with a polynomial per element (exp, log, tanh, sigmoid, pow, adam, softmax, cross-entropy). */
+  costly: 1 << 12,
+  /** Elements read by a reduction, argmaxMask or strided copy. */
+  reduce: 1 << 15,
+  /** Multiply-adds (batch·M·N·K) of a matmul. */
+  matmul: 1 << 17,
+};
+export type ParThresholds = typeof PAR_MIN;
 
-/** Elements of a cheap elementwise op (add, mul, relu, neg, grad gates, addInPlace, sgd). */
-const PAR_MIN_CHEAP = 1 << 15;
-/** Elements of an op with a polynomial or a division per element (exp, log, tanh, sigmoid, sqrt, div, pow, adam, softmax). */
-const PAR_MIN_COSTLY = 1 << 13;
-/** Elements read by a reduction, argmaxMask or strided copy. */
-const PAR_MIN_REDUCE = 1 << 15;
-/** Multiply-adds (batch·M·N·K) of a matmul. */
-const PAR_MIN_MATMUL = 1 << 18;
+// WASMGRAD_PAR_MIN=<n> (Node; for tests) sets every threshold to n: with 0, every kernel call is
+// split across the threads, so a whole test suite runs through the threaded paths.
+{
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WASMGRAD_PAR_MIN;
+  if (env !== undefined && env !== '' && Number.isFinite(Number(env)) && Number(env) >= 0) {
+    for (const k of Object.keys(PAR_MIN) as (keyof ParThresholds)[]) PAR_MIN[k] = Number(env);
+  }
+}
+
+/**
+ * The size thresholds above which kernels are split across threads; with an argument, replaces
+ * some of them and returns the previous values (for tests, which lower them to run the threaded
+ * paths on small inputs, and for bench/threads-tune.mjs).
+ */
+export function parThresholds(set?: Partial<ParThresholds>): ParThresholds {
+  const old = { ...PAR_MIN };
+  if (set) Object.assign(PAR_MIN, set);
+  return old;
+}
 /** Chunks per thread a split aims at: enough to balance a late or slow thread. */
 const CHUNKS_PER_THREAD = 4;
 /** Packed operands of one threaded matmul pass are kept under this; larger problems are split. */
@@ -114,19 +145,39 @@ export function setMatmulPackLimit(bytes: number): number {
   return old;
 }
 
-const COSTLY_UNARY: readonly boolean[] = (() => {
-  const t: boolean[] = [];
-  for (const op of [Unary.Exp, Unary.Log, Unary.Sqrt, Unary.Tanh, Unary.Sigmoid, Unary.Reciprocal]) t[op] = true;
+/** The threshold key of each Unary and Binary op. */
+const UNARY_COST: readonly (keyof ParThresholds)[] = (() => {
+  const t: (keyof ParThresholds)[] = [];
+  for (let op = 0; op <= Unary.Reciprocal; op++) t[op] = 'cheap';
+  for (const op of [Unary.Exp, Unary.Log, Unary.Tanh, Unary.Sigmoid]) t[op] = 'costly';
+  for (const op of [Unary.Sqrt, Unary.Reciprocal]) t[op] = 'medium';
   return t;
 })();
-const COSTLY_BINARY: readonly boolean[] = (() => {
-  const t: boolean[] = [];
-  for (const op of [Binary.Div, Binary.Pow]) t[op] = true;
+const BINARY_COST: readonly (keyof ParThresholds)[] = (() => {
+  const t: (keyof ParThresholds)[] = [];
+  for (let op = 0; op <= Binary.Greater; op++) t[op] = 'cheap';
+  t[Binary.Div] = 'medium';
+  t[Binary.Pow] = 'costly';
   return t;
 })();
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 const align16 = (x: number): number => roundUp(x, 16);
+
+/** Diagnostics of the worker pool. */
+export interface ThreadStats {
+  /** The wasm build in use. */
+  variant: WasmVariant;
+  /** Threads kernels use now (the calling thread included). */
+  threads: number;
+  /** Workers started, and those that have instantiated the module (a worker takes chunks from then on). */
+  workersStarted: number;
+  workersReady: number;
+  /** Kernels split across threads so far, the chunks they were cut into, and the chunks workers ran. */
+  dispatches: number;
+  chunks: number;
+  chunksOnWorkers: number;
+}
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
@@ -197,6 +248,20 @@ export class WasmBackend implements Backend {
     }
     this.pool?.setThreads(n);
     this.nThreads = n;
+  }
+
+  /** What the pool has done so far (zeros without a pool): see threadStats() in runtime.ts. */
+  threadStats(): ThreadStats {
+    const p = this.pool;
+    return {
+      variant: this.variant,
+      threads: this.nThreads,
+      workersStarted: p?.workers.started ?? 0,
+      workersReady: p?.workers.ready ?? 0,
+      dispatches: p?.counts.dispatches ?? 0,
+      chunks: p?.counts.chunks ?? 0,
+      chunksOnWorkers: p ? p.counts.chunks - p.counts.callerChunks : 0,
+    };
   }
 
   /** Ends the workers (they never keep Node alive, but this frees their threads now). Threads drop to 1. */
@@ -333,9 +398,10 @@ export class WasmBackend implements Backend {
   unary(op: Unary, out: Storage, a: Storage): void {
     const n = out.size;
     if (n === 0) return;
-    const pool = this.par(n, COSTLY_UNARY[op] ? PAR_MIN_COSTLY : PAR_MIN_CHEAP);
+    const min = PAR_MIN[UNARY_COST[op] ?? 'cheap'];
+    const pool = this.par(n, min);
     if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, (COSTLY_UNARY[op] ? PAR_MIN_COSTLY : PAR_MIN_CHEAP) >> 2);
+      const A = pool.args, size = this.chunkSize(n, min >> 2);
       A[0] = Task.Unary; A[1] = isF64(out) ? 1 : 0; A[2] = op; A[3] = ptrOf(out); A[4] = ptrOf(a); A[5] = n; A[6] = size;
       pool.run(Math.ceil(n / size));
       return;
@@ -347,9 +413,9 @@ export class WasmBackend implements Backend {
   unaryGrad(op: UnaryGrad, out: Storage, saved: Storage, dy: Storage): void {
     const n = out.size;
     if (n === 0) return;
-    const pool = this.par(n, PAR_MIN_CHEAP);
+    const pool = this.par(n, PAR_MIN.cheap);
     if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, PAR_MIN_CHEAP >> 2);
+      const A = pool.args, size = this.chunkSize(n, PAR_MIN.cheap >> 2);
       A[0] = Task.UnaryGrad; A[1] = isF64(out) ? 1 : 0; A[2] = op; A[3] = ptrOf(out); A[4] = ptrOf(saved);
       A[5] = ptrOf(dy); A[6] = n; A[7] = size;
       pool.run(Math.ceil(n / size));
@@ -371,7 +437,7 @@ export class WasmBackend implements Backend {
     const [b0, b1, b2, b3] = lastDims(c.strides[1], 0);
     const outPtr = ptrOf(out), aPtr = ptrOf(a), bPtr = ptrOf(b);
     const block = n0 * n1 * n2 * n3;
-    const min = COSTLY_BINARY[op] ? PAR_MIN_COSTLY : PAR_MIN_CHEAP;
+    const min = PAR_MIN[BINARY_COST[op] ?? 'cheap'];
     const pool = this.par(block, min);
     const run = (o: number, ap: number, bp: number): void => {
       if (pool === null) {
@@ -402,7 +468,7 @@ export class WasmBackend implements Backend {
     const [n0, n1, n2, n3] = lastDims(c.shape, 1);
     const [s0, s1, s2, s3] = lastDims(c.strides[0], 0);
     const outPtr = ptrOf(out), aPtr = ptrOf(a) + offset * elem;
-    const pool = this.par(n0 * n1 * n2 * n3, PAR_MIN_REDUCE);
+    const pool = this.par(n0 * n1 * n2 * n3, PAR_MIN.medium);
     const run = (o: number, ap: number): void => {
       if (pool === null) {
         kernel(o, ap, n0, n1, n2, n3, s0, s1, s2, s3);
@@ -411,7 +477,7 @@ export class WasmBackend implements Backend {
       const A = pool.args;
       A[0] = Task.CopyStrided; A[1] = wide ? 1 : 0; A[2] = o; A[3] = ap;
       A[4] = n0; A[5] = n1; A[6] = n2; A[7] = n3; A[8] = s0; A[9] = s1; A[10] = s2; A[11] = s3;
-      pool.run(this.rowSplit(A, 12, n0 * n1 * n2, n3, PAR_MIN_REDUCE >> 2));
+      pool.run(this.rowSplit(A, 12, n0 * n1 * n2, n3, PAR_MIN.medium >> 2));
     };
     if (c.shape.length <= KERNEL_DIMS) {
       run(outPtr, aPtr);
@@ -425,9 +491,9 @@ export class WasmBackend implements Backend {
   addInPlace(dst: Storage, src: Storage): void {
     const n = dst.size;
     if (n === 0) return;
-    const pool = this.par(n, PAR_MIN_CHEAP);
+    const pool = this.par(n, 2 * PAR_MIN.cheap);
     if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, PAR_MIN_CHEAP >> 2);
+      const A = pool.args, size = this.chunkSize(n, PAR_MIN.cheap >> 2);
       A[0] = Task.AddInPlace; A[1] = isF64(dst) ? 1 : 0; A[2] = ptrOf(dst); A[3] = ptrOf(src); A[4] = n; A[5] = size;
       pool.run(Math.ceil(n / size));
       return;
@@ -441,13 +507,14 @@ export class WasmBackend implements Backend {
   reduce(op: Reduce, out: Storage, a: Storage, outer: number, red: number, inner: number): void {
     if (outer === 0 || inner === 0) return;
     const f64 = isF64(out);
-    const pool = this.par(outer * red * inner, PAR_MIN_REDUCE);
+    // One short row (a whole-tensor sum below 2 blocks) has nothing to split.
+    const pool = outer === 1 && inner === 1 && red <= 2 * this.redBlock ? null : this.par(outer * red * inner, PAR_MIN.reduce);
     if (pool !== null) {
       const A = pool.args, total = outer * red * inner;
       A[1] = f64 ? 1 : 0; A[2] = op; A[3] = ptrOf(out); A[4] = ptrOf(a); A[5] = outer; A[6] = red; A[7] = inner;
       if (outer >= this.nThreads * CHUNKS_PER_THREAD || (inner === 1 && red <= 2 * this.redBlock)) {
         // Enough independent output rows (or rows too short to split): whole rows per chunk.
-        const rows = this.perChunk(outer, total, PAR_MIN_REDUCE >> 2);
+        const rows = this.perChunk(outer, total, PAR_MIN.reduce >> 2);
         A[0] = Task.ReduceRows; A[8] = rows;
         pool.run(Math.ceil(outer / rows));
         return;
@@ -461,8 +528,9 @@ export class WasmBackend implements Backend {
         this.wasm.reduceFold!(f64 ? 1 : 0, op, ptrOf(out), partials, outer, red);
         return;
       }
-      // Few output rows, wide: split the columns (16 at a time) of every row.
-      const cols = roundUp(this.perChunk(inner, total, PAR_MIN_REDUCE >> 2), 16);
+      // Few output rows, wide: split the columns of every row (64 at a time at least, so two
+      // threads never write the same cache line of out).
+      const cols = roundUp(Math.max(64, this.perChunk(inner, total, PAR_MIN.reduce >> 2)), 16);
       A[0] = Task.ReduceCols; A[8] = cols;
       pool.run(Math.ceil(inner / cols));
       return;
@@ -473,10 +541,10 @@ export class WasmBackend implements Backend {
 
   argmaxMask(out: Storage, a: Storage, outer: number, red: number, inner: number): void {
     if (outer === 0 || red === 0 || inner === 0) return;
-    const pool = this.par(outer * red * inner, PAR_MIN_REDUCE);
+    const pool = this.par(outer * red * inner, PAR_MIN.reduce);
     if (pool !== null) {
       const A = pool.args, pairs = outer * inner;
-      const per = this.perChunk(pairs, pairs * red, PAR_MIN_REDUCE >> 2);
+      const per = this.perChunk(pairs, pairs * red, PAR_MIN.reduce >> 2);
       A[0] = Task.Argmax; A[1] = isF64(out) ? 1 : 0; A[2] = ptrOf(out); A[3] = ptrOf(a);
       A[4] = outer; A[5] = red; A[6] = inner; A[7] = per;
       pool.run(Math.ceil(pairs / per));
@@ -503,7 +571,7 @@ export class WasmBackend implements Backend {
     transA: boolean, transB: boolean, aBatchStride: number, bBatchStride: number): void {
     if (batch === 0 || M === 0 || N === 0) return;
     const f64 = isF64(out);
-    const pool = K > 0 ? this.par(batch * M * N * K, PAR_MIN_MATMUL) : null;
+    const pool = K > 0 ? this.par(batch * M * N * K, PAR_MIN.matmul) : null;
     if (pool !== null) {
       this.matmulThreaded(pool, f64, ptrOf(out), ptrOf(a), ptrOf(b), batch, M, N, K, transA, transB, aBatchStride, bBatchStride);
       return;
@@ -587,10 +655,10 @@ export class WasmBackend implements Backend {
   softmax(out: Storage, a: Storage, outer: number, n: number, inner: number, log: boolean): void {
     if (out.size === 0) return;
     const f64 = isF64(out);
-    const pool = this.par(out.size, PAR_MIN_COSTLY);
+    const pool = this.par(out.size, PAR_MIN.costly);
     if (pool !== null) {
       const units = this.softmaxUnits(f64, outer, inner);
-      const per = this.perChunk(units, out.size, PAR_MIN_COSTLY >> 2);
+      const per = this.perChunk(units, out.size, PAR_MIN.costly >> 2);
       const A = pool.args;
       A[0] = Task.Softmax; A[1] = f64 ? 1 : 0; A[2] = ptrOf(out); A[3] = ptrOf(a); A[4] = outer; A[5] = n; A[6] = inner;
       A[7] = log ? 1 : 0; A[8] = per; A[9] = units;
@@ -604,10 +672,10 @@ export class WasmBackend implements Backend {
   softmaxGrad(out: Storage, y: Storage, dy: Storage, outer: number, n: number, inner: number, log: boolean): void {
     if (out.size === 0) return;
     const f64 = isF64(out);
-    const pool = this.par(out.size, PAR_MIN_COSTLY);
+    const pool = this.par(out.size, PAR_MIN.costly);
     if (pool !== null) {
       const units = this.softmaxUnits(f64, outer, inner);
-      const per = this.perChunk(units, out.size, PAR_MIN_COSTLY >> 2);
+      const per = this.perChunk(units, out.size, PAR_MIN.costly >> 2);
       const A = pool.args;
       A[0] = Task.SoftmaxGrad; A[1] = f64 ? 1 : 0; A[2] = ptrOf(out); A[3] = ptrOf(y); A[4] = ptrOf(dy);
       A[5] = outer; A[6] = n; A[7] = inner; A[8] = log ? 1 : 0; A[9] = per; A[10] = units;
@@ -620,12 +688,12 @@ export class WasmBackend implements Backend {
 
   crossEntropy(probs: Storage, logits: Storage, labels: Storage, N: number, C: number): number {
     const f64 = isF64(probs);
-    const pool = N > 1 ? this.par(N * C, PAR_MIN_COSTLY) : null;
+    const pool = N > 1 ? this.par(N * C, PAR_MIN.costly) : null;
     if (pool !== null) {
       // Per-row loss terms in parallel, summed here in row order: the same additions, in the
       // same order, as the single-thread kernel's running total.
       const losses = this.scratch(N * 8);
-      const rows = this.perChunk(N, N * C, PAR_MIN_COSTLY >> 2);
+      const rows = this.perChunk(N, N * C, PAR_MIN.costly >> 2);
       const A = pool.args;
       A[0] = Task.CrossEntropy; A[1] = f64 ? 1 : 0; A[2] = ptrOf(probs); A[3] = ptrOf(logits); A[4] = ptrOf(labels);
       A[5] = N; A[6] = C; A[7] = losses; A[8] = rows;
@@ -642,9 +710,9 @@ export class WasmBackend implements Backend {
   crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void {
     if (out.size === 0) return;
     const f64 = isF64(out);
-    const pool = this.par(N * C, PAR_MIN_CHEAP);
+    const pool = this.par(N * C, PAR_MIN.cheap);
     if (pool !== null) {
-      const rows = this.perChunk(N, N * C, PAR_MIN_CHEAP >> 2);
+      const rows = this.perChunk(N, N * C, PAR_MIN.cheap >> 2);
       const A = pool.args;
       A[0] = Task.CrossEntropyGrad; A[1] = f64 ? 1 : 0; A[2] = ptrOf(out); A[3] = ptrOf(probs); A[4] = ptrOf(labels);
       A[5] = N; A[6] = C; A[7] = scale; A[8] = rows;
@@ -663,9 +731,9 @@ export class WasmBackend implements Backend {
     const n = param.size;
     if (n === 0) return;
     const vel = momentum === 0 || velocity === null ? 0 : ptrOf(velocity);
-    const pool = this.par(n, PAR_MIN_CHEAP);
+    const pool = this.par(n, PAR_MIN.medium);
     if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, PAR_MIN_CHEAP >> 2);
+      const A = pool.args, size = this.chunkSize(n, PAR_MIN.medium >> 2);
       A[0] = Task.Sgd; A[1] = isF64(param) ? 1 : 0; A[2] = ptrOf(param); A[3] = ptrOf(grad); A[4] = vel; A[5] = n;
       A[6] = lr; A[7] = momentum; A[8] = dampening; A[9] = weightDecay; A[10] = nesterov ? 1 : 0; A[11] = firstStep ? 1 : 0;
       A[12] = size;
@@ -680,9 +748,9 @@ export class WasmBackend implements Backend {
     eps: number, weightDecay: number, decoupled: boolean, step: number): void {
     const n = param.size;
     if (n === 0) return;
-    const pool = this.par(n, PAR_MIN_COSTLY);
+    const pool = this.par(n, PAR_MIN.costly);
     if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, PAR_MIN_COSTLY >> 2);
+      const A = pool.args, size = this.chunkSize(n, PAR_MIN.costly >> 2);
       A[0] = Task.Adam; A[1] = isF64(param) ? 1 : 0; A[2] = ptrOf(param); A[3] = ptrOf(grad); A[4] = ptrOf(m); A[5] = ptrOf(v);
       A[6] = n; A[7] = lr; A[8] = beta1; A[9] = beta2; A[10] = eps; A[11] = weightDecay; A[12] = decoupled ? 1 : 0;
       A[13] = step; A[14] = size;

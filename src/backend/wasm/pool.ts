@@ -49,6 +49,7 @@ export const CTRL_BYTES = 768;
 const ENABLED = 0;   // workers allowed to spin (slots 1..ENABLED)
 const SHUTDOWN = 1;
 const ERROR = 2;
+const READY = 3;     // workers that have instantiated the module
 const CLAIM = 16;    // byte 64
 const DONE = 32;     // byte 128
 const WAITING = 33;  // byte 132
@@ -82,6 +83,7 @@ const WORKER_BODY = `function (data) {
   }
   var wasm = new WebAssembly.Instance(data.module, imports).exports;
   var I = new Int32Array(memory.buffer, ctrl, ${CTRL_BYTES / 4});
+  Atomics.add(I, ${READY}, 1);
   var PARK = ${PARK} + slot;
   for (;;) {
     if (Atomics.load(I, ${SHUTDOWN}) !== 0) return;
@@ -142,6 +144,8 @@ export class Pool {
   private enabled = 0;
   private closed = false;
   private workerError: unknown = null;
+  /** Dispatches, chunks run, and chunks the caller ran itself (the rest ran on workers). */
+  readonly counts = { dispatches: 0, chunks: 0, callerChunks: 0 };
 
   constructor(private readonly module: WebAssembly.Module, private readonly memory: WebAssembly.Memory,
     private readonly wasm: PoolExports, readonly ctrl: number, private readonly factory: WorkerFactory) {
@@ -192,8 +196,10 @@ export class Pool {
       }
     }
     let failure: unknown = null;
+    this.counts.dispatches++;
+    this.counts.chunks += n;
     try {
-      this.wasm.work(this.ctrl);
+      this.counts.callerChunks += this.wasm.work(this.ctrl);
     } catch (e) {
       // The chunk that failed was claimed but is not counted; count it so the wait ends.
       failure = e;
@@ -236,6 +242,11 @@ export class Pool {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Workers started, and how many of them have instantiated the module (and can take chunks). */
+  get workers(): { started: number; ready: number } {
+    return { started: this.stops.length, ready: this.closed ? 0 : Atomics.load(this.I, READY) };
   }
 }
 

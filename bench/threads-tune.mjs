@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Where do two threads start to pay? Times each kernel family of the wasm backend at growing
+// sizes on 1 thread and on all threads with the size thresholds forced to 0 (so every call is
+// dispatched), and prints the ratio. The thresholds in src/backend/wasm/index.ts (PAR_MIN) are
+// read off these tables: the smallest size where the threaded time is clearly (≥ 1.2×) better.
+//
+//   npm run build && node bench/threads-tune.mjs [--only unary,binary,...] [--threads N]
+//
+// Uses the backend directly (no tensors, no tape), so the numbers are kernel + dispatch only.
+
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { createWasmBackend, parThresholds } = await import(pathToFileURL(path.join(ROOT, 'dist/backend/wasm/index.js')).href);
+const { Unary, UnaryGrad, Binary, Reduce } = await import(pathToFileURL(path.join(ROOT, 'dist/backend/backend.js')).href);
+
+const argv = process.argv.slice(2);
+const onlyArg = argv.indexOf('--only');
+const ONLY = onlyArg >= 0 ? new Set(argv[onlyArg + 1].split(',')) : null;
+const thArg = argv.indexOf('--threads');
+const THREADS = thArg >= 0 ? Number(argv[thArg + 1]) : os.availableParallelism();
+
+const be = await createWasmBackend({ threads: 1 });
+if (!be.threadsSupported) throw new Error('threads-tune: the threaded build is not available here');
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function filled(n, seed, lo = -2, hi = 2) {
+  const s = be.alloc('float32', n), r = rng(seed), d = new Float32Array(n);
+  for (let i = 0; i < n; i++) d[i] = lo + (hi - lo) * r();
+  be.write(s, d);
+  return s;
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+/** Median µs per call over repeats of ~3 ms each, after a warm-up. */
+function time(fn) {
+  let calls = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 40 || calls < 5) { fn(); calls++; }
+  const per = (performance.now() - t0) / calls;
+  const inner = Math.max(1, Math.round(3 / per));
+  const reps = [];
+  for (let r = 0; r < 9; r++) {
+    const t = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    reps.push(((performance.now() - t) / inner) * 1000);
+  }
+  return median(reps);
+}
+
+/** For each size: µs on 1 thread, µs dispatched on THREADS threads, ratio. */
+function table(name, sizes, setup) {
+  if (ONLY && !ONLY.has(name)) return;
+  console.log(`\n${name}`);
+  console.log('   size |   1 thread µs | ' + `${THREADS} threads µs`.padStart(13) + ' | speed-up');
+  for (const n of sizes) {
+    const { fn, free } = setup(n);
+    be.setThreads(1);
+    const t1 = time(fn);
+    be.setThreads(THREADS);
+    const old = parThresholds({ cheap: 0, medium: 0, costly: 0, reduce: 0, matmul: 0 });
+    const tN = time(fn);
+    parThresholds(old);
+    be.setThreads(1);
+    free();
+    console.log(`${String(n).padStart(7)} | ${t1.toFixed(2).padStart(13)} | ${tN.toFixed(2).padStart(13)} | ${(t1 / tN).toFixed(2)}×`);
+  }
+}
+
+const P2 = [1 << 10, 1 << 11, 1 << 12, 1 << 13, 1 << 14, 1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 20];
+
+const unarySetup = (op) => (n) => {
+  const a = filled(n, 1), out = be.alloc('float32', n);
+  return { fn: () => be.unary(op, out, a), free: () => { be.free(a); be.free(out); } };
+};
+table('unary relu (cheap)', P2, unarySetup(Unary.Relu));
+table('unary exp (costly)', P2, unarySetup(Unary.Exp));
+table('unary tanh (costly)', P2, unarySetup(Unary.Tanh));
+table('binary add, same shape', P2, (n) => {
+  const a = filled(n, 1), b = filled(n, 2), out = be.alloc('float32', n);
+  return { fn: () => be.binary(Binary.Add, out, a, b, [n], [1], [1]), free: () => [a, b, out].forEach((s) => be.free(s)) };
+});
+table('binary add, [n/128, 128] + [128]', P2, (n) => {
+  const a = filled(n, 1), b = filled(128, 2), out = be.alloc('float32', n);
+  return { fn: () => be.binary(Binary.Add, out, a, b, [n / 128, 128], [128, 1], [0, 1]), free: () => [a, b, out].forEach((s) => be.free(s)) };
+});
+table('binary div, same shape (costly)', P2, (n) => {
+  const a = filled(n, 1), b = filled(n, 2, 1, 3), out = be.alloc('float32', n);
+  return { fn: () => be.binary(Binary.Div, out, a, b, [n], [1], [1]), free: () => [a, b, out].forEach((s) => be.free(s)) };
+});
+table('unaryGrad relu', P2, (n) => {
+  const s = filled(n, 1), dy = filled(n, 2), out = be.alloc('float32', n);
+  return { fn: () => be.unaryGrad(UnaryGrad.Relu, out, s, dy), free: () => [s, dy, out].forEach((x) => be.free(x)) };
+});
+table('addInPlace', P2, (n) => {
+  const d = filled(n, 1), s = filled(n, 2);
+  return { fn: () => be.addInPlace(d, s), free: () => [d, s].forEach((x) => be.free(x)) };
+});
+table('sgdStep (momentum)', P2, (n) => {
+  const p = filled(n, 1), g = filled(n, 2), v = filled(n, 3);
+  return { fn: () => be.sgdStep(p, g, v, 1e-6, 0.9, 0, 0, false, false), free: () => [p, g, v].forEach((x) => be.free(x)) };
+});
+table('adamStep', P2, (n) => {
+  const p = filled(n, 1), g = filled(n, 2), m = filled(n, 3), v = filled(n, 4, 0, 1);
+  return { fn: () => be.adamStep(p, g, m, v, 1e-6, 0.9, 0.999, 1e-8, 0, false, 10), free: () => [p, g, m, v].forEach((x) => be.free(x)) };
+});
+table('reduce sum, rows of 128', P2, (n) => {
+  const a = filled(n, 1), out = be.alloc('float32', n / 128);
+  return { fn: () => be.reduce(Reduce.Sum, out, a, n / 128, 128, 1), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('reduce sum, everything', P2, (n) => {
+  const a = filled(n, 1), out = be.alloc('float32', 1);
+  return { fn: () => be.reduce(Reduce.Sum, out, a, 1, n, 1), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('reduce sum over 64 rows (bias grad)', P2, (n) => {
+  const a = filled(n, 1), out = be.alloc('float32', n / 64);
+  return { fn: () => be.reduce(Reduce.Sum, out, a, 1, 64, n / 64), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('softmax, rows of 1000', P2.filter((n) => n >= 4096), (n) => {
+  const rows = Math.floor(n / 1000), a = filled(rows * 1000, 1), out = be.alloc('float32', rows * 1000);
+  return { fn: () => be.softmax(out, a, rows, 1000, 1, false), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('copyStrided (transpose of a square)', P2, (n) => {
+  const s = Math.round(Math.sqrt(n)), a = filled(s * s, 1), out = be.alloc('float32', s * s);
+  return { fn: () => be.copyStrided(out, a, [s, s], [1, s], 0), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('matmul square N (size = N)', [16, 24, 32, 48, 64, 96, 128, 256], (N) => {
+  const a = filled(N * N, 1), b = filled(N * N, 2), out = be.alloc('float32', N * N);
+  return { fn: () => be.matmul(out, a, b, 1, N, N, N, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)) };
+});
+table('matmul [M=64, K=784] · [784, 128] (size = M)', [4, 8, 16, 32, 64], (M) => {
+  const a = filled(M * 784, 1), b = filled(784 * 128, 2), out = be.alloc('float32', M * 128);
+  return { fn: () => be.matmul(out, a, b, 1, M, 128, 784, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)) };
+});
+
+be.closeThreads();
