@@ -1,18 +1,41 @@
-// Builds dist/wasmgrad.browser.mjs: one self-contained, minified ES module with the wasm inside,
-// which a page imports with no other files. esbuild does the bundling; the only change from the
-// Node build is the module that finds the wasm bytes. The wasm is stored gzipped and base64'd
-// and unpacked with the browser's DecompressionStream: base64 of raw wasm gzips poorly, and this
-// saves about 8 KB of the gzipped bundle.
+// Builds the browser bundle:
+//
+// - dist/wasmgrad.browser.mjs: one self-contained, minified ES module with the single-threaded
+//   baseline wasm inside, which a page imports with no other files. It works everywhere with
+//   wasm SIMD, cross-origin isolated or not.
+// - dist/wasmgrad.browser.threads.mjs (optional, next to it): the two shared-memory builds
+//   (threads, threads + relaxed SIMD). On a cross-origin isolated page (COOP same-origin + COEP
+//   require-corp, so SharedArrayBuffer exists) init() imports it from the main file's own URL
+//   and runs large kernels on Web Workers made from a Blob URL; if the file is missing or the
+//   page is not isolated, the main file runs single-threaded, silently.
+//
+// esbuild does the bundling; the only change from the Node build is the module that finds the
+// wasm bytes. Each wasm is stored gzipped and base64'd and unpacked with the browser's
+// DecompressionStream: base64 of raw wasm gzips poorly, and this saves about 8 KB per build.
 
 import { build } from 'esbuild';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const wasm = readFileSync(`${root}build/wasmgrad.wasm`);
+const read = (name) => readFileSync(`${root}build/${name}`);
+const wasm = read('wasmgrad.wasm');
+const threads = read('wasmgrad.threads.wasm');
+const relaxed = read('wasmgrad.threads.relaxed.wasm');
 const outfile = `${root}dist/wasmgrad.browser.mjs`;
+const threadsFile = `${root}dist/wasmgrad.browser.threads.mjs`;
+
+const packed = (bytes) => JSON.stringify(gzipSync(bytes, { level: 9 }).toString('base64'));
+const UNPACK = `
+  async function unpack(b64) {
+    const s = atob(b64);
+    const packed = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) packed[i] = s.charCodeAt(i);
+    const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }`;
 
 /** Replaces src/backend/wasm/load.ts with a module that decodes the inlined bytes. */
 const inlineWasm = {
@@ -23,13 +46,14 @@ const inlineWasm = {
     b.onLoad({ filter: /.*/, namespace: 'inline-wasm' }, () => ({
       loader: 'js',
       contents: `
-        const b64 = ${JSON.stringify(gzipSync(wasm, { level: 9 }).toString('base64'))};
-        export async function loadWasmBytes() {
-          const s = atob(b64);
-          const packed = new Uint8Array(s.length);
-          for (let i = 0; i < s.length; i++) packed[i] = s.charCodeAt(i);
-          const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-          return new Uint8Array(await new Response(stream).arrayBuffer());
+        const b64 = ${packed(wasm)};
+        ${UNPACK}
+        export async function loadWasmBytes(variant = 'baseline') {
+          if (variant === 'baseline') return unpack(b64);
+          // The threaded builds live in the optional second file, next to this one.
+          const url = new URL('./wasmgrad.browser.threads.mjs', import.meta.url).href;
+          const m = await import(url);
+          return m.wasmBytes(variant);
         }`,
     }));
   },
@@ -48,6 +72,18 @@ await build({
   logLevel: 'warning',
 });
 
-const raw = statSync(outfile).size;
-const gz = gzipSync(readFileSync(outfile), { level: 9 }).length;
-console.log(`dist/wasmgrad.browser.mjs: ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped (wasm ${(wasm.length / 1024).toFixed(1)} KB)`);
+writeFileSync(threadsFile, `// wasmgrad's shared-memory builds for dist/wasmgrad.browser.mjs (see scripts/bundle-browser.mjs).
+const threads = ${packed(threads)};
+const relaxed = ${packed(relaxed)};
+${UNPACK}
+export async function wasmBytes(variant) {
+  return unpack(variant === 'threads-relaxed' ? relaxed : threads);
+}
+`);
+
+for (const [file, label, inside] of [[outfile, 'dist/wasmgrad.browser.mjs', `wasm ${(wasm.length / 1024).toFixed(1)} KB`],
+  [threadsFile, 'dist/wasmgrad.browser.threads.mjs', `wasm ${(threads.length / 1024).toFixed(1)} + ${(relaxed.length / 1024).toFixed(1)} KB`]]) {
+  const raw = statSync(file).size;
+  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+  console.log(`${label}: ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped (${inside})`);
+}
