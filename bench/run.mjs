@@ -3,9 +3,12 @@
 //
 //   node bench/run.mjs [--quick] [--only matmul,matmul-f64,fwdbwd,elementwise,mlp,tiny]
 //
-// Every comparison runs in this one process: wasmgrad on its 'wasm' backend, wasmgrad on its
+// Every comparison runs in this one process: wasmgrad on its 'wasm' backend with one thread
+// (setThreads(1)) and with all threads (the default, the machine's cores), wasmgrad on its
 // 'js' backend, TensorFlow.js on its 'wasm' backend (XNNPACK, one thread in Node) and, where it
-// is cheap enough, TensorFlow.js on its 'cpu' backend. Each cell is a warm-up followed by the
+// is cheap enough, TensorFlow.js on its 'cpu' backend. A relaxed-SIMD column (all threads) for
+// matmul, the MLP step and the tiny ops comes from a child `node --experimental-wasm-relaxed-simd
+// bench/run.mjs --relaxed-child`, which measures only those cells with the same code. Each cell is a warm-up followed by the
 // median of repeats, with min and max. A repeat times `inner` back-to-back calls (chosen so a
 // repeat lasts a few ms) and divides, so fast operations are not at the timer's resolution.
 //
@@ -22,9 +25,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -36,6 +37,8 @@ const require = createRequire(import.meta.url);
 
 const SECTIONS = ['matmul', 'matmul-f64', 'fwdbwd', 'elementwise', 'mlp', 'tiny'];
 const argv = process.argv.slice(2);
+/** Child mode: measure the relaxed-SIMD build's cells only and print them as JSON. */
+const RELAXED_CHILD = argv.includes('--relaxed-child');
 if (argv.includes('--help') || argv.includes('-h')) {
   console.log(`usage: node bench/run.mjs [--quick] [--only ${SECTIONS.join(',')}]`);
   process.exit(0);
@@ -68,8 +71,17 @@ let retrySpentMs = 0;
 const RETRY_UNTIL_MS = QUICK ? 25_000 : 400_000;   // no repeats redone after this (keeps --quick < 60 s)
 const started = performance.now();
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
+// gc() comes from running node with --expose-gc: the bench re-runs itself so when it was started
+// without it. Setting the flag at run time instead (v8.setFlagsFromString) was measured to leave
+// the workers' wasm slow for a long while (2-thread matmul at N=256 at 1-thread speed, the MLP
+// step 1.2x instead of 1.5x), presumably because a changed V8 flag hash makes each worker
+// compile the module again on the baseline tier instead of sharing the optimised code.
+if (typeof globalThis.gc !== 'function') {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+const gc = globalThis.gc;
 
 /**
  * Times fn (which must finish its work and free what it made). Returns per-call samples in ms.
@@ -201,6 +213,11 @@ try {
   throw e;
 }
 await wg.init();
+const ALL_THREADS = wg.getThreads();
+if (RELAXED_CHILD && wg.wasmVariant() !== 'threads-relaxed') {
+  console.log(JSON.stringify({ error: `the relaxed-SIMD build did not load (variant ${wg.wasmVariant()})` }));
+  process.exit(0);
+}
 
 // TF.js prints a suggestion to install tfjs-node on first use; keep the output to the tables.
 const origWarn = console.warn, origLog = console.log;
@@ -220,14 +237,31 @@ if (!(await tf.setBackend('cpu'))) throw new Error('bench: TF.js cpu backend fai
 await tf.setBackend('wasm');
 
 const IMPLS = [
-  { key: 'wasm', label: 'wasmgrad wasm' },
+  { key: 'wasm1', label: 'wasmgrad wasm 1 thread' },
+  { key: 'wasm', label: `wasmgrad wasm ${ALL_THREADS} threads` },
+  { key: 'relaxed', label: `wasmgrad wasm relaxed SIMD ${ALL_THREADS} threads` },
   { key: 'js', label: 'wasmgrad js' },
   { key: 'tfwasm', label: 'tfjs wasm' },
   { key: 'tfcpu', label: 'tfjs cpu' },
 ];
 async function use(impl) {
-  if (impl === 'wasm' || impl === 'js') wg.setBackend(impl);
-  else await tf.setBackend(impl === 'tfwasm' ? 'wasm' : 'cpu');
+  if (impl === 'wasm1') {
+    wg.setBackend('wasm');
+    wg.setThreads(1);
+  } else if (impl === 'wasm') {
+    wg.setBackend('wasm');
+    wg.setThreads(ALL_THREADS);
+  } else if (impl === 'js') {
+    wg.setBackend('js');
+  } else {
+    await tf.setBackend(impl === 'tfwasm' ? 'wasm' : 'cpu');
+  }
+}
+
+/** Measures wasmgrad's wasm backend on one thread and on all threads (same setup for both). */
+async function wasmCells(r, setup, toMetric, opts) {
+  await cell(r, 'wasm1', setup, toMetric, opts);
+  await cell(r, 'wasm', setup, toMetric, opts);
 }
 
 // ---- results ---------------------------------------------------------------------------------
@@ -259,8 +293,12 @@ function progress(msg) {
   process.stderr.write(`  ${msg}\n`);
 }
 
+/** The rows the relaxed-SIMD child measures (its 'wasm' cells only). */
+const RELAXED_ROWS = new Set(['matmul-f32-A·B-256', 'matmul-f32-A·B-512', 'matmul-f32-A·B-1024', 'mlp-784-128-10-b64', 'tiny-chain-1000']);
+
 /** Runs one impl's measurement; a library error is recorded in the cell instead of aborting. */
 async function cell(r, impl, setup, toMetric, opts = {}) {
+  if (RELAXED_CHILD && (impl !== 'wasm' || !RELAXED_ROWS.has(r.id))) return;
   await use(impl);
   const cellStart = performance.now();
   let ctx;
@@ -301,6 +339,7 @@ async function cell(r, impl, setup, toMetric, opts = {}) {
 }
 
 function skip(r, impl, why) {
+  if (RELAXED_CHILD) return;
   r.cells[impl] = { skipped: why };
 }
 
@@ -378,7 +417,7 @@ async function benchMatmul() {
       const r = row('matmul', `matmul-f32-${v.name}-${N}`, `${v.name} f32 N=${N}`, 'GFLOP/s', 'higher');
       r.N = N; r.variant = v.name;
       const toM = gflops(N, N, N);
-      await cell(r, 'wasm', wgMatmulSetup(N, 'float32', v.tA, v.tB), toM);
+      await wasmCells(r, wgMatmulSetup(N, 'float32', v.tA, v.tB), toM);
       if (QUICK && N >= 256 && v.name !== 'A·B') {
         skip(r, 'js', 'skipped in --quick');
         await cell(r, 'tfwasm', tfMatmulSetup(N, v.tA, v.tB), toM);
@@ -409,7 +448,7 @@ async function benchMatmul() {
     const r = row('matmul', `matmul-f32-A·B-newB-${N}`, `A·B f32 N=${N}, new B each call`, 'GFLOP/s', 'higher');
     r.N = N; r.variant = 'A·B new B';
     const toM = gflops(N, N, N);
-    await cell(r, 'wasm', wgMatmulFreshBSetup(N), toM);
+    await wasmCells(r, wgMatmulFreshBSetup(N), toM);
     skip(r, 'js', 'not run');
     await cell(r, 'tfwasm', tfMatmulFreshBSetup(N), toM);
     skip(r, 'tfcpu', 'not run');
@@ -433,7 +472,7 @@ async function benchMatmulF64() {
   for (const v of MM_VARIANTS.slice(0, 1)) {
     const r = row('matmul-f64', `matmul-f64-${v.name}-${N}`, `${v.name} f64 N=${N}`, 'GFLOP/s', 'higher');
     const toM = gflops(N, N, N);
-    await cell(r, 'wasm', wgMatmulSetup(N, 'float64', v.tA, v.tB), toM);
+    await wasmCells(r, wgMatmulSetup(N, 'float64', v.tA, v.tB), toM);
     await cell(r, 'js', wgMatmulSetup(N, 'float64', v.tA, v.tB), toM, SLOW);
     skip(r, 'tfwasm', 'TF.js has no float64');
     skip(r, 'tfcpu', 'TF.js has no float64');
@@ -467,7 +506,7 @@ async function benchFwdBwd() {
       cleanup: () => { A.dispose(); B.dispose(); },
     };
   };
-  await cell(r, 'wasm', wgSetup, ms);
+  await wasmCells(r, wgSetup, ms);
   await cell(r, 'js', wgSetup, ms, SLOW);
   await cell(r, 'tfwasm', tfSetup, ms);
   await cell(r, 'tfcpu', tfSetup, ms, SLOW);
@@ -502,7 +541,7 @@ async function benchElementwise() {
         const b = tf.tensor1d(uniform(n, -4, 4, 32));
         return { fn: () => { tf.mul(a, b).dispose(); }, cleanup: () => { a.dispose(); b.dispose(); } };
       };
-      await cell(r, 'wasm', wgS, toM, slow);
+      await wasmCells(r, wgS, toM, slow);
       await cell(r, 'js', wgS, toM, slow);
       await cell(r, 'tfwasm', tfS, toM, slow);
       await cell(r, 'tfcpu', tfS, toM, slow);
@@ -519,7 +558,7 @@ async function benchElementwise() {
         const x = tf.tensor1d(uniform(n, -8, 8, 33));
         return { fn: () => { tf.sigmoid(x).dispose(); }, cleanup: () => { x.dispose(); } };
       };
-      await cell(r, 'wasm', wgS, toM, slow);
+      await wasmCells(r, wgS, toM, slow);
       await cell(r, 'js', wgS, toM, slow);
       await cell(r, 'tfwasm', tfS, toM, slow);
       await cell(r, 'tfcpu', tfS, toM, slow);
@@ -542,7 +581,7 @@ async function benchElementwise() {
         const g = tf.grad((t) => tf.sigmoid(t));
         return { fn: () => { g(x, dy).dispose(); }, cleanup: () => { x.dispose(); dy.dispose(); } };
       };
-      await cell(r, 'wasm', wgS, toM, slow);
+      await wasmCells(r, wgS, toM, slow);
       await cell(r, 'js', wgS, toM, slow);
       await cell(r, 'tfwasm', tfS, toM, slow);
       await cell(r, 'tfcpu', tfS, toM, slow);
@@ -561,7 +600,7 @@ async function benchElementwise() {
       const x = tf.tensor1d(uniform(n, -8, 8, 33));
       return { fn: () => { const y = tf.sigmoid(x); y.dataSync(); y.dispose(); }, cleanup: () => { x.dispose(); } };
     };
-    await cell(r, 'wasm', wgS, toM);
+    await wasmCells(r, wgS, toM);
     await cell(r, 'js', wgS, toM);
     await cell(r, 'tfwasm', tfS, toM);
     await cell(r, 'tfcpu', tfS, toM);
@@ -650,13 +689,14 @@ async function benchMlp() {
     for (let i = 0; i < 5; i++) losses[impl].push(m.step()); // identical start: compare losses
     return { fn: m.step, cleanup: m.cleanup };
   };
+  await cell(r, 'wasm1', setupFor('wasm1', wgMlp), toM);
   await cell(r, 'wasm', setupFor('wasm', wgMlp), toM);
   await cell(r, 'js', setupFor('js', wgMlp), toM);
   await cell(r, 'tfwasm', setupFor('tfwasm', tfMlp), toM);
   await cell(r, 'tfcpu', setupFor('tfcpu', tfMlp), toM);
   // Sanity: from the same initial parameters and data, the first 5 losses should agree.
   const ref = losses.tfwasm;
-  for (const impl of ['wasm', 'js', 'tfcpu']) {
+  for (const impl of ['wasm1', 'wasm', 'js', 'tfcpu']) {
     if (!ref || !losses[impl]) continue;
     const err = Math.max(...losses[impl].map((v, i) => Math.abs(v - ref[i]) / Math.max(1e-6, Math.abs(ref[i]))));
     CHECKS.push({ name: `MLP first 5 losses, ${impl} vs tfjs wasm`, ok: err < 1e-3, detail: `max rel diff ${err.toExponential(2)}; ${impl}: ${losses[impl].map((v) => v.toFixed(5)).join(', ')}; tfjs wasm: ${ref.map((v) => v.toFixed(5)).join(', ')}` });
@@ -712,6 +752,7 @@ async function benchTiny() {
     grads[impl] = fn();
     return { fn, cleanup: () => x.dispose() };
   };
+  await cell(r, 'wasm1', wgS('wasm1'), toM);
   await cell(r, 'wasm', wgS('wasm'), toM);
   await cell(r, 'js', wgS('js'), toM);
   await cell(r, 'tfwasm', tfS('tfwasm'), toM);
@@ -753,10 +794,10 @@ async function sanityMatmul() {
     const R = ref(v.tA, v.tB);
     let scale = 0;
     for (const x of R) scale = Math.max(scale, Math.abs(x));
-    for (const impl of ['wasm', 'js', 'tfwasm', 'tfcpu']) {
+    for (const impl of ['wasm1', 'wasm', 'js', 'tfwasm', 'tfcpu']) {
       await use(impl);
       let out;
-      if (impl === 'wasm' || impl === 'js') {
+      if (impl === 'wasm1' || impl === 'wasm' || impl === 'js') {
         out = wg.tidy(() => matmulFlags(wg.tensor(A, { shape: [N, N] }), wg.tensor(B, { shape: [N, N] }), v.tA, v.tB).data());
       } else {
         out = tf.tidy(() => tf.matMul(tf.tensor2d(A, [N, N]), tf.tensor2d(B, [N, N]), v.tA, v.tB).dataSync());
@@ -842,14 +883,14 @@ function tables() {
     const rows = RESULTS.filter((r) => r.section === s);
     if (rows.length === 0) continue;
     out.push(`### ${TITLES[s]}`, '');
-    out.push(`| workload | ${IMPLS.map((i) => i.label).join(' | ')} | wasm vs tfjs-wasm | wasm vs js |`);
-    out.push(`|---|${IMPLS.map(() => '---:').join('|')}|---:|---:|`);
+    out.push(`| workload | ${IMPLS.map((i) => i.label).join(' | ')} | ${ALL_THREADS} threads vs 1 | wasm vs tfjs-wasm | wasm vs js |`);
+    out.push(`|---|${IMPLS.map(() => '---:').join('|')}|---:|---:|---:|`);
     for (const r of rows) {
       const cells = IMPLS.map((i) => fmtCell(r.cells[i.key]));
-      out.push(`| ${r.workload} | ${cells.join(' | ')} | ${fmtX(speedup(r, 'wasm', 'tfwasm'))} | ${fmtX(speedup(r, 'wasm', 'js'))} |`);
+      out.push(`| ${r.workload} | ${cells.join(' | ')} | ${fmtX(speedup(r, 'wasm', 'wasm1'))} | ${fmtX(speedup(r, 'wasm', 'tfwasm'))} | ${fmtX(speedup(r, 'wasm', 'js'))} |`);
     }
     out.push('');
-    out.push('Cells: median (min–max) over the repeats; the ratio columns are how many times faster wasmgrad wasm is (medians).');
+    out.push(`Cells: median (min–max) over the repeats; the ratio columns are how many times faster wasmgrad wasm on ${ALL_THREADS} threads is (medians). TF.js wasm runs one thread in Node.`);
     if (rows.some((r) => Object.values(r.cells).some((c) => c.disturbed))) {
       out.push('⚠: disturbed by other load on the machine (other processes used more than 0.3 of a core meanwhile, or this one got less than 90% of its core, even after re-measuring): treat as a lower bound.');
     }
@@ -859,6 +900,7 @@ function tables() {
   return out.join('\n');
 }
 
+/** Issue 3's targets, read on one thread (setThreads(1)): the single-thread figures they were set for. */
 function targets() {
   const lines = [];
   let touched = [];
@@ -876,49 +918,110 @@ function targets() {
   const f = (v, d = 1) => (v === undefined || v === null ? 'n/a' : v.toFixed(d));
   if (enabled('matmul')) {
     for (const N of MM_SIZES.filter((n) => n >= 256)) {
-      const w = get(`matmul-f32-A·B-${N}`, 'wasm'), t = get(`matmul-f32-A·B-${N}`, 'tfwasm');
+      const w = get(`matmul-f32-A·B-${N}`, 'wasm1'), t = get(`matmul-f32-A·B-${N}`, 'tfwasm');
       const okAbs = w === undefined ? null : w >= 44;
       const okRel = w === undefined || t === undefined ? null : w >= 1.3 * t;
       line(okAbs === null || okRel === null ? null : okAbs && okRel,
         `matmul f32 N=${N}: ${f(w)} GFLOP/s (target ≥ 44) and ${f(w / t, 2)}× tfjs wasm ${f(t)} (target ≥ 1.3×)`);
     }
     {
-      const w = get('matmul-f32-A·B-64', 'wasm'), t = get('matmul-f32-A·B-64', 'tfwasm');
+      const w = get('matmul-f32-A·B-64', 'wasm1'), t = get('matmul-f32-A·B-64', 'tfwasm');
       line(w === undefined || t === undefined ? null : w >= 3 * t, `matmul f32 N=64: ${f(w)} GFLOP/s = ${f(w / t, 2)}× tfjs wasm ${f(t)} (target ≥ 3×; same B every call, TF.js reuses its packed B)`);
     }
     {
-      const w = get('matmul-f32-A·B-newB-64', 'wasm'), t = get('matmul-f32-A·B-newB-64', 'tfwasm');
+      const w = get('matmul-f32-A·B-newB-64', 'wasm1'), t = get('matmul-f32-A·B-newB-64', 'tfwasm');
       line(w === undefined || t === undefined ? null : w >= 3 * t, `matmul f32 N=64, new B each call: ${f(w)} GFLOP/s = ${f(w / t, 2)}× tfjs wasm ${f(t)} (target ≥ 3×)`);
     }
     {
-      const w = get('matmul-f32-A·B-newB-256', 'wasm'), t = get('matmul-f32-A·B-newB-256', 'tfwasm');
+      const w = get('matmul-f32-A·B-newB-256', 'wasm1'), t = get('matmul-f32-A·B-newB-256', 'tfwasm');
       line(w === undefined || t === undefined ? null : w >= 44 && w >= 1.3 * t, `matmul f32 N=256, new B each call: ${f(w)} GFLOP/s (target ≥ 44) and ${f(w / t, 2)}× tfjs wasm ${f(t)} (target ≥ 1.3×)`);
     }
     for (const N of MM_SIZES) {
-      const fw = get(`matmul-f32-A·B-${N}`, 'wasm');
-      const ta = get(`matmul-f32-Aᵀ·B-${N}`, 'wasm'), tb = get(`matmul-f32-A·Bᵀ-${N}`, 'wasm');
+      const fw = get(`matmul-f32-A·B-${N}`, 'wasm1');
+      const ta = get(`matmul-f32-Aᵀ·B-${N}`, 'wasm1'), tb = get(`matmul-f32-A·Bᵀ-${N}`, 'wasm1');
       const ok = fw === undefined || ta === undefined || tb === undefined ? null : ta >= 0.9 * fw && tb >= 0.9 * fw;
       line(ok, `transposed products N=${N}: Aᵀ·B ${f(ta)} (${f(ta / fw * 100, 0)}%), A·Bᵀ ${f(tb)} (${f(tb / fw * 100, 0)}%) of A·B ${f(fw)} GFLOP/s (target ≥ 90%)`);
     }
   }
   if (enabled('fwdbwd')) {
-    const w = get('fwdbwd-sum-matmul-512', 'wasm'), t = get('fwdbwd-sum-matmul-512', 'tfwasm');
+    const w = get('fwdbwd-sum-matmul-512', 'wasm1'), t = get('fwdbwd-sum-matmul-512', 'tfwasm');
     line(w === undefined || t === undefined ? null : t / w >= 10, `fwd+bwd sum(A·B) N=512: ${f(w, 2)} ms vs tfjs wasm ${f(t, 2)} ms = ${f(t / w, 2)}× (target ≥ 10×)`);
   }
   if (enabled('mlp')) {
-    const w = get('mlp-784-128-10-b64', 'wasm'), t = get('mlp-784-128-10-b64', 'tfwasm'), j = get('mlp-784-128-10-b64', 'js');
+    const w = get('mlp-784-128-10-b64', 'wasm1'), t = get('mlp-784-128-10-b64', 'tfwasm'), j = get('mlp-784-128-10-b64', 'js');
     line(w === undefined || t === undefined ? null : w >= 5 * t, `MLP step: ${f(w, 0)} steps/s vs tfjs wasm ${f(t, 0)} = ${f(w / t, 2)}× (target ≥ 5×)`);
     line(w === undefined || j === undefined ? null : w >= 20 * j, `MLP step: ${f(w, 0)} steps/s vs wasmgrad js ${f(j, 0)} = ${f(w / j, 2)}× (target ≥ 20×)`);
   }
   if (enabled('tiny')) {
-    const w = get('tiny-chain-1000', 'wasm'), t = get('tiny-chain-1000', 'tfwasm');
+    const w = get('tiny-chain-1000', 'wasm1'), t = get('tiny-chain-1000', 'tfwasm');
     line(w === undefined ? null : w <= 2, `tiny ops: ${f(w, 2)} µs/op fwd+bwd (target ≤ 2; tfjs wasm ${f(t, 2)})`);
   }
   if (enabled('elementwise')) {
-    const w = get('sigmoid-1M', 'wasm'), t = get('sigmoid-1M', 'tfwasm');
+    const w = get('sigmoid-1M', 'wasm1'), t = get('sigmoid-1M', 'tfwasm');
     line(w === undefined || t === undefined ? null : w >= t, `sigmoid 1M f32: ${f(w, 2)} GB/s vs tfjs wasm ${f(t, 2)} GB/s = ${f(w / t, 2)}× (target ≥ 1×)`);
   }
   return lines;
+}
+
+/** Issue 7's targets: threads against one thread and against TF.js wasm, and no tiny-op regression. */
+function threadTargets() {
+  const lines = [];
+  let touched = [];
+  const get = (id, impl) => {
+    const c = RESULTS.find((r) => r.id === id)?.cells[impl];
+    if (c) touched.push(c);
+    return c?.median;
+  };
+  const line = (ok, text) => {
+    const warn = touched.some((c) => c.disturbed) ? '  ⚠ measured under load' : '';
+    touched = [];
+    lines.push(`${ok === null ? 'N/A ' : ok ? 'PASS' : 'FAIL'}  ${text}${warn}`);
+  };
+  const f = (v, d = 1) => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
+  const T = ALL_THREADS;
+  if (enabled('matmul')) {
+    for (const N of MM_SIZES.filter((n) => n >= 512)) {
+      const id = `matmul-f32-A·B-${N}`;
+      const w = get(id, 'wasm'), one = get(id, 'wasm1'), t = get(id, 'tfwasm');
+      const have = w !== undefined && one !== undefined && t !== undefined;
+      line(have ? w >= 1.8 * one && w >= 80 && w >= 2.3 * t : null,
+        `matmul f32 N=${N}, ${T} threads: ${f(w)} GFLOP/s = ${f(w / one, 2)}× 1 thread ${f(one)} (target ≥ 1.8×, ≥ 80 GFLOP/s) and ${f(w / t, 2)}× tfjs wasm ${f(t)} (target ≥ 2.3×)`);
+    }
+  }
+  if (enabled('mlp')) {
+    const w = get('mlp-784-128-10-b64', 'wasm'), one = get('mlp-784-128-10-b64', 'wasm1');
+    line(w === undefined || one === undefined ? null : w >= 1.4 * one,
+      `MLP step, ${T} threads: ${f(w, 0)} steps/s = ${f(w / one, 2)}× 1 thread ${f(one, 0)} (target ≥ 1.4×)`);
+  }
+  if (enabled('tiny')) {
+    const w = get('tiny-chain-1000', 'wasm'), one = get('tiny-chain-1000', 'wasm1');
+    line(w === undefined ? null : w <= 2 && (one === undefined || one <= 2),
+      `tiny ops: ${f(w, 2)} µs/op on ${T} threads, ${f(one, 2)} on 1 thread (target ≤ 2)`);
+  }
+  return lines;
+}
+
+/**
+ * The relaxed-SIMD column: a child `node --experimental-wasm-relaxed-simd bench/run.mjs
+ * --relaxed-child` measures RELAXED_ROWS on all threads with the relaxed build; its cells are
+ * merged into this run's rows as 'relaxed'.
+ */
+function relaxedColumn() {
+  const sections = ['matmul', 'mlp', 'tiny'].filter(enabled);
+  if (sections.length === 0) return null;
+  progress('relaxed SIMD: measuring in a child node --experimental-wasm-relaxed-simd');
+  const res = spawnSync(process.execPath, ['--expose-gc', '--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url),
+    '--relaxed-child', ...(QUICK ? ['--quick'] : []), '--only', sections.join(',')],
+  { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 << 20 });
+  const last = (res.stdout ?? '').trim().split('\n').pop();
+  let out = null;
+  try { out = JSON.parse(last); } catch { out = { error: `child exited with ${res.status}: ${last}` }; }
+  if (out.error) {
+    for (const r of RESULTS) if (RELAXED_ROWS.has(r.id)) r.cells.relaxed = { skipped: 'relaxed SIMD unavailable' };
+    return out.error;
+  }
+  for (const r of RESULTS) if (out.cells[r.id]) r.cells.relaxed = out.cells[r.id];
+  return null;
 }
 
 // ---- main ------------------------------------------------------------------------------------
@@ -937,6 +1040,8 @@ const machine = {
   tfjsWasm: tfwasm.version_wasm ?? null,
   tfjsWasmSimd: tfWasmSimd,
   tfjsWasmThreads: tfWasmThreads,
+  wasmVariant: wg.wasmVariant(),
+  threads: ALL_THREADS,
   wasmBuilt: (() => { try { return fs.statSync(path.join(ROOT, 'build/wasmgrad.wasm')).mtime.toISOString(); } catch { return null; } })(),
   loadAvgStart: os.loadavg().map((x) => +x.toFixed(2)),
   mode: QUICK ? 'quick' : 'full',
@@ -945,13 +1050,20 @@ const machine = {
 console.error(`wasmgrad bench (${machine.mode}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.loadAvgStart.join(' ')}`);
 if (machine.loadAvgStart[0] > 0.5) console.error('  note: the machine is not idle (load average above 0.5); expect noisier numbers');
 
-if (enabled('matmul')) await sanityMatmul();
+if (enabled('matmul') && !RELAXED_CHILD) await sanityMatmul();
 if (enabled('matmul')) await benchMatmul();
 if (enabled('matmul-f64')) await benchMatmulF64();
 if (enabled('fwdbwd')) await benchFwdBwd();
 if (enabled('elementwise')) await benchElementwise();
 if (enabled('mlp')) await benchMlp();
 if (enabled('tiny')) await benchTiny();
+
+if (RELAXED_CHILD) {
+  console.log(JSON.stringify({ variant: wg.wasmVariant(), cells: Object.fromEntries(RESULTS.filter((r) => r.cells.wasm).map((r) => [r.id, r.cells.wasm])) }));
+  process.exit(0);
+}
+const relaxedError = relaxedColumn();
+wg.setThreads(ALL_THREADS);
 
 const elapsedS = (performance.now() - started) / 1000;
 machine.loadAvgEnd = os.loadavg().map((x) => +x.toFixed(2));
@@ -960,10 +1072,12 @@ md.push('## wasmgrad benchmarks', '');
 md.push(`Machine: ${machine.cpu} (${machine.cores} cores), ${machine.platform}, Node ${machine.node}; ${machine.date}.`);
 md.push(`wasmgrad ${machine.wasmgradCommit ?? '?'}${machine.wasmgradDirty ? ' (uncommitted changes in src/ or assembly/)' : ''}; TensorFlow.js ${machine.tfjs} (wasm backend SIMD: ${machine.tfjsWasmSimd}, threads: ${machine.tfjsWasmThreads}).`);
 md.push(`Load average (1, 5, 15 min) at start ${machine.loadAvgStart.join(', ')}, at end ${machine.loadAvgEnd.join(', ')}; wasm module built ${machine.wasmBuilt}.`);
-md.push(`Command: \`node bench/run.mjs${QUICK ? ' --quick' : ''}${ONLY ? ' --only ' + [...ONLY].join(',') : ''}\` (${machine.mode} run, ${elapsedS.toFixed(1)} s). All comparisons in one process, single thread.`, '');
+md.push(`Command: \`node bench/run.mjs${QUICK ? ' --quick' : ''}${ONLY ? ' --only ' + [...ONLY].join(',') : ''}\` (${machine.mode} run, ${elapsedS.toFixed(1)} s). All comparisons in one process; wasmgrad wasm on 1 thread and on ${ALL_THREADS} threads (${machine.wasmVariant} build); the relaxed-SIMD column from a child \`node --experimental-wasm-relaxed-simd\`${relaxedError ? ` (not measured: ${relaxedError})` : ''}.`, '');
 md.push(tables());
+const threadLines = threadTargets();
+md.push('### Issue 7 targets (threads)', '', '```', ...threadLines, '```', '');
 const targetLines = targets();
-md.push('### Issue 3 targets', '', '```', ...targetLines, '```', '');
+md.push('### Issue 3 targets (1 thread)', '', '```', ...targetLines, '```', '');
 if (CHECKS.length) {
   md.push('### Sanity checks (results agree across libraries)', '');
   for (const c of CHECKS) md.push(`- ${c.ok ? 'ok' : 'MISMATCH'}: ${c.name} — ${c.detail}`);
@@ -984,6 +1098,7 @@ fs.writeFileSync(path.join(HERE, 'results.json'), JSON.stringify({
   impls: IMPLS,
   results: RESULTS,
   targets: targetLines,
+  threadTargets: threadLines,
   checks: CHECKS,
 }, null, 1) + '\n');
 console.error(`wrote bench/results.md and bench/results.json (${elapsedS.toFixed(1)} s)`);

@@ -131,6 +131,7 @@ export type ParThresholds = typeof PAR_MIN;
 export function parThresholds(set?: Partial<ParThresholds>): ParThresholds {
   const old = { ...PAR_MIN };
   if (set) Object.assign(PAR_MIN, set);
+  perOpThresholds();
   return old;
 }
 /** Chunks per thread a split aims at: enough to balance a late or slow thread. */
@@ -145,7 +146,7 @@ export function setMatmulPackLimit(bytes: number): number {
   return old;
 }
 
-/** The threshold key of each Unary and Binary op. */
+/** The threshold class of each Unary and Binary op, and the thresholds per op code (kept in step by parThresholds). */
 const UNARY_COST: readonly (keyof ParThresholds)[] = (() => {
   const t: (keyof ParThresholds)[] = [];
   for (let op = 0; op <= Unary.Reciprocal; op++) t[op] = 'cheap';
@@ -160,6 +161,13 @@ const BINARY_COST: readonly (keyof ParThresholds)[] = (() => {
   t[Binary.Pow] = 'costly';
   return t;
 })();
+const unaryMin: number[] = [];
+const binaryMin: number[] = [];
+function perOpThresholds(): void {
+  UNARY_COST.forEach((k, op) => { unaryMin[op] = PAR_MIN[k]; });
+  BINARY_COST.forEach((k, op) => { binaryMin[op] = PAR_MIN[k]; });
+}
+perOpThresholds();
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 const align16 = (x: number): number => roundUp(x, 16);
@@ -398,10 +406,8 @@ export class WasmBackend implements Backend {
   unary(op: Unary, out: Storage, a: Storage): void {
     const n = out.size;
     if (n === 0) return;
-    const min = PAR_MIN[UNARY_COST[op] ?? 'cheap'];
-    const pool = this.par(n, min);
-    if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, min >> 2);
+    if (this.nThreads > 1 && n >= unaryMin[op]) {
+      const pool = this.pool!, A = pool.args, size = this.chunkSize(n, unaryMin[op] >> 2);
       A[0] = Task.Unary; A[1] = isF64(out) ? 1 : 0; A[2] = op; A[3] = ptrOf(out); A[4] = ptrOf(a); A[5] = n; A[6] = size;
       pool.run(Math.ceil(n / size));
       return;
@@ -413,9 +419,8 @@ export class WasmBackend implements Backend {
   unaryGrad(op: UnaryGrad, out: Storage, saved: Storage, dy: Storage): void {
     const n = out.size;
     if (n === 0) return;
-    const pool = this.par(n, PAR_MIN.cheap);
-    if (pool !== null) {
-      const A = pool.args, size = this.chunkSize(n, PAR_MIN.cheap >> 2);
+    if (this.nThreads > 1 && n >= PAR_MIN.cheap) {
+      const pool = this.pool!, A = pool.args, size = this.chunkSize(n, PAR_MIN.cheap >> 2);
       A[0] = Task.UnaryGrad; A[1] = isF64(out) ? 1 : 0; A[2] = op; A[3] = ptrOf(out); A[4] = ptrOf(saved);
       A[5] = ptrOf(dy); A[6] = n; A[7] = size;
       pool.run(Math.ceil(n / size));
@@ -430,26 +435,29 @@ export class WasmBackend implements Backend {
     if (out.size === 0) return;
     const c = collapseDims(shape, [aStrides, bStrides]);
     const f64 = isF64(out);
-    const kernel = f64 ? this.wasm.binary_f64 : this.wasm.binary_f32;
-    const elem = bytesPer(out.dtype);
     const [n0, n1, n2, n3] = lastDims(c.shape, 1);
     const [a0, a1, a2, a3] = lastDims(c.strides[0], 0);
     const [b0, b1, b2, b3] = lastDims(c.strides[1], 0);
-    const outPtr = ptrOf(out), aPtr = ptrOf(a), bPtr = ptrOf(b);
-    const block = n0 * n1 * n2 * n3;
-    const min = PAR_MIN[BINARY_COST[op] ?? 'cheap'];
-    const pool = this.par(block, min);
+    const split = this.nThreads > 1 && n0 * n1 * n2 * n3 >= binaryMin[op];
+    if (c.shape.length <= KERNEL_DIMS && !split) {
+      (f64 ? this.wasm.binary_f64 : this.wasm.binary_f32)(op, ptrOf(out), ptrOf(a), ptrOf(b),
+        n0, n1, n2, n3, a0, a1, a2, a3, b0, b1, b2, b3);
+      return;
+    }
+    const kernel = f64 ? this.wasm.binary_f64 : this.wasm.binary_f32;
+    const elem = bytesPer(out.dtype);
     const run = (o: number, ap: number, bp: number): void => {
-      if (pool === null) {
+      if (!split) {
         kernel(op, o, ap, bp, n0, n1, n2, n3, a0, a1, a2, a3, b0, b1, b2, b3);
         return;
       }
-      const A = pool.args;
+      const pool = this.pool!, A = pool.args;
       A[0] = Task.Binary; A[1] = f64 ? 1 : 0; A[2] = op; A[3] = o; A[4] = ap; A[5] = bp;
       A[6] = n0; A[7] = n1; A[8] = n2; A[9] = n3;
       A[10] = a0; A[11] = a1; A[12] = a2; A[13] = a3; A[14] = b0; A[15] = b1; A[16] = b2; A[17] = b3;
-      pool.run(this.rowSplit(A, 18, n0 * n1 * n2, n3, min >> 2));
+      pool.run(this.rowSplit(A, 18, n0 * n1 * n2, n3, binaryMin[op] >> 2));
     };
+    const outPtr = ptrOf(out), aPtr = ptrOf(a), bPtr = ptrOf(b);
     if (c.shape.length <= KERNEL_DIMS) {
       run(outPtr, aPtr, bPtr);
       return;
@@ -468,13 +476,17 @@ export class WasmBackend implements Backend {
     const [n0, n1, n2, n3] = lastDims(c.shape, 1);
     const [s0, s1, s2, s3] = lastDims(c.strides[0], 0);
     const outPtr = ptrOf(out), aPtr = ptrOf(a) + offset * elem;
-    const pool = this.par(n0 * n1 * n2 * n3, PAR_MIN.medium);
+    const split = this.nThreads > 1 && n0 * n1 * n2 * n3 >= PAR_MIN.medium;
+    if (c.shape.length <= KERNEL_DIMS && !split) {
+      kernel(outPtr, aPtr, n0, n1, n2, n3, s0, s1, s2, s3);
+      return;
+    }
     const run = (o: number, ap: number): void => {
-      if (pool === null) {
+      if (!split) {
         kernel(o, ap, n0, n1, n2, n3, s0, s1, s2, s3);
         return;
       }
-      const A = pool.args;
+      const pool = this.pool!, A = pool.args;
       A[0] = Task.CopyStrided; A[1] = wide ? 1 : 0; A[2] = o; A[3] = ap;
       A[4] = n0; A[5] = n1; A[6] = n2; A[7] = n3; A[8] = s0; A[9] = s1; A[10] = s2; A[11] = s3;
       pool.run(this.rowSplit(A, 12, n0 * n1 * n2, n3, PAR_MIN.medium >> 2));
