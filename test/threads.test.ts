@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Binary, Reduce, SType, Storage, Unary, UnaryGrad } from '../src/backend/backend.js';
 import { contiguousStrides } from '../src/backend/strides.js';
 import {
-  WasmBackend, createWasmBackend, parThresholds, setMatmulPackLimit, type ParThresholds,
+  WasmBackend, WasmStorage, createWasmBackend, parThresholds, setMatmulPackLimit, type ParThresholds,
 } from '../src/backend/wasm/index.js';
 import * as wg from '../src/index.js';
 import { makeRng } from './helpers.js';
@@ -265,6 +265,30 @@ describe('work really runs on the worker', () => {
     be.free(a); be.free(out);
     expect(after.dispatches - before.dispatches).toBe(50);
     expect(after.chunksOnWorkers).toBeGreaterThan(before.chunksOnWorkers);
+  });
+});
+
+describe('a chunk that traps', () => {
+  it('fails the call on the caller, wherever the chunk ran; the pool keeps working', () => {
+    be.setThreads(2);
+    const old = parThresholds(ZERO);
+    try {
+      // Storage far past the end of memory: every chunk, on either thread, traps.
+      const n = 1 << 16;
+      const bad = new WasmStorage('float32', n, 0xf0000000);
+      for (let i = 0; i < 20; i++) expect(() => be.unary(Unary.Exp, bad, bad)).toThrow();
+      same('unary after traps', [f('float32', n)], [o('float32', n)], ([a], [out]) => be.unary(Unary.Tanh, out, a));
+      // ... and the worker still takes chunks.
+      const before = be.threadStats();
+      const big = 1 << 20;
+      const a = be.alloc('float32', big), out = be.alloc('float32', big);
+      be.write(a, data(big));
+      for (let i = 0; i < 50; i++) be.unary(Unary.Exp, out, a);
+      be.free(a); be.free(out);
+      expect(be.threadStats().chunksOnWorkers).toBeGreaterThan(before.chunksOnWorkers);
+    } finally {
+      parThresholds(old);
+    }
   });
 });
 

@@ -138,6 +138,8 @@ export function parThresholds(set?: Partial<ParThresholds>): ParThresholds {
 const CHUNKS_PER_THREAD = 4;
 /** Packed operands of one threaded matmul pass are kept under this; larger problems are split. */
 let matmulPackLimit = 64 << 20;
+/** Scratch above this is returned to the heap after the call that needed it (below, it is kept for the next call). */
+const SCRATCH_KEEP = 16 << 20;
 
 /** For tests: lowers the packed-operand limit so the split path of big matmuls runs on small ones. */
 export function setMatmulPackLimit(bytes: number): number {
@@ -609,6 +611,7 @@ export class WasmBackend implements Backend {
       align16(nA * roundUp(m, 4) * K * es) + align16(nB * roundUp(n, NR) * K * es);
     if (packed(M, N, aBS === 0 ? 1 : batch, bBS === 0 ? 1 : batch) <= matmulPackLimit) {
       this.matmulPass(pool, f64, c, a, b, batch, M, N, K, aRow, aCol, bRow, bCol, aBS, bBS, N, M * N);
+      this.trimScratch();
       return;
     }
     // Rows and columns per pass so that one packed A block and one packed B block each fit in
@@ -623,6 +626,16 @@ export class WasmBackend implements Backend {
             b + (t * bBS + j0 * bCol) * es, 1, m, n, K, aRow, aCol, bRow, bCol, 0, 0, N, M * N);
         }
       }
+    }
+    this.trimScratch();
+  }
+
+  /** Gives a large scratch block back to the heap (for tensors to reuse); small ones are kept. */
+  private trimScratch(): void {
+    if (this.scratchBytes > SCRATCH_KEEP) {
+      this.wasm.freeScratch(this.scratchPtr);
+      this.scratchBytes = 0;
+      this.scratchPtr = 0;
     }
   }
 

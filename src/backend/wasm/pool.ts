@@ -198,17 +198,22 @@ export class Pool {
     let failure: unknown = null;
     this.counts.dispatches++;
     this.counts.chunks += n;
-    try {
-      this.counts.callerChunks += this.wasm.work(this.ctrl);
-    } catch (e) {
-      // The chunk that failed was claimed but is not counted; count it so the wait ends.
-      failure = e;
-      Atomics.sub(I, DONE, 1);
+    // work() returns once no chunk is left to claim. If a chunk traps, it was claimed but not
+    // counted as done: count it, and go on claiming, so the task always ends (a worker may be
+    // asleep and leave every remaining chunk to the caller).
+    for (;;) {
+      try {
+        this.counts.callerChunks += this.wasm.work(this.ctrl);
+        break;
+      } catch (e) {
+        failure ??= e;
+        Atomics.sub(I, DONE, 1);
+      }
     }
     if (Atomics.load(I, DONE) > 0) this.waitDone();
     if (failure !== null) throw failure;
     if (Atomics.load(I, ERROR) !== 0) {
-      throw new Error(`a kernel failed in a worker thread${this.workerError ? `: ${String(this.workerError)}` : ''}`);
+      throw new Error(`a kernel trapped in a worker thread (out-of-bounds access or abort)${this.workerError ? `: ${String(this.workerError)}` : ''}`);
     }
   }
 
