@@ -2,4 +2,4 @@
 // every kernel of index.ts plus the chunked task runner of threads.ts that the worker pool
 // drives. Built with --enable threads --importMemory --sharedMemory (see asconfig.json).
 export * from './index';
-export { work, reduceFold, redBlock } from './threads';
+export { work, runRange, reduceFold, redBlock } from './threads';

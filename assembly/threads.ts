@@ -297,6 +297,14 @@ export function work(ctrl: usize): i32 {
 }
 
 /**
+ * runRange(ctrl, lo, hi): runs chunks [lo, hi) of the task in the control block on the calling
+ * thread, without claiming (for work too small to be worth waking another thread for).
+ */
+export function runRange(ctrl: usize, lo: i32, hi: i32): void {
+  for (let i = lo; i < hi; i++) runChunk(ctrl + ARGS, i);
+}
+
+/**
  * reduceFold(f64: 0/1, op: Reduce code, out: T* [outer], partials: T* [outer, blocks], outer,
  * red): folds the block results of REDUCE_BLOCKS in block order, as reduce does for long rows.
  */

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Where do two threads start to pay? Times each kernel family of the wasm backend at growing
-// sizes on 1 thread and on all threads with the size thresholds forced to 0 (so every call is
-// dispatched), and prints the ratio. The thresholds in src/backend/wasm/index.ts (PAR_MIN) are
-// read off these tables: the smallest size where the threaded time is clearly (≥ 1.2×) better.
+// sizes on 1 thread and on all threads with the size threshold set to exactly that size (so the
+// call is split as it would be at the threshold: into the fewest chunks the policy allows), and
+// prints the ratio. The thresholds in src/backend/wasm/index.ts (PAR_MIN) are read off these
+// tables: the smallest size where the threaded time is clearly (≥ 1.3×) better.
 //
 //   npm run build && node bench/threads-tune.mjs [--only unary,binary,...] [--threads N]
 //
@@ -65,11 +66,12 @@ function table(name, sizes, setup) {
   console.log(`\n${name}`);
   console.log('   size |   1 thread µs | ' + `${THREADS} threads µs`.padStart(13) + ' | speed-up');
   for (const n of sizes) {
-    const { fn, free } = setup(n);
+    const { fn, free, work } = setup(n);
     be.setThreads(1);
     const t1 = time(fn);
     be.setThreads(THREADS);
-    const old = parThresholds({ cheap: 0, medium: 0, costly: 0, reduce: 0, matmul: 0 });
+    const w = work ?? n;
+    const old = parThresholds({ cheap: w, medium: w, costly: w, reduce: w, matmul: w });
     const tN = time(fn);
     parThresholds(old);
     be.setThreads(1);
@@ -105,7 +107,7 @@ table('unaryGrad relu', P2, (n) => {
 });
 table('addInPlace', P2, (n) => {
   const d = filled(n, 1), s = filled(n, 2);
-  return { fn: () => be.addInPlace(d, s), free: () => [d, s].forEach((x) => be.free(x)) };
+  return { fn: () => be.addInPlace(d, s), free: () => [d, s].forEach((x) => be.free(x)), work: n / 2 }; // splits at 2 × cheap
 });
 table('sgdStep (momentum)', P2, (n) => {
   const p = filled(n, 1), g = filled(n, 2), v = filled(n, 3);
@@ -129,19 +131,19 @@ table('reduce sum over 64 rows (bias grad)', P2, (n) => {
 });
 table('softmax, rows of 1000', P2.filter((n) => n >= 4096), (n) => {
   const rows = Math.floor(n / 1000), a = filled(rows * 1000, 1), out = be.alloc('float32', rows * 1000);
-  return { fn: () => be.softmax(out, a, rows, 1000, 1, false), free: () => [a, out].forEach((x) => be.free(x)) };
+  return { fn: () => be.softmax(out, a, rows, 1000, 1, false), free: () => [a, out].forEach((x) => be.free(x)), work: rows * 1000 };
 });
 table('copyStrided (transpose of a square)', P2, (n) => {
   const s = Math.round(Math.sqrt(n)), a = filled(s * s, 1), out = be.alloc('float32', s * s);
-  return { fn: () => be.copyStrided(out, a, [s, s], [1, s], 0), free: () => [a, out].forEach((x) => be.free(x)) };
+  return { fn: () => be.copyStrided(out, a, [s, s], [1, s], 0), free: () => [a, out].forEach((x) => be.free(x)), work: s * s };
 });
 table('matmul square N (size = N)', [16, 24, 32, 48, 64, 96, 128, 256], (N) => {
   const a = filled(N * N, 1), b = filled(N * N, 2), out = be.alloc('float32', N * N);
-  return { fn: () => be.matmul(out, a, b, 1, N, N, N, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)) };
+  return { fn: () => be.matmul(out, a, b, 1, N, N, N, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)), work: N * N * N };
 });
-table('matmul [M=64, K=784] · [784, 128] (size = M)', [4, 8, 16, 32, 64], (M) => {
+table('matmul [M, 784] x [784, 128] (size = M)', [4, 8, 16, 32, 64], (M) => {
   const a = filled(M * 784, 1), b = filled(784 * 128, 2), out = be.alloc('float32', M * 128);
-  return { fn: () => be.matmul(out, a, b, 1, M, 128, 784, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)) };
+  return { fn: () => be.matmul(out, a, b, 1, M, 128, 784, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)), work: M * 128 * 784 };
 });
 
 be.closeThreads();

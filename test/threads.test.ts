@@ -20,7 +20,7 @@ import { runChild } from './threads-child.js';
 
 let be: WasmBackend;
 let shipped: ParThresholds;
-const ZERO: ParThresholds = { cheap: 0, medium: 0, costly: 0, reduce: 0, matmul: 0 };
+const ZERO: ParThresholds = { cheap: 0, medium: 0, costly: 0, reduce: 0, matmul: 0, pack: 0 };
 
 beforeAll(async () => {
   be = await createWasmBackend({ variant: 'threads', threads: 2 });

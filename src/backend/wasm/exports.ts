@@ -77,6 +77,8 @@ export interface WasmExports {
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
   work?(ctrl: Ptr): number;
+  /** Runs chunks [lo, hi) of that task on the calling thread, without claiming. */
+  runRange?(ctrl: Ptr, lo: number, hi: number): void;
   /** Folds REDUCE_BLOCKS partials [outer, blocks] in block order into out [outer]. */
   reduceFold?(f64: number, op: number, out: Ptr, partials: Ptr, outer: number, red: number): void;
   /** Rows longer than this are reduced block by block (reduce_* and the threaded path agree). */

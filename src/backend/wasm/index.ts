@@ -98,7 +98,9 @@ function lastDims(values: readonly number[], pad: number): [number, number, numb
 //   medium  div 16K: 2.80 → 1.91 µs (1.47×); sgd with momentum 8K 1.31×, 16K 1.58×
 //   costly  exp 4K: 2.42 → 1.60 µs (1.52×); tanh 4K 1.62×; adam 4K 1.48×; softmax 4K 1.70×
 //   reduce  row sums 32K: 1.83 → 1.36 µs (1.34×); transpose copy 16K 1.49×
-//   matmul  N=48 (110K multiply-adds) 1.14×, N=64 (262K) 1.53×: 2^17
+//   matmul  N=48 (110K multiply-adds) 1.14×, N=64 (262K) 1.53×, N=128 1.85×; but in some runs
+//           (for seconds at a time: the two vCPUs of this VM then exchange cache lines slowly, or
+//           share one core) N=64 ran at 0.75× while N=128 still gained 1.4×: 2^19 (N ≈ 80)
 // addInPlace (in place, read-modify-write) pays later: 64K 1.22×, 256K 1.96×.
 const PAR_MIN = {
   /** Elements of a cheap elementwise op (add, sub, mul, relu, neg, abs, grad gates, comparisons). */
@@ -110,7 +112,9 @@ const PAR_MIN = {
   /** Elements read by a reduction, argmaxMask or strided copy. */
   reduce: 1 << 15,
   /** Multiply-adds (batch·M·N·K) of a matmul. */
-  matmul: 1 << 17,
+  matmul: 1 << 19,
+  /** Elements of a matmul's packed operands below which the caller packs them alone (no dispatch). */
+  pack: 1 << 15,
 };
 export type ParThresholds = typeof PAR_MIN;
 
@@ -134,6 +138,8 @@ export function parThresholds(set?: Partial<ParThresholds>): ParThresholds {
   perOpThresholds();
   return old;
 }
+/** The least work per matmul tile (multiply-adds; ≈ 4 µs), unless the thresholds are 0 (tests). */
+const TILE_MIN_MACS = 1 << 17;
 /** Chunks per thread a split aims at: enough to balance a late or slow thread. */
 const CHUNKS_PER_THREAD = 4;
 /** Packed operands of one threaded matmul pass are kept under this; larger problems are split. */
@@ -542,12 +548,16 @@ export class WasmBackend implements Backend {
         this.wasm.reduceFold!(f64 ? 1 : 0, op, ptrOf(out), partials, outer, red);
         return;
       }
-      // Few output rows, wide: split the columns of every row (64 at a time at least, so two
-      // threads never write the same cache line of out).
-      const cols = roundUp(Math.max(64, this.perChunk(inner, total, PAR_MIN.reduce >> 2)), 16);
-      A[0] = Task.ReduceCols; A[8] = cols;
-      pool.run(Math.ceil(inner / cols));
-      return;
+      // Few output rows, wide (a bias gradient): split the columns of every row, 64 at a time at
+      // least so two threads never write the same cache line of out. Each chunk walks every row
+      // of a: this pays later than the other splits (measured over two runs: 64 x 1024 0.7-1.3×,
+      // 64 x 2048 1.2-1.7×, 64 x 4096 1.6-1.9×), hence 4 times the threshold.
+      if (total >= 4 * PAR_MIN.reduce) {
+        const cols = roundUp(Math.max(64, this.perChunk(inner, total, PAR_MIN.reduce >> 2)), 16);
+        A[0] = Task.ReduceCols; A[8] = cols;
+        pool.run(Math.ceil(inner / cols));
+        return;
+      }
     }
     if (f64) this.wasm.reduce_f64(op, ptrOf(out), ptrOf(a), outer, red, inner);
     else this.wasm.reduce_f32(op, ptrOf(out), ptrOf(a), outer, red, inner);
@@ -644,16 +654,22 @@ export class WasmBackend implements Backend {
     ldc: number, cBatchStride: number): void {
     const es = f64 ? 8 : 4, NR = f64 ? 4 : 8;
     const threads = this.nThreads;
-    // Tiles: MB rows (a multiple of 4) x NB columns (a multiple of NR), big enough to keep the
-    // micro-kernel fed from cache, small enough for about 3 tiles per thread.
-    let MB = 64, NB = f64 ? 128 : 256;
+    // Tiles: MB rows (a multiple of 4) x NB columns (a multiple of NR), about 3 per thread.
+    // Whole rows of C first: threads then write disjoint runs of C and share at most one cache
+    // line where two tiles meet (C is only 16-byte aligned). Tiles of 16 x 32 (columns split
+    // too) ran at N = 64 at half speed in some runs, from false sharing along every tile row.
+    // Columns are split only when M has too few rows for the threads.
+    // At least one tile per thread, about 3 per thread when there is work enough: each tile at
+    // least TILE_MIN_MACS multiply-adds (≈ 4 µs), since every chunk costs a claim and a count
+    // on cache lines both threads touch (0.1-0.2 µs a transfer on this VM).
+    const macs = batch * M * N * K;
+    const tileMin = PAR_MIN.matmul > 0 ? TILE_MIN_MACS : 0;
+    const want = Math.max(threads, Math.min(3 * threads, tileMin > 0 ? Math.floor(macs / tileMin) : Infinity));
+    let MB = 64, NB = roundUp(N, NR);
     const tiles = (): number => batch * Math.ceil(M / MB) * Math.ceil(N / NB);
-    while (tiles() < 3 * threads && (NB > 4 * NR || MB > 16)) {
-      if (NB > 4 * NR && (NB >= 2 * MB || MB <= 16)) NB = Math.max(4 * NR, roundUp(NB / 2, NR));
-      else MB = Math.max(16, roundUp(MB / 2, 4));
-    }
+    while (tiles() < want && MB > 8) MB = Math.max(8, roundUp(MB / 2, 4));
+    while (tiles() < want && NB > 4 * NR) NB = Math.max(4 * NR, roundUp(NB / 2, 4 * NR));
     MB = Math.min(MB, roundUp(M, 4));
-    NB = Math.min(NB, roundUp(N, NR));
     const nTiles = tiles();
     const problemsA = aBS === 0 ? 1 : batch, problemsB = bBS === 0 ? 1 : batch;
     const spillBytes = align16(nTiles * 128);
@@ -665,7 +681,9 @@ export class WasmBackend implements Backend {
     A[9] = aRow; A[10] = aCol; A[11] = aBS; A[12] = bBS; A[13] = spill + spillBytes; A[14] = spill + spillBytes + packABytes;
     A[15] = MB; A[16] = NB; A[17] = spill; A[18] = bRow; A[19] = bCol; A[20] = ldc; A[21] = cBatchStride;
     A[0] = Task.MatmulPack;
-    pool.run(problemsA * Math.ceil(M / MB) + problemsB * Math.ceil(N / NB));
+    const packChunks = problemsA * Math.ceil(M / MB) + problemsB * Math.ceil(N / NB);
+    if ((problemsA * M + problemsB * N) * K < PAR_MIN.pack) pool.runLocal(packChunks);
+    else pool.run(packChunks);
     A[0] = Task.MatmulTiles;
     pool.run(nTiles);
   }
@@ -833,7 +851,7 @@ function abortImport(memory: WebAssembly.Memory): (msg: number, file: number, li
   const str = (ptr: number): string => {
     if (!ptr) return '';
     const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
-    const units = new Uint16Array(memory.buffer, ptr, bytes >>> 1);
+    const units = new Uint16Array(memory.buffer, ptr, bytes >>> 2);
     let out = '';
     for (let i = 0; i < units.length; i += 1024) out += String.fromCharCode(...units.subarray(i, i + 1024));
     return out;

@@ -134,6 +134,7 @@ export interface WorkerData {
 /** The exports the pool calls in the main instance. */
 export interface PoolExports {
   work(ctrl: number): number;
+  runRange(ctrl: number, lo: number, hi: number): void;
 }
 
 export class Pool {
@@ -215,6 +216,11 @@ export class Pool {
     if (Atomics.load(I, ERROR) !== 0) {
       throw new Error(`a kernel trapped in a worker thread (out-of-bounds access or abort)${this.workerError ? `: ${String(this.workerError)}` : ''}`);
     }
+  }
+
+  /** Runs the task in `args` as n chunks on the calling thread alone (no dispatch). */
+  runLocal(n: number): void {
+    this.wasm.runRange(this.ctrl, 0, n);
   }
 
   private waitDone(): void {
