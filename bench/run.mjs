@@ -904,8 +904,12 @@ function tables() {
   return out.join('\n');
 }
 
-/** Issue 3's targets, read on one thread (setThreads(1)): the single-thread figures they were set for. */
-function targets() {
+/**
+ * Shared bookkeeping of the target lines: get(id, impl) reads a median and remembers the cell,
+ * line(ok, text) records a PASS/FAIL/N/A line, marked ⚠ if a cell it rests on was disturbed
+ * (see measure()).
+ */
+function verdicts() {
   const lines = [];
   let touched = [];
   const get = (id, impl) => {
@@ -913,13 +917,18 @@ function targets() {
     if (c) touched.push(c);
     return c?.median;
   };
-  // A verdict resting on a disturbed measurement (see measure()) is marked with ⚠.
   const line = (ok, text) => {
     const warn = touched.some((c) => c.disturbed) ? '  ⚠ measured under load' : '';
     touched = [];
     lines.push(`${ok === null ? 'N/A ' : ok ? 'PASS' : 'FAIL'}  ${text}${warn}`);
   };
-  const f = (v, d = 1) => (v === undefined || v === null ? 'n/a' : v.toFixed(d));
+  const f = (v, d = 1) => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
+  return { lines, get, line, f };
+}
+
+/** Issue 3's targets, read on one thread (setThreads(1)): the single-thread figures they were set for. */
+function targets() {
+  const { lines, get, line, f } = verdicts();
   if (enabled('matmul')) {
     for (const N of MM_SIZES.filter((n) => n >= 256)) {
       const w = get(`matmul-f32-A·B-${N}`, 'wasm1'), t = get(`matmul-f32-A·B-${N}`, 'tfwasm');
@@ -969,19 +978,7 @@ function targets() {
 
 /** Issue 7's targets: threads against one thread and against TF.js wasm, and no tiny-op regression. */
 function threadTargets() {
-  const lines = [];
-  let touched = [];
-  const get = (id, impl) => {
-    const c = RESULTS.find((r) => r.id === id)?.cells[impl];
-    if (c) touched.push(c);
-    return c?.median;
-  };
-  const line = (ok, text) => {
-    const warn = touched.some((c) => c.disturbed) ? '  ⚠ measured under load' : '';
-    touched = [];
-    lines.push(`${ok === null ? 'N/A ' : ok ? 'PASS' : 'FAIL'}  ${text}${warn}`);
-  };
-  const f = (v, d = 1) => (v === undefined || v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
+  const { lines, get, line, f } = verdicts();
   const T = ALL_THREADS;
   if (enabled('matmul')) {
     for (const N of MM_SIZES.filter((n) => n >= 512)) {
