@@ -57,3 +57,22 @@ export function describeValue(v: unknown): string {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/**
+ * Checks an options object: undefined is {}, anything but a plain object is an error, and an
+ * unknown key is an error naming it and the accepted keys (a typo such as `labelSmothing` must
+ * not silently do something else). Returns the object, typed for reading.
+ */
+export function checkOptions(op: string, opts: unknown, known: readonly string[]): Record<string, unknown> {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
+    throw new WasmgradError(`${op}: options must be an object, got ${describeValue(opts)}`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!known.includes(key)) {
+      const accepted = known.length === 0 ? 'it takes no options' : `accepted: ${known.join(', ')}`;
+      throw new WasmgradError(`${op}: unknown option '${key}' (${accepted})`);
+    }
+  }
+  return opts as Record<string, unknown>;
+}

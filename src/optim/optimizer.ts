@@ -4,7 +4,7 @@
 // kernel per parameter in place on its storage. A training loop allocates nothing here after
 // the first step.
 
-import { DTypeError, DisposedError, ShapeError, WasmgradError } from '../errors.js';
+import { DTypeError, DisposedError, ShapeError, WasmgradError, checkOptions } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { empty } from '../ops/util.js';
 
@@ -182,18 +182,7 @@ export function describe(v: unknown): string {
 }
 
 /** Rejects option names the optimizer does not know (a typo such as weight_decay fails loudly). */
-export function checkOptionNames(name: string, opts: unknown, known: readonly string[]): Record<string, unknown> {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new WasmgradError(`${name}: options must be an object, got ${describe(opts)}`);
-  }
-  for (const key of Object.keys(opts)) {
-    if (!known.includes(key)) {
-      throw new WasmgradError(`${name}: unknown option '${key}' (expected ${known.join(', ')})`);
-    }
-  }
-  return opts as Record<string, unknown>;
-}
+export const checkOptionNames = checkOptions;
 
 export interface Range {
   /** Lower bound, inclusive unless minExclusive. */
