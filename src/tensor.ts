@@ -119,10 +119,36 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** @internal A new tensor object over the same storage (no copy). */
+  /** @internal A new tensor object over the same storage (no copy), sharing its version counter. */
   shareStorage(shape: readonly number[] = this.shape): Tensor {
     this.assertLive('shareStorage');
-    return new Tensor(this.storage, shape, this.dtype, this.backend);
+    const t = new Tensor(this.storage, shape, this.dtype, this.backend);
+    t.versionBox = this.versionBox ??= { n: 0 };
+    return t;
+  }
+
+  // ---- version counter ------------------------------------------------------------------------
+  // Counts the in-place writes to this tensor's storage (PyTorch's `_version`); tensors sharing
+  // the storage (reshape, detach) share the counter. A record remembers the versions of the
+  // tensors its backward rule may read, and backward() refuses to run a rule on changed values.
+
+  /** @internal Shared with every tensor over the same storage; made on first need. */
+  versionBox: { n: number } | null = null;
+
+  /** How many in-place writes (add_, optimizer steps, ...) this tensor's storage has had. */
+  get version(): number {
+    return this.versionBox === null ? 0 : this.versionBox.n;
+  }
+
+  /** @internal Call after writing this tensor's storage in place. */
+  bumpVersion(): void {
+    (this.versionBox ??= { n: 0 }).n++;
+  }
+
+  /** @internal Makes this tensor a leaf again (in-place writes that replace its history). */
+  clearRecord(): void {
+    this.node = null;
+    this._requiresGrad = false;
   }
 
   /** @internal */
