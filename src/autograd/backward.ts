@@ -98,9 +98,17 @@ function pruneToTargets(records: Record[], targets: readonly Tensor[]): Record[]
 
 /**
  * Before any rule runs: every tensor a rule may read (the record's inputs and saved tensors)
- * must be live and unchanged since it was recorded.
+ * must be live and unchanged since it was recorded. Saved tensors are checked first over all
+ * records, so a gate that saved a modified tensor is the one named (as in PyTorch); inputs are
+ * checked too because rules may read them (mul does), which makes this stricter than PyTorch
+ * for gates that only read an input's shape (add, sum, reshape).
  */
-function checkUsable(rec: Record): void {
+function checkUsable(records: readonly Record[]): void {
+  for (const rec of records) checkRecord(rec, false);
+  for (const rec of records) checkRecord(rec, true);
+}
+
+function checkRecord(rec: Record, inputsToo: boolean): void {
   if (rec.released) {
     throw new DisposedError(`backward: the graph through ${rec.gate.name} was already backpropagated and its saved values released; pass { retainGraph: true } to the first backward() to go through it twice`);
   }
@@ -118,8 +126,11 @@ function checkUsable(rec: Record): void {
         + `the out-of-place op (add instead of add_)`);
     }
   };
-  const inputs = rec.inputs;
-  for (let i = 0; i < inputs.length; i++) check(inputs[i], `input ${i}`, rec.inputVersions?.[i] ?? 0);
+  if (inputsToo) {
+    const inputs = rec.inputs;
+    for (let i = 0; i < inputs.length; i++) check(inputs[i], `input ${i}`, rec.inputVersions?.[i] ?? 0);
+    return;
+  }
   const saved = rec.saved;
   for (let i = 0; i < saved.length; i++) check(saved[i], `saved tensor ${i}`, rec.savedVersions?.[i] ?? 0);
 }
@@ -167,7 +178,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
     const seed = makeSeed(root, seedArg);
     let records = root.node === null ? [] : collect(root.node, epoch);
     if (targets !== null) records = pruneToTargets(records, targets);
-    for (const rec of records) checkUsable(rec);
+    checkUsable(records);
 
     // A tensor's gradient slot: the record's dy for made tensors, a map entry or .grad for leaves.
     const accumulate = (t: Tensor, g: Tensor): void => {

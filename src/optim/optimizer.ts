@@ -120,6 +120,7 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
       if (g === null) continue;
       const st = this.states[i]!;
       this.update(params[i], g, st);
+      params[i].bumpVersion(); // written in place: graphs that saved the old values must not backprop
       st.step++;
     }
     this._stepCount++;
