@@ -2,10 +2,10 @@
 // semantics, returning this), their guards, the version counter that makes backward() refuse a
 // gate whose tensors were modified in place, and recording in-place ops on graph tensors.
 
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import {
-  expectClose, forEachBackend, forEachConfig, randomFlat, squash, thrown, useInit, type Tensor,
+  expectClose, forEachBackend, forEachConfig, randomFlat, squash, thrown, type Tensor,
 } from './helpers.js';
 
 const METHODS: { name: string; call: (t: Tensor) => unknown }[] = [
@@ -362,12 +362,5 @@ forEachBackend('gradcheck through in-place ops', () => {
       return inplace(h, bb).tanh();
     }, [x, b], { eps: 1e-6, atol: 1e-8, rtol: 1e-6 });
     expect(res.ok).toBe(true);
-  });
-});
-
-describe('in-place smoke', () => {
-  useInit();
-  it('the free functions are not exported (methods only, as in PyTorch)', () => {
-    expect((wg as any).add_).toBeUndefined();
   });
 });

@@ -29,6 +29,9 @@ import { copyOf } from './creation.js';
 /** The tensor being modified: live, and not a leaf that requires grad while recording. */
 function target(op: string, self: Tensor): Tensor {
   requireTensor(op, self, 'this tensor');
+  if ((self.dtype as string) !== 'float32' && (self.dtype as string) !== 'float64') {
+    throw new DTypeError(`${op}: in-place methods take float32 or float64 tensors, got ${self.dtype} ${self.shapeString}`);
+  }
   if (isGradEnabled() && self.isLeaf && self.requiresGrad) {
     throw new WasmgradError(`${op}: a leaf tensor that requires grad cannot be modified in place outside noGrad() `
       + `(shape ${self.shapeString}; wrap the update in wg.noGrad(() => ...), or modify a detach()ed copy)`);
