@@ -270,6 +270,25 @@ export class Tensor {
     this.dispose();
   }
 
+  // ---- in-place methods (src/ops/inplace.ts): write this tensor's storage, bump its version --
+  // On a leaf that requires grad only inside noGrad (e.g. w.sub_(w.grad.mul(lr))).
+  /** this += b (b broadcast to this shape). */
+  add_(b: TensorLike): this { ops.add_(this, b); return this; }
+  /** this -= b. */
+  sub_(b: TensorLike): this { ops.sub_(this, b); return this; }
+  /** this *= b. */
+  mul_(b: TensorLike): this { ops.mul_(this, b); return this; }
+  /** this /= b. */
+  div_(b: TensorLike): this { ops.div_(this, b); return this; }
+  /** Clamps every element into [min, max] (either bound may be omitted). */
+  clamp_(min?: number | null, max?: number | null): this { ops.clamp_(this, min, max); return this; }
+  /** Copies src (broadcast to this shape, converted to this dtype and backend) into this tensor. */
+  copy_(src: Tensor): this { ops.copy_(this, src); return this; }
+  /** Sets every element to v. */
+  fill_(v: number): this { ops.fill_(this, v); return this; }
+  /** Sets every element to 0. */
+  zero_(): this { ops.zero_(this); return this; }
+
   // ---- ops ----------------------------------------------------------------------------------
   add(b: TensorLike): Tensor { return ops.add(this, b); }
   sub(b: TensorLike): Tensor { return ops.sub(this, b); }
@@ -296,25 +315,6 @@ export class Tensor {
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
   crossEntropy(labels: ArrayLike<number>): Tensor { return ops.crossEntropy(this, labels); }
   mseLoss(target: TensorLike): Tensor { return ops.mseLoss(this, target); }
-
-  // ---- in-place methods (src/ops/inplace.ts): write this tensor's storage, bump its version --
-  // On a leaf that requires grad only inside noGrad (e.g. w.sub_(w.grad.mul(lr))).
-  /** this += b (b broadcast to this shape). */
-  add_(b: TensorLike): this { ops.add_(this, b); return this; }
-  /** this -= b. */
-  sub_(b: TensorLike): this { ops.sub_(this, b); return this; }
-  /** this *= b. */
-  mul_(b: TensorLike): this { ops.mul_(this, b); return this; }
-  /** this /= b. */
-  div_(b: TensorLike): this { ops.div_(this, b); return this; }
-  /** Clamps every element into [min, max] (either bound may be omitted). */
-  clamp_(min?: number | null, max?: number | null): this { ops.clamp_(this, min, max); return this; }
-  /** Copies src (broadcast to this shape, converted to this dtype and backend) into this tensor. */
-  copy_(src: Tensor): this { ops.copy_(this, src); return this; }
-  /** Sets every element to v. */
-  fill_(v: number): this { ops.fill_(this, v); return this; }
-  /** Sets every element to 0. */
-  zero_(): this { ops.zero_(this); return this; }
 }
 
 setTensorCheck((v): v is Tensor => v instanceof Tensor);
