@@ -162,6 +162,11 @@ forEachConfig('edge gradients', ({ dtype }) => {
       expectClose(run(dtype, (x) => x.tanh(), [-1000, -50, 50, 1000]).grads[0], [0, 0, 0, 0], tol);
       const s = run(dtype, (x) => x.sigmoid(), [-1000, 50, 1000, -50]).grads[0];
       expectClose(s, [0, 0, 0, 1.9287498479639178e-22], { rtol: 1e-4, atol: 0 });
+      // 33 values: the vector loops as well as the scalar tails
+      const xs = Array.from({ length: 33 }, (_, i) => (i - 16) * 60);
+      const sig = (v: number) => 1 / (1 + Math.exp(-v));
+      expectClose(run(dtype, (x) => x.tanh(), xs).grads[0], xs.map((v) => 1 - Math.tanh(v) ** 2), tol);
+      expectClose(run(dtype, (x) => x.sigmoid(), xs).grads[0], xs.map((v) => sig(v) * (1 - sig(v))), tol);
     });
   });
 
@@ -184,6 +189,29 @@ forEachConfig('edge gradients', ({ dtype }) => {
       const r = run(dtype, (x) => x.softmax(), [[-Infinity, -Infinity], [0, 0]]);
       expectClose(r.value, [[NaN, NaN], [0.5, 0.5]], tol);
       expectClose(r.grads[0], [[NaN, NaN], [0, 0]], tol);
+    });
+
+    it('long rows (the SIMD paths): -Infinity entries get gradient 0, the rest match a float64 reference', () => {
+      const n = 37;
+      const row = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -Infinity : (i % 7) - 3));
+      const dy = row.map((_, i) => i % 3);
+      const m = Math.max(...row);
+      const ex = row.map((v) => Math.exp(v - m));
+      const z = ex.reduce((p, v) => p + v, 0);
+      const y = ex.map((v) => v / z);
+      const dot = y.reduce((p, v, i) => p + v * dy[i], 0);
+      const sumDy = dy.reduce((p, v) => p + v, 0);
+      const x = wg.tensor(row, { dtype, requiresGrad: true });
+      x.softmax().backward(wg.tensor(dy, { dtype }));
+      expectClose(x.grad!.toArray(), y.map((v, i) => v * (dy[i] - dot)), tol);
+      const x2 = wg.tensor(row, { dtype, requiresGrad: true });
+      x2.logSoftmax().backward(wg.tensor(dy, { dtype }));
+      expectClose(x2.grad!.toArray(), y.map((v, i) => dy[i] - v * sumDy), tol);
+      const x3 = wg.tensor([row], { dtype, requiresGrad: true });
+      const loss = x3.crossEntropy([3]);
+      expectClose(loss.item(), -Math.log(y[3]), tol);
+      loss.backward();
+      expectClose(x3.grad!.toArray(), [y.map((v, i) => v - (i === 3 ? 1 : 0))], tol);
     });
 
     it('crossEntropy with extreme logits: exact loss and softmax - onehot, also under createGraph', () => {
