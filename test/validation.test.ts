@@ -151,6 +151,13 @@ forEachBackend('options', () => {
     t.dispose();
   });
 
+  it('sizes as separate arguments, PyTorch style (zeros(2, 3), eye(2, 3)), are errors, not a smaller tensor', () => {
+    expectError(() => (wg.zeros as any)(2, 3), wg.WasmgradError, ['zeros', 'options', '3 (number)']);
+    expectError(() => (wg.ones as any)(2, 3), wg.WasmgradError, ['ones', 'options', '3 (number)']);
+    expectError(() => (wg.randn as any)(2, 3), wg.WasmgradError, ['randn', 'options', '3 (number)']);
+    expectError(() => (wg.eye as any)(2, 3), wg.WasmgradError, ['eye', 'options', '3 (number)']);
+  });
+
   it('gradcheck: an unknown option (epsilon) is an error naming it', () => {
     const x = wg.tensor([1, 2], { dtype: 'float64' });
     expectError(() => wg.gradcheck((a) => a.mul(a).sum(), [x], { epsilon: 1e-4 } as any), wg.WasmgradError,
