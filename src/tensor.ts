@@ -271,8 +271,8 @@ export class Tensor {
   matmul(b: Tensor): Tensor { return ops.matmul(this, b); }
   softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
-  crossEntropy(labels: ArrayLike<number>): Tensor { return ops.crossEntropy(this, labels); }
-  mseLoss(target: TensorLike): Tensor { return ops.mseLoss(this, target); }
+  crossEntropy(labels: ArrayLike<number>, opts?: Parameters<typeof ops.crossEntropy>[2]): Tensor { return ops.crossEntropy(this, labels, opts); }
+  mseLoss(target: TensorLike, opts?: Parameters<typeof ops.mseLoss>[2]): Tensor { return ops.mseLoss(this, target, opts); }
 }
 
 setTensorCheck((v): v is Tensor => v instanceof Tensor);
