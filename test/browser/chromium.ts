@@ -97,8 +97,15 @@ async function unpackSparticuz(): Promise<ChromiumInfo> {
 export async function resolveChromium(): Promise<ChromiumInfo> {
   const override = process.env.WASMGRAD_CHROMIUM;
   if (override) {
-    if (!existsSync(override)) throw new Error(`WASMGRAD_CHROMIUM=${override}: no such file`);
+    if (!existsSync(override)) {
+      throw new Error(`WASMGRAD_CHROMIUM=${override}: no such file (point it at a Chromium binary, or unset it to use ${PACKAGE})`);
+    }
     return { path: override, source: 'WASMGRAD_CHROMIUM' };
   }
-  return unpackSparticuz();
+  try {
+    return await unpackSparticuz();
+  } catch (e) {
+    throw new Error(`${PACKAGE}: ${(e as Error)?.message ?? e} (run \`npm install\`: this devDependency ships the headless `
+      + 'Chromium; or set WASMGRAD_CHROMIUM to a Chromium binary)');
+  }
 }

@@ -31,8 +31,7 @@ export function chromiumInfo(): ChromiumInfo {
   const info = inject('chromium');
   if (info === undefined) throw new Error('browser tests: no Chromium was provided; run them with vitest (the global setup in vitest.config.ts finds it).');
   if ('error' in info) {
-    throw new Error(`browser tests: no Chromium: ${info.error}. Run \`npm install\` (the devDependency @sparticuz/chromium `
-      + 'ships one) or set WASMGRAD_CHROMIUM to a Chromium binary.');
+    throw new Error(`browser tests: no Chromium: ${info.error}`);
   }
   return info;
 }
