@@ -85,6 +85,13 @@ export class MLP extends Sequential {
     if (opts.dropout !== undefined && !(typeof opts.dropout === 'number' && opts.dropout >= 0 && opts.dropout < 1)) {
       throw new WasmgradError(`MLP: dropout must be a number in [0, 1), got ${fmtValue(opts.dropout)}`);
     }
+    // Everything is checked before the first Linear allocates, so a bad argument leaks nothing.
+    const bad = sizes.findIndex((n) => !Number.isInteger(n) || n <= 0);
+    if (bad >= 0) throw new WasmgradError(`MLP: sizes must be positive integers, got ${fmtValue(sizes[bad])} at index ${bad}`);
+    if (sizes.length > 2) activationModule(opts.activation ?? 'relu');
+    if (opts.dtype !== undefined && opts.dtype !== 'float32' && opts.dtype !== 'float64') {
+      throw new WasmgradError(`MLP: dtype must be 'float32' or 'float64', got ${fmtValue(opts.dtype)}`);
+    }
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
       layers.push(new Linear(sizes[i], sizes[i + 1], { dtype: opts.dtype }));
