@@ -75,6 +75,17 @@ describe.each(configs)('module registration [$backend/$dtype]', ({ backend, dtyp
     wg.manualSeed(7);
   });
 
+  it('a subclass registers the Linear layers assigned to this.fc1 and this.fc2', () => {
+    class TwoLayer extends Module {
+      fc1 = new Linear(3, 4, { dtype });
+      fc2 = new Linear(4, 1, { dtype });
+      forward(x: Tensor): Tensor { return this.fc2.forward(this.fc1.forward(x).relu()); }
+    }
+    const net = new TwoLayer();
+    expect(names(net.namedParameters())).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect(net.parameters()).toEqual([net.fc1.weight, net.fc1.bias, net.fc2.weight, net.fc2.bias]);
+  });
+
   it('a subclass registers the modules and parameters assigned to its properties, named and ordered as PyTorch', () => {
     const net = new Net(dtype);
     expect(names(net.namedParameters())).toEqual(NET_NAMES);
