@@ -108,8 +108,9 @@ export class ModuleDict extends Module {
     this.update(modules);
   }
 
-  protected override ownEntries(): [string, unknown][] {
-    return [...super.ownEntries(), ...this._entries];
+  protected override forEachOwn(fn: (name: string, value: unknown) => void): void {
+    super.forEachOwn(fn);
+    for (const [key, m] of this._entries) fn(key, m);
   }
 
   get(key: string): Module | undefined {

@@ -17,8 +17,6 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { describeArg, isParameter, markParameter } from './parameter.js';
 
-type Entry = [string, unknown];
-
 export abstract class Module {
   /** Training mode (dropout active); switch with train() / eval(). */
   training = true;
@@ -27,14 +25,6 @@ export abstract class Module {
 
   /** Computes the module's output. */
   abstract forward(x: Tensor): Tensor;
-
-  /**
-   * The module's own [name, value] entries that registration looks at: by default its own
-   * enumerable properties in insertion order. ModuleDict overrides it to list its keys.
-   */
-  protected ownEntries(): Entry[] {
-    return Object.entries(this);
-  }
 
   // ---- registration ---------------------------------------------------------------------------
 
@@ -94,30 +84,49 @@ export abstract class Module {
   }
 
   // ---- listing ---------------------------------------------------------------------------------
+  // zeroGrad() lists the parameters every training step, so the walk allocates little: no
+  // Object.entries pairs, one pass over each module's own keys.
 
-  private ownParameters(): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [n, v] of this.ownEntries()) if (isParameter(v) && !this._bufferNames.has(n)) out.push([n, v]);
-    return out;
+  /**
+   * Calls fn(name, value) for each of the module's own entries that registration looks at: by
+   * default its own enumerable properties in insertion order. ModuleDict adds its keys.
+   */
+  protected forEachOwn(fn: (name: string, value: unknown) => void): void {
+    const self = this as Record<string, unknown>;
+    for (const name of Object.keys(self)) fn(name, self[name]);
   }
 
-  private ownBuffers(persistentOnly: boolean): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [n, persistent] of this._bufferNames) {
-      if (!(n in this)) { this._bufferNames.delete(n); continue; } // `delete this.buf` unregisters it
-      const v = (this as Record<string, unknown>)[n];
-      if (v instanceof Tensor && (persistent || !persistentOnly)) out.push([n, v]);
+  /**
+   * This module ('' or `prefix`) and, when `recurse`, every descendant, depth first, each module
+   * once (a shared or cyclic reference counts where it is first met). Iterative: no depth limit.
+   */
+  private walk(prefix: string, recurse: boolean, visit: (path: string, m: Module) => void): void {
+    const seen = new Set<Module>();
+    const stack: Module[] = [this];
+    const paths: string[] = [prefix];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      const path = paths.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      visit(path, m);
+      if (!recurse) break;
+      const top = stack.length;
+      m.forEachOwn((name, v) => {
+        if (v instanceof Module) { stack.push(v); paths.push(join(path, name)); }
+      });
+      reverseFrom(stack, top); // so the first child is popped first
+      reverseFrom(paths, top);
     }
-    return out;
   }
 
   /** [name, module] pairs of the direct children, each module once. */
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
-    for (const [n, v] of this.ownEntries()) {
-      if (v instanceof Module && !seen.has(v)) { seen.add(v); out.push([n, v]); }
-    }
+    this.forEachOwn((name, v) => {
+      if (v instanceof Module && !seen.has(v)) { seen.add(v); out.push([name, v]); }
+    });
     return out;
   }
 
@@ -126,59 +135,67 @@ export abstract class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /**
-   * [name, module] pairs of this module ('' or `prefix`) and every descendant, depth first, each
-   * module once (a shared or cyclic reference is listed where it is first met).
-   */
+  /** [name, module] pairs of this module ('' or `prefix`) and every descendant, depth first. */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
-    const seen = new Set<Module>();
-    const stack: [string, Module][] = [[prefix, this]]; // iterative: no recursion limit
-    while (stack.length > 0) {
-      const [name, m] = stack.pop()!;
-      if (seen.has(m)) continue;
-      seen.add(m);
-      out.push([name, m]);
-      const kids = m.namedChildren();
-      for (let i = kids.length - 1; i >= 0; i--) stack.push([join(name, kids[i][0]), kids[i][1]]);
-    }
+    this.walk(prefix, true, (path, m) => out.push([path, m]));
     return out;
   }
 
   modules(): Module[] {
-    return this.namedModules().map(([, m]) => m);
+    const out: Module[] = [];
+    this.walk('', true, (_, m) => out.push(m));
+    return out;
   }
 
   /**
-   * [name, parameter] pairs: this module's own parameters first, then each child's, depth first,
+   * [name, parameter] pairs: each module's own parameters, then its children's, depth first,
    * names joined with '.' ('0.weight', 'fc1.bias'); a parameter shared by two modules once.
    */
   namedParameters(prefix = '', recurse = true): [string, Tensor][] {
-    return this.collect(prefix, recurse, (m) => m.ownParameters());
+    const out: [string, Tensor][] = [];
+    this.forEachParameter(prefix, recurse, (name, p) => out.push([name, p]));
+    return out;
   }
 
   parameters(recurse = true): Tensor[] {
-    return this.namedParameters('', recurse).map(([, p]) => p);
+    const out: Tensor[] = [];
+    this.forEachParameter('', recurse, (_, p) => out.push(p));
+    return out;
+  }
+
+  private forEachParameter(prefix: string, recurse: boolean, fn: (name: string, p: Tensor) => void): void {
+    const seen = new Set<Tensor>();
+    this.walk(prefix, recurse, (path, m) => m.forEachOwn((name, v) => {
+      if (isParameter(v) && !seen.has(v) && !(m._bufferNames.size > 0 && m._bufferNames.has(name))) {
+        seen.add(v);
+        fn(join(path, name), v);
+      }
+    }));
   }
 
   /** [name, buffer] pairs in the same order as namedParameters, non-persistent ones included. */
   namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
-    return this.collect(prefix, recurse, (m) => m.ownBuffers(false));
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    this.walk(prefix, recurse, (path, m) => {
+      for (const [name, b] of m.ownBuffers(false)) {
+        if (!seen.has(b)) { seen.add(b); out.push([join(path, name), b]); }
+      }
+    });
+    return out;
   }
 
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
-  /** Named tensors of this module (and its descendants when `recurse`), each tensor once. */
-  private collect(prefix: string, recurse: boolean, own: (m: Module) => [string, Tensor][]): [string, Tensor][] {
+  private ownBuffers(persistentOnly: boolean): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    const seen = new Set<Tensor>();
-    const mods: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
-    for (const [mp, m] of mods) {
-      for (const [n, t] of own(m)) {
-        if (!seen.has(t)) { seen.add(t); out.push([join(mp, n), t]); }
-      }
+    for (const [name, persistent] of this._bufferNames) {
+      if (!(name in this)) { this._bufferNames.delete(name); continue; } // `delete this.buf` unregisters it
+      const v = (this as Record<string, unknown>)[name];
+      if (v instanceof Tensor && (persistent || !persistentOnly)) out.push([name, v]);
     }
     return out;
   }
@@ -217,4 +234,8 @@ export abstract class Module {
 
 function join(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}.${name}`;
+}
+
+function reverseFrom<T>(xs: T[], start: number): void {
+  for (let i = start, j = xs.length - 1; i < j; i++, j--) [xs[i], xs[j]] = [xs[j], xs[i]];
 }
