@@ -103,5 +103,3 @@ export class MLP extends Sequential {
     super(...layers);
   }
 }
-
-import { Dropout as DropoutLazy } from './dropout.js';
