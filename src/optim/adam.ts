@@ -56,6 +56,19 @@ export class Adam extends Optimizer<AdamDefaults> {
     super(params, resolve(new.target.name, opts, decoupled ? 1e-2 : 0, decoupled));
   }
 
+  /** PyTorch's names for the moment estimates. */
+  protected override stateNames(): Record<string, string> {
+    return { m: 'exp_avg', v: 'exp_avg_sq' };
+  }
+
+  protected override resolveGroup(where: string, group: Record<string, unknown>): AdamDefaults {
+    const { decoupled, ...opts } = group;
+    if (decoupled !== this.defaults.decoupled) {
+      throw new WasmgradError(`${where}: decoupled is ${describe(decoupled)} (a state dict of ${decoupled === true ? 'AdamW' : 'Adam'}), but this optimizer is ${this.name} (decoupled ${this.defaults.decoupled})`);
+    }
+    return resolve(where, opts, 0, this.defaults.decoupled);
+  }
+
   protected allocState(param: Tensor): ParamState {
     return { step: 0, tensors: { m: this.stateTensor(param, 0), v: this.stateTensor(param, 0) } };
   }
