@@ -237,7 +237,8 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
       for (const t of Object.values(old.tensors)) if (!kept.has(t)) t.dispose();
     });
     next.forEach((st, i) => { this.states[i] = st; });
-    this._defaults = Object.freeze({ ...defaults });
+    // As in PyTorch, defaults keep the constructor's lr; the group's lr is the current rate.
+    this._defaults = Object.freeze({ ...defaults, lr: this._defaults.lr });
     this._lr = defaults.lr;
     this._stepCount = stepCount;
   }
