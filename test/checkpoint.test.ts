@@ -47,6 +47,13 @@ function train(run: Run, steps: number, dtype: DType): void {
 
 const paramData = (run: Run) => run.model.parameters().map((p) => p.data());
 
+/** Copies a's values into b (same shape and dtype), outside the tape. */
+function noGradCopy(a: Tensor, b: Tensor): void {
+  const data = a.data();
+  (b as unknown as { backend: { write(s: unknown, d: ArrayLike<number>): void }; storage: unknown }).backend
+    .write((b as unknown as { storage: unknown }).storage, data);
+}
+
 function fakeModule(pairs: [string, Tensor][]) {
   return { namedParameters: () => pairs };
 }
@@ -98,6 +105,28 @@ describe.each(['wasm', 'js'] as const)('checkpoints [%s]', (backend) => {
         expect(sb.tensors.v.data()).toEqual(sa.tensors.v.data());
         expect(sb.tensors.m).not.toBe(sa.tensors.m); // copied into b's own buffers
       });
+    });
+
+    it('AdamW stateDict round trip continues with decoupled weight decay, bit for bit', () => {
+      const make = () => {
+        const w = wg.tensor([[0.5, -1, 2], [0.25, 3, -0.75]], { dtype, requiresGrad: true });
+        return { w, opt: new AdamW([w], { lr: 0.1, weightDecay: 0.5 }) };
+      };
+      const stepOnce = (r: ReturnType<typeof make>) => wg.tidy(() => {
+        r.opt.zeroGrad();
+        r.w.mul(r.w).sum().backward();
+        r.opt.step();
+      });
+      const a = make();
+      stepOnce(a);
+      stepOnce(a);
+      const b = make();
+      b.opt.loadStateDict(a.opt.stateDict());
+      noGradCopy(a.w, b.w);
+      stepOnce(a);
+      stepOnce(b);
+      expect(b.w.data()).toEqual(a.w.data());
+      expect(b.opt.defaults).toMatchObject({ weightDecay: 0.5, decoupled: true });
     });
 
     it('SGD stateDict round trip restores momentum buffers', () => {

@@ -19,7 +19,7 @@ import { tensor } from '../ops/creation.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { LRScheduler } from '../optim/lr_scheduler.js';
 import {
-  type SafetensorsEntry, asBytes, decode, isLoadable, nativeDtype, parseSafetensors, q, serialize, unsupported,
+  type Loadable, type SafetensorsEntry, asBytes, decode, isLoadable, nativeDtype, parseSafetensors, q, serialize, unsupported,
 } from './safetensors.js';
 import { type HasNamedParameters, applyLoad, moduleTensors, planLoad } from './module.js';
 
@@ -208,7 +208,7 @@ export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, opts: LoadCheckp
     const e = byName.get(name);
     if (e === undefined || !name.startsWith(prefix)) throw new WasmgradError(`${op}: the checkpoint names a tensor ${q(name)} that it does not hold`);
     if (!isLoadable(e.dtype)) throw unsupported(op, e);
-    const t = tensor(decode(buf, e as SafetensorsEntry & { dtype: 'F32' | 'F64' }), { dtype: nativeDtype(e.dtype), shape: e.shape });
+    const t = tensor(decode(buf, e as SafetensorsEntry & { dtype: Loadable }), { dtype: nativeDtype(e.dtype), shape: e.shape });
     made.push(t);
     return t;
   };
