@@ -9,6 +9,7 @@ import type { Record } from './autograd/tape.js';
 import * as ops from './ops/index.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import { backendFor } from './runtime.js';
+import { formatTensor } from './format.js';
 
 // Engines without explicit resource management still get a Symbol.dispose to key on.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for('Symbol.dispose');
@@ -193,12 +194,7 @@ export class Tensor {
   }
 
   toString(): string {
-    if (this._disposed) return `Tensor(disposed, shape=${this.shapeString}, dtype=${this.dtype})`;
-    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(this.dtype === 'float32' ? 6 : 10)).toString());
-    const render = (v: unknown): string => (Array.isArray(v) ? `[${v.map(render).join(', ')}]` : fmt(v as number));
-    const body = this.size > 1000 ? `<${this.size} elements>` : render(this.toArray());
-    const grad = this.node !== null ? `, grad_fn=${this.node.gate.name}` : this._requiresGrad ? ', requiresGrad=true' : '';
-    return `tensor(${body}, shape=${this.shapeString}, dtype=${this.dtype}, backend=${this.backend.name}${grad})`;
+    return formatTensor(this);
   }
 
   // ---- autograd -----------------------------------------------------------------------------
@@ -270,6 +266,13 @@ export class Tensor {
     this.dispose();
   }
 
+  // ---- printing -----------------------------------------------------------------------------
+  // Node's console.log/util.inspect print this instead of the storage and backend objects; the
+  // symbol is a registered one, so the browser bundle needs no node:util.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
   // ---- in-place methods (src/ops/inplace.ts): write this tensor's storage, bump its version --
   // On a leaf that requires grad only inside noGrad (e.g. w.sub_(w.grad.mul(lr))).
   /** this += b (b broadcast to this shape). */
@@ -313,8 +316,8 @@ export class Tensor {
   matmul(b: Tensor): Tensor { return ops.matmul(this, b); }
   softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
-  crossEntropy(labels: ArrayLike<number>): Tensor { return ops.crossEntropy(this, labels); }
-  mseLoss(target: TensorLike): Tensor { return ops.mseLoss(this, target); }
+  crossEntropy(labels: ArrayLike<number>, opts?: Parameters<typeof ops.crossEntropy>[2]): Tensor { return ops.crossEntropy(this, labels, opts); }
+  mseLoss(target: TensorLike, opts?: Parameters<typeof ops.mseLoss>[2]): Tensor { return ops.mseLoss(this, target, opts); }
 }
 
 setTensorCheck((v): v is Tensor => v instanceof Tensor);

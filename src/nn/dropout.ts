@@ -2,16 +2,25 @@
 // 1/(1-p) (inverted dropout, so eval needs no rescaling); in eval mode the identity.
 
 import { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { mul } from '../ops/elementwise.js';
 import { empty } from '../ops/util.js';
 import { randomUniform } from '../ops/random.js';
 import { Module } from './module.js';
 
+export interface DropoutOptions {
+  p?: number;
+}
+
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+
+  /** `new Dropout(0.2)` or `new Dropout({ p: 0.2 })`; p defaults to 0.5 as in PyTorch. */
+  constructor(p: number | DropoutOptions = 0.5) {
     super();
-    if (!(p >= 0 && p < 1)) throw new WasmgradError(`Dropout: p must be in [0, 1), got ${String(p)}`);
+    const prob = typeof p === 'object' ? checkOptions('Dropout', p, ['p']).p ?? 0.5 : p;
+    if (!(typeof prob === 'number' && prob >= 0 && prob < 1)) throw new WasmgradError(`Dropout: p must be a number in [0, 1), got ${fmtValue(prob)}`);
+    this.p = prob;
   }
 
   forward(x: Tensor): Tensor {

@@ -3,9 +3,9 @@
 
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
-import { ShapeError, WasmgradError } from '../errors.js';
+import { ShapeError, WasmgradError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
-import { asTensor, broadcastShapes, empty, emptyLike, requireTensor } from './util.js';
+import { empty, emptyLike, requireTensor, sameShape } from './util.js';
 import { mean } from './reduce.js';
 import { mul, sub } from './elementwise.js';
 import { softmax } from './softmax.js';
@@ -79,24 +79,42 @@ function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
   return out;
 }
 
+/**
+ * Options of the losses. None are accepted yet (`reduction`, `labelSmoothing`, `ignoreIndex`
+ * come later); the argument is checked so that a misspelt or early option is an error rather
+ * than silently a different loss.
+ */
+export type LossOptions = Record<string, never>;
+
 /** Mean softmax cross-entropy of logits [N, C] against class indices. */
-export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
+export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts?: LossOptions): Tensor {
   requireTensor('crossEntropy', logits, 'logits');
+  checkOptions('crossEntropy', opts, []);
   if (logits.ndim !== 2) {
     throw new ShapeError(`crossEntropy: logits must be 2-D [N, C], got ${logits.shapeString}`);
   }
   return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, logits) });
 }
 
-/** Mean squared error, mean((pred - target)²); pred and target broadcast together (as in PyTorch). */
-export function mseLoss(pred: TensorLike, target: TensorLike): Tensor {
-  const p = asTensor('mseLoss', pred);
-  p.assertLive('mseLoss');
-  if (target instanceof Tensor) {
-    // Check here so the message names mseLoss rather than the sub inside it.
-    checkInputs('mseLoss', [p, target], false);
-    broadcastShapes('mseLoss', p.shape, target.shape);
+/**
+ * Mean squared error, mean((pred - target)²). pred and target must have the same shape (PyTorch
+ * only warns and broadcasts, which silently computes a different loss: [N,1] against [N] gives an
+ * N×N loss); a plain number on either side stands for a constant tensor of the other's shape.
+ */
+export function mseLoss(pred: TensorLike, target: TensorLike, opts?: LossOptions): Tensor {
+  for (const [what, v] of [['pred', pred], ['target', target]] as const) {
+    if (v instanceof Tensor) v.assertLive('mseLoss');
+    else if (typeof v !== 'number') throw new WasmgradError(`mseLoss: ${what} must be a Tensor or a number, got ${describeValue(v)}`);
   }
-  const d = sub(p, target);
+  checkOptions('mseLoss', opts, []);
+  if (pred instanceof Tensor && target instanceof Tensor) {
+    // Check here so the message names mseLoss rather than the sub inside it.
+    checkInputs('mseLoss', [pred, target], false);
+    if (!sameShape(pred.shape, target.shape)) {
+      throw new ShapeError(`mseLoss: target shape ${fmtShape(target.shape)} differs from pred shape ${fmtShape(pred.shape)} `
+        + '(they must be equal; broadcast the target explicitly with broadcastTo if that is meant)');
+    }
+  }
+  const d = sub(pred, target);
   return mean(mul(d, d));
 }
