@@ -247,6 +247,15 @@ forEachConfig('version counter and backward', ({ dtype }) => {
     expect(thrown(() => loss.backward()).message).toMatch(/mul .*version 1 now/);
   });
 
+  it('load() into a model bumps its parameters\' versions: backward through a graph that used them throws', () => {
+    const model = new wg.nn.Linear(2, 1, { dtype });
+    const bytes = wg.save(model);
+    const loss = model.forward(wg.tensor([[1, 2]], { dtype })).sum();
+    wg.load(model, bytes);
+    expect(model.weight.version).toBe(1);
+    expect(thrown(() => loss.backward()).message).toMatch(/modified by an in-place operation: the input \d of \w+ \(shape \[[\d,]+\]\) is at version 1 now/);
+  });
+
   it('a graph recorded after the in-place write backpropagates normally', () => {
     const w = wg.tensor([1, 2], { dtype, requiresGrad: true });
     wg.noGrad(() => w.mul_(3));

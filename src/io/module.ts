@@ -110,7 +110,10 @@ export function planLoad(op: string, targets: readonly (readonly [string, Tensor
 /** Writes a checked plan: each tensor keeps its storage and receives the file's values. */
 export function applyLoad(bytes: Uint8Array, plan: LoadPlan): void {
   // Values convert to the tensor's dtype on write (the plan has checked that this was allowed).
-  for (const [p, e] of plan.writes) p.backend.write(p.storage, decode(bytes, e));
+  for (const [p, e] of plan.writes) {
+    p.backend.write(p.storage, decode(bytes, e));
+    p.bumpVersion(); // an in-place write: graphs that recorded the old values must not backprop
+  }
 }
 
 /**
