@@ -140,10 +140,12 @@ describe.each(configs)('module registration [$backend/$dtype]', ({ backend, dtyp
     net.parameters().forEach((p, i) => expect(p.toArray(), NET_NAMES[i]).not.toEqual(before[i]));
   });
 
-  it('save() and load() round trip under the registered names', () => {
+  it('save() and load() round trip under the registered names (parameters and persistent buffers, as state_dict)', () => {
     const src = new Net(dtype);
     const bytes = wg.save(src);
-    expect(parseSafetensors(bytes).entries.map((e) => e.name).sort()).toEqual([...NET_NAMES].sort());
+    const buffers = ['steps', 'blocks.0.calls', 'blocks.1.calls'];
+    expect([...src.stateDict().keys()]).toEqual([...NET_NAMES, ...buffers]);
+    expect(parseSafetensors(bytes).entries.map((e) => e.name).sort()).toEqual([...NET_NAMES, ...buffers].sort());
     wg.manualSeed(8);
     const dst = new Net(dtype);
     expect(dst.fc1!.weight.toArray()).not.toEqual(src.fc1!.weight.toArray());

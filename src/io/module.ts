@@ -1,4 +1,4 @@
-// A module's parameters (and its buffers, when it has namedBuffers()) as a safetensors file, and
+// A module's parameters and persistent buffers (its stateDict()) as a safetensors file, and
 // back. Loading checks names, shapes and dtypes before anything is written, then writes the file's
 // values into the existing tensors in place, so optimizers holding them keep working.
 // planLoad/applyLoad are the two halves, shared with checkpoints (src/io/checkpoint.ts).
@@ -13,8 +13,8 @@ import {
 /** Anything with named parameters: nn.Module, or a plain object for tests. */
 export interface HasNamedParameters {
   namedParameters(): Iterable<readonly [string, Tensor]>;
-  /** Non-trainable state saved with the parameters (BatchNorm's running statistics), if any. */
-  namedBuffers?(): Iterable<readonly [string, Tensor]>;
+  /** Parameters and persistent buffers (BatchNorm's running statistics) by name, if the object has them. */
+  stateDict?(): Iterable<readonly [string, Tensor]>;
 }
 
 /** The module's [name, tensor] pairs: parameters, then buffers when the module has them. */
@@ -24,9 +24,9 @@ export function moduleTensors(op: string, module: unknown): [string, Tensor][] {
     throw new WasmgradError(`${op}: expected a module with namedParameters(), got ${describe(module)}`);
   }
   const m = module as HasNamedParameters;
-  const pairs: (readonly [string, Tensor])[] = [...m.namedParameters()];
-  if (typeof m.namedBuffers === 'function') pairs.push(...m.namedBuffers());
-  return collectEntries(op, pairs);
+  // A Module's stateDict(): parameters and persistent buffers (non-persistent ones are not saved).
+  if (typeof m.stateDict === 'function') return collectEntries(op, m.stateDict());
+  return collectEntries(op, [...m.namedParameters()]);
 }
 
 /** A module's parameters as a safetensors file (see saveTensors). */

@@ -186,6 +186,21 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * What a model file holds, as PyTorch's state_dict: every parameter, then every persistent
+   * buffer (registerBuffer's default), by full name. The tensors are the module's own, not copies.
+   */
+  stateDict(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>(this.namedParameters());
+    const seen = new Set<Tensor>(out.values());
+    this.walk('', true, (path, m) => {
+      for (const [name, b] of m.ownBuffers(true)) {
+        if (!seen.has(b)) { seen.add(b); out.set(join(path, name), b); }
+      }
+    });
+    return out;
+  }
+
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
