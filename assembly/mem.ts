@@ -3,7 +3,12 @@
 // Two allocators share linear memory:
 // - Blocks below LARGE_MIN come from AssemblyScript's TLSF (--runtime minimal: heap.free really
 //   returns blocks). TLSF cannot hand out a block of 1 GiB or more (BLOCK_MAXSIZE in
-//   ~lib/rt/common.ts; a larger heap.alloc aborts inside wasm), and it grows memory by doubling it.
+//   ~lib/rt/common.ts; a larger heap.alloc aborts inside wasm), and when it runs out it grows
+//   memory by *doubling all of it*: after a 1.5 GB tensor, a 2 MB one would take another 1.5 GB.
+//   So TLSF is never left to grow by itself: before each small allocation tlsfReserve() checks
+//   TLSF's free lists (the lookup of its searchBlock) and, if nothing fits, hands TLSF a region
+//   of the large-block list, as TLSF's own addMemory would (a free block plus a zero-size used
+//   tail). TLSF's memory then doubles its own size (up to TLSF_GROW_MAX), not all of memory.
 // - Blocks of LARGE_MIN and more come from the large-block list below: whole 64 KiB pages that
 //   this file obtains with memory.grow itself. TLSF only ever adds the pages *it* grew (its
 //   growMemory adds [old end, new end) of its own memory.grow), so it never sees these regions.
@@ -21,10 +26,15 @@
 // Storage blocks are counted here, where they are made and freed, so the library's own
 // bookkeeping (memory() in TypeScript) can be checked against the allocator's.
 
+import { AL_MASK, BLOCK_MAXSIZE, BLOCK_OVERHEAD } from '~lib/rt/common';
+import { ROOT } from '~lib/rt/tlsf';
+
 /** Requests of at least this many bytes use the large-block list (TLSF keeps the small, frequent ones). */
 const LARGE_MIN: usize = 16 << 20;
 /** TLSF's largest block (BLOCK_MAXSIZE = 2^30 - block overhead); larger requests would abort. */
-const TLSF_MAX: usize = (1 << 30) - 16;
+const TLSF_MAX: usize = BLOCK_MAXSIZE;
+/** The most TLSF is given at once (it asks for its own size again, as TLSF doubles). */
+const TLSF_GROW_MAX: u64 = 64 << 20;
 const PAGE: u64 = 1 << 16;
 /** wasm32 linear memory: at most 65536 pages of 64 KiB. */
 const MEMORY_MAX: u64 = 1 << 32;
@@ -59,9 +69,6 @@ function removeAt(i: i32): void {
 
 /** Pages from the large-block list, or 0. Reuses a free region (first fit) before growing memory. */
 function allocLarge(bytes: usize): usize {
-  // The table comes from TLSF: this also makes sure TLSF is initialised (it adds all memory present
-  // at its first allocation) before this file grows memory for itself.
-  if (table == 0) table = heap.alloc(<usize>CAPACITY * ENTRY);
   const need: u64 = max<u64>(PAGE, (<u64>bytes + PAGE - 1) & ~(PAGE - 1));
   if (need > MEMORY_MAX - PAGE) return 0;
   for (let i = 0; i < entries; i++) {
@@ -107,9 +114,75 @@ function freeLarge(ptr: usize): bool {
   return true;
 }
 
+// ---- keeping TLSF from growing memory by itself ------------------------------------------------
+// Mirrors ~lib/rt/tlsf.ts (AssemblyScript 0.28): computeSize, roundSize and the mapping of
+// searchBlock, and the block layout of addMemory. test/big-tensors.test.ts checks the effect.
+
+/** Bytes of linear memory TLSF manages (its initial memory plus the regions given to it). */
+let tlsfBytes: u64 = 0;
+
+/** Initialises TLSF (it adds all memory present at its first allocation) before this file grows memory, and the table. */
+function ensureInit(): void {
+  if (table != 0) return;
+  table = heap.alloc(<usize>CAPACITY * ENTRY);
+  tlsfBytes = <u64>memory.size() << 16;
+}
+
+/** The payload size TLSF makes of a request (computeSize). */
+@inline function payloadOf(bytes: usize): usize {
+  const minSize: usize = ((3 * sizeof<usize>() + BLOCK_OVERHEAD + AL_MASK) & ~AL_MASK) - BLOCK_OVERHEAD;
+  return bytes <= minSize ? minSize : ((bytes + BLOCK_OVERHEAD + AL_MASK) & ~AL_MASK) - BLOCK_OVERHEAD;
+}
+
+/** The size searchBlock looks up for a payload (roundSize): the next size-class boundary. */
+@inline function searchSize(payload: usize): usize {
+  return payload < (BLOCK_MAXSIZE >> 1) ? payload + (<usize>1 << (27 - clz<usize>(payload))) - 1 : payload;
+}
+
+/** True if TLSF's free lists hold a block for `bytes` (searchBlock would find one). */
+function tlsfFits(bytes: usize): bool {
+  const root = changetype<usize>(ROOT);
+  const payload = payloadOf(bytes);
+  let fl: u32, sl: u32;
+  if (payload < 256) {
+    fl = 0;
+    sl = <u32>(payload >> 4);
+  } else {
+    const size = searchSize(payload);
+    fl = 31 - <u32>clz<usize>(size);
+    sl = <u32>(size >> (fl - 4)) ^ 16;
+    fl -= 7;
+  }
+  if ((load<u32>(root + (<usize>fl << 2), sizeof<usize>()) & (~0 << sl)) != 0) return true;
+  return (load<u32>(root) & (~0 << (fl + 1))) != 0;
+}
+
+/** Makes sure TLSF can serve `bytes` without growing memory; false if no region can be had. */
+function tlsfReserve(bytes: usize): bool {
+  if (tlsfFits(bytes)) return true;
+  const need: u64 = <u64>searchSize(payloadOf(bytes)) + 4 * BLOCK_OVERHEAD + 2 * AL_MASK;
+  let size: u64 = (max<u64>(need, min<u64>(tlsfBytes, TLSF_GROW_MAX)) + PAGE - 1) & ~(PAGE - 1);
+  let start = allocLarge(<usize>size);
+  if (start == 0 && size > need) {
+    size = (need + PAGE - 1) & ~(PAGE - 1);
+    start = allocLarge(<usize>size);
+  }
+  if (start == 0) return false;
+  // As addMemory: a block whose payload is 16-byte aligned, and a zero-size used tail at the end
+  // so TLSF never merges past the region. The block is written as used and freed into TLSF.
+  const block = ((start + BLOCK_OVERHEAD + AL_MASK) & ~AL_MASK) - BLOCK_OVERHEAD;
+  const end = <usize>(<u64>start + size - BLOCK_OVERHEAD); // the tail's header (no overflow at 2^32)
+  store<usize>(block, end - block - BLOCK_OVERHEAD);
+  store<usize>(end, 0);
+  heap.free(block + BLOCK_OVERHEAD);
+  tlsfBytes += size;
+  return true;
+}
+
 /** A block from whichever allocator serves its size; 0 on failure. */
 function allocBlock(bytes: usize): usize {
-  if (bytes < LARGE_MIN) return heap.alloc(max<usize>(bytes, 16));
+  ensureInit();
+  if (bytes < LARGE_MIN) return tlsfReserve(max<usize>(bytes, 16)) ? heap.alloc(max<usize>(bytes, 16)) : 0;
   const ptr = allocLarge(bytes);
   // No room for a new region: TLSF may still hold enough free memory (it grows memory by doubling).
   if (ptr == 0 && bytes <= TLSF_MAX) return heap.alloc(bytes);
@@ -139,6 +212,7 @@ export function alloc(bytes: usize): usize {
  * by big tensors are available. counted = 1 for a storage block (as alloc), 0 for scratch.
  */
 export function allocPaged(bytes: usize, counted: i32): usize {
+  ensureInit();
   const ptr = allocLarge(bytes);
   if (ptr != 0 && counted != 0) {
     liveBlockCount++;
