@@ -14,12 +14,27 @@ const N = 375_000_000;
 
 // The child: 1.5 GB float32 a, b = 2a (the two fill 3 GB, b lies across 2^31), c 0.5 GB of
 // float64 above 3 GB (3.5 GB in all), one allocation past the limit, then a's region reused.
+// probe() runs matmul (transposed operand), softmax, exp and a transposed copy on 16 MiB tensors
+// (threaded on the threads build): once at low addresses, once above 3.5 GB. The first probe's
+// tensors stay alive, so the second one cannot reuse their pages.
 const WASM_CHILD = `
   await wg.init();
   const r = { variant: wg.wasmVariant(), threads: wg.getThreads() };
   const mem = () => wg.memory();
   const errorOf = (fn) => { try { fn(); return null; } catch (e) {
     return { oom: e instanceof wg.OutOfMemoryError, wasmgrad: e instanceof wg.WasmgradError, message: e.message }; } };
+  const item = (fn) => wg.tidy(() => fn().item()); // frees the results and views made on the way
+  const probe = () => {
+    wg.manualSeed(7);
+    const [m, e, t, mm] = wg.tidy(() => {
+      const m = wg.randn([16384, 256]);
+      return [m, m.softmax().exp(), m.transpose().reshape([256, 16384]), m.transpose().matmul(m)];
+    });
+    return { tensors: [m, e, t, mm],
+      values: [item(() => mm.sum()), item(() => mm.max()), item(() => e.sum()), item(() => t.sum(0).max())] };
+  };
+  const low = probe();
+  r.probeLow = low.values;
   r.base = mem();
   const a = wg.full([${N}], 1);
   r.afterA = mem();
@@ -27,7 +42,6 @@ const WASM_CHILD = `
   r.afterSmall = mem();
   const b = wg.tidy(() => a.mul(2)); // (tidy frees the 0-d constant 2)
   r.afterB = mem();
-  const item = (fn) => wg.tidy(() => fn().item()); // frees the results and views made on the way
   r.sumA = item(() => a.sum());
   r.sumB = item(() => b.sum());
   // Row sums of b: every row checked, the last ones above 2^31.
@@ -35,6 +49,10 @@ const WASM_CHILD = `
   r.rowMin = -item(() => b.reshape([375000, 1000]).sum(1).neg().max());
   const c = wg.ones([62500000], { dtype: 'float64' });
   r.sumC = item(() => c.sum());
+  const high = probe();
+  r.probeHigh = high.values;
+  r.memoryAtProbe = mem().wasmBytes;
+  wg.dispose(high.tensors);
   r.total = mem();
   r.tooMuch = errorOf(() => wg.zeros([200000000]));
   r.afterTooMuch = mem();
@@ -91,6 +109,12 @@ describe.each(['baseline', 'threads'] as const)('the %s wasm build, in a child p
     expect(r.sumB).toBe(2 * N);
     expect(r.rowMax).toBe(2000);
     expect(r.rowMin).toBe(2000);
+  });
+
+  it('matmul, softmax, exp and strided copies above 3.5 GB give the same bits as at low addresses', () => {
+    expect(r.memoryAtProbe).toBeGreaterThan(3.5 * GB);
+    expect(r.probeHigh).toEqual(r.probeLow);
+    expect(r.probeLow.every((v: number) => Number.isFinite(v) && v !== 0)).toBe(true);
   });
 
   it('tensors adding up to 3.5 GB live together (float64 above 3 GB included)', () => {

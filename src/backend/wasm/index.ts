@@ -371,7 +371,7 @@ export class WasmBackend implements Backend {
     const what = bytes > MAX_ALLOC_BYTES ? 'more than wasm32 linear memory can ever hold' : 'no room left in wasm32 linear memory';
     return new OutOfMemoryError(`alloc: cannot allocate ${bytes} bytes (${mib(bytes)}): ${what}, which is at most `
       + `4096 MiB (4 GiB); in use: ${mib(heap)} of linear memory, ${mib(live)} of it held by ${blocks} live storage `
-      + `block${blocks === 1 ? '' : 's'}${reusable > 0 ? `, ${mib(reusable)} free in regions freed by big tensors` : ''}`);
+      + `block${blocks === 1 ? '' : 's'}${reusable > 0 ? `, ${mib(reusable)} free in pieces too small for it` : ''}`);
   }
 
   free(s: Storage): void {
