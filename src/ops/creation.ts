@@ -8,8 +8,11 @@ import { currentBackend } from '../runtime.js';
 import { empty } from './util.js';
 import { randomNormal, randomUniform } from './random.js';
 
+/** Options of the creation functions. */
 export interface TensorOptions {
+  /** Element type: 'float32' (default) or 'float64'; anything else is a DTypeError. */
   dtype?: DType;
+  /** Make the new tensor a leaf that requires a gradient (a parameter). Default false. */
   requiresGrad?: boolean;
 }
 
@@ -115,6 +118,12 @@ export function copyOf(t: Tensor): Tensor {
 /**
  * A tensor from a number, nested arrays, a flat array or a typed array.
  * `opts.shape` gives flat data a shape.
+ *
+ * PyTorch's `torch.tensor`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter.
+ * Errors: a ShapeError for ragged nested arrays or a `shape` the values do not fill, a
+ * WasmgradError for non-numeric values, a DTypeError for an unknown dtype.
+ *
+ * @example wg.tensor([1, 2, 3, 4], { shape: [2, 2] }) // tensor([[1, 2], [3, 4]])
  */
 export function tensor(data: number | ArrayLike<unknown>, opts: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   const dtype = checkDtype('tensor', opts.dtype);
@@ -133,14 +142,29 @@ function filled(op: string, shape: readonly number[], value: number, opts: Tenso
   return finish(t, opts);
 }
 
+/**
+ * A tensor of `shape` filled with `value` (`torch.full`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ *
+ * @example wg.full([2], 7) // tensor([7, 7])
+ */
 export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   return filled('full', shape, value, opts);
 }
 
+/**
+ * A tensor of `shape` filled with 0 (`torch.zeros`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ *
+ * @example wg.zeros([2, 3], { dtype: 'float64' }).shape // [2, 3]
+ */
 export function zeros(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return filled('zeros', shape, 0, opts);
 }
 
+/**
+ * A tensor of `shape` filled with 1 (`torch.ones`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ *
+ * @example wg.ones([2]) // tensor([1, 1])
+ */
 export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return filled('ones', shape, 1, opts);
 }
@@ -154,17 +178,36 @@ function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions
   return finish(t, opts);
 }
 
-/** Standard normal samples (reproducible after manualSeed). */
+/**
+ * Standard normal samples (reproducible after manualSeed).
+ *
+ * `torch.randn`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter.
+ *
+ * @example wg.randn([2, 3]).shape // [2, 3]
+ */
 export function randn(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return fromGenerator('randn', shape, opts, randomNormal);
 }
 
-/** Uniform samples in [0, 1) (reproducible after manualSeed). */
+/**
+ * Uniform samples in [0, 1) (reproducible after manualSeed).
+ *
+ * `torch.rand`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter.
+ *
+ * @example wg.rand([4], { dtype: 'float64' }).dtype // 'float64'
+ */
 export function rand(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return fromGenerator('rand', shape, opts, randomUniform);
 }
 
-/** 0, 1, ..., n-1; or arange(start, stop, step?) like NumPy. */
+/**
+ * 0, 1, ..., n-1; or arange(start, stop, step?) like NumPy.
+ *
+ * `torch.arange`: a 1-D tensor, `stop` excluded. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A WasmgradError for a non-finite
+ * argument or a zero step.
+ *
+ * @example wg.arange(1, 2, 0.25) // tensor([1, 1.25, 1.5, 1.75])
+ */
 export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, step?: number, opts?: TensorOptions): Tensor {
   let start = 0, stop: number, by = 1;
   let o: TensorOptions = {};
@@ -185,7 +228,13 @@ export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, st
   });
 }
 
-/** The n×n identity. */
+/**
+ * The n×n identity.
+ *
+ * `torch.eye(n)`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError unless n is a non-negative integer.
+ *
+ * @example wg.eye(2) // tensor([[1, 0], [0, 1]])
+ */
 export function eye(n: number, opts: TensorOptions = {}): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ShapeError(`eye: n must be a non-negative integer, got ${fmtValue(n)}`);
   return fromGenerator('eye', [n, n], opts, (len) => {

@@ -79,7 +79,15 @@ function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
   return out;
 }
 
-/** Mean softmax cross-entropy of logits [N, C] against class indices. */
+/**
+ * Mean softmax cross-entropy of logits [N, C] against class indices.
+ * PyTorch's `F.cross_entropy` with the default mean reduction: a 0-d tensor. One fused gate,
+ * gradient `(softmax(logits) - onehot(labels)) / N`. `labels` has N integer class indices in
+ * [0, C) (an array or Int32Array). A ShapeError unless logits are 2-D; a WasmgradError naming
+ * a label that is not a class index.
+ *
+ * @example wg.crossEntropy(wg.tensor([[0, 0], [0, 0]]), [0, 1]) // tensor(0.6931)
+ */
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
   requireTensor('crossEntropy', logits, 'logits');
   if (logits.ndim !== 2) {
@@ -88,7 +96,12 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor 
   return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, logits) });
 }
 
-/** Mean squared error, mean((pred - target)²); pred and target broadcast together (as in PyTorch). */
+/**
+ * Mean squared error, mean((pred - target)²); pred and target broadcast together (as in PyTorch).
+ * A 0-d tensor (`F.mse_loss`, mean reduction). A ShapeError when the shapes do not broadcast.
+ *
+ * @example wg.mseLoss(wg.tensor([1, 2]), wg.tensor([1, 4])) // tensor(2)
+ */
 export function mseLoss(pred: TensorLike, target: TensorLike): Tensor {
   const p = asTensor('mseLoss', pred);
   p.assertLive('mseLoss');
