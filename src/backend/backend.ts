@@ -11,9 +11,11 @@
 //   `labels` (int32) and the two sides of `cast`.
 // - Sizes may be 0; a kernel with nothing to do returns without touching memory.
 
+/** Element types of tensors: 32- or 64-bit IEEE floats. Ops never promote: mixing them throws a DTypeError. */
 export type DType = 'float32' | 'float64';
 /** Storage element types: the two public dtypes plus int32 for class labels. */
 export type SType = DType | 'int32';
+/** The two backends: 'wasm' (AssemblyScript SIMD kernels, the default) and 'js' (plain typed-array loops). */
 export type BackendName = 'wasm' | 'js';
 
 /** A block of elements owned by one backend. `refs` counts the tensors sharing it. */

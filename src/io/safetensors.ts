@@ -421,6 +421,12 @@ export interface LoadTensorsOptions {
  * Reads a safetensors file into new tensors on the current backend. F32 and F64 load natively,
  * F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
  * The file is validated completely before any tensor is made.
+ *
+ * Returns `{ tensors, metadata }`: a Map from tensor name to Tensor (in file order) and the
+ * file's "__metadata__" strings. Errors: a WasmgradError for malformed bytes, naming the tensor,
+ * offsets and sizes; a DTypeError for an unloadable dtype.
+ *
+ * @example wg.loadTensors(wg.saveTensors({ w: wg.ones([2]) })).tensors.get('w') // tensor([1, 1])
  */
 export function loadTensors(bytes: Uint8Array | ArrayBuffer, opts: LoadTensorsOptions = {}):
   { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
@@ -543,6 +549,12 @@ function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Ui
 /**
  * The tensors as a safetensors file (F32 or F64 by dtype), laid out exactly as Python's
  * `safetensors` writes it. `metadata` becomes "__metadata__" (string values only).
+ *
+ * `tensors` is a record or an iterable of [name, tensor] pairs (a Map works). Python's
+ * `safetensors.torch.load_file` opens the result. A WasmgradError for a non-tensor value,
+ * a disposed tensor or non-string metadata.
+ *
+ * @example wg.saveTensors({ w: wg.ones([2]) }, { epoch: '3' }) // a Uint8Array
  */
 export function saveTensors(tensors: Record<string, Tensor> | Iterable<readonly [string, Tensor]>,
   metadata?: Record<string, string>): Uint8Array {
@@ -564,7 +576,14 @@ function moduleParams(op: string, module: unknown): [string, Tensor][] {
   return collectEntries(op, (module as HasNamedParameters).namedParameters());
 }
 
-/** A module's parameters as a safetensors file (see saveTensors). */
+/**
+ * A module's parameters as a safetensors file (see saveTensors).
+ *
+ * The tensors are named as by `namedParameters()` (`0.weight`, `0.bias`, ...), so a PyTorch
+ * model with the same layer names loads the file with `load_state_dict`.
+ *
+ * @example wg.save(new wg.nn.Linear(2, 1)) // a Uint8Array in safetensors format
+ */
 export function save(module: HasNamedParameters, metadata?: Record<string, string>): Uint8Array {
   return serialize('save', moduleParams('save', module), metadata);
 }
@@ -589,6 +608,12 @@ export interface LoadResult {
  * Restores a module's parameters from a safetensors file, in place: each parameter keeps its
  * Tensor object and storage (optimizers holding it keep working) and receives the file's values,
  * converted to its dtype. Everything is validated first; on any error nothing has been written.
+ *
+ * Returns `{ missing, unexpected }` (both empty unless `opts.strict` is false). Errors: a
+ * WasmgradError for malformed bytes or (strict) missing or unexpected names, a ShapeError for a
+ * shape that does not fit its parameter, a DTypeError for an unloadable dtype.
+ *
+ * @example wg.load(new wg.nn.Linear(2, 1), wg.save(new wg.nn.Linear(2, 1))) // { missing: [], unexpected: [] }
  */
 export function load(module: HasNamedParameters, bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): LoadResult {
   const strict = opts?.strict ?? true;

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError } from '../errors.js';
 import type { Record } from '../autograd/tape.js';
 
+/** Options of `toDot`. */
 export interface DotOptions {
   /** Show values of tensors with at most `maxElements` elements (default true). */
   values?: boolean;
@@ -36,6 +37,14 @@ function esc(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
+/**
+ * The computation graph that made `root`, as Graphviz DOT text: a box per tensor (shape, and for
+ * small tensors values and gradients), an ellipse per gate, wires from inputs through gates to
+ * outputs. Render it with Graphviz (`dot -Tsvg`) or @viz-js/viz. A WasmgradError unless `root`
+ * is a Tensor.
+ *
+ * @example wg.toDot(wg.tensor([1, 2], { requiresGrad: true }).mul(3).sum()) // 'digraph { ... }'
+ */
 export function toDot(root: Tensor, opts: DotOptions = {}): string {
   if (!(root instanceof Tensor)) throw new WasmgradError('toDot: expected a Tensor');
   const showValues = opts.values !== false;
