@@ -178,22 +178,22 @@ export class Tensor {
   // ---- reading ------------------------------------------------------------------------------
 
   /**
+   * A typed-array copy of the elements, row-major.
    * Float32Array or Float64Array by dtype. Throws a DisposedError after dispose().
    *
    * @example wg.tensor([[1, 2], [3, 4]]).data() // Float32Array [1, 2, 3, 4]
    */
-  /** A typed-array copy of the elements, row-major. */
   data(): Float32Array | Float64Array {
     this.assertLive('data');
     return this.backend.read(this.storage) as Float32Array | Float64Array;
   }
 
   /**
+   * Nested arrays of numbers (a number for a 0-d tensor).
    * PyTorch's `tolist()`.
    *
    * @example wg.eye(2).toArray() // [[1, 0], [0, 1]]
    */
-  /** Nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): number | unknown[] {
     this.assertLive('toArray');
     const flat = this.backend.read(this.storage);
@@ -213,11 +213,11 @@ export class Tensor {
   }
 
   /**
+   * The value of a one-element tensor.
    * A WasmgradError for any other size (PyTorch's `item()`).
    *
    * @example wg.tensor([1, 2, 3]).sum().item() // 6
    */
-  /** The value of a one-element tensor. */
   item(): number {
     this.assertLive('item');
     if (this.size !== 1) {
@@ -346,7 +346,7 @@ export class Tensor {
   /**
    * The same as `dispose()`, for `using` declarations (explicit resource management).
    *
-   * @example { using t = wg.ones([3]); t.sum().item(); } // t is freed at the closing brace
+   * @example { using t = wg.ones([3]); t.sum().item(); } // t is freed at the closing brace (needs `using` support: TypeScript or a recent engine)
    */
   [Symbol.dispose](): void {
     this.dispose();

@@ -11,9 +11,17 @@ import { asTensor } from '../ops/util.js';
 export interface GateDefinition {
   /** Names the gate in errors and in graph drawings. */
   name: string;
-  /** Computes the output from the inputs with ops; call ctx.save(...) for backward. */
+  /**
+   * Computes the output from the inputs with ops; call ctx.save(...) for backward.
+   *
+   * @example forward(ctx, x) { ctx.save(x); return x.exp(); }
+   */
   forward(ctx: GateContext<undefined>, ...inputs: Tensor[]): Tensor;
-  /** Returns one gradient per input (null where none), each shaped like its input. */
+  /**
+   * Returns one gradient per input (null where none), each shaped like its input.
+   *
+   * @example backward(ctx, dy) { const [x] = ctx.saved; return [dy.mul(x.exp())]; }
+   */
   backward(ctx: GateContext<undefined>, dy: Tensor): readonly (Tensor | null | undefined)[];
 }
 

@@ -13,11 +13,19 @@ import { BackendError, DTypeError, DisposedError, OutOfMemoryError, WasmgradErro
 
 /** What forward and backward see: saved tensors, which inputs need gradients, attributes. */
 export interface GateContext<A = unknown> {
-  /** Saves tensors for the backward rule (inputs, the output, or values made in forward). */
+  /**
+   * Saves tensors for the backward rule (inputs, the output, or values made in forward).
+   *
+   * @example ctx.save(x, y)
+   */
   save(...tensors: Tensor[]): void;
   /** The tensors passed to `save()`, in order (read them in backward). */
   readonly saved: readonly Tensor[];
-  /** True when input i needs a gradient; a rule may skip computing the others. */
+  /**
+   * True when input i needs a gradient; a rule may skip computing the others.
+   *
+   * @example return [ctx.needsInputGrad(0) ? dy.mul(2) : null];
+   */
   needsInputGrad(i: number): boolean;
   /** The gate's non-tensor arguments (undefined for gates made with defineGate). */
   readonly attrs: A;

@@ -43,7 +43,7 @@ function esc(s: string): string {
  * outputs. Render it with Graphviz (`dot -Tsvg`) or @viz-js/viz. A WasmgradError unless `root`
  * is a Tensor.
  *
- * @example wg.toDot(wg.tensor([1, 2], { requiresGrad: true }).mul(3).sum()) // 'digraph { ... }'
+ * @example wg.toDot(wg.tensor([1, 2], { requiresGrad: true }).mul(3).sum()) // DOT text: digraph wasmgrad { ... }
  */
 export function toDot(root: Tensor, opts: DotOptions = {}): string {
   if (!(root instanceof Tensor)) throw new WasmgradError('toDot: expected a Tensor');
