@@ -3,6 +3,7 @@
 // also export @inline generic helpers for the threaded task runner (threads.ts); generic
 // functions cannot become wasm exports, so `export *` would list them with a warning each.
 export { alloc, free, allocScratch, freeScratch, liveBlocks, liveBytes, copyBytes } from './mem';
+export { allocPaged, largeFreeBytes } from './mem';
 export {
   unary_f32, unary_f64, binary_f32, binary_f64, copyStrided_f32, copyStrided_f64,
   fill_f32, fill_f64, fill_i32, cast_f32_f64, cast_f64_f32,

@@ -37,3 +37,5 @@ export type { DotOptions } from './viz/dot.js';
  */
 export * as optim from './optim/index.js';
 export { save, load, saveTensors, loadTensors } from './io/index.js';
+export { saveCheckpoint, loadCheckpoint } from './io/index.js';
+export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';

@@ -3,8 +3,8 @@
 import type { Backend, BackendName } from './backend/backend.js';
 import { jsBackend } from './backend/js/index.js';
 import type { ThreadStats, WasmBackend, WasmVariant } from './backend/wasm/index.js';
-import { defaultThreads } from './backend/wasm/pool.js';
-import { BackendError, WasmgradError, fmtValue } from './errors.js';
+import { MAX_THREADS, defaultThreads } from './backend/wasm/pool.js';
+import { BackendError, WasmgradError, checkOptions, fmtValue } from './errors.js';
 import { setHeapBytesReader } from './memory/index.js';
 
 let wasmBackend: WasmBackend | null = null;
@@ -43,8 +43,9 @@ export function wasmSimdSupported(): boolean {
  * @example await wg.init({ backend: 'wasm' })
  */
 export async function init(opts: { backend?: BackendName } = {}): Promise<void> {
-  const wanted = opts.backend ?? 'wasm';
-  checkName(wanted);
+  const o = checkOptions('init', opts, ['backend']);
+  const wanted = o.backend ?? 'wasm';
+  checkName(wanted, 'init');
   if (simdMissing || (wasmBackend === null && initPromise === null && !wasmSimdSupported())) {
     if (!simdMissing) {
       simdMissing = true;
@@ -67,9 +68,9 @@ export async function init(opts: { backend?: BackendName } = {}): Promise<void> 
   current = wanted;
 }
 
-function checkName(name: unknown): asserts name is BackendName {
+function checkName(name: unknown, op: string): asserts name is BackendName {
   if (name !== 'wasm' && name !== 'js') {
-    throw new BackendError(`setBackend: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
+    throw new BackendError(`${op}: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
   }
 }
 
@@ -80,7 +81,7 @@ function checkName(name: unknown): asserts name is BackendName {
  * @example wg.setBackend('js'); wg.ones([2]).backendName // 'js'
  */
 export function setBackend(name: BackendName): void {
-  checkName(name);
+  checkName(name, 'setBackend');
   current = name;
 }
 
@@ -98,15 +99,19 @@ export function getBackend(): BackendName {
  * optimizer steps): n - 1 workers plus the calling thread. setThreads(1) runs everything on the
  * calling thread, with no dispatch at all. May be called before or after init(); where the
  * threaded build cannot run (a page without cross-origin isolation) kernels stay on one thread.
- * Results do not depend on n: every kernel gives the same bits on 1 and n threads.
+ * Results do not depend on n: every kernel gives the same bits on 1 and n threads. At most
+ * MAX_THREADS (64: the worker slots of the pool's control block); more is an error, not a clamp.
  *
- * A WasmgradError unless n is a positive integer.
+ * A WasmgradError unless n is a positive integer no greater than 64.
  *
  * @example wg.setThreads(1) // all kernels on the calling thread
  */
 export function setThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
     throw new WasmgradError(`setThreads: expected a positive integer, got ${fmtValue(n)}`);
+  }
+  if (n > MAX_THREADS) {
+    throw new WasmgradError(`setThreads: ${n} threads is more than the maximum of ${MAX_THREADS}`);
   }
   requestedThreads = n;
   wasmBackend?.setThreads(n);

@@ -9,6 +9,7 @@ import type { Record } from './autograd/tape.js';
 import * as ops from './ops/index.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import { backendFor } from './runtime.js';
+import { formatTensor } from './format.js';
 
 // Engines without explicit resource management still get a Symbol.dispose to key on.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for('Symbol.dispose');
@@ -164,10 +165,36 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** @internal A new tensor object over the same storage (no copy). */
+  /** @internal A new tensor object over the same storage (no copy), sharing its version counter. */
   shareStorage(shape: readonly number[] = this.shape): Tensor {
     this.assertLive('shareStorage');
-    return new Tensor(this.storage, shape, this.dtype, this.backend);
+    const t = new Tensor(this.storage, shape, this.dtype, this.backend);
+    t.versionBox = this.versionBox ??= { n: 0 };
+    return t;
+  }
+
+  // ---- version counter ------------------------------------------------------------------------
+  // Counts the in-place writes to this tensor's storage (PyTorch's `_version`); tensors sharing
+  // the storage (reshape, detach) share the counter. A record remembers the versions of the
+  // tensors its backward rule may read, and backward() refuses to run a rule on changed values.
+
+  /** @internal Shared with every tensor over the same storage; made on first need. */
+  versionBox: { n: number } | null = null;
+
+  /** How many in-place writes (add_, optimizer steps, ...) this tensor's storage has had. */
+  get version(): number {
+    return this.versionBox === null ? 0 : this.versionBox.n;
+  }
+
+  /** @internal Call after writing this tensor's storage in place. */
+  bumpVersion(): void {
+    (this.versionBox ??= { n: 0 }).n++;
+  }
+
+  /** @internal Makes this tensor a leaf again (in-place writes that replace its history). */
+  clearRecord(): void {
+    this.node = null;
+    this._requiresGrad = false;
   }
 
   /** @internal */
@@ -233,12 +260,7 @@ export class Tensor {
    * @example String(wg.tensor([1, 2])) // 'tensor([1, 2], shape=[2], dtype=float32, backend=wasm)'
    */
   toString(): string {
-    if (this._disposed) return `Tensor(disposed, shape=${this.shapeString}, dtype=${this.dtype})`;
-    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(this.dtype === 'float32' ? 6 : 10)).toString());
-    const render = (v: unknown): string => (Array.isArray(v) ? `[${v.map(render).join(', ')}]` : fmt(v as number));
-    const body = this.size > 1000 ? `<${this.size} elements>` : render(this.toArray());
-    const grad = this.node !== null ? `, grad_fn=${this.node.gate.name}` : this._requiresGrad ? ', requiresGrad=true' : '';
-    return `tensor(${body}, shape=${this.shapeString}, dtype=${this.dtype}, backend=${this.backend.name}${grad})`;
+    return formatTensor(this);
   }
 
   // ---- autograd -----------------------------------------------------------------------------
@@ -351,6 +373,32 @@ export class Tensor {
   [Symbol.dispose](): void {
     this.dispose();
   }
+
+  // ---- printing -----------------------------------------------------------------------------
+  // Node's console.log/util.inspect print this instead of the storage and backend objects; the
+  // symbol is a registered one, so the browser bundle needs no node:util.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
+  // ---- in-place methods (src/ops/inplace.ts): write this tensor's storage, bump its version --
+  // On a leaf that requires grad only inside noGrad (e.g. w.sub_(w.grad.mul(lr))).
+  /** this += b (b broadcast to this shape). */
+  add_(b: TensorLike): this { ops.add_(this, b); return this; }
+  /** this -= b. */
+  sub_(b: TensorLike): this { ops.sub_(this, b); return this; }
+  /** this *= b. */
+  mul_(b: TensorLike): this { ops.mul_(this, b); return this; }
+  /** this /= b. */
+  div_(b: TensorLike): this { ops.div_(this, b); return this; }
+  /** Clamps every element into [min, max] (either bound may be omitted). */
+  clamp_(min?: number | null, max?: number | null): this { ops.clamp_(this, min, max); return this; }
+  /** Copies src (broadcast to this shape, converted to this dtype and backend) into this tensor. */
+  copy_(src: Tensor): this { ops.copy_(this, src); return this; }
+  /** Sets every element to v. */
+  fill_(v: number): this { ops.fill_(this, v); return this; }
+  /** Sets every element to 0. */
+  zero_(): this { ops.zero_(this); return this; }
 
   // ---- ops ----------------------------------------------------------------------------------
   /**
@@ -492,17 +540,19 @@ export class Tensor {
    */
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
   /**
-   * The mean cross-entropy of these logits `[N, C]` against class indices; see `wg.crossEntropy`.
+   * The mean cross-entropy of these logits `[N, C]` against class indices; see `wg.crossEntropy`
+   * (`opts` accepts no keys yet).
    *
    * @example wg.tensor([[0, 0], [0, 0]]).crossEntropy([0, 1]) // tensor(0.6931)
    */
-  crossEntropy(labels: ArrayLike<number>): Tensor { return ops.crossEntropy(this, labels); }
+  crossEntropy(labels: ArrayLike<number>, opts?: Parameters<typeof ops.crossEntropy>[2]): Tensor { return ops.crossEntropy(this, labels, opts); }
   /**
-   * The mean squared error against `target`; see `wg.mseLoss`.
+   * The mean squared error against `target`, which must have this tensor's shape or be a
+   * number; see `wg.mseLoss` (`opts` accepts no keys yet).
    *
    * @example wg.tensor([1, 2]).mseLoss(wg.tensor([1, 4])) // tensor(2)
    */
-  mseLoss(target: TensorLike): Tensor { return ops.mseLoss(this, target); }
+  mseLoss(target: TensorLike, opts?: Parameters<typeof ops.mseLoss>[2]): Tensor { return ops.mseLoss(this, target, opts); }
 }
 
 setTensorCheck((v): v is Tensor => v instanceof Tensor);

@@ -302,14 +302,14 @@ describe.each([{ backend: 'wasm' as const }, { backend: 'js' as const }])('safet
       expect(Array.from(w.grad!.data())).toEqual([1, 1, 1, 1, 1, 1]);
     });
 
-    it('converts to the parameters\' dtype', () => {
+    it('converts to the parameters\' dtype with { cast: true }', () => {
       const src = makeModule('float64');
       const dst = makeModule('float32');
-      wg.load(dst.module, wg.save(src.module));
+      wg.load(dst.module, wg.save(src.module), { cast: true });
       expect(dst.w.dtype).toBe('float32');
       expect(Array.from(dst.w.data())).toEqual(Array.from(src.w.data()).map(Math.fround));
       const back = makeModule('float64');
-      wg.load(back.module, handBuiltLikeModule());
+      wg.load(back.module, handBuiltLikeModule(), { cast: true });
       expect(Array.from(back.b.data())).toEqual([1, -2.5, 65504]);
     });
 

@@ -60,9 +60,6 @@ function collect(root: Record, epoch: number): Record[] {
   root.mark = epoch;
   while (stack.length > 0) {
     const rec = stack.pop()!;
-    if (rec.released) {
-      throw new DisposedError(`backward: the graph through ${rec.gate.name} was already backpropagated and its saved values released; pass { retainGraph: true } to the first backward() to go through it twice`);
-    }
     found.push(rec);
     const inputs = rec.inputs;
     for (let i = 0; i < inputs.length; i++) {
@@ -75,6 +72,68 @@ function collect(root: Record, epoch: number): Record[] {
   }
   found.sort((a, b) => b.id - a.id);
   return found;
+}
+
+/**
+ * With `targets` (grad, valueAndGrad), only the records some target's gradient passes through:
+ * the rest of a graph the targets came from is neither computed nor released.
+ */
+function pruneToTargets(records: Record[], targets: readonly Tensor[]): Record[] {
+  const leads = new Set<Record>();
+  // records is in reverse execution order: walk it forwards, so inputs' records come first.
+  for (let r = records.length - 1; r >= 0; r--) {
+    const rec = records[r];
+    for (const x of rec.inputs) {
+      if (x.requiresGrad && (targets.includes(x) || (x.node !== null && leads.has(x.node)))) {
+        leads.add(rec);
+        break;
+      }
+    }
+  }
+  return records.filter((rec) => {
+    if (leads.has(rec)) return true;
+    rec.mark = 0; // not run in this pass: accumulate() leaves its dy alone
+    return false;
+  });
+}
+
+/**
+ * Before any rule runs: every tensor a rule may read (the record's inputs and saved tensors)
+ * must be live and unchanged since it was recorded. Saved tensors are checked first over all
+ * records, so a gate that saved a modified tensor is the one named (as in PyTorch); inputs are
+ * checked too because rules may read them (mul does), which makes this stricter than PyTorch
+ * for gates that only read an input's shape (add, sum, reshape).
+ */
+function checkUsable(records: readonly Record[]): void {
+  for (const rec of records) checkRecord(rec, false);
+  for (const rec of records) checkRecord(rec, true);
+}
+
+function checkRecord(rec: Record, inputsToo: boolean): void {
+  if (rec.released) {
+    throw new DisposedError(`backward: the graph through ${rec.gate.name} was already backpropagated and its saved values released; pass { retainGraph: true } to the first backward() to go through it twice`);
+  }
+  const check = (t: Tensor, what: string, expected: number): void => {
+    const gate = rec.gate.name;
+    if (t.isDisposed) {
+      throw new DisposedError(`backward: ${gate} needs its ${what} (shape ${t.shapeString}), which was disposed: `
+        + `the graph behind this result was freed, typically by the tidy() that made the result (tidy frees every `
+        + `tensor made inside it except what it returns); call backward() inside that tidy, or keep the graph's tensors alive`);
+    }
+    if (t.version !== expected) {
+      throw new WasmgradError(`backward: one of the tensors needed for gradient computation has been modified by an `
+        + `in-place operation: the ${what} of ${gate} (shape ${t.shapeString}) is at version ${t.version} now but was at `
+        + `version ${expected} when ${gate} recorded it; recompute the forward pass after the in-place update, or use `
+        + `the out-of-place op (add instead of add_)`);
+    }
+  };
+  if (inputsToo) {
+    const inputs = rec.inputs;
+    for (let i = 0; i < inputs.length; i++) check(inputs[i], `input ${i}`, rec.inputVersions?.[i] ?? 0);
+    return;
+  }
+  const saved = rec.saved;
+  for (let i = 0; i < saved.length; i++) check(saved[i], `saved tensor ${i}`, rec.savedVersions?.[i] ?? 0);
 }
 
 /** Checks a rule's gradient against its input: same shape, dtype and backend. */
@@ -118,7 +177,9 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
   let ok = false;
   try {
     const seed = makeSeed(root, seedArg);
-    const records = root.node === null ? [] : collect(root.node, epoch);
+    let records = root.node === null ? [] : collect(root.node, epoch);
+    if (targets !== null) records = pruneToTargets(records, targets);
+    checkUsable(records);
 
     // A tensor's gradient slot: the record's dy for made tensors, a map entry or .grad for leaves.
     const accumulate = (t: Tensor, g: Tensor): void => {
@@ -128,6 +189,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
       }
       if (t.node !== null) {
         const rec = t.node;
+        if (rec.mark !== epoch) return; // pruned: no target's gradient passes through it
         rec.dy = rec.dy === null ? g : add(rec.dy, g);
         return;
       }
@@ -144,6 +206,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
         // A gradient from an earlier pass is ours alone: add in place. One made in this pass may
         // still be another slot's upstream gradient, so that case goes out of place.
         prev.backend.addInPlace(prev.storage, g.storage);
+        prev.bumpVersion();
       } else {
         t.setGradUnchecked(add(prev, g));
         if (prev.born === epoch) {

@@ -1,9 +1,14 @@
 // grad and valueAndGrad: gradients as return values, with no `.grad` touched.
+//
+// They are function transforms (as in JAX): f is always recorded, also inside noGrad, so
+// grad(f) called from noGrad code (gradcheck's finite differences, say) gives real gradients.
+// The gradients themselves are recorded only when the caller records and an argument is on a
+// tape, which is exactly the case inside an outer grad: that is how grad(grad(f)) nests.
 
 import { Tensor } from '../tensor.js';
 import { WasmgradError } from '../errors.js';
 import { runBackward } from './backward.js';
-import { isGradEnabled } from './tape.js';
+import { isGradEnabled, setGradEnabled } from './tape.js';
 import { empty } from '../ops/util.js';
 
 type Fn = (...xs: Tensor[]) => Tensor;
@@ -13,11 +18,13 @@ function prepare(name: string, xs: Tensor[]): { args: Tensor[]; createGraph: boo
     if (!(x instanceof Tensor)) throw new WasmgradError(`${name}: argument ${i} is not a Tensor`);
     x.assertLive(name);
   });
-  // Inputs already on a tape (an outer grad, or parameters) are differentiated in place and the
-  // pass is recorded, so the result can be differentiated again; others get a fresh leaf view.
+  // Inputs already on a tape (an outer grad, or parameters), with the caller recording, are
+  // differentiated in place and the pass is recorded, so the result can be differentiated
+  // again. Otherwise each argument gets a fresh leaf view, so the pass stops there (and never
+  // walks into, or releases, a graph the argument came from).
   const createGraph = isGradEnabled() && xs.some((x) => x.requiresGrad);
   const args = xs.map((x) => {
-    if (x.requiresGrad) return x;
+    if (createGraph && x.requiresGrad) return x;
     const v = x.detach();
     v.requiresGrad = true;
     return v;
@@ -25,10 +32,17 @@ function prepare(name: string, xs: Tensor[]): { args: Tensor[]; createGraph: boo
   return { args, createGraph };
 }
 
-function run(name: string, f: Fn, xs: Tensor[]): { value: Tensor; grads: Tensor[] } {
+function run(name: string, f: Fn, xs: Tensor[]): { value: Tensor; grads: Tensor[]; createGraph: boolean } {
   if (typeof f !== 'function') throw new WasmgradError(`${name}: expected a function`);
   const { args, createGraph } = prepare(name, xs);
-  const value = f(...args);
+  // f is recorded even inside noGrad: differentiating it is the point of the call.
+  const prev = setGradEnabled(true);
+  let value: Tensor;
+  try {
+    value = f(...args);
+  } finally {
+    setGradEnabled(prev);
+  }
   if (!(value instanceof Tensor)) throw new WasmgradError(`${name}: the function must return a Tensor`);
   if (value.size !== 1) {
     throw new WasmgradError(`${name}: the function must return a one-element tensor, got shape ${value.shapeString}`);
@@ -41,7 +55,7 @@ function run(name: string, f: Fn, xs: Tensor[]): { value: Tensor; grads: Tensor[
   }
   // An input the output does not depend on has a zero gradient.
   const full = grads.map((g, i) => g ?? zerosOf(args[i]));
-  return { value, grads: full };
+  return { value, grads: full, createGraph };
 }
 
 function zerosOf(x: Tensor): Tensor {
@@ -62,9 +76,11 @@ function zerosOf(x: Tensor): Tensor {
  */
 export function grad(f: Fn): (...xs: Tensor[]) => Tensor[] {
   return (...xs: Tensor[]) => {
-    const { value, grads } = run('grad', f, xs);
-    // The value is not returned: free it, unless f handed back one of its own inputs.
-    if (!xs.includes(value) && !grads.includes(value) && value.isLeaf === false) value.dispose();
+    const { value, grads, createGraph } = run('grad', f, xs);
+    // The value is not returned: free it, unless f handed back one of its own inputs, or the
+    // pass was recorded: then the gradients' graph may still use it (tanh, exp, sigmoid and
+    // sqrt save their output), and it goes with that graph (tidy, or garbage collection).
+    if (!createGraph && !xs.includes(value) && !grads.includes(value) && value.isLeaf === false) value.dispose();
     return grads;
   };
 }
@@ -77,5 +93,8 @@ export function grad(f: Fn): (...xs: Tensor[]) => Tensor[] {
  * @example wg.valueAndGrad((x) => x.mul(x).sum())(wg.tensor([3])).value // tensor(9)
  */
 export function valueAndGrad(f: Fn): (...xs: Tensor[]) => { value: Tensor; grads: Tensor[] } {
-  return (...xs: Tensor[]) => run('valueAndGrad', f, xs);
+  return (...xs: Tensor[]) => {
+    const { value, grads } = run('valueAndGrad', f, xs);
+    return { value, grads };
+  };
 }

@@ -10,7 +10,7 @@
 // element and four forward passes per input element.
 
 import { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, checkOptions, describeValue } from '../errors.js';
 import { runBackward } from './backward.js';
 import { noGrad } from './tape.js';
 import { copyOf, tensorFrom } from '../ops/creation.js';
@@ -42,21 +42,32 @@ export interface GradcheckReport extends GradcheckInputReport {
   inputs: GradcheckInputReport[];
 }
 
+/** A finite number option: eps must be positive, the tolerances may be 0. */
+function tolerance(o: Record<string, unknown>, key: string, fallback: number, zeroOk: boolean): number {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (v === 0 && !zeroOk)) {
+    throw new WasmgradError(`gradcheck: option ${key} must be a finite ${zeroOk ? 'non-negative' : 'positive'} number, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
 /**
  * Checks f's analytic gradients against fourth-order centred differences, input by input
  * (PyTorch's `torch.autograd.gradcheck`, which returns a bool; this returns a report). f maps
  * the inputs to a tensor of any shape; use float64 inputs away from kinks. A WasmgradError if
- * f is not a function or an input is not a Tensor.
+ * f is not a function, an input is not a Tensor, or an option is unknown or out of range (eps a
+ * finite positive number, atol and rtol finite and non-negative).
  *
  * @example wg.gradcheck((x) => x.tanh().sum(), [wg.randn([3], { dtype: 'float64' })]).ok // true
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
-  const eps = opts.eps ?? 1e-3, atol = opts.atol ?? 1e-5, rtol = opts.rtol ?? 1e-3;
   if (typeof f !== 'function') throw new WasmgradError('gradcheck: expected a function');
   if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor))) {
     throw new WasmgradError('gradcheck: inputs must be an array of Tensors');
   }
-  if (!(eps > 0)) throw new WasmgradError(`gradcheck: eps must be positive, got ${eps}`);
+  const o = checkOptions('gradcheck', opts, ['eps', 'atol', 'rtol']);
+  const eps = tolerance(o, 'eps', 1e-3, false), atol = tolerance(o, 'atol', 1e-5, true), rtol = tolerance(o, 'rtol', 1e-3, true);
   return tidy(() => {
     // Private copies: perturbing them never touches the caller's tensors.
     const xs = inputs.map((x) => {

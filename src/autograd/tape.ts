@@ -58,10 +58,29 @@ export class Record<A = unknown> implements GateContext<A> {
   dy: Tensor | null = null;
   /** Visit mark of the backward pass that last collected this record. */
   mark = 0;
-  constructor(readonly gate: Gate<A>, readonly inputs: readonly Tensor[], readonly attrs: A) {}
+  /**
+   * Version counters of the inputs and saved tensors when recorded (null: all 0, the common
+   * case, so no array is made). backward() refuses a record whose tensors were written in
+   * place since: its rule would read the new values.
+   */
+  inputVersions: number[] | null = null;
+  savedVersions: number[] | null = null;
+  constructor(readonly gate: Gate<A>, readonly inputs: readonly Tensor[], readonly attrs: A) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i].version !== 0) {
+        this.inputVersions = inputs.map((t) => t.version);
+        break;
+      }
+    }
+  }
 
   save(...tensors: Tensor[]): void {
-    for (const t of tensors) this.saved.push(t);
+    for (const t of tensors) {
+      const v = t.version;
+      if (v !== 0 && this.savedVersions === null) this.savedVersions = new Array<number>(this.saved.length).fill(0);
+      this.saved.push(t);
+      this.savedVersions?.push(v);
+    }
   }
 
   needsInputGrad(i: number): boolean {
@@ -72,6 +91,7 @@ export class Record<A = unknown> implements GateContext<A> {
   release(): void {
     this.released = true;
     this.saved = [];
+    this.savedVersions = null;
     if (this.owned !== null) {
       for (const t of this.owned) t.dispose();
       this.owned = null;

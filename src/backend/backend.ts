@@ -10,6 +10,9 @@
 // - Every storage passed to one call has the same dtype (the ops layer checks this), except
 //   `labels` (int32) and the two sides of `cast`.
 // - Sizes may be 0; a kernel with nothing to do returns without touching memory.
+// - In-place writes (Tensor.add_, clamp_, copy_) pass the tensor's own storage as `out` and as
+//   `a` of binary (read contiguously with out's shape) or copyStrided: elementwise kernels must
+//   read element i before writing it, on every thread split.
 
 /** Element types of tensors: 32- or 64-bit IEEE floats. Ops never promote: mixing them throws a DTypeError. */
 export type DType = 'float32' | 'float64';

@@ -1,7 +1,9 @@
 // Model files: the safetensors format.
 export {
-  save, load, saveTensors, loadTensors, parseSafetensors, MAX_HEADER_BYTES, LOADABLE_DTYPES,
+  saveTensors, loadTensors, parseSafetensors, MAX_HEADER_BYTES, LOADABLE_DTYPES,
 } from './safetensors.js';
-export type {
-  HasNamedParameters, LoadOptions, LoadResult, LoadTensorsOptions, SafetensorsEntry, SafetensorsHeader,
-} from './safetensors.js';
+export type { LoadTensorsOptions, SafetensorsEntry, SafetensorsHeader } from './safetensors.js';
+export { save, load } from './module.js';
+export type { HasNamedParameters, LoadOptions, LoadResult } from './module.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export type { CheckpointContents, LoadCheckpointOptions } from './checkpoint.js';

@@ -18,7 +18,7 @@
 // sizes involved. It never reads outside the input and never lets a RangeError/TypeError escape.
 
 import type { DType } from '../backend/backend.js';
-import { DTypeError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
+import { DTypeError, WasmgradError, checkOptions, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from '../ops/creation.js';
 
@@ -34,7 +34,7 @@ const DTYPE_BITS: Readonly<Record<string, number>> = Object.freeze(Object.assign
 
 /** The dtypes wasmgrad can load (F16 and BF16 are widened to float32). */
 export const LOADABLE_DTYPES = ['F32', 'F64', 'F16', 'BF16'] as const;
-type Loadable = (typeof LOADABLE_DTYPES)[number];
+export type Loadable = (typeof LOADABLE_DTYPES)[number];
 
 const ENTRY_FIELDS = ['dtype', 'shape', 'data_offsets'] as const;
 const METADATA_KEY = '__metadata__';
@@ -43,17 +43,17 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ---- messages --------------------------------------------------------------------------------
 
-function err(message: string): WasmgradError {
+export function err(message: string): WasmgradError {
   return new WasmgradError(`safetensors: ${message}`);
 }
 
 /** A tensor name or string quoted for a message, cut short if it is long. */
-function q(s: string, max = 80): string {
+export function q(s: string, max = 80): string {
   return JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
 }
 
 /** A short, never-throwing description of an arbitrary JSON value. */
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return `the string ${q(v, 40)}`;
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
@@ -63,11 +63,11 @@ function describe(v: unknown): string {
 }
 
 /** A shape for a message; very long ones are cut short. */
-function shp(shape: readonly number[]): string {
+export function shp(shape: readonly number[]): string {
   return shape.length <= 16 ? fmtShape(shape) : `[${shape.slice(0, 8).join(',')},… (${shape.length} dims)]`;
 }
 
-function fmtList(names: readonly string[], max = 20): string {
+export function fmtList(names: readonly string[], max = 20): string {
   const shown = names.slice(0, max).map((n) => q(n)).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
@@ -105,7 +105,7 @@ export interface SafetensorsHeader {
   readonly dataLength: number;
 }
 
-function asBytes(input: unknown, op: string): Uint8Array {
+export function asBytes(input: unknown, op: string): Uint8Array {
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer) return new Uint8Array(input);
@@ -337,11 +337,11 @@ function checkMetadata(value: unknown, where: string): Record<string, string> {
 
 // ---- decoding ----------------------------------------------------------------------------------
 
-function isLoadable(dtype: string): dtype is Loadable {
+export function isLoadable(dtype: string): dtype is Loadable {
   return (LOADABLE_DTYPES as readonly string[]).includes(dtype);
 }
 
-function unsupported(op: string, e: SafetensorsEntry): DTypeError {
+export function unsupported(op: string, e: SafetensorsEntry): DTypeError {
   return new DTypeError(`${op}: tensor ${q(e.name)} has dtype ${e.dtype}, which wasmgrad cannot load (supported: ${LOADABLE_DTYPES.join(', ')})`);
 }
 
@@ -390,7 +390,7 @@ function readBF16(bytes: Uint8Array, off: number, count: number): Float32Array {
 }
 
 /** The values of one validated entry as float32 or float64 (F16/BF16 widen to float32). */
-function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadable }): Float32Array | Float64Array {
+export function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadable }): Float32Array | Float64Array {
   const count = e.dtype === 'F64' ? e.byteLength / 8 : e.dtype === 'F32' ? e.byteLength / 4 : e.byteLength / 2;
   switch (e.dtype) {
     case 'F32': return readFloats(bytes, e.byteOffset, count, 4);
@@ -400,7 +400,7 @@ function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadable }): F
   }
 }
 
-function nativeDtype(d: Loadable): DType {
+export function nativeDtype(d: Loadable): DType {
   return d === 'F64' ? 'float64' : 'float32';
 }
 
@@ -430,7 +430,8 @@ export interface LoadTensorsOptions {
  */
 export function loadTensors(bytes: Uint8Array | ArrayBuffer, opts: LoadTensorsOptions = {}):
   { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
-  const target = checkDtypeOption('loadTensors', opts?.dtype);
+  const o = checkOptions('loadTensors', opts, ['dtype']);
+  const target = checkDtypeOption('loadTensors', o.dtype);
   const buf = asBytes(bytes, 'loadTensors');
   const header = parseSafetensors(buf);
   for (const e of header.entries) if (!isLoadable(e.dtype)) throw unsupported('loadTensors', e);
@@ -456,7 +457,7 @@ function utf8Compare(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-function collectEntries(op: string, input: unknown): [string, Tensor][] {
+export function collectEntries(op: string, input: unknown): [string, Tensor][] {
   if (input === null || typeof input !== 'object') {
     throw new WasmgradError(`${op}: expected an object or an iterable of [name, tensor] pairs, got ${input === null ? 'null' : typeof input}`);
   }
@@ -498,10 +499,18 @@ function validateMetadataArg(op: string, metadata: unknown): [string, string][] 
   return out;
 }
 
-function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Uint8Array {
+/** The file dtype of a tensor; a dtype the writer does not know is an error, never a silent F32. */
+function fileDtype(op: string, name: string, t: Tensor): 'F64' | 'F32' {
+  const dtype: string = t.dtype;
+  if (dtype === 'float64') return 'F64';
+  if (dtype === 'float32') return 'F32';
+  throw new DTypeError(`${op}: tensor ${q(name)} has dtype ${dtype}, which safetensors writing does not support (float32, float64)`);
+}
+
+export function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Uint8Array {
   const meta = validateMetadataArg(op, metadata);
   const enc = new TextEncoder();
-  const items = pairs.map(([name, t]) => ({ name, key: enc.encode(name), t, code: t.dtype === 'float64' ? 'F64' : 'F32' }));
+  const items = pairs.map(([name, t]) => ({ name, key: enc.encode(name), t, code: fileDtype(op, name, t) }));
   // As the reference writer: descending dtype (F64 before F32), then name in UTF-8 byte order.
   items.sort((a, b) => (a.code === b.code ? utf8Compare(a.key, b.key) : a.code === 'F64' ? -1 : 1));
 
@@ -559,88 +568,4 @@ function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Ui
 export function saveTensors(tensors: Record<string, Tensor> | Iterable<readonly [string, Tensor]>,
   metadata?: Record<string, string>): Uint8Array {
   return serialize('saveTensors', collectEntries('saveTensors', tensors), metadata);
-}
-
-// ---- modules -------------------------------------------------------------------------------------
-
-/** Anything with named parameters: nn.Module, or a plain object for tests. */
-export interface HasNamedParameters {
-  namedParameters(): Iterable<readonly [string, Tensor]>;
-}
-
-function moduleParams(op: string, module: unknown): [string, Tensor][] {
-  if (module === null || (typeof module !== 'object' && typeof module !== 'function')
-    || typeof (module as HasNamedParameters).namedParameters !== 'function') {
-    throw new WasmgradError(`${op}: expected a module with namedParameters(), got ${describe(module)}`);
-  }
-  return collectEntries(op, (module as HasNamedParameters).namedParameters());
-}
-
-/**
- * A module's parameters as a safetensors file (see saveTensors).
- *
- * The tensors are named as by `namedParameters()` (`0.weight`, `0.bias`, ...), so a PyTorch
- * model with the same layer names loads the file with `load_state_dict`.
- *
- * @example wg.save(new wg.nn.Linear(2, 1)) // a Uint8Array in safetensors format
- */
-export function save(module: HasNamedParameters, metadata?: Record<string, string>): Uint8Array {
-  return serialize('save', moduleParams('save', module), metadata);
-}
-
-export interface LoadOptions {
-  /**
-   * true (default): every parameter must be in the file and every tensor in the file must be a
-   * parameter. false: names on only one side are skipped (as PyTorch's load_state_dict with
-   * strict=False); the result lists them.
-   */
-  strict?: boolean;
-}
-
-export interface LoadResult {
-  /** Parameters the file had no tensor for (always empty when strict). */
-  missing: string[];
-  /** Tensors in the file that are not parameters (always empty when strict). */
-  unexpected: string[];
-}
-
-/**
- * Restores a module's parameters from a safetensors file, in place: each parameter keeps its
- * Tensor object and storage (optimizers holding it keep working) and receives the file's values,
- * converted to its dtype. Everything is validated first; on any error nothing has been written.
- *
- * Returns `{ missing, unexpected }` (both empty unless `opts.strict` is false). Errors: a
- * WasmgradError for malformed bytes or (strict) missing or unexpected names, a ShapeError for a
- * shape that does not fit its parameter, a DTypeError for an unloadable dtype.
- *
- * @example wg.load(new wg.nn.Linear(2, 1), wg.save(new wg.nn.Linear(2, 1))) // { missing: [], unexpected: [] }
- */
-export function load(module: HasNamedParameters, bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): LoadResult {
-  const strict = opts?.strict ?? true;
-  const params = moduleParams('load', module);
-  const buf = asBytes(bytes, 'load');
-  const header = parseSafetensors(buf);
-  const byName = new Map(header.entries.map((e) => [e.name, e]));
-  const paramNames = new Set(params.map(([n]) => n));
-  const missing = params.map(([n]) => n).filter((n) => !byName.has(n));
-  const unexpected = header.entries.map((e) => e.name).filter((n) => !paramNames.has(n));
-  if (strict && (missing.length > 0 || unexpected.length > 0)) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing ${missing.length} parameter${missing.length === 1 ? '' : 's'}: ${fmtList(missing)}`);
-    if (unexpected.length > 0) parts.push(`${unexpected.length} unexpected tensor${unexpected.length === 1 ? '' : 's'}: ${fmtList(unexpected)}`);
-    throw new WasmgradError(`load: the file does not match the module: ${parts.join('; ')} (pass { strict: false } to skip them)`);
-  }
-  const plan: [Tensor, SafetensorsEntry & { dtype: Loadable }][] = [];
-  for (const [name, p] of params) {
-    const e = byName.get(name);
-    if (e === undefined) continue;
-    if (!isLoadable(e.dtype)) throw unsupported('load', e);
-    if (e.shape.length !== p.shape.length || e.shape.some((d, k) => d !== p.shape[k])) {
-      throw new ShapeError(`load: tensor ${q(name)} has shape ${shp(e.shape)} in the file, but the parameter has shape ${fmtShape(p.shape)}`);
-    }
-    plan.push([p, e as SafetensorsEntry & { dtype: Loadable }]);
-  }
-  // Nothing below can fail on a validated plan; values convert to the parameter's dtype on write.
-  for (const [p, e] of plan) p.backend.write(p.storage, decode(buf, e));
-  return { missing: strict ? [] : missing, unexpected: strict ? [] : unexpected };
 }

@@ -5,7 +5,7 @@
 // backend when the last tensor using it is disposed or collected.
 
 import type { Storage, Backend } from '../backend/backend.js';
-import { WasmgradError } from '../errors.js';
+import { DisposedError, WasmgradError, describeValue } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 /** Live counts, kept exact by every path that creates or frees. */
@@ -141,16 +141,43 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
+/** How deep dispose() looks into arrays and plain objects (the depth tidy() looks too). */
+const DISPOSE_DEPTH = 8;
+
 /**
- * Disposes a tensor, or every tensor inside an array or plain object.
- *
- * Already disposed tensors are skipped; other values are ignored.
+ * The tensors in a dispose() argument: a tensor, or arrays / plain objects of them, where null
+ * and undefined entries (an optional bias) are skipped. Anything else — a number, a string, a
+ * Module or Map, nesting deeper than tidy() looks — is an error naming where it was, so that
+ * `dispose(5)` or `dispose(model)` does not silently free nothing. Nothing is freed on error.
+ */
+function tensorsToDispose(value: unknown, out: Set<Tensor>, path: string, depth: number): void {
+  if (isTensorFn(value)) { out.add(value); return; }
+  if (depth > 0 && (value === null || value === undefined)) return;
+  const plain = value !== null && typeof value === 'object'
+    && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+  if (!plain) {
+    const where = depth === 0 ? '' : ` at ${path}`;
+    throw new WasmgradError(`dispose: expected a Tensor or an array or plain object of Tensors, got ${describeValue(value)}${where}`);
+  }
+  if (depth === DISPOSE_DEPTH) throw new WasmgradError(`dispose: tensors nested more than ${DISPOSE_DEPTH} levels deep (at ${path})`);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => tensorsToDispose(v, out, `${path}[${i}]`, depth + 1));
+  } else {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) tensorsToDispose(v, out, `${path}.${k}`, depth + 1);
+  }
+}
+
+/**
+ * Disposes a tensor, or every tensor inside an array or plain object (nested up to 8 levels;
+ * null and undefined entries skipped). Already disposed tensors are skipped. Anything else (a
+ * number, a Module, a Map, deeper nesting) is a WasmgradError naming where it was, and then
+ * nothing is freed.
  *
  * @example wg.dispose([wg.ones([2]), wg.zeros([3])])
  */
 export function dispose(value: unknown): void {
   const set = new Set<Tensor>();
-  collectTensors(value, set, isTensorFn);
+  tensorsToDispose(value, set, 'argument', 0);
   for (const t of set) t.dispose();
 }
 
@@ -160,6 +187,8 @@ export function dispose(value: unknown): void {
  * @example wg.tidy(() => { wg.keep(wg.ones([2])); }) // the kept tensor outlives the tidy
  */
 export function keep<T extends Tensor>(t: T): T {
+  if (!isTensorFn(t)) throw new WasmgradError(`keep: expected a Tensor, got ${describeValue(t)}`);
+  if (t.isDisposed) throw new DisposedError(`keep: the tensor (shape ${t.shapeString}) was already disposed`);
   t.markKept();
   return t;
 }

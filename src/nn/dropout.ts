@@ -2,26 +2,38 @@
 // 1/(1-p) (inverted dropout, so eval needs no rescaling); in eval mode the identity.
 
 import { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { mul } from '../ops/elementwise.js';
 import { empty } from '../ops/util.js';
 import { randomUniform } from '../ops/random.js';
 import { Module } from './module.js';
+
+/** The options form of Dropout's constructor: `new Dropout({ p: 0.2 })`. */
+export interface DropoutOptions {
+  /** The probability of zeroing an element, in [0, 1) (default 0.5). */
+  p?: number;
+}
 
 /**
  * Inverted dropout (PyTorch's `nn.Dropout`): in training mode each element is zeroed with
  * probability `p` and the rest scaled by 1/(1-p); in evaluation mode (`eval()`) the identity.
  */
 export class Dropout extends Module {
+  /** The probability of zeroing an element. */
+  readonly p: number;
+
   /**
-   * A WasmgradError unless 0 <= p < 1.
+   * `new Dropout(0.2)` or `new Dropout({ p: 0.2 })`; p defaults to 0.5 as in PyTorch. A
+   * WasmgradError unless 0 <= p < 1, or for an unknown option.
    *
-   * @param p The probability of zeroing an element (default 0.5).
-   * @example new wg.nn.Dropout(0.1).p // 0.1
+   * @param p The probability of zeroing an element (default 0.5), or `{ p }`.
+   * @example new wg.nn.Dropout({ p: 0.1 }).p // 0.1
    */
-  constructor(readonly p = 0.5) {
+  constructor(p: number | DropoutOptions = 0.5) {
     super();
-    if (!(p >= 0 && p < 1)) throw new WasmgradError(`Dropout: p must be in [0, 1), got ${String(p)}`);
+    const prob = typeof p === 'object' ? checkOptions('Dropout', p, ['p']).p ?? 0.5 : p;
+    if (!(typeof prob === 'number' && prob >= 0 && prob < 1)) throw new WasmgradError(`Dropout: p must be a number in [0, 1), got ${fmtValue(prob)}`);
+    this.p = prob;
   }
 
   /**

@@ -1,6 +1,8 @@
 // nn: modules for building models.
 export { Module } from './module.js';
+export { Parameter, isParameter, type ParameterConstructor } from './parameter.js';
+export { ModuleList, ModuleDict } from './container.js';
 export { Linear, type LinearOptions } from './linear.js';
-export { Sequential, MLP, type MLPOptions, type Activation } from './sequential.js';
+export { Sequential, MLP, type MLPOptions, type Activation, type LayerFunction } from './sequential.js';
 export { ReLU, Tanh, Sigmoid } from './activation.js';
-export { Dropout } from './dropout.js';
+export { Dropout, type DropoutOptions } from './dropout.js';

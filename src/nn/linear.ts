@@ -3,7 +3,7 @@
 
 import type { DType } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
-import { ShapeError, WasmgradError } from '../errors.js';
+import { ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { rand } from '../ops/creation.js';
 import { matmulFlags } from '../ops/matmul.js';
 import { add, mul, sub } from '../ops/elementwise.js';
@@ -55,7 +55,14 @@ export class Linear extends Module {
     for (const [k, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new WasmgradError(`Linear: ${k} must be a positive integer, got ${String(v)}`);
     }
+    checkOptions('Linear', opts, ['bias', 'dtype']);
+    if (opts.bias !== undefined && typeof opts.bias !== 'boolean') {
+      throw new WasmgradError(`Linear: bias must be a boolean, got ${fmtValue(opts.bias)}`);
+    }
     const dtype = opts.dtype ?? 'float32';
+    if (dtype !== 'float32' && dtype !== 'float64') {
+      throw new WasmgradError(`Linear: dtype must be 'float32' or 'float64', got ${fmtValue(dtype)}`);
+    }
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.registerParameter('weight', uniform([outFeatures, inFeatures], bound, dtype));
     this.bias = opts.bias === false ? null : this.registerParameter('bias', uniform([outFeatures], bound, dtype));

@@ -1,8 +1,21 @@
-// Module: a gate with parameters. It holds named parameters and child modules, so a model's
-// parameters can be listed, zeroed, saved and loaded by name (the names match PyTorch's).
+// Module: a gate with parameters. Its parameters, buffers and child modules are found by name,
+// so a model can be listed, zeroed, saved and loaded by name (the names match PyTorch's).
+//
+// Registration is by assignment, as in PyTorch: `this.fc1 = new nn.Linear(…)` makes fc1 a child,
+// `this.w = nn.Parameter(t)` makes w a parameter. There is no Proxy or setter in the way (a
+// forward pass reads its properties constantly); instead the listing methods walk the module's
+// own properties, in insertion order, each time they are called. So reassigning a property
+// replaces its entry in place and `delete this.fc1` removes it. What counts:
+//   - a Module value is a child;
+//   - a Tensor marked by nn.Parameter() or registerParameter() is a parameter;
+//   - a Tensor under a name given to registerBuffer() is a buffer;
+//   - anything else (plain tensors, arrays, numbers, functions) is a plain attribute.
+// JavaScript lists integer-like property names ('0', '1', …) before the others, so those come
+// first; Sequential and ModuleList use only them.
 
-import type { Tensor } from '../tensor.js';
-import { WasmgradError, fmtValue } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { WasmgradError, checkOptions, fmtValue } from '../errors.js';
+import { describeArg, isParameter, markParameter } from './parameter.js';
 
 /**
  * The base of every layer and model (PyTorch's `nn.Module`): subclass it, create parameters
@@ -20,8 +33,8 @@ import { WasmgradError, fmtValue } from '../errors.js';
 export abstract class Module {
   /** Training mode (dropout active); switch with train() / eval(). */
   training = true;
-  private readonly _params = new Map<string, Tensor>();
-  private readonly _children = new Map<string, Module>();
+  /** Names given to registerBuffer, with their persistent flag. */
+  private readonly _bufferNames = new Map<string, boolean>();
 
   /**
    * Computes the module's output.
@@ -30,74 +43,200 @@ export abstract class Module {
    */
   abstract forward(x: Tensor): Tensor;
 
-  /**
-   * Registers a parameter under `name`; it is made a leaf that requires a gradient.
-   * Returns `t`. A WasmgradError if the name contains '.' or `t` is not a leaf.
-   *
-   * @example this.weight = this.registerParameter('weight', wg.randn([3, 2]))
-   */
-  protected registerParameter(name: string, t: Tensor): Tensor {
-    if (name.includes('.')) throw new WasmgradError(`Module: parameter name ${fmtValue(name)} must not contain '.'`);
-    if (!t.isLeaf) throw new WasmgradError(`Module: parameter ${fmtValue(name)} must be a leaf tensor (use detach())`);
-    t.requiresGrad = true;
-    t.markKept();
-    this._params.set(name, t);
-    return t;
-  }
+  // ---- registration ---------------------------------------------------------------------------
 
   /**
-   * Registers a child module under `name`.
-   * Returns `m`; its parameters are listed as `name.param`.
-   *
-   * @example this.fc1 = this.registerModule('fc1', new wg.nn.Linear(4, 8))
+   * Makes `t` a parameter (a kept leaf that requires a gradient) and assigns it to `this[name]`,
+   * which is the same as `this[name] = nn.Parameter(t)`. null leaves an empty slot (no bias).
    */
-  protected registerModule<M extends Module>(name: string, m: M): M {
-    if (!(m instanceof Module)) throw new WasmgradError(`Module: child ${fmtValue(name)} is not a Module`);
-    this._children.set(name, m);
+  registerParameter(name: string, t: Tensor): Tensor;
+  registerParameter(name: string, t: null): null;
+  registerParameter(name: string, t: Tensor | null): Tensor | null {
+    this.checkNewName('registerParameter', name);
+    if (this._bufferNames.has(name)) throw new WasmgradError(`registerParameter: ${fmtValue(name)} is already a buffer`);
+    const p = t === null ? null : markParameter(`registerParameter(${fmtValue(name)})`, t);
+    (this as Record<string, unknown>)[name] = p;
+    return p;
+  }
+
+  /** Assigns the child module `m` to `this[name]` (the same as `this[name] = m`). */
+  registerModule<M extends Module>(name: string, m: M): M {
+    this.checkNewName('registerModule', name);
+    if (!(m instanceof Module)) throw new WasmgradError(`registerModule: child ${fmtValue(name)} must be a Module, got ${describeArg(m)}`);
+    if (this._bufferNames.has(name)) throw new WasmgradError(`registerModule: ${fmtValue(name)} is already a buffer`);
+    (this as Record<string, unknown>)[name] = m;
     return m;
   }
 
   /**
-   * [name, parameter] pairs, depth first, children's names prefixed with theirs ('0.weight').
-   * PyTorch's `named_parameters()`; these names are the safetensors keys of `save`.
-   *
-   * @example new wg.nn.MLP([2, 3, 1]).namedParameters().map(([name]) => name) // ['0.weight', '0.bias', '2.weight', '2.bias']
+   * Registers a buffer: a tensor that is part of the model's state but not a parameter (no
+   * gradient, not optimised), such as a running mean. It is assigned to `this[name]`; assigning
+   * another tensor to that property later replaces the buffer. Non-persistent buffers are listed
+   * by namedBuffers() but are not meant to be saved with the model.
    */
-  namedParameters(prefix = ''): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [n, p] of this._params) out.push([prefix + n, p]);
-    for (const [n, c] of this._children) out.push(...c.namedParameters(`${prefix}${n}.`));
+  registerBuffer(name: string, t: Tensor | null, opts: { persistent?: boolean } = {}): Tensor | null {
+    this.checkNewName('registerBuffer', name);
+    const { persistent = true } = checkOptions('registerBuffer', opts, ['persistent']);
+    if (typeof persistent !== 'boolean') throw new WasmgradError(`registerBuffer: persistent must be a boolean, got ${fmtValue(persistent)}`);
+    if (t !== null && !(t instanceof Tensor)) throw new WasmgradError(`registerBuffer: buffer ${fmtValue(name)} must be a Tensor or null, got ${describeArg(t)}`);
+    const current = (this as Record<string, unknown>)[name];
+    if (!this._bufferNames.has(name) && (isParameter(current) || current instanceof Module)) {
+      throw new WasmgradError(`registerBuffer: ${fmtValue(name)} is already a ${isParameter(current) ? 'parameter' : 'child module'}`);
+    }
+    if (t !== null) t.markKept(); // state outlives the tidy() that made it, like a parameter
+    this._bufferNames.set(name, persistent);
+    (this as Record<string, unknown>)[name] = t;
+    return t;
+  }
+
+  /** A name must be a non-empty string without '.' and must not hide a method or a plain field. */
+  private checkNewName(op: string, name: string): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new WasmgradError(`${op}: name must be a non-empty string without '.', got ${fmtValue(name)}`);
+    }
+    if (!(name in this)) return;
+    const current = Object.hasOwn(this, name) ? (this as Record<string, unknown>)[name] : '(method)';
+    if (current === undefined || current === null || current instanceof Tensor || current instanceof Module) return;
+    throw new WasmgradError(`${op}: attribute ${fmtValue(name)} already exists on ${this.constructor.name}`);
+  }
+
+  // ---- listing ---------------------------------------------------------------------------------
+  // zeroGrad() lists the parameters every training step, so the walk allocates little: no
+  // Object.entries pairs, one pass over each module's own keys.
+
+  /**
+   * Calls fn(name, value) for each of the module's own entries that registration looks at: by
+   * default its own enumerable properties in insertion order. ModuleDict adds its keys.
+   */
+  protected forEachOwn(fn: (name: string, value: unknown) => void): void {
+    const self = this as Record<string, unknown>;
+    for (const name of Object.keys(self)) fn(name, self[name]);
+  }
+
+  /**
+   * This module ('' or `prefix`) and, when `recurse`, every descendant, depth first, each module
+   * once (a shared or cyclic reference counts where it is first met). Iterative: no depth limit.
+   */
+  private walk(prefix: string, recurse: boolean, visit: (path: string, m: Module) => void): void {
+    const seen = new Set<Module>();
+    const stack: Module[] = [this];
+    const paths: string[] = [prefix];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      const path = paths.pop()!;
+      if (seen.has(m)) continue;
+      seen.add(m);
+      visit(path, m);
+      if (!recurse) break;
+      const top = stack.length;
+      m.forEachOwn((name, v) => {
+        if (v instanceof Module) { stack.push(v); paths.push(join(path, name)); }
+      });
+      reverseFrom(stack, top); // so the first child is popped first
+      reverseFrom(paths, top);
+    }
+  }
+
+  /** [name, module] pairs of the direct children, each module once. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    this.forEachOwn((name, v) => {
+      if (v instanceof Module && !seen.has(v)) { seen.add(v); out.push([name, v]); }
+    });
+    return out;
+  }
+
+  /** The direct children. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** [name, module] pairs of this module ('' or `prefix`) and every descendant, depth first. */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    this.walk(prefix, true, (path, m) => out.push([path, m]));
+    return out;
+  }
+
+  modules(): Module[] {
+    const out: Module[] = [];
+    this.walk('', true, (_, m) => out.push(m));
     return out;
   }
 
   /**
-   * Every parameter of this module and its children, depth first (PyTorch's `parameters()`):
-   * what an optimizer takes.
-   *
-   * @example new wg.nn.Linear(3, 2).parameters().length // 2
+   * [name, parameter] pairs: each module's own parameters, then its children's, depth first,
+   * names joined with '.' ('0.weight', 'fc1.bias'); a parameter shared by two modules once.
    */
-  parameters(): Tensor[] {
-    return this.namedParameters().map(([, p]) => p);
+  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    this.forEachParameter(prefix, recurse, (name, p) => out.push([name, p]));
+    return out;
+  }
+
+  parameters(recurse = true): Tensor[] {
+    const out: Tensor[] = [];
+    this.forEachParameter('', recurse, (_, p) => out.push(p));
+    return out;
+  }
+
+  private forEachParameter(prefix: string, recurse: boolean, fn: (name: string, p: Tensor) => void): void {
+    const seen = new Set<Tensor>();
+    this.walk(prefix, recurse, (path, m) => m.forEachOwn((name, v) => {
+      if (isParameter(v) && !seen.has(v) && !(m._bufferNames.size > 0 && m._bufferNames.has(name))) {
+        seen.add(v);
+        fn(join(path, name), v);
+      }
+    }));
+  }
+
+  /** [name, buffer] pairs in the same order as namedParameters, non-persistent ones included. */
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    this.walk(prefix, recurse, (path, m) => {
+      for (const [name, b] of m.ownBuffers(false)) {
+        if (!seen.has(b)) { seen.add(b); out.push([join(path, name), b]); }
+      }
+    });
+    return out;
   }
 
   /**
-   * [name, module] pairs of the direct children.
-   *
-   * @example new wg.nn.Sequential(new wg.nn.ReLU()).children()[0][0] // '0'
+   * What a model file holds, as PyTorch's state_dict: every parameter, then every persistent
+   * buffer (registerBuffer's default), by full name. The tensors are the module's own, not copies.
    */
-  children(): [string, Module][] {
-    return [...this._children];
+  stateDict(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>(this.namedParameters());
+    const seen = new Set<Tensor>(out.values());
+    this.walk('', true, (path, m) => {
+      for (const [name, b] of m.ownBuffers(true)) {
+        if (!seen.has(b)) { seen.add(b); out.set(join(path, name), b); }
+      }
+    });
+    return out;
   }
 
-  /**
-   * Sets training mode (`train(false)`: evaluation mode) on this module and all children;
-   * returns this module. Only `Dropout` behaves differently in the two modes.
-   *
-   * @example new wg.nn.Dropout(0.5).train().training // true
-   */
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, b]) => b);
+  }
+
+  private ownBuffers(persistentOnly: boolean): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, persistent] of this._bufferNames) {
+      if (!(name in this)) { this._bufferNames.delete(name); continue; } // `delete this.buf` unregisters it
+      const v = (this as Record<string, unknown>)[name];
+      if (v instanceof Tensor && (persistent || !persistentOnly)) out.push([name, v]);
+    }
+    return out;
+  }
+
+  // ---- modes and housekeeping ------------------------------------------------------------------
+
   train(mode = true): this {
-    this.training = mode;
-    for (const c of this._children.values()) c.train(mode);
+    if (typeof mode !== 'boolean') throw new WasmgradError(`train: mode must be a boolean, got ${fmtValue(mode)}`);
+    for (const m of this.modules()) m.training = mode;
     return this;
   }
 
@@ -110,21 +249,30 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /**
-   * Clears every parameter's gradient.
-   *
-   * @example new wg.nn.Linear(3, 2).zeroGrad()
-   */
+  /** Calls fn on each child's subtree and then on this module (PyTorch's order), e.g. to initialise. */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new WasmgradError(`apply: expected a function, got ${describeArg(fn)}`);
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Clears every parameter's gradient. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();
   }
 
-  /**
-   * Frees every parameter (the module is unusable afterwards).
-   *
-   * @example new wg.nn.Linear(3, 2).dispose()
-   */
+  /** Frees every parameter and buffer (the module is unusable afterwards). */
   dispose(): void {
     for (const p of this.parameters()) p.dispose();
+    for (const b of this.buffers()) b.dispose();
   }
+}
+
+function join(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}.${name}`;
+}
+
+function reverseFrom<T>(xs: T[], start: number): void {
+  for (let i = start, j = xs.length - 1; i < j; i++, j--) [xs[i], xs[j]] = [xs[j], xs[i]];
 }

@@ -2,7 +2,7 @@
 
 import type { Backend, DType } from '../backend/backend.js';
 import { sizeOf } from '../backend/strides.js';
-import { DTypeError, ShapeError, WasmgradError, describeValue, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { currentBackend } from '../runtime.js';
 import { empty } from './util.js';
@@ -16,12 +16,29 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-function checkDtype(op: string, dtype: unknown): DType {
-  if (dtype === undefined) return 'float32';
+function checkDtype(op: string, dtype: unknown, fallback: DType = 'float32'): DType {
+  if (dtype === undefined) return fallback;
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new DTypeError(`${op}: unknown dtype ${fmtValue(dtype)} (expected 'float32' or 'float64')`);
   }
   return dtype;
+}
+
+/** The options every creation function takes; `extra` names any further keys it accepts. */
+const CREATION_KEYS = ['dtype', 'requiresGrad'] as const;
+
+/**
+ * Checks creation options before anything is allocated: unknown keys, and values that would
+ * otherwise be misread (`dtype: 'float16'`, `requiresGrad: 'yes'`).
+ */
+function creationOptions(op: string, opts: unknown, extra: readonly string[] = [], defaultDtype: DType = 'float32'):
+  { dtype: DType; requiresGrad: boolean; o: Record<string, unknown> } {
+  const o = checkOptions(op, opts, [...CREATION_KEYS, ...extra]);
+  const requiresGrad = o.requiresGrad;
+  if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') {
+    throw new WasmgradError(`${op}: option requiresGrad must be true or false, got ${describeValue(requiresGrad)}`);
+  }
+  return { dtype: checkDtype(op, o.dtype, defaultDtype), requiresGrad: requiresGrad === true, o };
 }
 
 /** Validates a shape argument: an array of non-negative integer dimensions. */
@@ -38,8 +55,8 @@ export function checkShape(op: string, shape: unknown): number[] {
   return shape.slice();
 }
 
-function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
-  if (opts?.requiresGrad) t.requiresGrad = true;
+function finish(t: Tensor, requiresGrad: boolean): Tensor {
+  if (requiresGrad) t.requiresGrad = true;
   return t;
 }
 
@@ -116,30 +133,40 @@ export function copyOf(t: Tensor): Tensor {
 }
 
 /**
+ * The dtype data implies when `dtype` is not given: a Float64Array is float64 (its digits are
+ * not silently rounded away), everything else — numbers, arrays, Float32Array and the integer
+ * typed arrays — is the default float32.
+ */
+function dataDtype(data: unknown): DType {
+  return data instanceof Float64Array ? 'float64' : 'float32';
+}
+
+/**
  * A tensor from a number, nested arrays, a flat array or a typed array.
- * `opts.shape` gives flat data a shape.
+ * `opts.shape` gives flat data a shape. Without `opts.dtype`, a Float64Array gives a float64
+ * tensor and any other data float32.
  *
- * PyTorch's `torch.tensor`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter.
+ * PyTorch's `torch.tensor`. `opts.dtype` is 'float32' or 'float64'; `opts.requiresGrad` makes a parameter.
  * Errors: a ShapeError for ragged nested arrays or a `shape` the values do not fill, a
  * WasmgradError for non-numeric values, a DTypeError for an unknown dtype.
  *
  * @example wg.tensor([1, 2, 3, 4], { shape: [2, 2] }) // tensor([[1, 2], [3, 4]])
  */
 export function tensor(data: number | ArrayLike<unknown>, opts: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
-  const dtype = checkDtype('tensor', opts.dtype);
+  const { dtype, requiresGrad, o } = creationOptions('tensor', opts, ['shape'], dataDtype(data));
   const backend = currentBackend('tensor');
-  const shape = opts.shape === undefined ? null : checkShape('tensor', opts.shape);
-  return finish(tensorFrom(data, shape, dtype, backend, 'tensor'), opts);
+  const shape = o.shape === undefined ? null : checkShape('tensor', o.shape);
+  return finish(tensorFrom(data, shape, dtype, backend, 'tensor'), requiresGrad);
 }
 
 function filled(op: string, shape: readonly number[], value: number, opts: TensorOptions): Tensor {
   const s = checkShape(op, shape);
   if (typeof value !== 'number') throw new WasmgradError(`${op}: value must be a number, got ${describeValue(value)}`);
-  const dtype = checkDtype(op, opts.dtype);
+  const { dtype, requiresGrad } = creationOptions(op, opts);
   const backend = currentBackend(op);
   const t = empty(s, dtype, backend, op);
   backend.fill(t.storage, value);
-  return finish(t, opts);
+  return finish(t, requiresGrad);
 }
 
 /**
@@ -171,11 +198,11 @@ export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor
 
 function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions, gen: (n: number) => Float64Array): Tensor {
   const s = checkShape(op, shape);
-  const dtype = checkDtype(op, opts.dtype);
+  const { dtype, requiresGrad } = creationOptions(op, opts);
   const backend = currentBackend(op);
   const t = empty(s, dtype, backend, op);
   backend.write(t.storage, gen(t.size));
-  return finish(t, opts);
+  return finish(t, requiresGrad);
 }
 
 /**
@@ -201,29 +228,44 @@ export function rand(shape: readonly number[], opts: TensorOptions = {}): Tensor
 }
 
 /**
- * 0, 1, ..., n-1; or arange(start, stop, step?) like NumPy.
+ * 0, 1, ..., n-1; or arange(start, end, step = 1) like PyTorch: start, start + step, ... up to
+ * but excluding end. As in PyTorch, a step of 0, a step pointing away from end (arange(-3),
+ * arange(0, 5, -1)) and non-finite numbers are errors, not an empty tensor.
  *
- * `torch.arange`: a 1-D tensor, `stop` excluded. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A WasmgradError for a non-finite
- * argument or a zero step.
+ * `torch.arange`: a 1-D tensor, `end` excluded. `opts.dtype` is 'float32' (default) or
+ * 'float64'; `opts.requiresGrad` makes a parameter. All those errors are WasmgradErrors.
  *
  * @example wg.arange(1, 2, 0.25) // tensor([1, 1.25, 1.5, 1.75])
  */
 export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, step?: number, opts?: TensorOptions): Tensor {
-  let start = 0, stop: number, by = 1;
-  let o: TensorOptions = {};
-  if (typeof stopOrOpts === 'number') {
-    start = startOrN; stop = stopOrOpts; by = step ?? 1; o = opts ?? {};
+  let start = 0, stop: unknown, by: unknown = 1;
+  let o: unknown;
+  const countForm = stopOrOpts === undefined || (typeof stopOrOpts === 'object' && stopOrOpts !== null);
+  if (countForm) {
+    // arange(n, opts?): the end only; a step without an end is a mistake.
+    stop = startOrN; o = stopOrOpts;
+    if (step !== undefined || opts !== undefined) {
+      throw new WasmgradError(`arange: arange(n, opts) takes no further arguments; use arange(start, end, step, opts) (got step ${fmtValue(step)})`);
+    }
   } else {
-    stop = startOrN; o = stopOrOpts ?? {};
+    start = startOrN; stop = stopOrOpts; by = step ?? 1; o = opts;
   }
-  for (const [name, v] of [['start', start], ['stop', stop], ['step', by]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new WasmgradError(`arange: ${name} must be a finite number, got ${fmtValue(v)}`);
+  for (const [name, v] of [['start', start], ['end', stop], ['step', by]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new WasmgradError(`arange: ${name} must be a finite number, got ${describeValue(v)}`);
   }
-  if (by === 0) throw new WasmgradError('arange: step must not be 0');
-  const n = Math.max(0, Math.ceil((stop - start) / by));
-  return fromGenerator('arange', [n], o, (len) => {
+  const end = stop as number, inc = by as number;
+  if (inc === 0) throw new WasmgradError(`arange: step must not be 0 (start ${start}, end ${end})`);
+  if (countForm && end < 0) {
+    throw new WasmgradError(`arange: n must not be negative, got ${end} (arange(n) counts 0, 1, ..., n-1; PyTorch raises here too)`);
+  }
+  if ((end - start) * inc < 0) {
+    throw new WasmgradError(`arange: step ${inc} goes away from end ${end} starting at ${start} (PyTorch raises here too; `
+      + `${end < start ? 'use a negative step, or start below end' : 'use a positive step'})`);
+  }
+  const n = Math.ceil((end - start) / inc);
+  return fromGenerator('arange', [n], o as TensorOptions, (len) => {
     const a = new Float64Array(len);
-    for (let i = 0; i < len; i++) a[i] = start + i * by;
+    for (let i = 0; i < len; i++) a[i] = start + i * inc;
     return a;
   });
 }

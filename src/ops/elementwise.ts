@@ -6,8 +6,9 @@ import { Binary, Unary, UnaryGrad } from '../backend/backend.js';
 import { contiguousStrides } from '../backend/strides.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { broadcastShapes, broadcastStrides, coercePair, empty, emptyLike, sameShape } from './util.js';
+import { broadcastShapes, broadcastStrides, coercePair, empty, emptyLike, sameShape, scalarLike } from './util.js';
 import { sumTo } from './reduce.js';
+import { broadcastTo } from './shape.js';
 
 // ---- binary ----------------------------------------------------------------------------------
 
@@ -29,6 +30,17 @@ function binaryKernel(name: string, op: Binary, a: Tensor, b: Tensor): Tensor {
 /** A 0/1 mask (a constant: no gradient flows through it) from a comparison kernel. */
 function compareMask(op: Binary, a: Tensor, b: Tensor): Tensor {
   return binaryKernel('compare', op, a, b);
+}
+
+/** 1 where t == 0, else 0 (also 0 where t is NaN); a constant. */
+function isZero(t: Tensor): Tensor {
+  const zero = scalarLike(0, t);
+  return binaryKernel('compare', Binary.Mul, compareMask(Binary.GreaterEqual, t, zero), compareMask(Binary.LessEqual, t, zero));
+}
+
+/** 1 - mask, for a 0/1 constant mask. */
+function complement(mask: Tensor): Tensor {
+  return binaryKernel('compare', Binary.Sub, scalarLike(1, mask), mask);
 }
 
 function binaryGate(name: string, op: Binary,
@@ -59,22 +71,29 @@ const mulGate = binaryGate('mul', Binary.Mul,
 // div: d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b, using the cached output a/b.
 const divGate = binaryGate('div', Binary.Div,
   (_a, b, out, dy, na, nb) => [na ? div(dy, b) : null, nb ? neg(div(mul(dy, out), b)) : null], true);
-// pow: d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log a.
+// pow, with PyTorch's choices where the plain formulas give 0·∞ (derivatives.yaml):
+// d(a^b)/da = b a^(b-1), but 0 where b == 0 (0^-1 would make it NaN at a = 0);
+// d(a^b)/db = a^b log a, but 0 where a == 0 and b >= 0 (0·log 0 would be NaN or -inf).
+// The masks are constants and keepWhere is a gate, so createGraph differentiates the rest.
 const powGate = binaryGate('pow', Binary.Pow,
   (a, b, out, dy, na, nb) => [
-    na ? mul(dy, mul(b, pow(a, sub(b, 1)))) : null,
-    nb ? mul(dy, mul(out, log(a))) : null,
+    na ? keepWhere(complement(isZero(b)), mul(dy, mul(b, pow(a, sub(b, 1))))) : null,
+    nb ? keepWhere(complement(mul(isZero(a), compareMask(Binary.GreaterEqual, b, scalarLike(0, b)))),
+      mul(dy, mul(out, log(a)))) : null,
   ], true);
-// maximum/minimum route the gradient to the selected input; ties go to the first input.
+// maximum/minimum route the gradient to the selected input; ties go to the first input (the
+// SPEC's choice; PyTorch halves it). Where either input is NaN the output is NaN and, as in
+// PyTorch, both inputs get the gradient: the masks are "not less"/"not greater-or-equal",
+// which comparisons with NaN leave at 1.
 const maximumGate = binaryGate('maximum', Binary.Maximum,
   (a, b, _o, dy, na, nb) => [
-    na ? mul(dy, compareMask(Binary.GreaterEqual, a, b)) : null,
-    nb ? mul(dy, compareMask(Binary.Less, a, b)) : null,
+    na ? mul(dy, complement(compareMask(Binary.Less, a, b))) : null,
+    nb ? mul(dy, complement(compareMask(Binary.GreaterEqual, a, b))) : null,
   ], false);
 const minimumGate = binaryGate('minimum', Binary.Minimum,
   (a, b, _o, dy, na, nb) => [
-    na ? mul(dy, compareMask(Binary.LessEqual, a, b)) : null,
-    nb ? mul(dy, compareMask(Binary.Greater, a, b)) : null,
+    na ? mul(dy, complement(compareMask(Binary.Greater, a, b))) : null,
+    nb ? mul(dy, complement(compareMask(Binary.LessEqual, a, b))) : null,
   ], false);
 
 function binary(gate: Gate, a: TensorLike, b: TensorLike): Tensor {
@@ -300,6 +319,19 @@ const absGradGate = gradGate('absGrad', UnaryGrad.Abs, (x, _dy, g, nx, ndy) => [
   nx ? zerosLikeConst(x) : null,
   ndy ? absGrad(x, g) : null,
 ]);
+
+// keepWhere(mask, v) = mask ? v : 0 for a 0/1 constant mask: a select, so NaN or ∞ in v where
+// mask is 0 becomes an exact 0 (mul by the mask would give NaN). It runs relu's gradient kernel,
+// which for a 0/1 mask selects exactly this. Gradient: keepWhere(mask, g) to v, none to the mask.
+const keepWhereGate = gradGate('keepWhere', UnaryGrad.Relu, (mask, _v, g, nmask, nv) => [
+  nmask ? zerosLikeConst(mask) : null,
+  nv ? keepWhere(mask, g) : null,
+]);
+
+/** mask ? v : 0, with the mask broadcast to v's shape. */
+function keepWhere(mask: Tensor, v: Tensor): Tensor {
+  return applyGate(keepWhereGate, [broadcastTo(mask, v.shape), v], undefined);
+}
 
 function zerosLikeConst(x: Tensor): Tensor {
   const z = emptyLike(x);

@@ -8,3 +8,4 @@ export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
+export { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './inplace.js';

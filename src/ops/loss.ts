@@ -3,9 +3,9 @@
 
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
-import { ShapeError, WasmgradError } from '../errors.js';
+import { ShapeError, WasmgradError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
-import { asTensor, broadcastShapes, empty, emptyLike, requireTensor } from './util.js';
+import { empty, emptyLike, requireTensor, sameShape } from './util.js';
 import { mean } from './reduce.js';
 import { mul, sub } from './elementwise.js';
 import { softmax } from './softmax.js';
@@ -80,16 +80,25 @@ function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
 }
 
 /**
+ * Options of the losses. None are accepted yet (`reduction`, `labelSmoothing`, `ignoreIndex`
+ * come later); the argument is checked so that a misspelt or early option is an error rather
+ * than silently a different loss. Pass `{}` or leave it out.
+ */
+export type LossOptions = Record<string, never>;
+
+/**
  * Mean softmax cross-entropy of logits [N, C] against class indices.
  * PyTorch's `F.cross_entropy` with the default mean reduction: a 0-d tensor. One fused gate,
  * gradient `(softmax(logits) - onehot(labels)) / N`. `labels` has N integer class indices in
- * [0, C) (an array or Int32Array). A ShapeError unless logits are 2-D; a WasmgradError naming
- * a label that is not a class index.
+ * [0, C) (an array or Int32Array). `opts` accepts no keys yet (see LossOptions). A ShapeError
+ * unless logits are 2-D or when the label count is not N; a WasmgradError naming a label that
+ * is not a class index, or an unknown option.
  *
  * @example wg.crossEntropy(wg.tensor([[0, 0], [0, 0]]), [0, 1]) // tensor(0.6931)
  */
-export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor {
+export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts?: LossOptions): Tensor {
   requireTensor('crossEntropy', logits, 'logits');
+  checkOptions('crossEntropy', opts, []);
   if (logits.ndim !== 2) {
     throw new ShapeError(`crossEntropy: logits must be 2-D [N, C], got ${logits.shapeString}`);
   }
@@ -97,19 +106,29 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>): Tensor 
 }
 
 /**
- * Mean squared error, mean((pred - target)²); pred and target broadcast together (as in PyTorch).
- * A 0-d tensor (`F.mse_loss`, mean reduction). A ShapeError when the shapes do not broadcast.
+ * Mean squared error, mean((pred - target)²): a 0-d tensor (`F.mse_loss`, mean reduction).
+ * pred and target must have the same shape (PyTorch only warns and broadcasts, which silently
+ * computes a different loss: [N,1] against [N] gives an N×N loss); a plain number on either side
+ * stands for a constant tensor of the other's shape. `opts` accepts no keys yet (see
+ * LossOptions). A ShapeError when the shapes differ; a WasmgradError for an input that is not a
+ * Tensor or number, or an unknown option.
  *
  * @example wg.mseLoss(wg.tensor([1, 2]), wg.tensor([1, 4])) // tensor(2)
  */
-export function mseLoss(pred: TensorLike, target: TensorLike): Tensor {
-  const p = asTensor('mseLoss', pred);
-  p.assertLive('mseLoss');
-  if (target instanceof Tensor) {
-    // Check here so the message names mseLoss rather than the sub inside it.
-    checkInputs('mseLoss', [p, target], false);
-    broadcastShapes('mseLoss', p.shape, target.shape);
+export function mseLoss(pred: TensorLike, target: TensorLike, opts?: LossOptions): Tensor {
+  for (const [what, v] of [['pred', pred], ['target', target]] as const) {
+    if (v instanceof Tensor) v.assertLive('mseLoss');
+    else if (typeof v !== 'number') throw new WasmgradError(`mseLoss: ${what} must be a Tensor or a number, got ${describeValue(v)}`);
   }
-  const d = sub(p, target);
+  checkOptions('mseLoss', opts, []);
+  if (pred instanceof Tensor && target instanceof Tensor) {
+    // Check here so the message names mseLoss rather than the sub inside it.
+    checkInputs('mseLoss', [pred, target], false);
+    if (!sameShape(pred.shape, target.shape)) {
+      throw new ShapeError(`mseLoss: target shape ${fmtShape(target.shape)} differs from pred shape ${fmtShape(pred.shape)} `
+        + '(they must be equal; broadcast the target explicitly with broadcastTo if that is meant)');
+    }
+  }
+  const d = sub(pred, target);
   return mean(mul(d, d));
 }

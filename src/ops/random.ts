@@ -1,7 +1,7 @@
 // The library's random numbers: one seeded generator (xoshiro128**) shared by both backends,
 // so manualSeed(n) gives the same tensors on wasm and js.
 
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, describeValue } from '../errors.js';
 
 let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 
@@ -49,8 +49,9 @@ function uniform(): number {
  * @example wg.manualSeed(42); wg.randn([3]).toArray() // the same 3 numbers on every run
  */
 export function manualSeed(seed: number): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new WasmgradError(`manualSeed: seed must be a finite number, got ${String(seed)}`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+    // A fractional seed would be floored: manualSeed(0.5) and manualSeed(0.9) the same stream.
+    throw new WasmgradError(`manualSeed: seed must be an integer, got ${describeValue(seed)}`);
   }
   // Fold in the high bits too, so seeds above 2^32 differ.
   seedState((Math.floor(seed) ^ Math.floor(seed / 2 ** 32)) >>> 0);

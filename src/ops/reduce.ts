@@ -6,7 +6,7 @@ import { Reduce } from '../backend/backend.js';
 import { contiguousStrides, sizeOf } from '../backend/strides.js';
 import { Tensor, type Axis } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { empty, emptyLike, normalizeAxes, requireTensor, sameShape } from './util.js';
+import { checkKeepdims, empty, emptyLike, normalizeAxes, requireTensor, sameShape } from './util.js';
 import { mul } from './elementwise.js';
 import { broadcastTo, reshape } from './shape.js';
 import { WasmgradError } from '../errors.js';
@@ -113,7 +113,7 @@ const maxGate: Gate<ReduceAttrs> = {
  */
 export function sum(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('sum', a);
-  return applyGate(sumGate, [a], { axes: normalizeAxes('sum', axis, a.shape), keepdims: Boolean(keepdims) });
+  return applyGate(sumGate, [a], { axes: normalizeAxes('sum', axis, a.shape), keepdims: checkKeepdims('sum', keepdims) });
 }
 
 /**
@@ -128,6 +128,7 @@ export function sum(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
 export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('mean', a);
   const axes = normalizeAxes('mean', axis, a.shape);
+  checkKeepdims('mean', keepdims);
   let count = 1;
   for (const ax of axes) count *= a.shape[ax];
   return mul(sum(a, axes, keepdims), 1 / count);
@@ -143,7 +144,7 @@ export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
  */
 export function max(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('max', a);
-  return applyGate(maxGate, [a], { axes: normalizeAxes('max', axis, a.shape), keepdims: Boolean(keepdims) });
+  return applyGate(maxGate, [a], { axes: normalizeAxes('max', axis, a.shape), keepdims: checkKeepdims('max', keepdims) });
 }
 
 /**

@@ -9,6 +9,7 @@ import { BackendError, DTypeError, ShapeError, fmtShape, fmtValue } from '../err
 import { backendFor } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, empty, requireTensor, sameShape } from './util.js';
 import { sumTo } from './reduce.js';
+import { checkShape } from './creation.js';
 
 // reshape: same elements in the same order; the gradient is reshaped back.
 const reshapeGate: Gate<{ shape: number[] }> = {
@@ -95,7 +96,11 @@ export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
     if (!Array.isArray(axes) || axes.length !== n) {
       throw new ShapeError(`transpose: axes ${fmtValue(axes)} must list each of the ${n} axes of ${a.shapeString} once`);
     }
-    perm = axes.map((x) => (typeof x === 'number' && x < 0 ? x + n : x));
+    const bad = axes.find((x) => typeof x !== 'number' || !Number.isInteger(x));
+    if (bad !== undefined) {
+      throw new ShapeError(`transpose: axis ${fmtValue(bad)} in ${fmtValue(axes)} is not an integer (shape ${a.shapeString})`);
+    }
+    perm = axes.map((x) => (x < 0 ? x + n : x));
     const seen = new Set(perm);
     if (seen.size !== n || perm.some((x) => !Number.isInteger(x) || x < 0 || x >= n)) {
       throw new ShapeError(`transpose: axes ${fmtValue(axes)} are not a permutation of the ${n} axes of ${a.shapeString}`);
@@ -119,12 +124,14 @@ const broadcastToGate: Gate<{ shape: number[] }> = {
 
 /**
  * `a` repeated along broadcast axes to `shape` by NumPy's rules (`torch.broadcast_to`,
- * `expand`); the gradient is summed back. A ShapeError when `a` cannot be broadcast to `shape`.
+ * `expand`); the gradient is summed back. A ShapeError when `a` cannot be broadcast to `shape`
+ * or `shape` is not a valid shape.
  *
  * @example wg.broadcastTo(wg.tensor([1, 2]), [2, 2]) // tensor([[1, 2], [1, 2]])
  */
-export function broadcastTo(a: Tensor, shape: readonly number[]): Tensor {
+export function broadcastTo(a: Tensor, shapeArg: readonly number[]): Tensor {
   requireTensor('broadcastTo', a);
+  const shape = checkShape('broadcastTo', shapeArg);
   if (sameShape(a.shape, shape)) return a;
   const s = broadcastShapes('broadcastTo', a.shape, shape);
   if (!sameShape(s, shape)) {

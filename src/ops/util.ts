@@ -122,10 +122,25 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | nul
 /** Normalises one axis, counting negative axes from the end. */
 export function normalizeAxis(op: string, axis: number, shape: readonly number[]): number {
   const ndim = shape.length;
-  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+  if (typeof axis !== 'number') {
+    throw new ShapeError(`${op}: axis must be an integer, got ${describeValue(axis)} for shape ${fmtShape(shape)}`);
+  }
+  if (!Number.isInteger(axis)) {
+    throw new ShapeError(`${op}: axis ${fmtValue(axis)} is not an integer (shape ${fmtShape(shape)})`);
+  }
+  if (axis < -ndim || axis >= ndim) {
     throw new ShapeError(`${op}: axis ${fmtValue(axis)} is out of range for shape ${fmtShape(shape)} (${ndim} dimension${ndim === 1 ? '' : 's'})`);
   }
   return axis < 0 ? axis + ndim : axis;
+}
+
+/** keepdims must be a boolean: `sum(0, 'yes')` or `sum(0, { keepdim: true })` are mistakes, not true. */
+export function checkKeepdims(op: string, keepdims: unknown): boolean {
+  if (keepdims === undefined) return false;
+  if (typeof keepdims !== 'boolean') {
+    throw new WasmgradError(`${op}: keepdims must be true or false, got ${describeValue(keepdims)}`);
+  }
+  return keepdims;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -6,7 +6,7 @@
 //   param -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 
 import type { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, fmtValue } from '../errors.js';
 import {
   Optimizer, type OptimizerDefaults, type ParamState, checkNumber, checkOptionNames, describe,
 } from './optimizer.js';
@@ -70,6 +70,19 @@ export class Adam extends Optimizer<AdamDefaults> {
     // AdamW (and its subclasses) differ only in the decay rule and its default.
     const decoupled = new.target === AdamW || new.target.prototype instanceof AdamW;
     super(params, resolve(new.target.name, opts, decoupled ? 1e-2 : 0, decoupled));
+  }
+
+  /** PyTorch's names for the moment estimates. */
+  protected override stateNames(): Record<string, string> {
+    return { m: 'exp_avg', v: 'exp_avg_sq' };
+  }
+
+  protected override resolveGroup(where: string, group: Record<string, unknown>): AdamDefaults {
+    const { decoupled, ...opts } = group;
+    if (decoupled !== this.defaults.decoupled) {
+      throw new WasmgradError(`${where}: decoupled is ${fmtValue(decoupled)} (a state dict of ${decoupled === true ? 'AdamW' : 'Adam'}), but this optimizer is ${this.name} (decoupled ${this.defaults.decoupled})`);
+    }
+    return resolve(where, opts, 0, this.defaults.decoupled);
   }
 
   protected allocState(param: Tensor): ParamState {

@@ -8,3 +8,4 @@ export { Adam, AdamW } from './adam.js';
 export type { AdamOptions, AdamDefaults } from './adam.js';
 export { LRScheduler, StepLR, CosineAnnealingLR } from './lr_scheduler.js';
 export type { StepLROptions, CosineAnnealingLROptions } from './lr_scheduler.js';
+export type { OptimizerStateDict, ParamStateDict, ParamGroupDict, SchedulerStateDict } from './state_dict.js';

@@ -6,6 +6,7 @@
 
 import { WasmgradError } from '../errors.js';
 import { Optimizer, checkNumber, checkOptionNames, describe } from './optimizer.js';
+import { type SchedulerStateDict, checkCount, checkKeys, checkLrList, checkObject } from './state_dict.js';
 
 /**
  * The base of the learning-rate schedules (PyTorch's `torch.optim.lr_scheduler.LRScheduler`):
@@ -15,8 +16,7 @@ import { Optimizer, checkNumber, checkOptionNames, describe } from './optimizer.
 export abstract class LRScheduler {
   /** The optimizer whose `lr` this schedule sets. */
   readonly optimizer: Optimizer;
-  /** The optimizer's lr when the schedule was made. */
-  readonly baseLr: number;
+  private _baseLr: number;
   private _lastEpoch = 0;
 
   /**
@@ -31,7 +31,12 @@ export abstract class LRScheduler {
       throw new WasmgradError(`${name}: expected an optimizer (SGD, Adam, AdamW, ...), got ${describe(optimizer)}`);
     }
     this.optimizer = optimizer;
-    this.baseLr = optimizer.lr;
+    this._baseLr = optimizer.lr;
+  }
+
+  /** The optimizer's lr when the schedule was made. */
+  get baseLr(): number {
+    return this._baseLr;
   }
 
   /**
@@ -69,6 +74,50 @@ export abstract class LRScheduler {
    */
   abstract lrAt(epoch: number): number;
 
+  /**
+   * The schedule's counters and options, PyTorch's names in camelCase:
+   * `{ lastEpoch, baseLrs: [baseLr], lastLr: [rate of lastEpoch], ...options }` (plain numbers).
+   */
+  stateDict(): SchedulerStateDict {
+    return { lastEpoch: this._lastEpoch, baseLrs: [this._baseLr], lastLr: [this.getLr()], ...this.options() };
+  }
+
+  /**
+   * Restores a stateDict(): the epoch counter, baseLr and options, and sets the optimizer's lr to
+   * lastLr (so loading the schedule alone also restores the rate). Checked first; on an error
+   * nothing has changed.
+   */
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    const op = `${this.constructor.name}.loadStateDict`;
+    const sd = checkObject(op, 'the state dict', stateDict);
+    const optionNames = Object.keys(this.options());
+    checkKeys(op, 'the state dict', sd, ['lastEpoch', 'baseLrs', 'lastLr', ...optionNames]);
+    const lastEpoch = checkCount(op, 'lastEpoch', sd.lastEpoch);
+    const baseLr = checkLrList(op, 'baseLrs', sd.baseLrs);
+    const lastLr = checkLrList(op, 'lastLr', sd.lastLr);
+    const options = this.resolveOptions(op, Object.fromEntries(optionNames.map((k) => [k, sd[k]])));
+    this.optimizer.lr = lastLr;
+    this._lastEpoch = lastEpoch;
+    this._baseLr = baseLr;
+    this.setOptions(options);
+  }
+
+  /** The schedule's own options as plain numbers (stepSize, gamma, ...); none by default. */
+  protected options(): Record<string, number> {
+    return {};
+  }
+
+  /** Checks loaded options the way the constructor does (`where` names the caller). */
+  protected resolveOptions(where: string, options: Record<string, unknown>): Record<string, number> {
+    void where;
+    return options as Record<string, number>;
+  }
+
+  /** Replaces the options with checked ones. */
+  protected setOptions(options: Record<string, number>): void {
+    void options;
+  }
+
   /** Subclasses call this at the end of their constructor: PyTorch applies epoch 0 at once. */
   protected start(): void {
     this.optimizer.lr = this.lrAt(0);
@@ -85,10 +134,7 @@ export interface StepLROptions {
 
 /** Decays the learning rate by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
-  /** Epochs between decays. */
-  readonly stepSize: number;
-  /** The multiplicative decay. */
-  readonly gamma: number;
+  private opts: Required<StepLROptions>;
 
   /**
    * Sets the optimizer's lr to the epoch-0 rate at once, as PyTorch does. A WasmgradError for an
@@ -100,11 +146,34 @@ export class StepLR extends LRScheduler {
    */
   constructor(optimizer: Optimizer, opts: StepLROptions) {
     super(optimizer);
-    const name = new.target.name;
-    const o = checkOptionNames(name, opts, ['stepSize', 'gamma']);
-    this.stepSize = checkNumber(name, 'stepSize', o.stepSize, undefined, { min: 1, integer: true });
-    this.gamma = checkNumber(name, 'gamma', o.gamma, 0.1, { min: 0, minExclusive: true });
+    this.opts = this.resolveOptions(new.target.name, opts);
     this.start();
+  }
+
+  /** Epochs between decays (a loaded stateDict may change it). */
+  get stepSize(): number {
+    return this.opts.stepSize;
+  }
+
+  /** The multiplicative decay (a loaded stateDict may change it). */
+  get gamma(): number {
+    return this.opts.gamma;
+  }
+
+  protected override options(): Record<string, number> {
+    return { ...this.opts };
+  }
+
+  protected override resolveOptions(name: string, opts: unknown): Required<StepLROptions> {
+    const o = checkOptionNames(name, opts, ['stepSize', 'gamma']);
+    return {
+      stepSize: checkNumber(name, 'stepSize', o.stepSize, undefined, { min: 1, integer: true }),
+      gamma: checkNumber(name, 'gamma', o.gamma, 0.1, { min: 0, minExclusive: true }),
+    };
+  }
+
+  protected override setOptions(options: Record<string, number>): void {
+    this.opts = options as Required<StepLROptions>;
   }
 
   lrAt(epoch: number): number {
@@ -122,10 +191,7 @@ export interface CosineAnnealingLROptions {
 
 /** Anneals the learning rate from baseLr to etaMin along half a cosine over tMax epochs (SGDR without restarts). */
 export class CosineAnnealingLR extends LRScheduler {
-  /** The half-period in epochs. */
-  readonly tMax: number;
-  /** The minimum learning rate. */
-  readonly etaMin: number;
+  private opts: Required<CosineAnnealingLROptions>;
 
   /**
    * Sets the optimizer's lr to the epoch-0 rate (baseLr) at once. A WasmgradError for an unknown
@@ -137,11 +203,34 @@ export class CosineAnnealingLR extends LRScheduler {
    */
   constructor(optimizer: Optimizer, opts: CosineAnnealingLROptions) {
     super(optimizer);
-    const name = new.target.name;
-    const o = checkOptionNames(name, opts, ['tMax', 'etaMin']);
-    this.tMax = checkNumber(name, 'tMax', o.tMax, undefined, { min: 1, integer: true });
-    this.etaMin = checkNumber(name, 'etaMin', o.etaMin, 0, { min: 0 });
+    this.opts = this.resolveOptions(new.target.name, opts);
     this.start();
+  }
+
+  /** The half-period in epochs (a loaded stateDict may change it). */
+  get tMax(): number {
+    return this.opts.tMax;
+  }
+
+  /** The minimum learning rate (a loaded stateDict may change it). */
+  get etaMin(): number {
+    return this.opts.etaMin;
+  }
+
+  protected override options(): Record<string, number> {
+    return { ...this.opts };
+  }
+
+  protected override resolveOptions(name: string, opts: unknown): Required<CosineAnnealingLROptions> {
+    const o = checkOptionNames(name, opts, ['tMax', 'etaMin']);
+    return {
+      tMax: checkNumber(name, 'tMax', o.tMax, undefined, { min: 1, integer: true }),
+      etaMin: checkNumber(name, 'etaMin', o.etaMin, 0, { min: 0 }),
+    };
+  }
+
+  protected override setOptions(options: Record<string, number>): void {
+    this.opts = options as Required<CosineAnnealingLROptions>;
   }
 
   lrAt(epoch: number): number {

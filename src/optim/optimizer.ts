@@ -7,6 +7,10 @@
 import { DTypeError, DisposedError, ShapeError, WasmgradError, checkOptions } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { empty } from '../ops/util.js';
+import {
+  type OptimizerStateDict, type ParamGroupDict, type ParamStateDict, checkCount, checkKeys, checkObject,
+  checkParamGroups, checkParamIndex, checkStateTensor,
+} from './state_dict.js';
 
 /** The options every optimizer has. */
 export interface OptimizerDefaults {
@@ -30,8 +34,7 @@ export interface ParamState {
 export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults> {
   /** The parameters, in the order given (error messages count from 0 in this order). */
   readonly params: readonly Tensor[];
-  /** The resolved hyperparameters this optimizer was made with. */
-  readonly defaults: Readonly<D>;
+  private _defaults: Readonly<D>;
   private _stepCount = 0;
   private _lr: number;
   private readonly states: (ParamState | null)[];
@@ -77,9 +80,19 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     }
     if (list.length === 0) throw new WasmgradError(`${name}: got an empty parameter list`);
     this.params = Object.freeze(list);
-    this.defaults = Object.freeze({ ...defaults });
+    this._defaults = Object.freeze({ ...defaults });
     this._lr = checkLr(name, defaults.lr);
     this.states = list.map(() => null);
+  }
+
+  /**
+   * The resolved hyperparameters this optimizer was made with (or loaded by loadStateDict),
+   * defaults filled in; frozen. As in PyTorch, `defaults.lr` stays the constructor's rate.
+   *
+   * @example new wg.optim.SGD([wg.ones([2], { requiresGrad: true })], { lr: 0.1 }).defaults.momentum // 0
+   */
+  get defaults(): Readonly<D> {
+    return this._defaults;
   }
 
   /**
@@ -154,6 +167,7 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
       if (g === null) continue;
       const st = this.states[i]!;
       this.update(params[i], g, st);
+      params[i].bumpVersion(); // written in place: graphs that saved the old values must not backprop
       st.step++;
     }
     this._stepCount++;
@@ -182,6 +196,111 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
   }
 
   /**
+   * The optimizer's state, shaped like PyTorch's: `{ state, paramGroups, stepCount }`, with
+   * `state[i]` = `{ step, <PyTorch's state names> }` for each parameter i updated so far and
+   * one param group `{ lr, ...hyperparameters, params: [0, 1, ...] }`. The tensors in it are
+   * the optimizer's live state buffers, not copies (as in PyTorch): the next step() changes
+   * them, and they must not be disposed. Allocates nothing. A DisposedError after dispose().
+   *
+   * @example new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]).stateDict().paramGroups[0].lr // 0.001
+   */
+  stateDict(): OptimizerStateDict {
+    const op = `${this.name}.stateDict`;
+    if (this.disposed) throw new DisposedError(`${op}: the optimizer was disposed`);
+    const names = this.stateNames(this._defaults);
+    const state: Record<number, ParamStateDict> = {};
+    this.states.forEach((st, i) => {
+      if (st === null) return;
+      const entry: ParamStateDict = { step: st.step };
+      for (const [internal, pub] of Object.entries(names)) entry[pub] = st.tensors[internal];
+      state[i] = entry;
+    });
+    const group: ParamGroupDict = { lr: this._lr, params: this.params.map((_, i) => i) };
+    for (const [k, v] of Object.entries(this._defaults)) if (k !== 'lr') group[k] = Array.isArray(v) ? v.slice() : v;
+    return { state, paramGroups: [group], stepCount: this._stepCount };
+  }
+
+  /**
+   * Restores a stateDict() (of an optimizer of the same kind over parameters of the same shapes
+   * and dtypes): hyperparameters, learning rate, each parameter's step count and state values.
+   * The values are copied into this optimizer's own buffers (the dict's tensors stay the
+   * caller's, on any backend). Everything is checked first; on an error nothing has changed.
+   * PyTorch's `load_state_dict`. A WasmgradError naming the first unknown key, missing entry or
+   * bad value; a ShapeError or DTypeError for a state tensor that does not match its parameter;
+   * a DisposedError after dispose().
+   *
+   * @example const p = [wg.ones([2], { requiresGrad: true })]; new wg.optim.Adam(p).loadStateDict(new wg.optim.Adam(p, { lr: 0.01 }).stateDict())
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const op = `${this.name}.loadStateDict`;
+    if (this.disposed) throw new DisposedError(`${op}: the optimizer was disposed`);
+    const sd = checkObject(op, 'the state dict', stateDict);
+    checkKeys(op, 'the state dict', sd, ['state', 'paramGroups'], ['stepCount']);
+    const n = this.params.length;
+    const group = checkParamGroups(op, sd.paramGroups, n);
+    const hyper: Record<string, unknown> = { ...group };
+    delete hyper.params;
+    checkKeys(op, 'paramGroups[0]', hyper, Object.keys(this._defaults));
+    const defaults = this.resolveGroup(`${op}: paramGroups[0]`, hyper);
+    const names = Object.entries(this.stateNames(defaults));
+    const stateKeys = ['step', ...names.map(([, pub]) => pub)];
+    const loaded: ({ step: number; values: [string, Tensor][] } | null)[] = this.params.map(() => null);
+    for (const [key, value] of Object.entries(checkObject(op, 'state', sd.state))) {
+      const i = checkParamIndex(op, key, n);
+      const entry = checkObject(op, `state[${i}]`, value);
+      checkKeys(op, `state[${i}]`, entry, stateKeys);
+      loaded[i] = {
+        step: checkCount(op, `state[${i}].step`, entry.step),
+        values: names.map(([internal, pub]) => [internal, checkStateTensor(op, `state[${i}].${pub}`, entry[pub], this.params[i], i)]),
+      };
+    }
+    const stepCount = sd.stepCount === undefined
+      ? Math.max(0, ...loaded.map((l) => l?.step ?? 0)) : checkCount(op, 'stepCount', sd.stepCount);
+
+    // Allocate what is missing before writing anything: a failed allocation changes nothing.
+    // A parameter's existing buffers are reused when it has the same state tensors.
+    const next: (ParamState | null)[] = this.params.map(() => null);
+    const fresh: Tensor[] = [];
+    try {
+      loaded.forEach((l, i) => {
+        if (l === null) return;
+        const old = this.states[i];
+        const reuse = old !== null && Object.keys(old.tensors).sort().join() === names.map(([k]) => k).sort().join();
+        const tensors: Record<string, Tensor> = {};
+        for (const [internal] of names) {
+          if (reuse) {
+            tensors[internal] = old.tensors[internal];
+          } else {
+            tensors[internal] = this.stateTensor(this.params[i], null);
+            fresh.push(tensors[internal]);
+          }
+        }
+        next[i] = { step: l.step, tensors };
+      });
+    } catch (e) {
+      for (const t of fresh) t.dispose();
+      throw e;
+    }
+    loaded.forEach((l, i) => {
+      if (l === null) return;
+      for (const [internal, src] of l.values) {
+        const dst = next[i]!.tensors[internal];
+        dst.backend.write(dst.storage, src.data());
+      }
+    });
+    this.states.forEach((old, i) => {
+      if (old === null) return;
+      const kept = new Set(Object.values(next[i]?.tensors ?? {}));
+      for (const t of Object.values(old.tensors)) if (!kept.has(t)) t.dispose();
+    });
+    next.forEach((st, i) => { this.states[i] = st; });
+    // As in PyTorch, defaults keep the constructor's lr; the group's lr is the current rate.
+    this._defaults = Object.freeze({ ...defaults, lr: this._defaults.lr });
+    this._lr = defaults.lr;
+    this._stepCount = stepCount;
+  }
+
+  /**
    * Frees the state tensors; the optimizer cannot step afterwards.
    * Idempotent; a later `step()` throws a DisposedError. The parameters are not freed.
    *
@@ -205,6 +324,32 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
    */
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /**
+   * The state tensors a parameter has under `defaults`, as { internal name: PyTorch's name }
+   * (Adam: m → exp_avg, v → exp_avg_sq). The default: none.
+   */
+  protected stateNames(defaults: Readonly<D>): Record<string, string> {
+    void defaults;
+    return {};
+  }
+
+  /**
+   * Checks a loaded param group's hyperparameters (`where` prefixes messages) and returns them
+   * as defaults. Subclasses run their constructor's checks; this fallback only requires each
+   * value to have the type of the current one.
+   */
+  protected resolveGroup(where: string, group: Record<string, unknown>): D {
+    for (const [k, v] of Object.entries(this._defaults)) {
+      const g = group[k];
+      const same = Array.isArray(v) ? Array.isArray(g) && g.length === v.length : typeof g === typeof v;
+      if (!same || (typeof g === 'number' && !Number.isFinite(g))) {
+        throw new WasmgradError(`${where}: ${k} must be like ${describe(v)}, got ${describe(g)}`);
+      }
+    }
+    checkLr(where, group.lr);
+    return { ...group } as unknown as D;
   }
 
   /** A fresh state for `param`, made on its first update (use stateTensor for its tensors). */

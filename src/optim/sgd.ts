@@ -70,6 +70,15 @@ export class SGD extends Optimizer<SGDDefaults> {
     super(params, resolve(new.target.name, opts));
   }
 
+  /** The velocity is PyTorch's momentum_buffer; plain SGD (momentum 0) keeps no state tensor. */
+  protected override stateNames(defaults: Readonly<SGDDefaults>): Record<string, string> {
+    return defaults.momentum > 0 ? { velocity: 'momentum_buffer' } : {};
+  }
+
+  protected override resolveGroup(where: string, group: Record<string, unknown>): SGDDefaults {
+    return resolve(where, group);
+  }
+
   protected allocState(param: Tensor): ParamState {
     // The first update writes the velocity before reading it, so it needs no fill.
     return { step: 0, tensors: this.defaults.momentum > 0 ? { velocity: this.stateTensor(param, null) } : {} };

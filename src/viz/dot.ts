@@ -3,7 +3,7 @@
 // outputs: values flow forward along them, gradients flow back.
 
 import { Tensor } from '../tensor.js';
-import { WasmgradError } from '../errors.js';
+import { WasmgradError, checkOptions, describeValue } from '../errors.js';
 import type { Record } from '../autograd/tape.js';
 
 /** Options of `toDot`. */
@@ -16,8 +16,38 @@ export interface DotOptions {
   maxElements?: number;
   /** Labels for tensors, e.g. { x, w, loss }. */
   names?: { [name: string]: Tensor };
-  /** Graph direction: 'LR' (default) or 'TB'. */
-  rankdir?: 'LR' | 'TB';
+  /** Graph direction: 'LR' (default), 'TB', 'RL' or 'BT'. */
+  rankdir?: 'LR' | 'TB' | 'RL' | 'BT';
+}
+
+const DOT_KEYS = ['values', 'grads', 'maxElements', 'names', 'rankdir'] as const;
+const RANKDIRS = ['LR', 'TB', 'RL', 'BT'];
+
+/** Checks toDot's options: unknown keys and values that would be misread or end up in the DOT text. */
+function checkDotOptions(opts: unknown): DotOptions {
+  const o = checkOptions('toDot', opts, DOT_KEYS);
+  for (const key of ['values', 'grads'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') {
+      throw new WasmgradError(`toDot: option ${key} must be true or false, got ${describeValue(o[key])}`);
+    }
+  }
+  const max = o.maxElements;
+  if (max !== undefined && (typeof max !== 'number' || !(Number.isInteger(max) || max === Infinity) || max < 0)) {
+    throw new WasmgradError(`toDot: option maxElements must be a non-negative integer, got ${describeValue(max)}`);
+  }
+  if (o.rankdir !== undefined && !RANKDIRS.includes(o.rankdir as string)) {
+    throw new WasmgradError(`toDot: option rankdir must be one of ${RANKDIRS.join(', ')}, got ${describeValue(o.rankdir)}`);
+  }
+  const names = o.names;
+  if (names !== undefined) {
+    if (names === null || typeof names !== 'object' || Array.isArray(names)) {
+      throw new WasmgradError(`toDot: option names must be an object of Tensors, e.g. { x, loss }, got ${describeValue(names)}`);
+    }
+    for (const [k, v] of Object.entries(names)) {
+      if (!(v instanceof Tensor)) throw new WasmgradError(`toDot: names.${k} must be a Tensor, got ${describeValue(v)}`);
+    }
+  }
+  return o as DotOptions;
 }
 
 function fmtNumber(v: number): string {
@@ -41,17 +71,18 @@ function esc(s: string): string {
  * The computation graph that made `root`, as Graphviz DOT text: a box per tensor (shape, and for
  * small tensors values and gradients), an ellipse per gate, wires from inputs through gates to
  * outputs. Render it with Graphviz (`dot -Tsvg`) or @viz-js/viz. A WasmgradError unless `root`
- * is a Tensor.
+ * is a Tensor, or for an unknown or ill-typed option.
  *
  * @example wg.toDot(wg.tensor([1, 2], { requiresGrad: true }).mul(3).sum()) // DOT text: digraph wasmgrad { ... }
  */
-export function toDot(root: Tensor, opts: DotOptions = {}): string {
+export function toDot(root: Tensor, dotOptions: DotOptions = {}): string {
   if (!(root instanceof Tensor)) throw new WasmgradError('toDot: expected a Tensor');
+  const opts = checkDotOptions(dotOptions);
   const showValues = opts.values !== false;
   const showGrads = opts.grads !== false;
   const max = opts.maxElements ?? 8;
   const names = new Map<Tensor, string>();
-  for (const [k, v] of Object.entries(opts.names ?? {})) if (v instanceof Tensor) names.set(v, k);
+  for (const [k, v] of Object.entries(opts.names ?? {})) names.set(v, k);
 
   const tensorIds = new Map<Tensor, string>();
   const lines: string[] = [];

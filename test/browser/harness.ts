@@ -1,24 +1,45 @@
 // Shared set-up for the real-browser tests: the demo server on a free port and one headless
-// Chromium (Debian's /usr/bin/chromium, driven by playwright-core; no browser is downloaded).
+// Chromium driven by playwright-core. The Chromium is the one inside the npm package
+// @sparticuz/chromium (or WASMGRAD_CHROMIUM's), found once by the global setup (chromium.ts).
 // A missing browser or bundle FAILS the tests with a message saying what to install or build.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type DemoServer } from '../../demo/server.mjs';
+import type { ChromiumInfo } from './chromium.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM = process.env.WASMGRAD_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'test', 'browser', 'screenshots');
 /** Per-test timeout (ms); the browser is slow to start on a busy CI machine. */
 export const TIMEOUT = 60_000;
 
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+/**
+ * Flags this machine needs. Without the background-networking ones Chromium keeps dialling
+ * Google services, and on a closed network those connections are refused. playwright-core adds
+ * a fresh, empty --user-data-dir of its own to every launch() and deletes it on close().
+ */
+export const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
+
+/** The Chromium the global setup resolved; throws why there is none. */
+export function chromiumInfo(): ChromiumInfo {
+  const info = inject('chromium');
+  if (info === undefined) throw new Error('browser tests: no Chromium was provided; run them with vitest (the global setup in vitest.config.ts finds it).');
+  if ('error' in info) {
+    throw new Error(`browser tests: no Chromium: ${info.error}`);
+  }
+  return info;
+}
+
+/** A headless Chromium with this machine's flags. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumInfo().path, args: ARGS });
+}
 
 export interface Harness {
   url: string;
@@ -41,10 +62,7 @@ export function useBrowser(): Harness {
   const h = { url: '', browser: null as unknown as Browser } as Harness;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`browser tests: Chromium not found at ${CHROMIUM}. Install Debian's chromium `
-        + "package (apt-get install chromium; .ci/run does this) or set WASMGRAD_CHROMIUM to a Chromium binary.");
-    }
+    chromiumInfo();
     const bundle = join(ROOT, 'dist', 'wasmgrad.browser.mjs');
     if (!existsSync(bundle)) {
       throw new Error('browser tests: dist/wasmgrad.browser.mjs is missing; run `npm run build` first.');
@@ -52,7 +70,7 @@ export function useBrowser(): Harness {
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startServer({ port: 0 });
     h.url = server.url;
-    h.browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    h.browser = await launchChromium();
   }, TIMEOUT);
 
   afterAll(async () => {

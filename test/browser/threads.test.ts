@@ -12,13 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, ROOT, TIMEOUT } from './harness.js';
-
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import type { Browser } from 'playwright-core';
+import { chromiumInfo, launchChromium, ROOT, TIMEOUT } from './harness.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>threads</title><body>
 <script type="module">
@@ -61,9 +56,7 @@ let base = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`browser tests: Chromium not found at ${CHROMIUM} (apt-get install chromium, or set WASMGRAD_CHROMIUM).`);
-  }
+  chromiumInfo(); // fails first, saying why, when there is no browser
   for (const f of ['wasmgrad.browser.mjs', 'wasmgrad.browser.threads.mjs']) {
     if (!existsSync(join(ROOT, 'dist', f))) throw new Error(`browser tests: dist/${f} is missing; run \`npm run build\` first.`);
   }
@@ -92,7 +85,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://localhost:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 }, TIMEOUT);
 
 afterAll(async () => {

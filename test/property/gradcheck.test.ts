@@ -166,10 +166,11 @@ OPS.crossEntropy = fc.record({ N: fc.integer({ min: 0, max: 5 }), C: fc.integer(
 // (an empty prediction with a non-empty target has the loss 0/0 = NaN: no derivative to check)
 OPS.mseLoss = pairArb.filter(([a, b]) => sizeOf(broadcast(a, b)!) > 0 || sizeOf(b) === 0).map(([a, b]) => {
   const out = broadcast(a, b)!;
-  // the target broadcasts into the prediction: the prediction has the full shape
+  // mseLoss takes a target of the prediction's own shape; one that broadcasts into it is
+  // broadcast explicitly (mseLoss refuses to broadcast: issue 10)
   return {
-    shapes: [out, b], domains: ['any', 'any'] as Domain[], label: `mseLoss([${out}], [${b}])`,
-    f: (p: Tensor, t: Tensor) => p.mseLoss(t),
+    shapes: [out, b], domains: ['any', 'any'] as Domain[], label: `mseLoss([${out}], broadcastTo([${b}]))`,
+    f: (p: Tensor, t: Tensor) => p.mseLoss(wg.broadcastTo(t, p.shape)),
   };
 });
 

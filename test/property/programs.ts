@@ -788,7 +788,8 @@ export class WgEngine implements Engine<Tensor> {
   crossEntropy(a: Tensor, labels: number[], int32: boolean): Tensor {
     return int32 ? wg.crossEntropy(a, Int32Array.from(labels)) : a.crossEntropy(labels);
   }
-  mse(pred: Tensor, target: Tensor): Tensor { return pred.mseLoss(target); }
+  // mseLoss refuses a target of another shape (issue 10): the generated one is broadcast first
+  mse(pred: Tensor, target: Tensor): Tensor { return pred.mseLoss(wg.broadcastTo(target, pred.shape)); }
   weightedSum(a: Tensor, w: Tensor): Tensor { return a.mul(w).sum(); }
   add(a: Tensor, b: Tensor): Tensor { return a.add(b); }
   shapeOf(a: Tensor): Shape { return a.shape.slice(); }

@@ -86,10 +86,11 @@ export class JsBackend implements Backend {
     }
     let a: AnyArray;
     try {
-      if (size > MAX_ELEMENTS) throw new RangeError('too large');
+      if (size > MAX_ELEMENTS) throw new RangeError(`the js backend holds at most ${MAX_ELEMENTS} elements per tensor`);
       a = makeArray(dtype, size);
-    } catch {
-      throw new OutOfMemoryError(`alloc: cannot allocate ${size * bytesPer(dtype)} bytes`);
+    } catch (e) {
+      // The limit, or the engine's own refusal (e.g. "Array buffer allocation failed").
+      throw new OutOfMemoryError(`alloc: cannot allocate ${size * bytesPer(dtype)} bytes (${size} elements): ${(e as Error).message}`);
     }
     const s = new JsStorage(dtype, size, a);
     this.live.count++;

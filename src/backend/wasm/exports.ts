@@ -7,11 +7,16 @@ type Ptr = number;
 export interface WasmExports {
   readonly memory: WebAssembly.Memory;
 
-  // mem.ts
+  // mem.ts (addresses may be >= 2^31 and come back as negative i32: read them with >>> 0;
+  // 0 means out of memory; a small alloc may also trap when memory cannot grow)
   alloc(bytes: number): Ptr;
+  /** From the large-block list whatever the size (when TLSF cannot grow); counted = 1 for storage. */
+  allocPaged(bytes: number, counted: number): Ptr;
   free(ptr: Ptr, bytes: number): void;
   allocScratch(bytes: number): Ptr;
   freeScratch(ptr: Ptr): void;
+  /** Bytes in free regions of the large-block list. */
+  largeFreeBytes(): number;
   liveBlocks(): number;
   liveBytes(): number;
   copyBytes(dst: Ptr, src: Ptr, bytes: number): void;

@@ -31,11 +31,13 @@ export { loadWasmBytes } from './load.js';
 export type { WasmVariant } from './load.js';
 
 /**
- * Largest block alloc accepts (bytes). wasm32 memory tops out at 4 GiB and the TLSF allocator
- * at just under 1 GiB per block; requests between the two reach wasm and fail there, which the
- * error path below reports the same way.
+ * wasm32 linear memory is at most 4 GiB (65536 pages of 64 KiB); no single block can be larger
+ * than that less a page (the module's static data and allocator live in the first page). Larger
+ * requests are refused here, before calling into wasm.
  */
-const MAX_ALLOC_BYTES = 2 ** 31;
+const WASM32_BYTES = 2 ** 32;
+const MAX_ALLOC_BYTES = WASM32_BYTES - 2 ** 16;
+const MiB = 2 ** 20;
 
 /** Kernel loops run with at most this many collapsed dims; more are looped over in TypeScript. */
 const KERNEL_DIMS = 4;
@@ -334,24 +336,45 @@ export class WasmBackend implements Backend {
     if (!Number.isInteger(size) || size < 0) {
       throw new WasmgradError(`alloc: cannot allocate ${String(size)} elements of ${dtype}`);
     }
-    if (bytes > MAX_ALLOC_BYTES) {
-      throw new OutOfMemoryError(`alloc: ${bytes} bytes is more than one wasm32 block can hold (${MAX_ALLOC_BYTES} bytes)`);
-    }
     return new WasmStorage(dtype, size, this.allocBytes(bytes, false));
   }
 
   /**
    * A heap block of at least `bytes`: a counted storage block, or (scratch) a kernel work area.
-   * A failed memory.grow traps and an oversized block aborts; the allocator's state is untouched
-   * in both cases, so later allocations still work.
+   * Sizes wasm32 can never hold are refused before calling into wasm. The module returns 0 when
+   * memory cannot grow, or traps inside TLSF for a small block; then the large-block list is
+   * tried (it may hold pages freed by big tensors). The allocators' state is untouched by a
+   * failure, so later allocations still work. Addresses ≥ 2^31 arrive as negative i32: >>> 0.
    */
   private allocBytes(bytes: number, scratch: boolean): number {
+    if (!(bytes <= MAX_ALLOC_BYTES)) throw this.outOfMemory(bytes);
+    let ptr = 0;
     try {
-      return (scratch ? this.wasm.allocScratch(bytes) : this.wasm.alloc(bytes)) >>> 0;
+      ptr = (scratch ? this.wasm.allocScratch(bytes) : this.wasm.alloc(bytes)) >>> 0;
     } catch {
-      const heapMiB = Math.round(this.memory.buffer.byteLength / 2 ** 20);
-      throw new OutOfMemoryError(`alloc: cannot allocate ${bytes} bytes (wasm heap at ${heapMiB} MiB of 4096)`);
+      ptr = 0;
     }
+    if (ptr === 0) {
+      try {
+        ptr = this.wasm.allocPaged(bytes, scratch ? 0 : 1) >>> 0;
+      } catch {
+        ptr = 0;
+      }
+    }
+    if (ptr === 0) throw this.outOfMemory(bytes);
+    return ptr;
+  }
+
+  /** The error for a block that cannot be had: the wasm32 limit and what is in use now. */
+  private outOfMemory(bytes: number): OutOfMemoryError {
+    const mib = (b: number): string => `${Math.round(b / MiB)} MiB`;
+    const heap = this.memory.buffer.byteLength;
+    const live = this.wasm.liveBytes(), blocks = this.wasm.liveBlocks();
+    const reusable = this.wasm.largeFreeBytes();
+    const what = bytes > MAX_ALLOC_BYTES ? 'more than wasm32 linear memory can ever hold' : 'no room left in wasm32 linear memory';
+    return new OutOfMemoryError(`alloc: cannot allocate ${bytes} bytes (${mib(bytes)}): ${what}, which is at most `
+      + `4096 MiB (4 GiB); in use: ${mib(heap)} of linear memory, ${mib(live)} of it held by ${blocks} live storage `
+      + `block${blocks === 1 ? '' : 's'}${reusable > 0 ? `, ${mib(reusable)} free in pieces too small for it` : ''}`);
   }
 
   free(s: Storage): void {

@@ -56,8 +56,11 @@ const WAITING = 33;  // byte 132
 const ARGS_BYTE = 192;
 const ARGS_COUNT = 40;
 const PARK = 128;    // byte 512: one word per worker slot
-/** Worker slots (slot 0 is the caller). */
-export const MAX_THREADS = 64;
+/**
+ * Threads a pool can run: one park word per slot from PARK to the end of the control block
+ * (slot 0 is the caller, slots 1..63 workers). setThreads() refuses more.
+ */
+export const MAX_THREADS = CTRL_BYTES / 4 - PARK;
 
 /** How long an idle worker spins before it sleeps (ms). */
 export const SPIN_MS = 2;
