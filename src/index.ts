@@ -39,3 +39,4 @@ export * as optim from './optim/index.js';
 export { save, load, saveTensors, loadTensors } from './io/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/index.js';
 export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';
+export type { LossOptions } from './ops/loss.js';

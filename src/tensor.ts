@@ -181,7 +181,13 @@ export class Tensor {
   /** @internal Shared with every tensor over the same storage; made on first need. */
   versionBox: { n: number } | null = null;
 
-  /** How many in-place writes (add_, optimizer steps, ...) this tensor's storage has had. */
+  /**
+   * How many in-place writes (add_, optimizer steps, load, ...) this tensor's storage has had
+   * (PyTorch's `_version`); tensors sharing the storage (reshape, detach) share the counter.
+   * backward() refuses a gate whose saved tensors changed since it was recorded.
+   *
+   * @example wg.zeros([2]).add_(1).version // 1
+   */
   get version(): number {
     return this.versionBox === null ? 0 : this.versionBox.n;
   }
@@ -383,21 +389,75 @@ export class Tensor {
 
   // ---- in-place methods (src/ops/inplace.ts): write this tensor's storage, bump its version --
   // On a leaf that requires grad only inside noGrad (e.g. w.sub_(w.grad.mul(lr))).
-  /** this += b (b broadcast to this shape). */
+  /**
+   * In place: this += b (PyTorch's `add_`), b a number or a tensor of this dtype and backend
+   * that broadcasts to this shape (a ShapeError otherwise; a DTypeError or BackendError when
+   * they differ). A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.tensor([1, 2]).add_(1) // tensor([2, 3])
+   */
   add_(b: TensorLike): this { ops.add_(this, b); return this; }
-  /** this -= b. */
+  /**
+   * In place: this -= b (PyTorch's `sub_`); b as for add_. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example const w = wg.ones([2], { requiresGrad: true }); wg.noGrad(() => w.sub_(0.5)) // tensor([0.5, 0.5])
+   */
   sub_(b: TensorLike): this { ops.sub_(this, b); return this; }
-  /** this *= b. */
+  /**
+   * In place: this *= b (PyTorch's `mul_`); b as for add_. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.tensor([1, 2]).mul_(wg.tensor([3, 4])) // tensor([3, 8])
+   */
   mul_(b: TensorLike): this { ops.mul_(this, b); return this; }
-  /** this /= b. */
+  /**
+   * In place: this /= b (PyTorch's `div_`); b as for add_. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.tensor([2, 4]).div_(2) // tensor([1, 2])
+   */
   div_(b: TensorLike): this { ops.div_(this, b); return this; }
-  /** Clamps every element into [min, max] (either bound may be omitted). */
+  /**
+   * In place: clamps every element into [min, max] (PyTorch's `clamp_`); either bound may be
+   * omitted or null, not both (a WasmgradError). NaN stays NaN; with min > max every element
+   * becomes max. The recorded gradient is 1 inside and at a bound, 0 outside. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.tensor([-1, 0.5, 2]).clamp_(0, 1) // tensor([0, 0.5, 1])
+   */
   clamp_(min?: number | null, max?: number | null): this { ops.clamp_(this, min, max); return this; }
-  /** Copies src (broadcast to this shape, converted to this dtype and backend) into this tensor. */
+  /**
+   * In place: copies src (broadcast to this shape, converted to this dtype and backend) into this
+   * tensor (PyTorch's `copy_`); src gets the gradient, summed back to its shape. A ShapeError when
+   * src does not broadcast to this shape. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.zeros([2, 2]).copy_(wg.tensor([1, 2])) // tensor([[1, 2], [1, 2]])
+   */
   copy_(src: Tensor): this { ops.copy_(this, src); return this; }
-  /** Sets every element to v. */
+  /**
+   * In place: sets every element to the number v (PyTorch's `fill_`). A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.zeros([3]).fill_(7) // tensor([7, 7, 7])
+   */
   fill_(v: number): this { ops.fill_(this, v); return this; }
-  /** Sets every element to 0. */
+  /**
+   * In place: sets every element to 0 (PyTorch's `zero_`). A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
+   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
+   * out-of-place op. Bumps `version`; returns this tensor.
+   *
+   * @example wg.ones([2]).zero_() // tensor([0, 0])
+   */
   zero_(): this { ops.zero_(this); return this; }
 
   // ---- ops ----------------------------------------------------------------------------------

@@ -76,7 +76,10 @@ export abstract class LRScheduler {
 
   /**
    * The schedule's counters and options, PyTorch's names in camelCase:
-   * `{ lastEpoch, baseLrs: [baseLr], lastLr: [rate of lastEpoch], ...options }` (plain numbers).
+   * `{ lastEpoch, baseLrs: [baseLr], lastLr: [rate of lastEpoch], ...options }` (plain numbers),
+   * as PyTorch's `scheduler.state_dict()`.
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).stateDict() // { lastEpoch: 0, baseLrs: [1], lastLr: [1], stepSize: 2, gamma: 0.1 }
    */
   stateDict(): SchedulerStateDict {
     return { lastEpoch: this._lastEpoch, baseLrs: [this._baseLr], lastLr: [this.getLr()], ...this.options() };
@@ -85,7 +88,9 @@ export abstract class LRScheduler {
   /**
    * Restores a stateDict(): the epoch counter, baseLr and options, and sets the optimizer's lr to
    * lastLr (so loading the schedule alone also restores the rate). Checked first; on an error
-   * nothing has changed.
+   * nothing has changed. A WasmgradError naming an unknown or missing key or a bad value.
+   *
+   * @example const opt = new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }); new wg.optim.StepLR(opt, { stepSize: 2 }).loadStateDict({ lastEpoch: 4, baseLrs: [1], lastLr: [0.01], stepSize: 2, gamma: 0.1 }); opt.lr // 0.01
    */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.constructor.name}.loadStateDict`;
