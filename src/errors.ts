@@ -1,7 +1,20 @@
 // Every error the library raises is a WasmgradError; the subclasses say which rule was broken.
 // Messages name the op and the offending shapes, dtypes or values.
 
+/**
+ * The base class of every error wasmgrad throws; catch this to catch them all. The message
+ * names the op and the offending shapes, dtypes or values, e.g.
+ * `matmul: inner dimensions differ: [2,3] @ [4,5]`. After an error nothing leaks and the
+ * library keeps working.
+ */
 export class WasmgradError extends Error {
+  /**
+   * An error with `message`; its `name` is the class name ('ShapeError', ...). Custom gates
+   * may throw these too.
+   *
+   * @param message The op's name, a colon, and what was wrong.
+   * @example new wg.ShapeError('myOp: expected [N, 3], got [2,4]') instanceof wg.WasmgradError // true
+   */
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

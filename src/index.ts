@@ -22,10 +22,21 @@ export { defineGate } from './autograd/gate.js';
 export type { GateDefinition } from './autograd/gate.js';
 export { tidy, dispose, keep, memory } from './memory/index.js';
 export { WasmgradError, ShapeError, DTypeError, DisposedError, BackendError, OutOfMemoryError } from './errors.js';
+/**
+ * Modules for building models, as in PyTorch's `torch.nn`: `Module`, `Linear`, `Sequential`,
+ * `MLP`, the activations `ReLU`, `Tanh`, `Sigmoid`, and `Dropout`. Parameter names match
+ * PyTorch's, so weights move both ways through safetensors (`save`/`load`).
+ */
 export * as nn from './nn/index.js';
 export { toDot } from './viz/dot.js';
 export type { DotOptions } from './viz/dot.js';
+/**
+ * Optimizers and learning-rate schedules, as in PyTorch's `torch.optim`: `SGD`, `Adam`,
+ * `AdamW`, `StepLR`, `CosineAnnealingLR`. Each update is one backend kernel per parameter, in
+ * place, allocating nothing after the first step.
+ */
 export * as optim from './optim/index.js';
 export { save, load, saveTensors, loadTensors } from './io/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/index.js';
 export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';
+export type { LossOptions } from './ops/loss.js';

@@ -19,7 +19,11 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 
 let simdMissing = false;
 
-/** True where the engine runs WebAssembly with SIMD (the wasm backend needs it). */
+/**
+ * True where the engine runs WebAssembly with SIMD (the wasm backend needs it).
+ *
+ * @example wg.wasmSimdSupported() // true
+ */
 export function wasmSimdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
@@ -33,6 +37,10 @@ export function wasmSimdSupported(): boolean {
  * that are cross-origin isolated) the multi-threaded build, with relaxed SIMD where the engine
  * validates it; elsewhere the single-threaded baseline build, silently. The worker pool starts
  * with getThreads() threads (the number of cores, or WASMGRAD_THREADS in Node).
+ *
+ * A BackendError for an unknown backend name; a failed load rejects and may be retried.
+ *
+ * @example await wg.init({ backend: 'wasm' })
  */
 export async function init(opts: { backend?: BackendName } = {}): Promise<void> {
   const o = checkOptions('init', opts, ['backend']);
@@ -66,11 +74,22 @@ function checkName(name: unknown, op: string): asserts name is BackendName {
   }
 }
 
+/**
+ * Selects the backend new tensors are created on: 'wasm' (after `init()`) or 'js'. Existing
+ * tensors stay where they are (copy with `to()`). A BackendError naming an unknown name.
+ *
+ * @example wg.setBackend('js'); wg.ones([2]).backendName // 'js'
+ */
 export function setBackend(name: BackendName): void {
   checkName(name, 'setBackend');
   current = name;
 }
 
+/**
+ * The backend new tensors are created on.
+ *
+ * @example wg.getBackend() // 'wasm'
+ */
 export function getBackend(): BackendName {
   return current;
 }
@@ -82,6 +101,10 @@ export function getBackend(): BackendName {
  * threaded build cannot run (a page without cross-origin isolation) kernels stay on one thread.
  * Results do not depend on n: every kernel gives the same bits on 1 and n threads. At most
  * MAX_THREADS (64: the worker slots of the pool's control block); more is an error, not a clamp.
+ *
+ * A WasmgradError unless n is a positive integer no greater than 64.
+ *
+ * @example wg.setThreads(1) // all kernels on the calling thread
  */
 export function setThreads(n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
@@ -98,6 +121,8 @@ export function setThreads(n: number): void {
  * The number of threads kernels use. After init() this is the effective count (1 where the
  * threaded build does not run); before, the count setThreads() asked for, or the default: the
  * number of cores (WASMGRAD_THREADS in Node when set).
+ *
+ * @example wg.getThreads() // e.g. 2 on a two-core machine
  */
 export function getThreads(): number {
   if (wasmBackend !== null) return wasmBackend.threads;
@@ -109,13 +134,19 @@ export function getThreads(): number {
  * optional; it is for freeing the threads early, e.g. in a long-running program that is done
  * with heavy work. Kernels then run on the calling thread; a later setThreads(n) starts workers
  * again.
+ *
+ * @example wg.shutdown() // workers end; kernels continue on the calling thread
  */
 export function shutdown(): void {
   wasmBackend?.closeThreads();
   if (wasmBackend !== null) requestedThreads = 1;
 }
 
-/** Which wasm build init() loaded ('baseline', 'threads' or 'threads-relaxed'), or null before init(). */
+/**
+ * Which wasm build init() loaded ('baseline', 'threads' or 'threads-relaxed'), or null before init().
+ *
+ * @example wg.wasmVariant() // e.g. 'threads' in Node
+ */
 export function wasmVariant(): WasmVariant | null {
   return wasmBackend?.variant ?? null;
 }
@@ -124,6 +155,8 @@ export function wasmVariant(): WasmVariant | null {
  * Diagnostics of the wasm backend's threads: the build, the thread count, workers started and
  * ready, and how many kernels were split (dispatches), into how many chunks, and how many of
  * those chunks ran on workers. Null before init().
+ *
+ * @example wg.threadStats()?.threads // e.g. 2
  */
 export function threadStats(): ThreadStats | null {
   return wasmBackend?.threadStats() ?? null;

@@ -13,6 +13,7 @@ import { add } from '../ops/elementwise.js';
 import { tensorFrom, copyOf } from '../ops/creation.js';
 import { sameShape } from '../ops/util.js';
 
+/** Options of `Tensor.backward`. */
 export interface BackwardOptions {
   /** Keep saved values so the graph can be backpropagated again. */
   retainGraph?: boolean;

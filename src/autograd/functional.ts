@@ -64,7 +64,16 @@ function zerosOf(x: Tensor): Tensor {
   return out;
 }
 
-/** grad(f)(...xs) → the gradients of the scalar f(...xs) with respect to each x. */
+/**
+ * grad(f)(...xs) → the gradients of the scalar f(...xs) with respect to each x.
+ *
+ * Like JAX's `grad` (PyTorch's `torch.func.grad`): f must return a one-element tensor; each
+ * gradient has its input's shape, and an input f does not use gets zeros. Nested calls give
+ * higher-order gradients. Throws a WasmgradError if f is not a function, an argument is not a
+ * Tensor, or f returns something else than a one-element tensor.
+ *
+ * @example wg.grad((x) => x.mul(x).sum())(wg.tensor([1, 2]))[0] // tensor([2, 4])
+ */
 export function grad(f: Fn): (...xs: Tensor[]) => Tensor[] {
   return (...xs: Tensor[]) => {
     const { value, grads, createGraph } = run('grad', f, xs);
@@ -76,7 +85,13 @@ export function grad(f: Fn): (...xs: Tensor[]) => Tensor[] {
   };
 }
 
-/** valueAndGrad(f)(...xs) → { value: f(...xs), grads }. */
+/**
+ * valueAndGrad(f)(...xs) → { value: f(...xs), grads }.
+ *
+ * `value` is the one-element tensor f returned, `grads` one gradient per input as in `grad`.
+ *
+ * @example wg.valueAndGrad((x) => x.mul(x).sum())(wg.tensor([3])).value // tensor(9)
+ */
 export function valueAndGrad(f: Fn): (...xs: Tensor[]) => { value: Tensor; grads: Tensor[] } {
   return (...xs: Tensor[]) => {
     const { value, grads } = run('valueAndGrad', f, xs);

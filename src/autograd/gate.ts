@@ -7,12 +7,21 @@ import { applyGate, type Gate, type GateContext } from './tape.js';
 import { WasmgradError } from '../errors.js';
 import { asTensor } from '../ops/util.js';
 
+/** What `defineGate` takes: a name, a forward and a backward rule. */
 export interface GateDefinition {
   /** Names the gate in errors and in graph drawings. */
   name: string;
-  /** Computes the output from the inputs with ops; call ctx.save(...) for backward. */
+  /**
+   * Computes the output from the inputs with ops; call ctx.save(...) for backward.
+   *
+   * @example forward(ctx, x) { ctx.save(x); return x.exp(); }
+   */
   forward(ctx: GateContext<undefined>, ...inputs: Tensor[]): Tensor;
-  /** Returns one gradient per input (null where none), each shaped like its input. */
+  /**
+   * Returns one gradient per input (null where none), each shaped like its input.
+   *
+   * @example backward(ctx, dy) { const [x] = ctx.saved; return [dy.mul(x.exp())]; }
+   */
   backward(ctx: GateContext<undefined>, dy: Tensor): readonly (Tensor | null | undefined)[];
 }
 
@@ -25,6 +34,13 @@ export interface GateDefinition {
  *     backward(ctx, dy) { const [x] = ctx.saved; return [dy.mul(x.sigmoid())]; },
  *   });
  *   softplus(x).sum().backward();
+ *
+ * The returned function takes tensors (or numbers) and records one gate on the tape, like
+ * PyTorch's `torch.autograd.Function`. The engine checks each gradient the rule returns against
+ * its input's shape and dtype and throws naming the gate. A WasmgradError for a malformed
+ * definition.
+ *
+ * @example wg.defineGate({ name: 'double', forward: (ctx, x) => x.mul(2), backward: (ctx, dy) => [dy.mul(2)] })(wg.tensor([1, 2])) // tensor([2, 4])
  */
 export function defineGate(def: GateDefinition): (...inputs: TensorLike[]) => Tensor {
   if (def === null || typeof def !== 'object' || typeof def.name !== 'string'

@@ -16,6 +16,7 @@ import { noGrad } from './tape.js';
 import { copyOf, tensorFrom } from '../ops/creation.js';
 import { tidy } from '../memory/index.js';
 
+/** Options of `gradcheck`: the step and the tolerances. */
 export interface GradcheckOptions {
   /** Step h of the centred difference (default 1e-3). */
   eps?: number;
@@ -25,13 +26,19 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
+/** The result for one input (and, in GradcheckReport, for all inputs together). */
 export interface GradcheckInputReport {
+  /** True when every element passes `|analytic - numeric| <= atol + rtol |numeric|`. */
   ok: boolean;
+  /** The largest `|analytic - numeric|`. */
   maxAbsError: number;
+  /** The largest `|analytic - numeric| / |numeric|`. */
   maxRelError: number;
 }
 
+/** What `gradcheck` returns: `ok` and the largest errors overall, and the same per input. */
 export interface GradcheckReport extends GradcheckInputReport {
+  /** One entry per input, in order: `{ ok, maxAbsError, maxRelError }`. */
   inputs: GradcheckInputReport[];
 }
 
@@ -45,6 +52,15 @@ function tolerance(o: Record<string, unknown>, key: string, fallback: number, ze
   return v;
 }
 
+/**
+ * Checks f's analytic gradients against fourth-order centred differences, input by input
+ * (PyTorch's `torch.autograd.gradcheck`, which returns a bool; this returns a report). f maps
+ * the inputs to a tensor of any shape; use float64 inputs away from kinks. A WasmgradError if
+ * f is not a function, an input is not a Tensor, or an option is unknown or out of range (eps a
+ * finite positive number, atol and rtol finite and non-negative).
+ *
+ * @example wg.gradcheck((x) => x.tanh().sum(), [wg.randn([3], { dtype: 'float64' })]).ok // true
+ */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
   if (typeof f !== 'function') throw new WasmgradError('gradcheck: expected a function');
   if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor))) {

@@ -13,11 +13,21 @@ import { BackendError, DTypeError, DisposedError, OutOfMemoryError, WasmgradErro
 
 /** What forward and backward see: saved tensors, which inputs need gradients, attributes. */
 export interface GateContext<A = unknown> {
-  /** Saves tensors for the backward rule (inputs, the output, or values made in forward). */
+  /**
+   * Saves tensors for the backward rule (inputs, the output, or values made in forward).
+   *
+   * @example ctx.save(x, y)
+   */
   save(...tensors: Tensor[]): void;
+  /** The tensors passed to `save()`, in order (read them in backward). */
   readonly saved: readonly Tensor[];
-  /** True when input i needs a gradient; a rule may skip computing the others. */
+  /**
+   * True when input i needs a gradient; a rule may skip computing the others.
+   *
+   * @example return [ctx.needsInputGrad(0) ? dy.mul(2) : null];
+   */
   needsInputGrad(i: number): boolean;
+  /** The gate's non-tensor arguments (undefined for gates made with defineGate). */
   readonly attrs: A;
   /** The gate's inputs. */
   readonly inputs: readonly Tensor[];
@@ -105,6 +115,11 @@ class NoRecordContext<A> implements GateContext<A> {
 
 let gradEnabled = true;
 
+/**
+ * Whether ops are being recorded on the tape: false inside `noGrad` (PyTorch's `torch.is_grad_enabled`).
+ *
+ * @example wg.noGrad(() => wg.isGradEnabled()) // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -116,7 +131,14 @@ export function setGradEnabled(on: boolean): boolean {
   return prev;
 }
 
-/** Runs fn with recording off: nothing inside lands on the tape. */
+/**
+ * Runs fn with recording off: nothing inside lands on the tape.
+ *
+ * Returns fn's result; tensors made inside do not require gradients (PyTorch's `torch.no_grad`).
+ * Use it for parameter updates and evaluation.
+ *
+ * @example wg.noGrad(() => wg.ones([2], { requiresGrad: true }).mul(2)).requiresGrad // false
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = setGradEnabled(false);
   try {

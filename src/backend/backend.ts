@@ -14,9 +14,11 @@
 //   `a` of binary (read contiguously with out's shape) or copyStrided: elementwise kernels must
 //   read element i before writing it, on every thread split.
 
+/** Element types of tensors: 32- or 64-bit IEEE floats. Ops never promote: mixing them throws a DTypeError. */
 export type DType = 'float32' | 'float64';
 /** Storage element types: the two public dtypes plus int32 for class labels. */
 export type SType = DType | 'int32';
+/** The two backends: 'wasm' (AssemblyScript SIMD kernels, the default) and 'js' (plain typed-array loops). */
 export type BackendName = 'wasm' | 'js';
 
 /** A block of elements owned by one backend. `refs` counts the tensors sharing it. */

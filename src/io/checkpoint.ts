@@ -27,18 +27,29 @@ const FORMAT = 'wasmgrad.checkpoint.v1';
 const TENSOR_TAG = '__tensor__';
 const NUMBER_TAG = '__number__';
 
-/** What saveCheckpoint takes: any of model, optimizer, scheduler, plus extra values by name. */
+/**
+ * What saveCheckpoint takes: any of model, optimizer, scheduler, plus extra values by name
+ * (numbers, strings, booleans, null, arrays, plain objects and tensors, at any depth), as the
+ * dict people pass to PyTorch's `torch.save` for a training checkpoint.
+ */
 export interface CheckpointContents {
+  /** The model: its stateDict() (parameters and persistent buffers) is saved as `model.<name>`. */
   model?: HasNamedParameters;
+  /** An optimizer: its stateDict() (hyperparameters, step counts, state tensors) is saved. */
   optimizer?: Optimizer;
+  /** A learning-rate schedule: its stateDict() (epoch counter, rates, options) is saved. */
   scheduler?: LRScheduler;
+  /** Any other value (epoch, best loss, an EMA tensor...), returned as is by loadCheckpoint. */
   [extra: string]: unknown;
 }
 
+/** Where loadCheckpoint puts the saved state: each part optional, each restored in place. */
 export interface LoadCheckpointOptions {
   /** Receives the checkpoint's model parameters in place (names, shapes and dtypes must match). */
   model?: HasNamedParameters;
+  /** Receives the saved optimizer state (loadStateDict); must be of the saved kind (Adam, SGD...). */
   optimizer?: Optimizer;
+  /** Receives the saved schedule state (loadStateDict); must be of the saved kind and drive `optimizer`. */
   scheduler?: LRScheduler;
 }
 
@@ -114,7 +125,12 @@ function decodeValue(op: string, value: unknown, tensorFor: (name: string) => Te
 /**
  * A checkpoint as safetensors bytes: `{ model, optimizer, scheduler, ...extra }`, each part
  * optional. Extra values may be numbers, strings, booleans, null, arrays, plain objects and
- * tensors (at any depth); loadCheckpoint returns them.
+ * tensors (at any depth); loadCheckpoint returns them. The file is a safetensors file (tensors
+ * `model.*`, `optimizer.state.*`, `extra.*`; the rest as JSON metadata) that Python's
+ * safetensors opens. A WasmgradError for a part of the wrong kind or an extra value that is not
+ * one of those (naming its path, e.g. a function or a circular reference).
+ *
+ * @example wg.saveCheckpoint({ model: new wg.nn.Linear(2, 1), epoch: 3 }) // a Uint8Array
  */
 export function saveCheckpoint(contents: CheckpointContents): Uint8Array {
   const op = 'saveCheckpoint';
@@ -159,7 +175,11 @@ function parseJson(op: string, metadata: Record<string, string>, key: string): {
  * Restores a checkpoint into the given model, optimizer and scheduler (each optional; a part the
  * checkpoint lacks is an error when asked for) and returns the extra values, tensors made anew
  * on the current backend (the caller owns them). The model must match exactly (names, shapes,
- * dtypes); the optimizer and schedule must be of the saved kinds.
+ * dtypes); the optimizer and schedule must be of the saved kinds. Everything is checked before
+ * anything changes: on an error (a WasmgradError, ShapeError or DTypeError naming the part) the
+ * model, optimizer and schedule are as they were and nothing leaks.
+ *
+ * @example const m = new wg.nn.Linear(2, 1); wg.loadCheckpoint(wg.saveCheckpoint({ model: m, epoch: 3 }), { model: m }).epoch // 3
  */
 export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, opts: LoadCheckpointOptions = {}): Record<string, unknown> {
   const op = 'loadCheckpoint';

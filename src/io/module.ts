@@ -29,7 +29,16 @@ export function moduleTensors(op: string, module: unknown): [string, Tensor][] {
   return collectEntries(op, [...m.namedParameters()]);
 }
 
-/** A module's parameters as a safetensors file (see saveTensors). */
+/**
+ * A module's stateDict() (parameters and persistent buffers such as BatchNorm's running
+ * statistics) as a safetensors file (see saveTensors); PyTorch's `save_file(model.state_dict())`.
+ *
+ * The tensors are named as by `stateDict()` (`0.weight`, `0.bias`, ...), so a PyTorch model with
+ * the same layer names loads the file with `load_state_dict`. A WasmgradError if `module` has no
+ * `namedParameters()`.
+ *
+ * @example wg.save(new wg.nn.Linear(2, 1)) // a Uint8Array in safetensors format
+ */
 export function save(module: HasNamedParameters, metadata?: Record<string, string>): Uint8Array {
   return serialize('save', moduleTensors('save', module), metadata);
 }
@@ -117,9 +126,17 @@ export function applyLoad(bytes: Uint8Array, plan: LoadPlan): void {
 }
 
 /**
- * Restores a module's parameters from a safetensors file, in place: each parameter keeps its
- * Tensor object and storage (optimizers holding it keep working) and receives the file's values.
- * Everything is validated first; on any error nothing has been written.
+ * Restores a module's parameters and persistent buffers from a safetensors file, in place (as
+ * PyTorch's `load_state_dict`): each tensor keeps its Tensor object and storage (optimizers
+ * holding it keep working), receives the file's values and has its version bumped. Everything is
+ * validated first; on any error nothing has been written.
+ *
+ * Returns `{ missing, unexpected }` (both empty unless `opts.strict` is false). Errors: a
+ * WasmgradError for malformed bytes, an unknown option or (strict) missing or unexpected names, a
+ * ShapeError for a shape that does not fit its tensor, a DTypeError for an unloadable dtype or
+ * (unless `opts.cast`) a dtype that differs from the tensor's.
+ *
+ * @example wg.load(new wg.nn.Linear(2, 1), wg.save(new wg.nn.Linear(2, 1))) // { missing: [], unexpected: [] }
  */
 export function load(module: HasNamedParameters, bytes: Uint8Array | ArrayBuffer, opts: LoadOptions = {}): LoadResult {
   const flags = loadFlags('load', opts);

@@ -421,6 +421,12 @@ export interface LoadTensorsOptions {
  * Reads a safetensors file into new tensors on the current backend. F32 and F64 load natively,
  * F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
  * The file is validated completely before any tensor is made.
+ *
+ * Returns `{ tensors, metadata }`: a Map from tensor name to Tensor (in file order) and the
+ * file's "__metadata__" strings. Errors: a WasmgradError for malformed bytes, naming the tensor,
+ * offsets and sizes; a DTypeError for an unloadable dtype.
+ *
+ * @example wg.loadTensors(wg.saveTensors({ w: wg.ones([2]) })).tensors.get('w') // tensor([1, 1])
  */
 export function loadTensors(bytes: Uint8Array | ArrayBuffer, opts: LoadTensorsOptions = {}):
   { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
@@ -552,6 +558,12 @@ export function serialize(op: string, pairs: [string, Tensor][], metadata: unkno
 /**
  * The tensors as a safetensors file (F32 or F64 by dtype), laid out exactly as Python's
  * `safetensors` writes it. `metadata` becomes "__metadata__" (string values only).
+ *
+ * `tensors` is a record or an iterable of [name, tensor] pairs (a Map works). Python's
+ * `safetensors.torch.load_file` opens the result. A WasmgradError for a non-tensor value,
+ * a disposed tensor or non-string metadata.
+ *
+ * @example wg.saveTensors({ w: wg.ones([2]) }, { epoch: '3' }) // a Uint8Array
  */
 export function saveTensors(tensors: Record<string, Tensor> | Iterable<readonly [string, Tensor]>,
   metadata?: Record<string, string>): Uint8Array {

@@ -115,6 +115,11 @@ export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
  * Runs fn and frees every tensor created inside it, except what fn returns (a tensor, or
  * arrays/objects of tensors), tensors marked with keep(), and gradients stored on `.grad`.
  * If fn throws, everything it made is freed and the error propagates.
+ *
+ * Like TensorFlow.js' `tf.tidy`; fn must be synchronous (a returned Promise is a WasmgradError).
+ * Scopes nest.
+ *
+ * @example wg.tidy(() => wg.ones([2]).add(1).mul(3)) // tensor([6, 6])
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new WasmgradError('tidy: expected a function');
@@ -162,14 +167,25 @@ function tensorsToDispose(value: unknown, out: Set<Tensor>, path: string, depth:
   }
 }
 
-/** Disposes a tensor, or every tensor inside an array or plain object (null entries skipped). */
+/**
+ * Disposes a tensor, or every tensor inside an array or plain object (nested up to 8 levels;
+ * null and undefined entries skipped). Already disposed tensors are skipped. Anything else (a
+ * number, a Module, a Map, deeper nesting) is a WasmgradError naming where it was, and then
+ * nothing is freed.
+ *
+ * @example wg.dispose([wg.ones([2]), wg.zeros([3])])
+ */
 export function dispose(value: unknown): void {
   const set = new Set<Tensor>();
   tensorsToDispose(value, set, 'argument', 0);
   for (const t of set) t.dispose();
 }
 
-/** Exempts a tensor from the enclosing tidy scopes; returns it. */
+/**
+ * Exempts a tensor from the enclosing tidy scopes; returns it.
+ *
+ * @example wg.tidy(() => { wg.keep(wg.ones([2])); }) // the kept tensor outlives the tidy
+ */
 export function keep<T extends Tensor>(t: T): T {
   if (!isTensorFn(t)) throw new WasmgradError(`keep: expected a Tensor, got ${describeValue(t)}`);
   if (t.isDisposed) throw new DisposedError(`keep: the tensor (shape ${t.shapeString}) was already disposed`);
@@ -183,7 +199,14 @@ export function setHeapBytesReader(fn: () => number): void {
   heapBytes = fn;
 }
 
-/** Live tensors, the bytes of their storage, and the wasm heap size. */
+/**
+ * Live tensors, the bytes of their storage, and the wasm heap size.
+ *
+ * `{ tensors, bytes, wasmBytes }`: the count of live (not disposed) tensors, the bytes of
+ * their storage (shared storage counted once), and the size of the wasm linear memory.
+ *
+ * @example wg.memory().tensors // e.g. 0 when everything was freed
+ */
 export function memory(): { tensors: number; bytes: number; wasmBytes: number } {
   return { tensors: stats.tensors, bytes: stats.bytes, wasmBytes: heapBytes() };
 }

@@ -11,8 +11,11 @@ import { reshape } from '../ops/shape.js';
 import { noGrad } from '../autograd/tape.js';
 import { Module } from './module.js';
 
+/** Options of `Linear`. */
 export interface LinearOptions {
+  /** Learn an additive bias (default true). */
   bias?: boolean;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 
@@ -26,13 +29,26 @@ function uniform(shape: number[], bound: number, dtype: DType): Tensor {
   });
 }
 
+/**
+ * A fully connected layer, `y = x·Wᵀ + b` (PyTorch's `nn.Linear`), with the weight stored
+ * `[outFeatures, inFeatures]` as PyTorch stores it.
+ */
 export class Linear extends Module {
+  /** The weight, shape `[outFeatures, inFeatures]`. */
   readonly weight: Tensor;
+  /** The bias, shape `[outFeatures]`; null with `{ bias: false }`. */
   readonly bias: Tensor | null;
 
   /**
    * PyTorch's default initialisation: Kaiming-uniform with a = √5 for the weight, which is
    * U(-1/√in, 1/√in), and the same bound for the bias.
+   *
+   * A WasmgradError unless both sizes are positive integers.
+   *
+   * @param inFeatures The size of each input sample (the last dimension of x).
+   * @param outFeatures The size of each output sample.
+   * @param opts `bias` (default true) and `dtype` (default 'float32').
+   * @example new wg.nn.Linear(784, 128).weight.shape // [128, 784]
    */
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
     super();
@@ -52,6 +68,12 @@ export class Linear extends Module {
     this.bias = opts.bias === false ? null : this.registerParameter('bias', uniform([outFeatures], bound, dtype));
   }
 
+  /**
+   * Maps `[..., inFeatures]` to `[..., outFeatures]` (a 1-D input gives a 1-D output). A
+   * ShapeError if the last dimension is not `inFeatures`.
+   *
+   * @example new wg.nn.Linear(3, 2).forward(wg.ones([4, 3])).shape // [4, 2]
+   */
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor)) throw new WasmgradError('Linear: input must be a Tensor');
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {

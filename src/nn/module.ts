@@ -17,22 +17,50 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { describeArg, isParameter, markParameter } from './parameter.js';
 
+/**
+ * The base of every layer and model (PyTorch's `nn.Module`): subclass it, assign parameters
+ * (`this.w = nn.Parameter(t)` or `registerParameter`), child modules (`this.fc1 = new Linear(...)`)
+ * and buffers (`registerBuffer`) in the constructor, and implement `forward`. Parameters and
+ * buffers are listed by name (`0.weight`), zeroed, saved and loaded through it.
+ *
+ * @example
+ * ```ts
+ * class Affine extends wg.nn.Module {
+ *   w = this.registerParameter('w', wg.ones([3]));
+ *   forward(x: wg.Tensor) { return x.mul(this.w); }
+ * }
+ * ```
+ */
 export abstract class Module {
   /** Training mode (dropout active); switch with train() / eval(). */
   training = true;
   /** Names given to registerBuffer, with their persistent flag. */
   private readonly _bufferNames = new Map<string, boolean>();
 
-  /** Computes the module's output. */
+  /**
+   * Computes the module's output.
+   *
+   * @example new wg.nn.Linear(3, 2).forward(wg.ones([4, 3])).shape // [4, 2]
+   */
   abstract forward(x: Tensor): Tensor;
 
   // ---- registration ---------------------------------------------------------------------------
 
   /**
    * Makes `t` a parameter (a kept leaf that requires a gradient) and assigns it to `this[name]`,
-   * which is the same as `this[name] = nn.Parameter(t)`. null leaves an empty slot (no bias).
+   * which is the same as `this[name] = nn.Parameter(t)` (PyTorch's `register_parameter`).
+   * Returns `t`. A WasmgradError if the name is empty, contains '.', is a buffer or hides a
+   * method or plain field, or if `t` is not a leaf tensor.
+   *
+   * @example this.weight = this.registerParameter('weight', wg.randn([3, 2]))
    */
   registerParameter(name: string, t: Tensor): Tensor;
+  /**
+   * null leaves an empty slot (as a Linear without bias): `this[name]` is null and no parameter
+   * is listed. Returns null.
+   *
+   * @example this.bias = this.registerParameter('bias', null)
+   */
   registerParameter(name: string, t: null): null;
   registerParameter(name: string, t: Tensor | null): Tensor | null {
     this.checkNewName('registerParameter', name);
@@ -42,7 +70,13 @@ export abstract class Module {
     return p;
   }
 
-  /** Assigns the child module `m` to `this[name]` (the same as `this[name] = m`). */
+  /**
+   * Assigns the child module `m` to `this[name]` (the same as `this[name] = m`; PyTorch's
+   * `add_module`); returns `m`. Its parameters are listed as `name.param`. A WasmgradError if
+   * `m` is not a Module or the name is empty, contains '.', is a buffer or hides a method.
+   *
+   * @example this.fc1 = this.registerModule('fc1', new wg.nn.Linear(4, 8))
+   */
   registerModule<M extends Module>(name: string, m: M): M {
     this.checkNewName('registerModule', name);
     if (!(m instanceof Module)) throw new WasmgradError(`registerModule: child ${fmtValue(name)} must be a Module, got ${describeArg(m)}`);
@@ -55,7 +89,12 @@ export abstract class Module {
    * Registers a buffer: a tensor that is part of the model's state but not a parameter (no
    * gradient, not optimised), such as a running mean. It is assigned to `this[name]`; assigning
    * another tensor to that property later replaces the buffer. Non-persistent buffers are listed
-   * by namedBuffers() but are not meant to be saved with the model.
+   * by namedBuffers() but are left out of stateDict(), so save() does not write them (PyTorch's
+   * `register_buffer(name, t, persistent)`). The buffer is kept by tidy(); null leaves an empty
+   * slot. Returns `t`. A WasmgradError for a bad name, a name already used by a parameter or
+   * child, a value that is not a Tensor or null, or an unknown or non-boolean option.
+   *
+   * @example this.runningMean = this.registerBuffer('runningMean', wg.zeros([4]))
    */
   registerBuffer(name: string, t: Tensor | null, opts: { persistent?: boolean } = {}): Tensor | null {
     this.checkNewName('registerBuffer', name);
@@ -120,7 +159,11 @@ export abstract class Module {
     }
   }
 
-  /** [name, module] pairs of the direct children, each module once. */
+  /**
+   * [name, module] pairs of the direct children, each module once (PyTorch's `named_children()`).
+   *
+   * @example new wg.nn.Sequential(new wg.nn.ReLU()).namedChildren()[0][0] // '0'
+   */
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
@@ -130,18 +173,32 @@ export abstract class Module {
     return out;
   }
 
-  /** The direct children. */
+  /**
+   * The direct children, in registration order (PyTorch's `children()`).
+   *
+   * @example new wg.nn.MLP([2, 3, 1]).children().length // 3
+   */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** [name, module] pairs of this module ('' or `prefix`) and every descendant, depth first. */
+  /**
+   * [name, module] pairs of this module ('' or `prefix`) and every descendant, depth first,
+   * each module once (PyTorch's `named_modules()`).
+   *
+   * @example new wg.nn.Sequential(new wg.nn.ReLU()).namedModules().map(([name]) => name) // ['', '0']
+   */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
     this.walk(prefix, true, (path, m) => out.push([path, m]));
     return out;
   }
 
+  /**
+   * This module and every descendant, depth first, each once (PyTorch's `modules()`).
+   *
+   * @example new wg.nn.MLP([2, 3, 1]).modules().length // 4
+   */
   modules(): Module[] {
     const out: Module[] = [];
     this.walk('', true, (_, m) => out.push(m));
@@ -151,6 +208,9 @@ export abstract class Module {
   /**
    * [name, parameter] pairs: each module's own parameters, then its children's, depth first,
    * names joined with '.' ('0.weight', 'fc1.bias'); a parameter shared by two modules once.
+   * PyTorch's `named_parameters(prefix, recurse)`; `recurse = false` lists only this module's own.
+   *
+   * @example new wg.nn.MLP([2, 3, 1]).namedParameters().map(([name]) => name) // ['0.weight', '0.bias', '2.weight', '2.bias']
    */
   namedParameters(prefix = '', recurse = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
@@ -158,6 +218,12 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Every parameter of this module and (unless `recurse` is false) its descendants, depth first,
+   * each once (PyTorch's `parameters()`): what an optimizer takes.
+   *
+   * @example new wg.nn.Linear(3, 2).parameters().length // 2
+   */
   parameters(recurse = true): Tensor[] {
     const out: Tensor[] = [];
     this.forEachParameter('', recurse, (_, p) => out.push(p));
@@ -174,7 +240,12 @@ export abstract class Module {
     }));
   }
 
-  /** [name, buffer] pairs in the same order as namedParameters, non-persistent ones included. */
+  /**
+   * [name, buffer] pairs in the same order as namedParameters, non-persistent ones included
+   * (PyTorch's `named_buffers(prefix, recurse)`).
+   *
+   * @example new wg.nn.Linear(2, 1).namedBuffers() // [] (Linear has no buffers)
+   */
   namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
@@ -188,7 +259,10 @@ export abstract class Module {
 
   /**
    * What a model file holds, as PyTorch's state_dict: every parameter, then every persistent
-   * buffer (registerBuffer's default), by full name. The tensors are the module's own, not copies.
+   * buffer (registerBuffer's default), by full name. The tensors are the module's own, not copies;
+   * save() writes exactly these.
+   *
+   * @example [...new wg.nn.Linear(2, 1).stateDict().keys()] // ['weight', 'bias']
    */
   stateDict(): Map<string, Tensor> {
     const out = new Map<string, Tensor>(this.namedParameters());
@@ -201,6 +275,12 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Every buffer of this module and (unless `recurse` is false) its descendants, non-persistent
+   * ones included (PyTorch's `buffers()`).
+   *
+   * @example new wg.nn.Linear(2, 1).buffers().length // 0
+   */
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
@@ -217,17 +297,34 @@ export abstract class Module {
 
   // ---- modes and housekeeping ------------------------------------------------------------------
 
+  /**
+   * Sets training mode (`train(false)`: evaluation mode) on this module and all descendants;
+   * returns this module. Only `Dropout` behaves differently in the two modes. A WasmgradError
+   * unless `mode` is a boolean.
+   *
+   * @example new wg.nn.Dropout(0.5).train().training // true
+   */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new WasmgradError(`train: mode must be a boolean, got ${fmtValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
+  /**
+   * Evaluation mode, the same as `train(false)`; returns this module.
+   *
+   * @example new wg.nn.Dropout(0.5).eval().training // false
+   */
   eval(): this {
     return this.train(false);
   }
 
-  /** Calls fn on each child's subtree and then on this module (PyTorch's order), e.g. to initialise. */
+  /**
+   * Calls fn on each child's subtree and then on this module (PyTorch's `apply` order), e.g. to
+   * initialise weights; returns this. A WasmgradError unless fn is a function.
+   *
+   * @example new wg.nn.MLP([2, 3, 1]).apply((m) => { if (m instanceof wg.nn.Linear) wg.noGrad(() => m.weight.zero_()); })
+   */
   apply(fn: (m: Module) => void): this {
     if (typeof fn !== 'function') throw new WasmgradError(`apply: expected a function, got ${describeArg(fn)}`);
     for (const c of this.children()) c.apply(fn);
@@ -235,12 +332,20 @@ export abstract class Module {
     return this;
   }
 
-  /** Clears every parameter's gradient. */
+  /**
+   * Clears every parameter's gradient.
+   *
+   * @example new wg.nn.Linear(3, 2).zeroGrad()
+   */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();
   }
 
-  /** Frees every parameter and buffer (the module is unusable afterwards). */
+  /**
+   * Frees every parameter and buffer (the module is unusable afterwards).
+   *
+   * @example new wg.nn.Linear(3, 2).dispose()
+   */
   dispose(): void {
     for (const p of this.parameters()) p.dispose();
     for (const b of this.buffers()) b.dispose();

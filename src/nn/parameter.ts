@@ -11,7 +11,12 @@ import { WasmgradError, describeValue, fmtValue } from '../errors.js';
 
 const marked = new WeakSet<Tensor>();
 
-/** True if `t` was made a parameter by Parameter() or Module.registerParameter(). */
+/**
+ * True if `t` was made a parameter by Parameter() or Module.registerParameter() (the same test
+ * as `t instanceof nn.Parameter`). Only such tensors register when assigned to a module.
+ *
+ * @example wg.nn.isParameter(new wg.nn.Linear(2, 1).weight) // true
+ */
 export function isParameter(t: unknown): t is Tensor {
   return t instanceof Tensor && marked.has(t);
 }
@@ -37,15 +42,29 @@ export function describeArg(v: unknown): string {
   return describeValue(v);
 }
 
+/** The type of `nn.Parameter`: callable with or without `new`, and usable with instanceof. */
 export interface ParameterConstructor {
-  /** Marks the leaf tensor `t` as a parameter (requiresGrad, kept by tidy) and returns it. */
+  /**
+   * Marks the leaf tensor `t` as a parameter (requiresGrad, kept by tidy) and returns it.
+   *
+   * @example wg.nn.Parameter(wg.zeros([3])).requiresGrad // true
+   */
   (t: Tensor, requiresGrad?: boolean): Tensor;
+  /**
+   * The same as calling it: `new nn.Parameter(t)` returns `t` itself, marked.
+   *
+   * @example new wg.nn.Parameter(wg.zeros([3])) instanceof wg.nn.Parameter // true
+   */
   new (t: Tensor, requiresGrad?: boolean): Tensor;
 }
 
 /**
  * `nn.Parameter(t)` or `new nn.Parameter(t)`: marks the leaf tensor `t` as a parameter and returns
- * the same tensor, so `this.w = nn.Parameter(wg.randn([3, 4]))` registers `w` on a Module.
+ * the same tensor, so `this.w = nn.Parameter(wg.randn([3, 4]))` registers `w` on a Module
+ * (PyTorch's `nn.Parameter(t, requires_grad)`). `t instanceof nn.Parameter` tests the mark. A
+ * WasmgradError unless `t` is a leaf tensor (use detach()) and requiresGrad a boolean.
+ *
+ * @example wg.nn.Parameter(wg.randn([3, 4])).requiresGrad // true
  */
 export const Parameter = function Parameter(t: Tensor, requiresGrad = true): Tensor {
   return markParameter('Parameter', t, requiresGrad);

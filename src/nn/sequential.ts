@@ -11,7 +11,11 @@ import { Linear } from './linear.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
 import { Dropout } from './dropout.js';
 
-/** A function used as a layer in Sequential: no parameters, but it keeps its index. */
+/**
+ * A function used as a layer in Sequential, such as `(x) => x.relu()`: it has no parameters, but
+ * it keeps its index among the children (so parameter names match a PyTorch model that has a
+ * module there).
+ */
 export type LayerFunction = (x: Tensor) => Tensor;
 
 /** Wraps a LayerFunction so it is a child like any other (train/eval reach it, names count it). */
@@ -25,8 +29,19 @@ class FunctionLayer extends Module {
   }
 }
 
+/**
+ * Modules applied in order (PyTorch's `nn.Sequential`); children are named '0', '1', ..., so
+ * parameters are named `0.weight`, `2.bias`, ... as in PyTorch. Indexable (`seq[0]`,
+ * `seq.at(-1)`) and iterable like ModuleList, and editable with append, insert, extend and pop.
+ */
 export class Sequential extends IndexedModule {
-  /** Layers are modules or plain functions such as `(x) => x.relu()`, named '0', '1', … */
+  /**
+   * Layers are modules or plain functions such as `(x) => x.relu()`, named '0', '1', … A
+   * WasmgradError naming a layer that is neither.
+   *
+   * @param layers The modules or functions, each fed the previous one's output.
+   * @example new wg.nn.Sequential(new wg.nn.Linear(2, 4), (x) => x.relu(), new wg.nn.Linear(4, 1)).layers.length // 3
+   */
   constructor(...layers: (Module | LayerFunction)[]) {
     super();
     layers.forEach((layer, i) => {
@@ -37,19 +52,37 @@ export class Sequential extends IndexedModule {
     });
   }
 
-  /** The layers in order (functions appear wrapped as parameter-free modules). */
+  /** The layers in order (functions appear wrapped as parameter-free modules); a new array. */
   get layers(): Module[] {
     return [...this];
   }
 
+  /**
+   * Adds a layer (a module or a LayerFunction) at the end, named by its index; returns this.
+   * A WasmgradError for anything else.
+   *
+   * @example new wg.nn.Sequential(new wg.nn.Linear(2, 2)).append((x) => x.relu()).length // 2
+   */
   override append(layer: Module | LayerFunction): this {
     return super.append(typeof layer === 'function' ? new FunctionLayer(layer) : layer);
   }
 
+  /**
+   * Inserts a layer (a module or a LayerFunction) before `index` (negative counts from the
+   * end); later layers are renumbered, as in PyTorch. Returns this. A WasmgradError for an index
+   * outside [-length, length] or a layer that is neither.
+   *
+   * @example new wg.nn.Sequential(new wg.nn.Linear(2, 2)).insert(0, new wg.nn.ReLU()).at(0) // the ReLU
+   */
   override insert(index: number, layer: Module | LayerFunction): this {
     return super.insert(index, typeof layer === 'function' ? new FunctionLayer(layer) : layer);
   }
 
+  /**
+   * Feeds x through every layer in order.
+   *
+   * @example new wg.nn.Sequential(new wg.nn.ReLU(), new wg.nn.Tanh()).forward(wg.tensor([-1, 0])) // tensor([0, 0])
+   */
   forward(x: Tensor): Tensor {
     let y = x;
     for (let i = 0; i < this.length; i++) y = this[i].forward(y);
@@ -57,10 +90,14 @@ export class Sequential extends IndexedModule {
   }
 }
 
+/** The hidden-layer activations `MLP` accepts. */
 export type Activation = 'relu' | 'tanh' | 'sigmoid';
 
+/** Options of `MLP`. */
 export interface MLPOptions {
+  /** The activation between layers (default 'relu'); none after the last. */
   activation?: Activation;
+  /** Every layer's parameter dtype (default 'float32'). */
   dtype?: DType;
   /** Dropout probability after each hidden activation (0: none). */
   dropout?: number;
@@ -77,6 +114,13 @@ function activationModule(name: Activation): Module {
 
 /** MLP([784, 128, 10]): Linear(784,128), activation, Linear(128,10) — no activation at the end. */
 export class MLP extends Sequential {
+  /**
+   * A WasmgradError for fewer than two sizes or an unknown activation.
+   *
+   * @param sizes Input size, hidden sizes, output size.
+   * @param opts `activation`, `dropout`, `dtype`.
+   * @example new wg.nn.MLP([784, 128, 10], { activation: 'tanh' }).forward(wg.zeros([1, 784])).shape // [1, 10]
+   */
   constructor(sizes: readonly number[], opts: MLPOptions = {}) {
     checkOptions('MLP', opts, ['activation', 'dtype', 'dropout']);
     if (!Array.isArray(sizes) || sizes.length < 2) {

@@ -8,8 +8,11 @@ import { currentBackend } from '../runtime.js';
 import { empty } from './util.js';
 import { randomNormal, randomUniform } from './random.js';
 
+/** Options of the creation functions. */
 export interface TensorOptions {
+  /** Element type: 'float32' (default) or 'float64'; anything else is a DTypeError. */
   dtype?: DType;
+  /** Make the new tensor a leaf that requires a gradient (a parameter). Default false. */
   requiresGrad?: boolean;
 }
 
@@ -142,6 +145,12 @@ function dataDtype(data: unknown): DType {
  * A tensor from a number, nested arrays, a flat array or a typed array.
  * `opts.shape` gives flat data a shape. Without `opts.dtype`, a Float64Array gives a float64
  * tensor and any other data float32.
+ *
+ * PyTorch's `torch.tensor`. `opts.dtype` is 'float32' or 'float64'; `opts.requiresGrad` makes a parameter.
+ * Errors: a ShapeError for ragged nested arrays or a `shape` the values do not fill, a
+ * WasmgradError for non-numeric values, a DTypeError for an unknown dtype.
+ *
+ * @example wg.tensor([1, 2, 3, 4], { shape: [2, 2] }) // tensor([[1, 2], [3, 4]])
  */
 export function tensor(data: number | ArrayLike<unknown>, opts: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   const { dtype, requiresGrad, o } = creationOptions('tensor', opts, ['shape'], dataDtype(data));
@@ -160,14 +169,29 @@ function filled(op: string, shape: readonly number[], value: number, opts: Tenso
   return finish(t, requiresGrad);
 }
 
+/**
+ * A tensor of `shape` filled with `value` (`torch.full`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ *
+ * @example wg.full([2], 7) // tensor([7, 7])
+ */
 export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   return filled('full', shape, value, opts);
 }
 
+/**
+ * A tensor of `shape` filled with 0 (`torch.zeros`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ *
+ * @example wg.zeros([2, 3], { dtype: 'float64' }).shape // [2, 3]
+ */
 export function zeros(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return filled('zeros', shape, 0, opts);
 }
 
+/**
+ * A tensor of `shape` filled with 1 (`torch.ones`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ *
+ * @example wg.ones([2]) // tensor([1, 1])
+ */
 export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return filled('ones', shape, 1, opts);
 }
@@ -181,12 +205,24 @@ function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions
   return finish(t, requiresGrad);
 }
 
-/** Standard normal samples (reproducible after manualSeed). */
+/**
+ * Standard normal samples (reproducible after manualSeed).
+ *
+ * `torch.randn`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter.
+ *
+ * @example wg.randn([2, 3]).shape // [2, 3]
+ */
 export function randn(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return fromGenerator('randn', shape, opts, randomNormal);
 }
 
-/** Uniform samples in [0, 1) (reproducible after manualSeed). */
+/**
+ * Uniform samples in [0, 1) (reproducible after manualSeed).
+ *
+ * `torch.rand`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter.
+ *
+ * @example wg.rand([4], { dtype: 'float64' }).dtype // 'float64'
+ */
 export function rand(shape: readonly number[], opts: TensorOptions = {}): Tensor {
   return fromGenerator('rand', shape, opts, randomUniform);
 }
@@ -195,6 +231,11 @@ export function rand(shape: readonly number[], opts: TensorOptions = {}): Tensor
  * 0, 1, ..., n-1; or arange(start, end, step = 1) like PyTorch: start, start + step, ... up to
  * but excluding end. As in PyTorch, a step of 0, a step pointing away from end (arange(-3),
  * arange(0, 5, -1)) and non-finite numbers are errors, not an empty tensor.
+ *
+ * `torch.arange`: a 1-D tensor, `end` excluded. `opts.dtype` is 'float32' (default) or
+ * 'float64'; `opts.requiresGrad` makes a parameter. All those errors are WasmgradErrors.
+ *
+ * @example wg.arange(1, 2, 0.25) // tensor([1, 1.25, 1.5, 1.75])
  */
 export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, step?: number, opts?: TensorOptions): Tensor {
   let start = 0, stop: unknown, by: unknown = 1;
@@ -229,7 +270,13 @@ export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, st
   });
 }
 
-/** The n×n identity. */
+/**
+ * The n×n identity.
+ *
+ * `torch.eye(n)`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError unless n is a non-negative integer.
+ *
+ * @example wg.eye(2) // tensor([[1, 0], [0, 1]])
+ */
 export function eye(n: number, opts: TensorOptions = {}): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ShapeError(`eye: n must be a non-negative integer, got ${fmtValue(n)}`);
   return fromGenerator('eye', [n, n], opts, (len) => {

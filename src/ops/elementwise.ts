@@ -108,12 +108,71 @@ function binary(gate: Gate, a: TensorLike, b: TensorLike): Tensor {
   }
 }
 
+/**
+ * Elementwise `a + b` with NumPy broadcasting (`torch.add`).
+ * Either operand may be a plain number. The gradient reaches both inputs unchanged
+ * (summed over broadcast axes).
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.add(wg.tensor([1, 2]), 10) // tensor([11, 12])
+ */
 export function add(a: TensorLike, b: TensorLike): Tensor { return binary(addGate, a, b); }
+/**
+ * Elementwise `a - b` with NumPy broadcasting (`torch.sub`).
+ * Either operand may be a plain number. Gradients: `dy` to a, `-dy` to b.
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.sub(10, wg.tensor([1, 2])) // tensor([9, 8])
+ */
 export function sub(a: TensorLike, b: TensorLike): Tensor { return binary(subGate, a, b); }
+/**
+ * Elementwise `a * b` with NumPy broadcasting (`torch.mul`; for the matrix product see `matmul`).
+ * Either operand may be a plain number. Each input's gradient is the other input times `dy`.
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.mul(wg.tensor([[1, 2], [3, 4]]), wg.tensor([10, 100])) // tensor([[10, 200], [30, 400]])
+ */
 export function mul(a: TensorLike, b: TensorLike): Tensor { return binary(mulGate, a, b); }
+/**
+ * Elementwise `a / b` with NumPy broadcasting (`torch.div`); division by zero gives ±Infinity or NaN.
+ * Either operand may be a plain number. Gradients: `dy / b` to a, `-dy a / b²` to b.
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.div(10, wg.tensor([4, 5])) // tensor([2.5, 2])
+ */
 export function div(a: TensorLike, b: TensorLike): Tensor { return binary(divGate, a, b); }
+/**
+ * Elementwise `a ** b` with NumPy broadcasting (`torch.pow`).
+ * Either operand may be a plain number. Gradients: `b a^(b-1) dy` to a, `a^b log(a) dy` to b.
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.pow(wg.tensor([1, 2, 3]), 2) // tensor([1, 4, 9])
+ */
 export function pow(a: TensorLike, b: TensorLike): Tensor { return binary(powGate, a, b); }
+/**
+ * The elementwise larger of `a` and `b`, with broadcasting (`torch.maximum`).
+ * Either operand may be a plain number. The gradient goes to the larger input;
+ * on a tie, to `a`.
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.maximum(wg.tensor([1, 5]), wg.tensor([3, 2])) // tensor([3, 5])
+ */
 export function maximum(a: TensorLike, b: TensorLike): Tensor { return binary(maximumGate, a, b); }
+/**
+ * The elementwise smaller of `a` and `b`, with broadcasting (`torch.minimum`).
+ * Either operand may be a plain number. The gradient goes to the smaller input;
+ * on a tie, to `a`.
+ * Throws a ShapeError when the shapes do not broadcast, a DTypeError when float32 meets
+ * float64 (no implicit promotion: use `astype`), a BackendError when the backends differ.
+ *
+ * @example wg.minimum(wg.tensor([1, 5]), wg.tensor([3, 2])) // tensor([1, 2])
+ */
 export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary(minimumGate, a, b); }
 
 // ---- unary -----------------------------------------------------------------------------------
@@ -168,13 +227,56 @@ function coerceOne(name: string, a: TensorLike): [Tensor] {
   return [coercePair(name, a, a)[0]];
 }
 
+/**
+ * Elementwise `-a` (`torch.neg`). Like every unary op, accepts a plain number and keeps the
+ * shape and dtype; a DisposedError for a disposed tensor.
+ *
+ * @example wg.neg(wg.tensor([1, -2])) // tensor([-1, 2])
+ */
 export function neg(a: TensorLike): Tensor { return unary(negGate, a); }
+/**
+ * Elementwise e^a (`torch.exp`); the backward pass reuses the cached output.
+ *
+ * @example wg.exp(wg.tensor([0, 1])) // tensor([1, 2.7183])
+ */
 export function exp(a: TensorLike): Tensor { return unary(expGate, a); }
+/**
+ * Elementwise natural logarithm (`torch.log`): -Infinity at 0, NaN below. Gradient `dy / a`.
+ *
+ * @example wg.log(wg.tensor([1, 100])) // tensor([0, 4.6052])
+ */
 export function log(a: TensorLike): Tensor { return unary(logGate, a); }
+/**
+ * Elementwise square root (`torch.sqrt`): NaN below 0. Gradient `dy / (2 sqrt(a))`.
+ *
+ * @example wg.sqrt(wg.tensor([4, 9])) // tensor([2, 3])
+ */
 export function sqrt(a: TensorLike): Tensor { return unary(sqrtGate, a); }
+/**
+ * Elementwise absolute value (`torch.abs`). Gradient `sign(a) dy`, 0 at a = 0.
+ *
+ * @example wg.abs(wg.tensor([-1.5, 2])) // tensor([1.5, 2])
+ */
 export function abs(a: TensorLike): Tensor { return unary(absGate, a); }
+/**
+ * Elementwise hyperbolic tangent (`torch.tanh`), one fused gate: the gradient `(1 - y²) dy`
+ * comes from the cached output y.
+ *
+ * @example wg.tanh(wg.tensor([0, 1])) // tensor([0, 0.7616])
+ */
 export function tanh(a: TensorLike): Tensor { return unary(tanhGate, a); }
+/**
+ * Elementwise logistic function 1 / (1 + e^-a) (`torch.sigmoid`), one fused gate: the gradient
+ * `(1 - y) y dy` comes from the cached output y.
+ *
+ * @example wg.sigmoid(wg.tensor([0, 2])) // tensor([0.5, 0.8808])
+ */
 export function sigmoid(a: TensorLike): Tensor { return unary(sigmoidGate, a); }
+/**
+ * Elementwise max(a, 0) (`torch.relu`). Gradient `dy` where a > 0, else 0 (0 at a = 0).
+ *
+ * @example wg.relu(wg.tensor([-1, 0, 2])) // tensor([0, 0, 2])
+ */
 export function relu(a: TensorLike): Tensor { return unary(reluGate, a); }
 
 // ---- fused gradient gates ----------------------------------------------------------------------

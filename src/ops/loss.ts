@@ -82,11 +82,20 @@ function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
 /**
  * Options of the losses. None are accepted yet (`reduction`, `labelSmoothing`, `ignoreIndex`
  * come later); the argument is checked so that a misspelt or early option is an error rather
- * than silently a different loss.
+ * than silently a different loss. Pass `{}` or leave it out.
  */
 export type LossOptions = Record<string, never>;
 
-/** Mean softmax cross-entropy of logits [N, C] against class indices. */
+/**
+ * Mean softmax cross-entropy of logits [N, C] against class indices.
+ * PyTorch's `F.cross_entropy` with the default mean reduction: a 0-d tensor. One fused gate,
+ * gradient `(softmax(logits) - onehot(labels)) / N`. `labels` has N integer class indices in
+ * [0, C) (an array or Int32Array). `opts` accepts no keys yet (see LossOptions). A ShapeError
+ * unless logits are 2-D or when the label count is not N; a WasmgradError naming a label that
+ * is not a class index, or an unknown option.
+ *
+ * @example wg.crossEntropy(wg.tensor([[0, 0], [0, 0]]), [0, 1]) // tensor(0.6931)
+ */
 export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts?: LossOptions): Tensor {
   requireTensor('crossEntropy', logits, 'logits');
   checkOptions('crossEntropy', opts, []);
@@ -97,9 +106,14 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts?: L
 }
 
 /**
- * Mean squared error, mean((pred - target)²). pred and target must have the same shape (PyTorch
- * only warns and broadcasts, which silently computes a different loss: [N,1] against [N] gives an
- * N×N loss); a plain number on either side stands for a constant tensor of the other's shape.
+ * Mean squared error, mean((pred - target)²): a 0-d tensor (`F.mse_loss`, mean reduction).
+ * pred and target must have the same shape (PyTorch only warns and broadcasts, which silently
+ * computes a different loss: [N,1] against [N] gives an N×N loss); a plain number on either side
+ * stands for a constant tensor of the other's shape. `opts` accepts no keys yet (see
+ * LossOptions). A ShapeError when the shapes differ; a WasmgradError for an input that is not a
+ * Tensor or number, or an unknown option.
+ *
+ * @example wg.mseLoss(wg.tensor([1, 2]), wg.tensor([1, 4])) // tensor(2)
  */
 export function mseLoss(pred: TensorLike, target: TensorLike, opts?: LossOptions): Tensor {
   for (const [what, v] of [['pred', pred], ['target', target]] as const) {

@@ -79,6 +79,13 @@ export function matmulFlags(a: Tensor, b: Tensor, transA: boolean, transB: boole
  * Matrix product with NumPy's matmul rules: 2-D, batched N-D with broadcast batch
  * dimensions, and 1-D operands (a vector on the left is a row, on the right a column, and the
  * added dimension is removed from the result).
+ * (`torch.matmul`). Shapes: `[n, k] @ [k, m] → [n, m]`; `[..., n, k] @ [..., k, m]` with the
+ * batch dimensions broadcast. The backward products `dA = dC·Bᵀ`, `dB = Aᵀ·dC` run without
+ * transposed copies. A ShapeError names both shapes when the inner dimensions differ
+ * (`matmul: inner dimensions differ: [2,3] @ [4,5]`), when batch dimensions do not broadcast,
+ * or for a 0-d operand.
+ *
+ * @example wg.matmul(wg.tensor([[1, 2], [3, 4]]), wg.tensor([[1], [1]])) // tensor([[3], [7]])
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   requireTensor('matmul', a, 'operand a');

@@ -40,7 +40,14 @@ function uniform(): number {
   return (hi * 67108864 + lo) / 9007199254740992;
 }
 
-/** Makes randn/rand and parameter initialisation reproducible. */
+/**
+ * Makes randn/rand and parameter initialisation reproducible.
+ *
+ * Like `torch.manual_seed`: the same seed gives the same numbers on both backends. A
+ * WasmgradError unless `seed` is a finite number.
+ *
+ * @example wg.manualSeed(42); wg.randn([3]).toArray() // the same 3 numbers on every run
+ */
 export function manualSeed(seed: number): void {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {
     // A fractional seed would be floored: manualSeed(0.5) and manualSeed(0.9) the same stream.

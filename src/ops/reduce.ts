@@ -103,12 +103,28 @@ const maxGate: Gate<ReduceAttrs> = {
   },
 };
 
+/**
+ * The sum over `axis` (`torch.sum`). `axis` is a number, an array of numbers or negative (from the end); omitted or null reduces
+ * over all axes. With `keepdims` the reduced axes stay as size 1 (PyTorch's `keepdim`). A
+ * ShapeError names an axis that is out of range or repeated.
+ * The gradient is `dy` broadcast back to `a`'s shape.
+ *
+ * @example wg.sum(wg.tensor([[1, 2], [3, 4]]), 1) // tensor([3, 7])
+ */
 export function sum(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('sum', a);
   return applyGate(sumGate, [a], { axes: normalizeAxes('sum', axis, a.shape), keepdims: checkKeepdims('sum', keepdims) });
 }
 
-/** Mean = sum × (1 / count): built from sum and mul, so it needs no gradient rule of its own. */
+/**
+ * Mean = sum × (1 / count): built from sum and mul, so it needs no gradient rule of its own.
+ *
+ * `torch.mean`. `axis` is a number, an array of numbers or negative (from the end); omitted or null reduces
+ * over all axes. With `keepdims` the reduced axes stay as size 1 (PyTorch's `keepdim`). A
+ * ShapeError names an axis that is out of range or repeated.
+ *
+ * @example wg.mean(wg.tensor([[1, 2], [3, 4]]), 0) // tensor([2, 3])
+ */
 export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('mean', a);
   const axes = normalizeAxes('mean', axis, a.shape);
@@ -118,6 +134,14 @@ export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   return mul(sum(a, axes, keepdims), 1 / count);
 }
 
+/**
+ * The largest value over `axis` (`torch.amax`: values only, no indices). `axis` is a number, an array of numbers or negative (from the end); omitted or null reduces
+ * over all axes. With `keepdims` the reduced axes stay as size 1 (PyTorch's `keepdim`). A
+ * ShapeError names an axis that is out of range or repeated.
+ * The gradient goes to the maximum; on a tie, to the first index.
+ *
+ * @example wg.max(wg.tensor([[1, 5], [3, 4]]), 1) // tensor([5, 4])
+ */
 export function max(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('max', a);
   return applyGate(maxGate, [a], { axes: normalizeAxes('max', axis, a.shape), keepdims: checkKeepdims('max', keepdims) });

@@ -49,6 +49,12 @@ function resolveShape(a: Tensor, shape: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * The same elements, row-major, in a new shape (`torch.reshape`); one dimension may be -1 and
+ * is inferred. A ShapeError when the element counts differ.
+ *
+ * @example wg.reshape(wg.arange(6), [2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
+ */
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   requireTensor('reshape', a);
   const s = resolveShape(a, shape);
@@ -73,6 +79,13 @@ const transposeGate: Gate<{ axes: number[] }> = {
   },
 };
 
+/**
+ * The axes permuted: result axis i is input axis `axes[i]` (NumPy's `transpose`, PyTorch's
+ * `permute`); by default the axes are reversed. Negative axes count from the end. A ShapeError
+ * when `axes` is not a permutation of all axes.
+ *
+ * @example wg.transpose(wg.zeros([2, 3, 4]), [0, 2, 1]).shape // [2, 4, 3]
+ */
 export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
   requireTensor('transpose', a);
   const n = a.ndim;
@@ -109,6 +122,13 @@ const broadcastToGate: Gate<{ shape: number[] }> = {
   },
 };
 
+/**
+ * `a` repeated along broadcast axes to `shape` by NumPy's rules (`torch.broadcast_to`,
+ * `expand`); the gradient is summed back. A ShapeError when `a` cannot be broadcast to `shape`
+ * or `shape` is not a valid shape.
+ *
+ * @example wg.broadcastTo(wg.tensor([1, 2]), [2, 2]) // tensor([[1, 2], [1, 2]])
+ */
 export function broadcastTo(a: Tensor, shapeArg: readonly number[]): Tensor {
   requireTensor('broadcastTo', a);
   const shape = checkShape('broadcastTo', shapeArg);
@@ -134,6 +154,12 @@ const astypeGate: Gate<{ dtype: DType }> = {
   },
 };
 
+/**
+ * A copy converted to `dtype`, 'float32' or 'float64' (PyTorch's `to(dtype)`); the gradient is
+ * converted back. A DTypeError for any other dtype.
+ *
+ * @example wg.astype(wg.tensor([1, 2]), 'float64').dtype // 'float64'
+ */
 export function astype(a: Tensor, dtype: DType): Tensor {
   requireTensor('astype', a);
   if (dtype !== 'float32' && dtype !== 'float64') {
@@ -157,6 +183,12 @@ const toGate: Gate<{ backend: BackendName }> = {
   },
 };
 
+/**
+ * A copy on another backend, 'wasm' or 'js' (PyTorch's `to(device)`); the gradient goes back
+ * to the original backend. A BackendError for an unknown name or a wasm backend not loaded.
+ *
+ * @example wg.to(wg.tensor([1, 2]), 'js').backendName // 'js'
+ */
 export function to(a: Tensor, backend: BackendName): Tensor {
   requireTensor('to', a);
   backendFor(backend === 'wasm' || backend === 'js' ? backend : checkBackendName(backend), 'to');

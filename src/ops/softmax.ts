@@ -61,11 +61,23 @@ function softmaxGrad(y: Tensor, dy: Tensor, attrs: SoftmaxAttrs): Tensor {
   return applyGate(softmaxGradGate, [y, dy], attrs);
 }
 
+/**
+ * exp(a) / sum(exp(a)) along `axis` (default the last), computed stably (`torch.softmax`).
+ * One fused gate whose backward uses the cached output. A ShapeError for an axis out of range.
+ *
+ * @example wg.softmax(wg.tensor([[0, Math.log(3)]]), -1) // tensor([[0.25, 0.75]])
+ */
 export function softmax(a: Tensor, axis = -1): Tensor {
   requireTensor('softmax', a);
   return applyGate(softmaxGate, [a], { axis: normalizeAxis('softmax', axis, a.shape), log: false });
 }
 
+/**
+ * log(softmax(a)) along `axis` (default the last) without overflow or log(0)
+ * (`torch.log_softmax`). One fused gate. A ShapeError for an axis out of range.
+ *
+ * @example wg.logSoftmax(wg.tensor([0, Math.log(3)])) // tensor([-1.3863, -0.2877])
+ */
 export function logSoftmax(a: Tensor, axis = -1): Tensor {
   requireTensor('logSoftmax', a);
   return applyGate(softmaxGate, [a], { axis: normalizeAxis('logSoftmax', axis, a.shape), log: true });

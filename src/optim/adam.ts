@@ -11,6 +11,7 @@ import {
   Optimizer, type OptimizerDefaults, type ParamState, checkNumber, checkOptionNames, describe,
 } from './optimizer.js';
 
+/** Options of `Adam` and `AdamW`; names as PyTorch's, in camelCase (an unknown name is an error naming it). */
 export interface AdamOptions {
   /** Learning rate, >= 0 (default 1e-3). */
   lr?: number;
@@ -22,9 +23,13 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/** The resolved hyperparameters of an `Adam` or `AdamW` (`optimizer.defaults`). */
 export interface AdamDefaults extends OptimizerDefaults {
+  /** Decay rates of the first and second moment estimates. */
   betas: readonly [number, number];
+  /** Added to the denominator for stability. */
   eps: number;
+  /** Weight decay (an L2 term for Adam, decoupled for AdamW). */
   weightDecay: number;
   /** True for AdamW: the decay multiplies the parameter instead of entering the gradient. */
   decoupled: boolean;
@@ -49,7 +54,18 @@ function resolve(name: string, opts: unknown, weightDecayDefault: number, decoup
   return { lr, betas: Object.freeze(betas) as readonly [number, number], eps, weightDecay, decoupled };
 }
 
+/**
+ * Adam with bias correction (Kingma & Ba), as PyTorch's `torch.optim.Adam`; its `weightDecay`
+ * adds an L2 term to the gradient (use `AdamW` for decoupled decay).
+ */
 export class Adam extends Optimizer<AdamDefaults> {
+  /**
+   * A WasmgradError for an unknown option or an out-of-range value.
+   *
+   * @param params The parameters to update (leaves that require a gradient).
+   * @param opts `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8), `weightDecay` (default 0).
+   * @example new wg.optim.Adam(new wg.nn.Linear(3, 1).parameters(), { lr: 1e-3 })
+   */
   constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
     // AdamW (and its subclasses) differ only in the decay rule and its default.
     const decoupled = new.target === AdamW || new.target.prototype instanceof AdamW;
@@ -82,6 +98,13 @@ export class Adam extends Optimizer<AdamDefaults> {
 
 /** Adam with decoupled weight decay (default weightDecay 1e-2). */
 export class AdamW extends Adam {
+  /**
+   * A WasmgradError for an unknown option or an out-of-range value.
+   *
+   * @param params The parameters to update (leaves that require a gradient).
+   * @param opts `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8), `weightDecay` (default 1e-2).
+   * @example new wg.optim.AdamW(new wg.nn.Linear(3, 1).parameters(), { lr: 1e-3, weightDecay: 0.01 })
+   */
   constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
     super(params, opts);
   }

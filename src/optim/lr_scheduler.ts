@@ -8,11 +8,23 @@ import { WasmgradError } from '../errors.js';
 import { Optimizer, checkNumber, checkOptionNames, describe } from './optimizer.js';
 import { type SchedulerStateDict, checkCount, checkKeys, checkLrList, checkObject } from './state_dict.js';
 
+/**
+ * The base of the learning-rate schedules (PyTorch's `torch.optim.lr_scheduler.LRScheduler`):
+ * a subclass gives the rate in closed form in `lrAt(epoch)` and calls `start()` at the end of
+ * its constructor. Call `step()` once per epoch, after `optimizer.step()`.
+ */
 export abstract class LRScheduler {
+  /** The optimizer whose `lr` this schedule sets. */
   readonly optimizer: Optimizer;
   private _baseLr: number;
   private _lastEpoch = 0;
 
+  /**
+   * Remembers `optimizer.lr` as `baseLr`. A WasmgradError unless `optimizer` is an Optimizer.
+   *
+   * @param optimizer The optimizer to schedule.
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).baseLr // 1
+   */
   constructor(optimizer: Optimizer) {
     const name = new.target.name;
     if (!(optimizer instanceof Optimizer)) {
@@ -27,28 +39,47 @@ export abstract class LRScheduler {
     return this._baseLr;
   }
 
-  /** Epochs stepped so far (0 right after construction). */
+  /**
+   * Epochs stepped so far (0 right after construction).
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).lastEpoch // 0
+   */
   get lastEpoch(): number {
     return this._lastEpoch;
   }
 
-  /** Advances one epoch and sets optimizer.lr to its rate. */
+  /**
+   * Advances one epoch and sets optimizer.lr to its rate.
+   *
+   * @example const s = new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 1, gamma: 0.5 }); s.step(); s.optimizer.lr // 0.5
+   */
   step(): void {
     this._lastEpoch++;
     this.optimizer.lr = this.lrAt(this._lastEpoch);
   }
 
-  /** The rate of the current epoch (the one step() last set). */
+  /**
+   * The rate of the current epoch (the one step() last set).
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).getLr() // 1
+   */
   getLr(): number {
     return this.lrAt(this.lastEpoch);
   }
 
-  /** The rate at `epoch` (closed form). */
+  /**
+   * The rate at `epoch` (closed form).
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2, gamma: 0.5 }).lrAt(4) // 0.25
+   */
   abstract lrAt(epoch: number): number;
 
   /**
    * The schedule's counters and options, PyTorch's names in camelCase:
-   * `{ lastEpoch, baseLrs: [baseLr], lastLr: [rate of lastEpoch], ...options }` (plain numbers).
+   * `{ lastEpoch, baseLrs: [baseLr], lastLr: [rate of lastEpoch], ...options }` (plain numbers),
+   * as PyTorch's `scheduler.state_dict()`.
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).stateDict() // { lastEpoch: 0, baseLrs: [1], lastLr: [1], stepSize: 2, gamma: 0.1 }
    */
   stateDict(): SchedulerStateDict {
     return { lastEpoch: this._lastEpoch, baseLrs: [this._baseLr], lastLr: [this.getLr()], ...this.options() };
@@ -57,7 +88,9 @@ export abstract class LRScheduler {
   /**
    * Restores a stateDict(): the epoch counter, baseLr and options, and sets the optimizer's lr to
    * lastLr (so loading the schedule alone also restores the rate). Checked first; on an error
-   * nothing has changed.
+   * nothing has changed. A WasmgradError naming an unknown or missing key or a bad value.
+   *
+   * @example const opt = new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }); new wg.optim.StepLR(opt, { stepSize: 2 }).loadStateDict({ lastEpoch: 4, baseLrs: [1], lastLr: [0.01], stepSize: 2, gamma: 0.1 }); opt.lr // 0.01
    */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.constructor.name}.loadStateDict`;
@@ -96,6 +129,7 @@ export abstract class LRScheduler {
   }
 }
 
+/** Options of `StepLR`. */
 export interface StepLROptions {
   /** Epochs between decays, a positive integer. */
   stepSize: number;
@@ -107,16 +141,26 @@ export interface StepLROptions {
 export class StepLR extends LRScheduler {
   private opts: Required<StepLROptions>;
 
+  /**
+   * Sets the optimizer's lr to the epoch-0 rate at once, as PyTorch does. A WasmgradError for an
+   * unknown option, a stepSize that is not a positive integer or a gamma <= 0.
+   *
+   * @param optimizer The optimizer to schedule.
+   * @param opts `stepSize` (required), `gamma` (default 0.1).
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 30, gamma: 0.1 })
+   */
   constructor(optimizer: Optimizer, opts: StepLROptions) {
     super(optimizer);
     this.opts = this.resolveOptions(new.target.name, opts);
     this.start();
   }
 
+  /** Epochs between decays (a loaded stateDict may change it). */
   get stepSize(): number {
     return this.opts.stepSize;
   }
 
+  /** The multiplicative decay (a loaded stateDict may change it). */
   get gamma(): number {
     return this.opts.gamma;
   }
@@ -142,6 +186,7 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/** Options of `CosineAnnealingLR`. */
 export interface CosineAnnealingLROptions {
   /** Half-period in epochs: the rate reaches etaMin at epoch tMax. A positive integer. */
   tMax: number;
@@ -153,16 +198,26 @@ export interface CosineAnnealingLROptions {
 export class CosineAnnealingLR extends LRScheduler {
   private opts: Required<CosineAnnealingLROptions>;
 
+  /**
+   * Sets the optimizer's lr to the epoch-0 rate (baseLr) at once. A WasmgradError for an unknown
+   * option, a tMax that is not a positive integer or an etaMin < 0.
+   *
+   * @param optimizer The optimizer to schedule.
+   * @param opts `tMax` (required), `etaMin` (default 0).
+   * @example new wg.optim.CosineAnnealingLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { tMax: 100 }).lrAt(50) // 0.5
+   */
   constructor(optimizer: Optimizer, opts: CosineAnnealingLROptions) {
     super(optimizer);
     this.opts = this.resolveOptions(new.target.name, opts);
     this.start();
   }
 
+  /** The half-period in epochs (a loaded stateDict may change it). */
   get tMax(): number {
     return this.opts.tMax;
   }
 
+  /** The minimum learning rate (a loaded stateDict may change it). */
   get etaMin(): number {
     return this.opts.etaMin;
   }

@@ -14,15 +14,23 @@ import {
 
 /** The options every optimizer has. */
 export interface OptimizerDefaults {
+  /** The learning rate, >= 0. */
   lr: number;
 }
 
 /** Per-parameter state: how many updates it has had, and its state tensors by name. */
 export interface ParamState {
+  /** How many updates the parameter has had. */
   step: number;
+  /** The state tensors by name (SGD: `velocity`; Adam: `m`, `v`), shaped like the parameter. */
   tensors: Record<string, Tensor>;
 }
 
+/**
+ * The base of the optimizers (PyTorch's `torch.optim.Optimizer`). A subclass implements
+ * `allocState` and `update`; `step()` checks every parameter and gradient first, so a step that
+ * throws changes nothing.
+ */
 export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults> {
   /** The parameters, in the order given (error messages count from 0 in this order). */
   readonly params: readonly Tensor[];
@@ -32,6 +40,16 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
   private readonly states: (ParamState | null)[];
   private disposed = false;
 
+  /**
+   * Takes the parameters to update: leaf tensors that require a gradient, each once (such as
+   * `model.parameters()`). A WasmgradError for a single Tensor, an empty list, a repeated,
+   * non-leaf or non-gradient tensor, or an lr that is not a finite number >= 0; a DisposedError
+   * for a disposed one.
+   *
+   * @param params The parameters, in order.
+   * @param defaults The resolved hyperparameters (at least `lr`).
+   * @example new wg.optim.SGD(new wg.nn.Linear(3, 1).parameters(), { lr: 0.1 }).params.length // 2
+   */
   constructor(params: Iterable<Tensor>, defaults: D) {
     const name = new.target.name;
     if (params instanceof Tensor) {
@@ -67,26 +85,44 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     this.states = list.map(() => null);
   }
 
-  /** The resolved hyperparameters this optimizer was made with (or loaded by loadStateDict). */
+  /**
+   * The resolved hyperparameters this optimizer was made with (or loaded by loadStateDict),
+   * defaults filled in; frozen. As in PyTorch, `defaults.lr` stays the constructor's rate.
+   *
+   * @example new wg.optim.SGD([wg.ones([2], { requiresGrad: true })], { lr: 0.1 }).defaults.momentum // 0
+   */
   get defaults(): Readonly<D> {
     return this._defaults;
   }
 
-  /** Number of completed step() calls. */
+  /**
+   * Number of completed step() calls.
+   *
+   * @example new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]).stepCount // 0
+   */
   get stepCount(): number {
     return this._stepCount;
   }
 
-  /** The optimizer's class name, used in error messages. */
+  /**
+   * The optimizer's class name, used in error messages.
+   *
+   * @example new wg.optim.AdamW([wg.ones([2], { requiresGrad: true })]).name // 'AdamW'
+   */
   get name(): string {
     return this.constructor.name;
   }
 
-  /** The learning rate the next step() uses; set it directly or through a schedule. */
+  /**
+   * The learning rate the next step() uses; set it directly or through a schedule.
+   *
+   * @example new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]).lr // 0.001
+   */
   get lr(): number {
     return this._lr;
   }
 
+  /** Sets the learning rate of the following steps; a WasmgradError unless v is a finite number >= 0. */
   set lr(v: number) {
     this._lr = checkLr(this.name, v);
   }
@@ -95,6 +131,9 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
    * Updates every parameter that has a gradient, in place. Parameters whose `.grad` is null are
    * skipped (their state does not advance). Everything is checked before anything is updated,
    * so a step that throws leaves all parameters and state as they were.
+   * Errors (ShapeError, DTypeError, DisposedError, WasmgradError) name the parameter's index.
+   *
+   * @example const w = wg.ones([2], { requiresGrad: true }); const opt = new wg.optim.SGD([w], { lr: 0.5 }); w.sum().backward(); opt.step(); w // tensor([0.5, 0.5])
    */
   step(): void {
     const name = this.name;
@@ -134,12 +173,22 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     this._stepCount++;
   }
 
-  /** Clears every parameter's gradient (Tensor.zeroGrad: a plain gradient is freed). */
+  /**
+   * Clears every parameter's gradient (Tensor.zeroGrad: a plain gradient is freed).
+   * Call it before each backward pass, since gradients accumulate.
+   *
+   * @example const w = wg.ones([2], { requiresGrad: true }); w.sum().backward(); new wg.optim.SGD([w], { lr: 0.1 }).zeroGrad(); w.grad // null
+   */
   zeroGrad(): void {
     for (const p of this.params) p.zeroGrad();
   }
 
-  /** The state of a parameter (its update count and state tensors), or null before its first update. */
+  /**
+   * The state of a parameter (its update count and state tensors), or null before its first update.
+   * A WasmgradError if `param` is not one of this optimizer's parameters.
+   *
+   * @example const w = wg.ones([2], { requiresGrad: true }); new wg.optim.Adam([w]).getState(w) // null
+   */
   getState(param: Tensor): Readonly<ParamState> | null {
     const i = this.params.indexOf(param);
     if (i < 0) throw new WasmgradError(`${this.name}.getState: ${describe(param)} is not one of this optimizer's parameters`);
@@ -151,7 +200,9 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
    * `state[i]` = `{ step, <PyTorch's state names> }` for each parameter i updated so far and
    * one param group `{ lr, ...hyperparameters, params: [0, 1, ...] }`. The tensors in it are
    * the optimizer's live state buffers, not copies (as in PyTorch): the next step() changes
-   * them, and they must not be disposed. Allocates nothing.
+   * them, and they must not be disposed. Allocates nothing. A DisposedError after dispose().
+   *
+   * @example new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]).stateDict().paramGroups[0].lr // 0.001
    */
   stateDict(): OptimizerStateDict {
     const op = `${this.name}.stateDict`;
@@ -174,6 +225,11 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
    * and dtypes): hyperparameters, learning rate, each parameter's step count and state values.
    * The values are copied into this optimizer's own buffers (the dict's tensors stay the
    * caller's, on any backend). Everything is checked first; on an error nothing has changed.
+   * PyTorch's `load_state_dict`. A WasmgradError naming the first unknown key, missing entry or
+   * bad value; a ShapeError or DTypeError for a state tensor that does not match its parameter;
+   * a DisposedError after dispose().
+   *
+   * @example const p = [wg.ones([2], { requiresGrad: true })]; new wg.optim.Adam(p).loadStateDict(new wg.optim.Adam(p, { lr: 0.01 }).stateDict())
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
     const op = `${this.name}.loadStateDict`;
@@ -244,7 +300,12 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     this._stepCount = stepCount;
   }
 
-  /** Frees the state tensors; the optimizer cannot step afterwards. */
+  /**
+   * Frees the state tensors; the optimizer cannot step afterwards.
+   * Idempotent; a later `step()` throws a DisposedError. The parameters are not freed.
+   *
+   * @example new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]).dispose()
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -256,6 +317,11 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     }
   }
 
+  /**
+   * The same as `dispose()`, for `using` declarations.
+   *
+   * @example { using opt = new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]); } // state freed here
+   */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -11,6 +11,7 @@ import {
   Optimizer, type OptimizerDefaults, type ParamState, checkBoolean, checkNumber, checkOptionNames,
 } from './optimizer.js';
 
+/** Options of `SGD`; names as PyTorch's, in camelCase (an unknown name is an error naming it). */
 export interface SGDOptions {
   /** Learning rate (required), >= 0. */
   lr: number;
@@ -24,10 +25,15 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+/** The resolved hyperparameters of an `SGD` (`optimizer.defaults`). */
 export interface SGDDefaults extends OptimizerDefaults {
+  /** Momentum factor (0: none). */
   momentum: number;
+  /** Dampening of the gradient's share in the velocity. */
   dampening: number;
+  /** L2 penalty added to the gradient. */
   weightDecay: number;
+  /** Nesterov momentum. */
   nesterov: boolean;
 }
 
@@ -47,7 +53,19 @@ function resolve(name: string, opts: unknown): SGDDefaults {
   return { lr, momentum, dampening, weightDecay, nesterov };
 }
 
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
+ * exactly as PyTorch's `torch.optim.SGD`.
+ */
 export class SGD extends Optimizer<SGDDefaults> {
+  /**
+   * A WasmgradError for missing options, an unknown option, an out-of-range value, or Nesterov
+   * without momentum > 0 and zero dampening.
+   *
+   * @param params The parameters to update (leaves that require a gradient).
+   * @param opts `lr` (required), `momentum`, `dampening`, `weightDecay`, `nesterov`.
+   * @example new wg.optim.SGD(new wg.nn.Linear(3, 1).parameters(), { lr: 0.1, momentum: 0.9 })
+   */
   constructor(params: Iterable<Tensor>, opts: SGDOptions) {
     super(params, resolve(new.target.name, opts));
   }

@@ -16,11 +16,17 @@ export interface ParamStateDict {
 
 /** The hyperparameters of the (single) parameter group, and the indices of its parameters. */
 export interface ParamGroupDict {
+  /** The current learning rate (what a schedule last set). */
   lr: number;
+  /** The indices of the group's parameters: all of them, [0, 1, ...]. */
   params: number[];
   [hyperparameter: string]: unknown;
 }
 
+/**
+ * An optimizer's stateDict(), shaped like PyTorch's `optimizer.state_dict()`:
+ * `{ state: { [i]: { step, exp_avg, ... } }, paramGroups: [{ lr, ..., params }], stepCount }`.
+ */
 export interface OptimizerStateDict {
   /** Per parameter index; parameters that have not been updated yet have no entry. */
   state: Record<number, ParamStateDict>;
@@ -30,7 +36,12 @@ export interface OptimizerStateDict {
   stepCount?: number;
 }
 
+/**
+ * A learning-rate schedule's stateDict(), PyTorch's `scheduler.state_dict()` in camelCase:
+ * `{ lastEpoch, baseLrs, lastLr, ...options }`, plain numbers only.
+ */
 export interface SchedulerStateDict {
+  /** Epochs stepped so far. */
   lastEpoch: number;
   /** The optimizer's lr when the schedule was made, one per parameter group. */
   baseLrs: number[];

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError, checkOptions, describeValue } from '../errors.js';
 import type { Record } from '../autograd/tape.js';
 
+/** Options of `toDot`. */
 export interface DotOptions {
   /** Show values of tensors with at most `maxElements` elements (default true). */
   values?: boolean;
@@ -66,6 +67,14 @@ function esc(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
+/**
+ * The computation graph that made `root`, as Graphviz DOT text: a box per tensor (shape, and for
+ * small tensors values and gradients), an ellipse per gate, wires from inputs through gates to
+ * outputs. Render it with Graphviz (`dot -Tsvg`) or @viz-js/viz. A WasmgradError unless `root`
+ * is a Tensor, or for an unknown or ill-typed option.
+ *
+ * @example wg.toDot(wg.tensor([1, 2], { requiresGrad: true }).mul(3).sum()) // DOT text: digraph wasmgrad { ... }
+ */
 export function toDot(root: Tensor, dotOptions: DotOptions = {}): string {
   if (!(root instanceof Tensor)) throw new WasmgradError('toDot: expected a Tensor');
   const opts = checkDotOptions(dotOptions);

@@ -190,10 +190,13 @@ export interface ThreadStats {
   threads: number;
   /** Workers started, and those that have instantiated the module (a worker takes chunks from then on). */
   workersStarted: number;
+  /** Workers that have instantiated the module (a worker takes chunks from then on). */
   workersReady: number;
   /** Kernels split across threads so far, the chunks they were cut into, and the chunks workers ran. */
   dispatches: number;
+  /** Chunks the split kernels were cut into. */
   chunks: number;
+  /** Chunks that ran on workers rather than the calling thread. */
   chunksOnWorkers: number;
 }
 
