@@ -3,7 +3,7 @@
 
 import type { Backend, BackendName, DType, Storage } from './backend/backend.js';
 import { sizeOf } from './backend/strides.js';
-import { DisposedError, WasmgradError, fmtShape } from './errors.js';
+import { DisposedError, WasmgradError, fmtShape, fmtValue } from './errors.js';
 import { registerTensor, releaseTensor, setTensorCheck } from './memory/index.js';
 import type { Record } from './autograd/tape.js';
 import * as ops from './ops/index.js';
@@ -103,10 +103,13 @@ export class Tensor {
 
   /** Makes a leaf require (or stop requiring) a gradient; throws a WasmgradError on a non-leaf. */
   set requiresGrad(v: boolean) {
+    if (typeof v !== 'boolean') {
+      throw new WasmgradError(`requiresGrad: expected true or false, got ${fmtValue(v)} (${typeof v})`);
+    }
     if (this.node !== null && !v) {
       throw new WasmgradError(`requiresGrad: can only be changed on leaf tensors (this one, shape ${this.shapeString}, was made by ${this.node.gate.name}); use detach()`);
     }
-    if (this.node === null) this._requiresGrad = Boolean(v);
+    if (this.node === null) this._requiresGrad = v;
   }
 
   /** The accumulated gradient: same shape, dtype and backend as this tensor; null until backward. */

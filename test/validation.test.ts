@@ -388,3 +388,15 @@ forEachBackend('lifetimes and threads', () => {
     wg.dispose([a, b]);
   });
 });
+
+describe.each(['wasm', 'js'] as const)('requiresGrad setter (%s)', (backend) => {
+  it('a non-boolean requiresGrad is an error naming the value, not a truthy cast', async () => {
+    await wg.init({ backend });
+    const t = wg.zeros([2]);
+    expect(() => { (t as { requiresGrad: unknown }).requiresGrad = 'yes'; }).toThrow(/requiresGrad: expected true or false, got "yes" \(string\)/);
+    expect(t.requiresGrad).toBe(false);
+    t.requiresGrad = true;
+    expect(t.requiresGrad).toBe(true);
+    t.dispose();
+  });
+});
