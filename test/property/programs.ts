@@ -3,7 +3,8 @@
 // dtype, and TensorFlow.js), and normwise closeness checks.
 //
 // A program is a list of instructions, each making one node: inputs (leaves that require a
-// gradient), constants, and every op of SPEC.md — binary ops with NumPy broadcasting in every
+// gradient), constants, and the ops of the catalog (test/catalog/ops.ts) — every unary, binary
+// and reduce entry is drawn from its fields alone (domain, kinks, ties, ref) — binary ops with NumPy broadcasting in every
 // position (tensor or plain number on either side), unary ops, sum/mean/max with random axes
 // and keepdims, reshape (with -1), transpose (random permutations), matmul (2-D, batched with
 // broadcast batch dims, 1-D on either side), softmax/logSoftmax on any axis, crossEntropy and
@@ -25,7 +26,12 @@
 
 import fc from 'fast-check';
 import * as wg from '../../src/index.js';
-import { makeRng } from '../helpers.js';
+import { makeRng } from '../support/random.js';
+import { BINARY_ENTRIES, REDUCE_ENTRIES, UNARY_ENTRIES, entry } from '../catalog/ops.js';
+import type { Domain } from '../catalog/domains.js';
+import { broadcast, matmulShape, sizeOf } from '../catalog/shapes.js';
+
+export { broadcast, matmulShape, sizeOf };
 
 export type Tensor = ReturnType<typeof wg.tensor>;
 export type Shape = number[];
@@ -59,11 +65,13 @@ export function fcParams(ciDefault: number, salt = 0): fc.Parameters<unknown> {
 
 // ---- programs -----------------------------------------------------------------------------------
 
-export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
-export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu'] as const;
-export type BinaryOp = (typeof BINARY_OPS)[number];
-export type UnaryOp = (typeof UNARY_OPS)[number];
-export type ReduceOp = 'sum' | 'mean' | 'max';
+/** The catalog's elementwise and reduce ops, by name (in catalog order: the programs depend on it). */
+export const BINARY_OPS: readonly string[] = BINARY_ENTRIES.map((e) => e.name);
+export const UNARY_OPS: readonly string[] = UNARY_ENTRIES.map((e) => e.name);
+export const REDUCE_OPS: readonly string[] = REDUCE_ENTRIES.map((e) => e.name);
+export type BinaryOp = string;
+export type UnaryOp = string;
+export type ReduceOp = string;
 export type Axis = number | number[] | undefined;
 
 export type Instr =
@@ -113,23 +121,18 @@ export function programArb(opts: { maxOps?: number; dims?: fc.Arbitrary<number>;
   });
 }
 
-export const sizeOf = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 const f32 = Math.fround;
 const MAX_SIZE = 72;
 
-export function broadcast(a: readonly number[], b: readonly number[]): Shape | null {
-  const n = Math.max(a.length, b.length);
-  const out: Shape = [];
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) return null;
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
 interface Info { shape: Shape; lo: number; hi: number; uses: number }
+
+/** Plain numbers the programs put on either side of a binary op. */
+const NUMBERS = [0.5, 1.5, -0.75, 2, 3, -1.25];
+
+function domainsOf(op: string): [Domain, Domain] {
+  const d = entry(op).domain;
+  return Array.isArray(d) ? [d[0], d[1]] : [d, d];
+}
 
 class Builder {
   readonly prog: Program = { inputs: [], instrs: [], shapes: [], bounds: [], sinks: [] };
@@ -179,29 +182,20 @@ class Builder {
     let iv: [number, number];
     const x: [number, number] = numFirst ? [c, c] : [lo, hi];
     const y: [number, number] = numFirst ? [lo, hi] : [c, c];
-    iv = intervalOf(op, x, y);
+    iv = rangeOf(entry(op).ref!, [x, y]);
     return this.push({ k: 'num', op, a, c, numFirst }, this.info[a].shape, iv[0], iv[1]);
   }
 
   bin(op: BinaryOp, a: number, b: number): number {
     const shape = broadcast(this.info[a].shape, this.info[b].shape)!;
-    const iv = intervalOf(op, [this.info[a].lo, this.info[a].hi], [this.info[b].lo, this.info[b].hi]);
+    const iv = rangeOf(entry(op).ref!, [[this.info[a].lo, this.info[a].hi], [this.info[b].lo, this.info[b].hi]]);
     return this.push({ k: 'bin', op, a, b, fn: this.chance(0.4) }, shape, iv[0], iv[1]);
   }
 
   un(op: UnaryOp, a: number): number {
     const { lo, hi } = this.info[a];
-    let iv: [number, number];
-    switch (op) {
-      case 'neg': iv = [-hi, -lo]; break;
-      case 'exp': iv = [Math.exp(lo), Math.exp(hi)]; break;
-      case 'log': iv = [Math.log(lo), Math.log(hi)]; break;
-      case 'sqrt': iv = [Math.sqrt(lo), Math.sqrt(hi)]; break;
-      case 'abs': iv = [lo > 0 ? lo : hi < 0 ? -hi : 0, Math.max(Math.abs(lo), Math.abs(hi))]; break;
-      case 'tanh': iv = [Math.tanh(lo), Math.tanh(hi)]; break;
-      case 'sigmoid': iv = [1 / (1 + Math.exp(-lo)), 1 / (1 + Math.exp(-hi))]; break;
-      case 'relu': iv = [Math.max(0, lo), Math.max(0, hi)]; break;
-    }
+    const e = entry(op);
+    const iv = rangeOf(e.ref!, [[lo, hi]], e.kinks);
     return this.push({ k: 'un', op, a, fn: this.chance(0.4) }, this.info[a].shape, iv[0], iv[1]);
   }
 
@@ -240,6 +234,25 @@ class Builder {
     return this.num('add', p, c, this.chance(0.5));
   }
 
+  /**
+   * Node a moved into an op's input domain: past its poles (made positive, as denominators),
+   * above a lower bound (positivized), into a symmetric bound (scaled by a power of two) or a
+   * bounded interval (squashed by a sigmoid), then off each kink (a `fix`).
+   */
+  intoDomain(a: number, d: Domain, kinks: readonly number[] = []): number {
+    let x = a;
+    const { min, max } = d;
+    if (d.poles && d.poles.length > 0) x = this.positive(x, Math.max(...d.poles) + 0.5);
+    if (min > -Infinity && max === Infinity) x = this.positive(x, min);
+    else if (min === -max && max < Infinity) x = this.limit(x, max, max);
+    else if (min > -Infinity && max < Infinity) {
+      const span = max - min;
+      x = this.num('add', this.num('mul', this.un('sigmoid', x), 0.875 * span, false), min + 0.0625 * span, false);
+    } else if (max < Infinity) x = this.num('sub', this.positive(this.un('neg', x), -max), 0, true);
+    for (const k of kinks) x = this.fixZero(x, k);
+    return x;
+  }
+
   softmax(a: number, axis: number, log: boolean): number {
     const { shape, lo, hi } = this.info[a];
     const n = shape[axis];
@@ -269,12 +282,14 @@ class Builder {
     const { shape, lo, hi } = this.info[a];
     const { axis, axes } = this.axisArg(shape.length);
     const keepdims = this.chance(0.4);
-    if (op !== 'sum' && sizeOf(axes.map((x) => shape[x])) === 0) op = 'sum'; // no identity / 0 ÷ 0
+    // reducing no elements: only an op that grows from an identity (sum) is defined (max has no
+    // identity, mean is 0 ÷ 0)
+    if (!entry(op).grows && sizeOf(axes.map((x) => shape[x])) === 0) op = REDUCE_ENTRIES.find((e) => e.grows)!.name;
     let src = a;
-    if (op === 'max' && axes.length > 0) src = this.fixTop(a, axis);
+    if (entry(op).ties && axes.length > 0) src = this.fixTop(a, axis);
     const count = sizeOf(axes.map((x) => shape[x]));
     const out = keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
-    const iv: [number, number] = op === 'sum' ? [Math.min(lo * count, lo), Math.max(hi * count, hi)] : [this.info[src].lo, this.info[src].hi];
+    const iv: [number, number] = entry(op).grows ? [Math.min(lo * count, lo), Math.max(hi * count, hi)] : [this.info[src].lo, this.info[src].hi];
     return this.push({ k: 'red', op, a: src, axis, keepdims }, out, iv[0], iv[1]);
   }
 
@@ -367,32 +382,23 @@ class Builder {
   binary(op: BinaryOp, a: number): number {
     let b = this.partner(a);
     let [x, y] = this.chance(0.5) ? [a, b] : [b, a];
-    if (op === 'div') y = this.positive(y, 0.5);
-    if (op === 'pow') {
-      x = this.positive(x, 0.5);
-      y = this.limit(y, 2, 2);
-    }
-    if (op === 'maximum' || op === 'minimum') x = this.fixTie(x, y);
+    const e = entry(op);
+    const [dx, dy] = domainsOf(op);
+    x = this.intoDomain(x, dx);
+    y = this.intoDomain(y, dy);
+    if (e.ties) x = this.fixTie(x, y);
     return this.limit(this.bin(op, x, y));
   }
 
   numberOp(a: number): number {
     const op = this.pick(BINARY_OPS);
     const numFirst = this.chance(0.5);
-    let x = a;
-    let c = this.pick([0.5, 1.5, -0.75, 2, 3, -1.25]);
-    if (op === 'div') {
-      if (numFirst) x = this.positive(a, 0.5);
-      else c = this.pick([0.5, 2, -4, 1.5]);
-    } else if (op === 'pow') {
-      if (numFirst) { c = this.pick([0.5, 2, 3]); x = this.limit(a, 2, 2); } else {
-        // integer exponents on any base, fractional on positive bases
-        c = this.pick([2, 3, 0.5, -1, 1.5]);
-        if (!Number.isInteger(c) || c < 0) x = this.positive(a, 0.5);
-      }
-    } else if (op === 'maximum' || op === 'minimum') {
-      x = this.fixZero(a, c);
-    }
+    // the number from those that lie in its operand's domain (and 0.5 away from its poles)
+    const [dNum, dTensor] = numFirst ? domainsOf(op) : [...domainsOf(op)].reverse();
+    const inDomain = NUMBERS.filter((c) => c >= dNum.min && c <= dNum.max && (dNum.poles ?? []).every((p) => Math.abs(c - p) >= 0.5));
+    const c = this.pick(inDomain.length > 0 ? inDomain : NUMBERS);
+    let x = this.intoDomain(a, dTensor);
+    if (entry(op).ties) x = this.fixZero(x, c);
     return this.limit(this.num(op, x, c, numFirst));
   }
 
@@ -481,14 +487,11 @@ class Builder {
       case 2: this.numberOp(a); break;
       case 3: case 4: {
         const op = UNARY_OPS[rec.b % UNARY_OPS.length];
-        let x = a;
-        if (op === 'log' || op === 'sqrt') x = this.positive(a, 0.25);
-        else if (op === 'exp') x = this.limit(a, 3, 3);
-        else if (op === 'abs' || op === 'relu') x = this.fixZero(a);
-        this.limit(this.un(op, x));
+        const e = entry(op);
+        this.limit(this.un(op, this.intoDomain(a, e.domain as Domain, e.kinks)));
         break;
       }
-      case 5: case 6: this.limit(this.reduce((['sum', 'mean', 'max'] as const)[rec.b % 3], a)); break;
+      case 5: case 6: this.limit(this.reduce(REDUCE_OPS[rec.b % REDUCE_OPS.length], a)); break;
       case 7: this.reshape(a); break;
       case 8: this.transpose(a); break;
       case 9: case 10: this.matmul(a); break;
@@ -510,39 +513,34 @@ class Builder {
   }
 }
 
-export function matmulShape(a: Shape, b: Shape): Shape | null {
-  if (a.length === 0 || b.length === 0) return null;
-  const A = a.length === 1 ? [1, a[0]] : a;
-  const B = b.length === 1 ? [b[0], 1] : b;
-  if (A[A.length - 1] !== B[B.length - 2]) return null;
-  const batch = broadcast(A.slice(0, -2), B.slice(0, -2));
-  if (batch === null) return null;
-  const out = [...batch, A[A.length - 2], B[B.length - 1]];
-  if (b.length === 1) out.pop();
-  if (a.length === 1) out.splice(out.length - (b.length === 1 ? 1 : 2), 1);
-  return out;
-}
-
-function intervalOf(op: BinaryOp, [al, ah]: [number, number], [bl, bh]: [number, number]): [number, number] {
-  const corners = (f: (x: number, y: number) => number) => {
-    const v = [f(al, bl), f(al, bh), f(ah, bl), f(ah, bh)];
-    return [Math.min(...v), Math.max(...v)] as [number, number];
-  };
-  switch (op) {
-    case 'add': return [al + bl, ah + bh];
-    case 'sub': return [al - bh, ah - bl];
-    case 'mul': return corners((x, y) => x * y);
-    case 'div': return corners((x, y) => x / y);
-    case 'pow': {
-      if (al > 0) return corners((x, y) => x ** y); // monotone in each argument on positive bases
-      // a constant integer exponent on a base of any sign
-      const c = bl;
-      if (c % 2 === 0) return [al <= 0 && ah >= 0 ? 0 : Math.min(al ** c, ah ** c), Math.max(al ** c, ah ** c)];
-      return [al ** c, ah ** c];
+/**
+ * The range of an elementwise op over a box of inputs, from its float64 reference: the extremes
+ * over a grid that includes the box's corners and the op's kinks (exact for ops monotone in each
+ * argument between kinks); padded by 1% when an extreme lies inside the box.
+ */
+function rangeOf(ref: (...xs: number[]) => number, box: [number, number][], kinks: readonly number[] = []): [number, number] {
+  const axes = box.map(([lo, hi]) => {
+    const pts = new Set([lo, hi, ...kinks.filter((k) => k > lo && k < hi)]);
+    if (hi > lo) for (let i = 1; i < 32; i++) pts.add(lo + ((hi - lo) * i) / 32);
+    return [...pts];
+  });
+  let min = Infinity, max = -Infinity, interior = false;
+  const visit = (i: number, xs: number[]) => {
+    if (i === axes.length) {
+      const v = ref(...xs);
+      const edge = xs.every((x, j) => x === box[j][0] || x === box[j][1] || kinks.includes(x));
+      if (v < min) { min = v; interior = !edge; }
+      if (v > max) { max = v; interior ||= !edge; }
+      return;
     }
-    case 'maximum': return [Math.max(al, bl), Math.max(ah, bh)];
-    case 'minimum': return [Math.min(al, bl), Math.min(ah, bh)];
+    for (const x of axes[i]) visit(i + 1, [...xs, x]);
+  };
+  visit(0, []);
+  if (interior) {
+    const pad = 0.01 * Math.max(1, max - min);
+    return [min - pad, max + pad];
   }
+  return [min, max];
 }
 
 /** Builds a program from fast-check's choices. */
@@ -776,8 +774,8 @@ export class WgEngine implements Engine<Tensor> {
     return fn ? (wg as any)[op](a) : (a as any)[op]();
   }
   red(op: ReduceOp, a: Tensor, axis: Axis, keepdims: boolean): Tensor {
-    if (axis === undefined && !keepdims) return a[op]();
-    return a[op](axis, keepdims);
+    if (axis === undefined && !keepdims) return (a as any)[op]();
+    return (a as any)[op](axis, keepdims);
   }
   reshape(a: Tensor, shape: Shape): Tensor { return a.reshape(shape); }
   transpose(a: Tensor, perm: number[] | undefined): Tensor { return perm ? a.transpose(perm) : a.transpose(); }
