@@ -18,9 +18,10 @@ import { Tensor } from '../tensor.js';
 import { tensor } from '../ops/creation.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { LRScheduler } from '../optim/lr_scheduler.js';
-import {
-  type Loadable, type SafetensorsEntry, asBytes, decode, isLoadable, nativeDtype, parseSafetensors, q, serialize, unsupported,
-} from './safetensors.js';
+import { q } from './messages.js';
+import { type Loadable, type SafetensorsEntry, asBytes, parseSafetensors } from './parse.js';
+import { decode, isLoadable, nativeDtype, unsupported } from './decode.js';
+import { serialize } from './write.js';
 import { type HasNamedParameters, applyLoad, moduleTensors, planLoad } from './module.js';
 
 const FORMAT = 'wasmgrad.checkpoint.v1';

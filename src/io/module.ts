@@ -5,10 +5,10 @@
 
 import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import {
-  type Loadable, type SafetensorsEntry, asBytes, collectEntries, decode, describe, fmtList, isLoadable,
-  parseSafetensors, q, serialize, shp, unsupported,
-} from './safetensors.js';
+import { describe, fmtList, q, shp } from './messages.js';
+import { type Loadable, type SafetensorsEntry, asBytes, parseSafetensors } from './parse.js';
+import { decode, isLoadable, unsupported } from './decode.js';
+import { collectEntries, serialize } from './write.js';
 
 /** Anything with named parameters: nn.Module, or a plain object for tests. */
 export interface HasNamedParameters {

@@ -3,7 +3,8 @@
 // dtype, and TensorFlow.js), and normwise closeness checks.
 //
 // A program is a list of instructions, each making one node: inputs (leaves that require a
-// gradient), constants, and every op of SPEC.md — binary ops with NumPy broadcasting in every
+// gradient), constants, and the ops of the catalog (test/catalog/ops.ts) — every unary, binary
+// and reduce entry is drawn from its fields alone (domain, kinks, ties, ref) — binary ops with NumPy broadcasting in every
 // position (tensor or plain number on either side), unary ops, sum/mean/max with random axes
 // and keepdims, reshape (with -1), transpose (random permutations), matmul (2-D, batched with
 // broadcast batch dims, 1-D on either side), softmax/logSoftmax on any axis, crossEntropy and
@@ -25,7 +26,12 @@
 
 import fc from 'fast-check';
 import * as wg from '../../src/index.js';
-import { makeRng } from '../helpers.js';
+import { makeRng } from '../support/random.js';
+import { BINARY_ENTRIES, REDUCE_ENTRIES, UNARY_ENTRIES, entry } from '../catalog/ops.js';
+import type { Domain } from '../catalog/domains.js';
+import { broadcast, matmulShape, sizeOf } from '../catalog/shapes.js';
+
+export { broadcast, matmulShape, sizeOf };
 
 export type Tensor = ReturnType<typeof wg.tensor>;
 export type Shape = number[];
@@ -59,11 +65,13 @@ export function fcParams(ciDefault: number, salt = 0): fc.Parameters<unknown> {
 
 // ---- programs -----------------------------------------------------------------------------------
 
-export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
-export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid', 'relu'] as const;
-export type BinaryOp = (typeof BINARY_OPS)[number];
-export type UnaryOp = (typeof UNARY_OPS)[number];
-export type ReduceOp = 'sum' | 'mean' | 'max';
+/** The catalog's elementwise and reduce ops, by name (in catalog order: the programs depend on it). */
+export const BINARY_OPS: readonly string[] = BINARY_ENTRIES.map((e) => e.name);
+export const UNARY_OPS: readonly string[] = UNARY_ENTRIES.map((e) => e.name);
+export const REDUCE_OPS: readonly string[] = REDUCE_ENTRIES.map((e) => e.name);
+export type BinaryOp = string;
+export type UnaryOp = string;
+export type ReduceOp = string;
 export type Axis = number | number[] | undefined;
 
 export type Instr =
@@ -113,23 +121,18 @@ export function programArb(opts: { maxOps?: number; dims?: fc.Arbitrary<number>;
   });
 }
 
-export const sizeOf = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 const f32 = Math.fround;
 const MAX_SIZE = 72;
 
-export function broadcast(a: readonly number[], b: readonly number[]): Shape | null {
-  const n = Math.max(a.length, b.length);
-  const out: Shape = [];
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) return null;
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
 interface Info { shape: Shape; lo: number; hi: number; uses: number }
+
+/** Plain numbers the programs put on either side of a binary op. */
+const NUMBERS = [0.5, 1.5, -0.75, 2, 3, -1.25];
+
+function domainsOf(op: string): [Domain, Domain] {
+  const d = entry(op).domain;
+  return Array.isArray(d) ? [d[0], d[1]] : [d, d];
+}
 
 class Builder {
   readonly prog: Program = { inputs: [], instrs: [], shapes: [], bounds: [], sinks: [] };
@@ -179,29 +182,20 @@ class Builder {
     let iv: [number, number];
     const x: [number, number] = numFirst ? [c, c] : [lo, hi];
     const y: [number, number] = numFirst ? [lo, hi] : [c, c];
-    iv = intervalOf(op, x, y);
+    iv = rangeOf(entry(op).ref!, [x, y]);
     return this.push({ k: 'num', op, a, c, numFirst }, this.info[a].shape, iv[0], iv[1]);
   }
 
   bin(op: BinaryOp, a: number, b: number): number {
     const shape = broadcast(this.info[a].shape, this.info[b].shape)!;
-    const iv = intervalOf(op, [this.info[a].lo, this.info[a].hi], [this.info[b].lo, this.info[b].hi]);
+    const iv = rangeOf(entry(op).ref!, [[this.info[a].lo, this.info[a].hi], [this.info[b].lo, this.info[b].hi]]);
     return this.push({ k: 'bin', op, a, b, fn: this.chance(0.4) }, shape, iv[0], iv[1]);
   }
 
   un(op: UnaryOp, a: number): number {
     const { lo, hi } = this.info[a];
-    let iv: [number, number];
-    switch (op) {
-      case 'neg': iv = [-hi, -lo]; break;
-      case 'exp': iv = [Math.exp(lo), Math.exp(hi)]; break;
-      case 'log': iv = [Math.log(lo), Math.log(hi)]; break;
-      case 'sqrt': iv = [Math.sqrt(lo), Math.sqrt(hi)]; break;
-      case 'abs': iv = [lo > 0 ? lo : hi < 0 ? -hi : 0, Math.max(Math.abs(lo), Math.abs(hi))]; break;
-      case 'tanh': iv = [Math.tanh(lo), Math.tanh(hi)]; break;
-      case 'sigmoid': iv = [1 / (1 + Math.exp(-lo)), 1 / (1 + Math.exp(-hi))]; break;
-      case 'relu': iv = [Math.max(0, lo), Math.max(0, hi)]; break;
-    }
+    const e = entry(op);
+    const iv = rangeOf(e.ref!, [[lo, hi]], e.kinks);
     return this.push({ k: 'un', op, a, fn: this.chance(0.4) }, this.info[a].shape, iv[0], iv[1]);
   }
 
@@ -240,6 +234,25 @@ class Builder {
     return this.num('add', p, c, this.chance(0.5));
   }
 
+  /**
+   * Node a moved into an op's input domain: past its poles (made positive, as denominators),
+   * above a lower bound (positivized), into a symmetric bound (scaled by a power of two) or a
+   * bounded interval (squashed by a sigmoid), then off each kink (a `fix`).
+   */
+  intoDomain(a: number, d: Domain, kinks: readonly number[] = []): number {
+    let x = a;
+    const { min, max } = d;
+    if (d.poles && d.poles.length > 0) x = this.positive(x, Math.max(...d.poles) + 0.5);
+    if (min > -Infinity && max === Infinity) x = this.positive(x, min);
+    else if (min === -max && max < Infinity) x = this.limit(x, max, max);
+    else if (min > -Infinity && max < Infinity) {
+      const span = max - min;
+      x = this.num('add', this.num('mul', this.un('sigmoid', x), 0.875 * span, false), min + 0.0625 * span, false);
+    } else if (max < Infinity) x = this.num('sub', this.positive(this.un('neg', x), -max), 0, true);
+    for (const k of kinks) x = this.fixZero(x, k);
+    return x;
+  }
+
   softmax(a: number, axis: number, log: boolean): number {
     const { shape, lo, hi } = this.info[a];
     const n = shape[axis];
@@ -269,12 +282,14 @@ class Builder {
     const { shape, lo, hi } = this.info[a];
     const { axis, axes } = this.axisArg(shape.length);
     const keepdims = this.chance(0.4);
-    if (op !== 'sum' && sizeOf(axes.map((x) => shape[x])) === 0) op = 'sum'; // no identity / 0 ÷ 0
+    // reducing no elements: only an op that grows from an identity (sum) is defined (max has no
+    // identity, mean is 0 ÷ 0)
+    if (!entry(op).grows && sizeOf(axes.map((x) => shape[x])) === 0) op = REDUCE_ENTRIES.find((e) => e.grows)!.name;
     let src = a;
-    if (op === 'max' && axes.length > 0) src = this.fixTop(a, axis);
+    if (entry(op).ties && axes.length > 0) src = this.fixTop(a, axis);
     const count = sizeOf(axes.map((x) => shape[x]));
     const out = keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
-    const iv: [number, number] = op === 'sum' ? [Math.min(lo * count, lo), Math.max(hi * count, hi)] : [this.info[src].lo, this.info[src].hi];
+    const iv: [number, number] = entry(op).grows ? [Math.min(lo * count, lo), Math.max(hi * count, hi)] : [this.info[src].lo, this.info[src].hi];
     return this.push({ k: 'red', op, a: src, axis, keepdims }, out, iv[0], iv[1]);
   }
 
@@ -367,32 +382,23 @@ class Builder {
   binary(op: BinaryOp, a: number): number {
     let b = this.partner(a);
     let [x, y] = this.chance(0.5) ? [a, b] : [b, a];
-    if (op === 'div') y = this.positive(y, 0.5);
-    if (op === 'pow') {
-      x = this.positive(x, 0.5);
-      y = this.limit(y, 2, 2);
-    }
-    if (op === 'maximum' || op === 'minimum') x = this.fixTie(x, y);
+    const e = entry(op);
+    const [dx, dy] = domainsOf(op);
+    x = this.intoDomain(x, dx);
+    y = this.intoDomain(y, dy);
+    if (e.ties) x = this.fixTie(x, y);
     return this.limit(this.bin(op, x, y));
   }
 
   numberOp(a: number): number {
     const op = this.pick(BINARY_OPS);
     const numFirst = this.chance(0.5);
-    let x = a;
-    let c = this.pick([0.5, 1.5, -0.75, 2, 3, -1.25]);
-    if (op === 'div') {
-      if (numFirst) x = this.positive(a, 0.5);
-      else c = this.pick([0.5, 2, -4, 1.5]);
-    } else if (op === 'pow') {
-      if (numFirst) { c = this.pick([0.5, 2, 3]); x = this.limit(a, 2, 2); } else {
-        // integer exponents on any base, fractional on positive bases
-        c = this.pick([2, 3, 0.5, -1, 1.5]);
-        if (!Number.isInteger(c) || c < 0) x = this.positive(a, 0.5);
-      }
-    } else if (op === 'maximum' || op === 'minimum') {
-      x = this.fixZero(a, c);
-    }
+    // the number from those that lie in its operand's domain (and 0.5 away from its poles)
+    const [dNum, dTensor] = numFirst ? domainsOf(op) : [...domainsOf(op)].reverse();
+    const inDomain = NUMBERS.filter((c) => c >= dNum.min && c <= dNum.max && (dNum.poles ?? []).every((p) => Math.abs(c - p) >= 0.5));
+    const c = this.pick(inDomain.length > 0 ? inDomain : NUMBERS);
+    let x = this.intoDomain(a, dTensor);
+    if (entry(op).ties) x = this.fixZero(x, c);
     return this.limit(this.num(op, x, c, numFirst));
   }
 
@@ -481,14 +487,11 @@ class Builder {
       case 2: this.numberOp(a); break;
       case 3: case 4: {
         const op = UNARY_OPS[rec.b % UNARY_OPS.length];
-        let x = a;
-        if (op === 'log' || op === 'sqrt') x = this.positive(a, 0.25);
-        else if (op === 'exp') x = this.limit(a, 3, 3);
-        else if (op === 'abs' || op === 'relu') x = this.fixZero(a);
-        this.limit(this.un(op, x));
+        const e = entry(op);
+        this.limit(this.un(op, this.intoDomain(a, e.domain as Domain, e.kinks)));
         break;
       }
-      case 5: case 6: this.limit(this.reduce((['sum', 'mean', 'max'] as const)[rec.b % 3], a)); break;
+      case 5: case 6: this.limit(this.reduce(REDUCE_OPS[rec.b % REDUCE_OPS.length], a)); break;
       case 7: this.reshape(a); break;
       case 8: this.transpose(a); break;
       case 9: case 10: this.matmul(a); break;
@@ -510,39 +513,34 @@ class Builder {
   }
 }
 
-export function matmulShape(a: Shape, b: Shape): Shape | null {
-  if (a.length === 0 || b.length === 0) return null;
-  const A = a.length === 1 ? [1, a[0]] : a;
-  const B = b.length === 1 ? [b[0], 1] : b;
-  if (A[A.length - 1] !== B[B.length - 2]) return null;
-  const batch = broadcast(A.slice(0, -2), B.slice(0, -2));
-  if (batch === null) return null;
-  const out = [...batch, A[A.length - 2], B[B.length - 1]];
-  if (b.length === 1) out.pop();
-  if (a.length === 1) out.splice(out.length - (b.length === 1 ? 1 : 2), 1);
-  return out;
-}
-
-function intervalOf(op: BinaryOp, [al, ah]: [number, number], [bl, bh]: [number, number]): [number, number] {
-  const corners = (f: (x: number, y: number) => number) => {
-    const v = [f(al, bl), f(al, bh), f(ah, bl), f(ah, bh)];
-    return [Math.min(...v), Math.max(...v)] as [number, number];
-  };
-  switch (op) {
-    case 'add': return [al + bl, ah + bh];
-    case 'sub': return [al - bh, ah - bl];
-    case 'mul': return corners((x, y) => x * y);
-    case 'div': return corners((x, y) => x / y);
-    case 'pow': {
-      if (al > 0) return corners((x, y) => x ** y); // monotone in each argument on positive bases
-      // a constant integer exponent on a base of any sign
-      const c = bl;
-      if (c % 2 === 0) return [al <= 0 && ah >= 0 ? 0 : Math.min(al ** c, ah ** c), Math.max(al ** c, ah ** c)];
-      return [al ** c, ah ** c];
+/**
+ * The range of an elementwise op over a box of inputs, from its float64 reference: the extremes
+ * over a grid that includes the box's corners and the op's kinks (exact for ops monotone in each
+ * argument between kinks); padded by 1% when an extreme lies inside the box.
+ */
+function rangeOf(ref: (...xs: number[]) => number, box: [number, number][], kinks: readonly number[] = []): [number, number] {
+  const axes = box.map(([lo, hi]) => {
+    const pts = new Set([lo, hi, ...kinks.filter((k) => k > lo && k < hi)]);
+    if (hi > lo) for (let i = 1; i < 32; i++) pts.add(lo + ((hi - lo) * i) / 32);
+    return [...pts];
+  });
+  let min = Infinity, max = -Infinity, interior = false;
+  const visit = (i: number, xs: number[]) => {
+    if (i === axes.length) {
+      const v = ref(...xs);
+      const edge = xs.every((x, j) => x === box[j][0] || x === box[j][1] || kinks.includes(x));
+      if (v < min) { min = v; interior = !edge; }
+      if (v > max) { max = v; interior ||= !edge; }
+      return;
     }
-    case 'maximum': return [Math.max(al, bl), Math.max(ah, bh)];
-    case 'minimum': return [Math.min(al, bl), Math.min(ah, bh)];
+    for (const x of axes[i]) visit(i + 1, [...xs, x]);
+  };
+  visit(0, []);
+  if (interior) {
+    const pad = 0.01 * Math.max(1, max - min);
+    return [min - pad, max + pad];
   }
+  return [min, max];
 }
 
 /** Builds a program from fast-check's choices. */
@@ -553,342 +551,5 @@ export function buildProgram(spec: ProgramSpec): Program {
   return b.finish(spec.seed);
 }
 
-// ---- interpreting ----------------------------------------------------------------------------------
-
-/** What the interpreter needs from a tensor library. */
-export interface Engine<T> {
-  input(data: Float64Array, shape: Shape): T;
-  constant(data: Float64Array, shape: Shape): T;
-  bin(op: BinaryOp, a: T, b: T, fn: boolean): T;
-  num(op: BinaryOp, a: T, c: number, numFirst: boolean): T;
-  un(op: UnaryOp, a: T, fn: boolean): T;
-  red(op: ReduceOp, a: T, axis: Axis, keepdims: boolean): T;
-  reshape(a: T, shape: Shape): T;
-  transpose(a: T, perm: number[] | undefined): T;
-  matmul(a: T, b: T, fn: boolean): T;
-  softmax(a: T, axis: number, log: boolean): T;
-  crossEntropy(a: T, labels: number[], int32: boolean): T;
-  mse(pred: T, target: T): T;
-  /** sum(a * w) */
-  weightedSum(a: T, w: T): T;
-  add(a: T, b: T): T;
-  shapeOf(a: T): Shape;
-  /** Float64 values (only the repair engine needs it). */
-  read?(a: T): Float64Array;
-}
-
-/** Evaluates the program; returns every node and the final scalar. */
-export function evaluate<T>(prog: Program, eng: Engine<T>, inputs: T[]): { nodes: T[]; total: T } {
-  const nodes: T[] = [];
-  const repairing = typeof eng.read === 'function';
-  prog.instrs.forEach((ins, i) => {
-    let t: T;
-    switch (ins.k) {
-      case 'input': t = inputs[ins.index]; break;
-      case 'const': t = eng.constant(ins.data, ins.shape); break;
-      case 'bin': t = eng.bin(ins.op, nodes[ins.a], nodes[ins.b], ins.fn); break;
-      case 'num': t = eng.num(ins.op, nodes[ins.a], ins.c, ins.numFirst); break;
-      case 'un': t = eng.un(ins.op, nodes[ins.a], ins.fn); break;
-      case 'red': t = eng.red(ins.op, nodes[ins.a], ins.axis, ins.keepdims); break;
-      case 'reshape': t = eng.reshape(nodes[ins.a], ins.shape); break;
-      case 'transpose': t = eng.transpose(nodes[ins.a], ins.perm); break;
-      case 'matmul': t = eng.matmul(nodes[ins.a], nodes[ins.b], ins.fn); break;
-      case 'softmax': t = eng.softmax(nodes[ins.a], ins.axis, ins.log); break;
-      case 'ce': t = eng.crossEntropy(nodes[ins.a], ins.labels, ins.int32); break;
-      case 'mse': t = eng.mse(nodes[ins.a], nodes[ins.b]); break;
-      case 'fix': {
-        if (ins.d === undefined) {
-          if (!repairing) throw new Error(`program not repaired (instruction ${i})`);
-          const x = eng.read!(nodes[ins.a]);
-          const other = ins.mode.kind === 'tie' ? eng.read!(nodes[ins.mode.b]) : null;
-          ins.d = computeFix(ins, x, prog.shapes[ins.a], other, ins.mode.kind === 'tie' ? prog.shapes[ins.mode.b] : null);
-        }
-        t = ins.d === null ? nodes[ins.a] : eng.add(nodes[ins.a], eng.constant(ins.d, ins.shape));
-        break;
-      }
-    }
-    const got = eng.shapeOf(t);
-    if (got.join() !== prog.shapes[i].join()) {
-      throw new Error(`instruction ${i} (${fmtInstr(ins, i)}) made shape [${got}], the generator expected [${prog.shapes[i]}]`);
-    }
-    nodes.push(t);
-  });
-  let total: T | null = null;
-  for (const s of prog.sinks) {
-    const term = eng.weightedSum(nodes[s.node], eng.constant(s.w, prog.shapes[s.node]));
-    total = total === null ? term : eng.add(total, term);
-  }
-  return { nodes, total: total! };
-}
-
-function stridesOf(shape: Shape): number[] {
-  const s = new Array(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
-
-/** Reads flat data of `shape` broadcast to `out`. */
-function broadcastRead(data: Float64Array, shape: Shape, out: Shape): Float64Array {
-  const n = out.length;
-  const st = stridesOf(shape);
-  const bs = out.map((_, i) => {
-    const j = shape.length - n + i;
-    return j < 0 || shape[j] === 1 ? 0 : st[j];
-  });
-  const res = new Float64Array(sizeOf(out));
-  const idx = new Array(n).fill(0);
-  for (let k = 0; k < res.length; k++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) off += idx[i] * bs[i];
-    res[k] = data[off];
-    for (let i = n - 1; i >= 0; i--) { if (++idx[i] < out[i]) break; idx[i] = 0; }
-  }
-  return res;
-}
-
-function computeFix(ins: Extract<Instr, { k: 'fix' }>, x: Float64Array, xShape: Shape,
-  other: Float64Array | null, otherShape: Shape | null): Float64Array | null {
-  let scale = 1;
-  for (const v of x) scale = Math.max(scale, Math.abs(v));
-  if (other) for (const v of other) scale = Math.max(scale, Math.abs(v));
-  const margin = 2e-3 * scale;
-  const step = f32(3 * margin);
-  const d = new Float64Array(sizeOf(ins.shape));
-  let any = false;
-  const mode = ins.mode;
-  if (mode.kind === 'zero') {
-    x.forEach((v, i) => {
-      if (Math.abs(v - mode.center) < margin) { d[i] = v >= mode.center ? step : -step; any = true; }
-    });
-  } else if (mode.kind === 'tie') {
-    // d has a's shape: each element of a moves by the smallest multiple of step that keeps it
-    // `margin` away from every element of b it meets under broadcasting.
-    const out = broadcast(xShape, otherShape!)!;
-    const n = out.length;
-    const as = stridesOf(xShape), bs = stridesOf(otherShape!);
-    const aStr = out.map((_, i) => { const j = xShape.length - n + i; return j < 0 || xShape[j] === 1 ? 0 : as[j]; });
-    const bStr = out.map((_, i) => { const j = otherShape!.length - n + i; return j < 0 || otherShape![j] === 1 ? 0 : bs[j]; });
-    const meets: number[][] = Array.from({ length: x.length }, () => []);
-    const idx = new Array(n).fill(0);
-    for (let k = 0; k < sizeOf(out); k++) {
-      let oa = 0, ob = 0;
-      for (let i = 0; i < n; i++) { oa += idx[i] * aStr[i]; ob += idx[i] * bStr[i]; }
-      meets[oa].push(other![ob]);
-      for (let i = n - 1; i >= 0; i--) { if (++idx[i] < out[i]) break; idx[i] = 0; }
-    }
-    meets.forEach((bv, j) => {
-      const clear = (shift: number) => bv.every((v) => Math.abs(x[j] + shift - v) >= margin);
-      if (clear(0)) return;
-      for (let m = 1; ; m++) {
-        const s = clear(m * step) ? m * step : clear(-m * step) ? -m * step : 0;
-        if (s !== 0) { d[j] = f32(s); any = true; return; }
-      }
-    });
-  } else {
-    const ndim = xShape.length;
-    const list = mode.axis === undefined ? Array.from({ length: ndim }, (_, i) => i)
-      : (Array.isArray(mode.axis) ? mode.axis : [mode.axis]).map((a) => (a < 0 ? a + ndim : a));
-    const kept = xShape.map((dd, i) => (list.includes(i) ? 1 : dd));
-    const ks = stridesOf(kept);
-    const groups = new Map<number, number[]>();
-    const idx = new Array(ndim).fill(0);
-    for (let k = 0; k < x.length; k++) {
-      let g = 0;
-      for (let i = 0; i < ndim; i++) if (!list.includes(i)) g += idx[i] * ks[i];
-      if (!groups.has(g)) groups.set(g, []);
-      groups.get(g)!.push(k);
-      for (let i = ndim - 1; i >= 0; i--) { if (++idx[i] < xShape[i]) break; idx[i] = 0; }
-    }
-    for (const members of groups.values()) {
-      let top = members[0];
-      for (const k of members) if (x[k] > x[top]) top = k;
-      let second = -Infinity;
-      for (const k of members) if (k !== top) second = Math.max(second, x[k]);
-      if (x[top] - second < margin) { d[top] = step; any = true; }
-    }
-  }
-  return any ? d : null;
-}
-
-export function fmtInstr(ins: Instr, i: number): string {
-  const n = (x: number) => `n${x}`;
-  switch (ins.k) {
-    case 'input': return `input #${ins.index}`;
-    case 'const': return `const [${ins.shape}]`;
-    case 'bin': return `${ins.fn ? 'wg.' : ''}${ins.op}(${n(ins.a)}, ${n(ins.b)})`;
-    case 'num': return ins.numFirst ? `wg.${ins.op}(${ins.c}, ${n(ins.a)})` : `${ins.op}(${n(ins.a)}, ${ins.c})`;
-    case 'un': return `${ins.op}(${n(ins.a)})`;
-    case 'red': return `${ins.op}(${n(ins.a)}, ${JSON.stringify(ins.axis)}, ${ins.keepdims})`;
-    case 'reshape': return `reshape(${n(ins.a)}, [${ins.shape}])`;
-    case 'transpose': return `transpose(${n(ins.a)}${ins.perm ? `, [${ins.perm}]` : ''})`;
-    case 'matmul': return `matmul(${n(ins.a)}, ${n(ins.b)})`;
-    case 'softmax': return `${ins.log ? 'logSoftmax' : 'softmax'}(${n(ins.a)}, ${ins.axis})`;
-    case 'ce': return `crossEntropy(${n(ins.a)}, ${JSON.stringify(ins.labels)}${ins.int32 ? ' as Int32Array' : ''})`;
-    case 'mse': return `mseLoss(${n(ins.a)}, ${n(ins.b)})`;
-    case 'fix': return ins.d ? `${n(ins.a)} + d (moved off the ${ins.mode.kind === 'top' ? 'max tie' : ins.mode.kind === 'tie' ? `tie with n${ins.mode.b}` : `kink at ${ins.mode.center}`})` : `${n(ins.a)}`;
-  }
-  return `?${i}`;
-}
-
-/** A readable listing of a program (printed with every failure). */
-export function listing(prog: Program): string {
-  const lines = prog.instrs.map((ins, i) => `  n${i} = ${fmtInstr(ins, i)}  : [${prog.shapes[i]}]`);
-  lines.push(`  result = ${prog.sinks.map((s) => `sum(n${s.node} * W${s.node})`).join(' + ')}`);
-  const data = prog.inputs.map((inp, i) => `  input #${i} [${inp.shape}] = ${JSON.stringify(Array.from(inp.data).slice(0, 24))}`);
-  return [...lines, ...data].join('\n');
-}
-
-/** Counts op kinds in a program (coverage report). */
-export function opCounts(prog: Program, into: Map<string, number>): void {
-  for (const ins of prog.instrs) {
-    let key: string = ins.k;
-    if (ins.k === 'bin' || ins.k === 'un' || ins.k === 'red') key = ins.op;
-    else if (ins.k === 'num') key = `${ins.op}(number)`;
-    else if (ins.k === 'softmax') key = ins.log ? 'logSoftmax' : 'softmax';
-    else if (ins.k === 'ce') key = 'crossEntropy';
-    else if (ins.k === 'mse') key = 'mseLoss';
-    else if (ins.k === 'fix') key = ins.d ? 'fix(applied)' : 'fix(none needed)';
-    into.set(key, (into.get(key) ?? 0) + 1);
-  }
-}
-
-// ---- the wasmgrad engine ------------------------------------------------------------------------
-
-export class WgEngine implements Engine<Tensor> {
-  constructor(readonly dtype: 'float32' | 'float64', readonly repair = false) {
-    if (repair) this.read = (a: Tensor) => Float64Array.from(a.data());
-  }
-
-  read?: (a: Tensor) => Float64Array;
-  input(data: Float64Array, shape: Shape): Tensor {
-    return wg.tensor(data, { dtype: this.dtype, shape, requiresGrad: true });
-  }
-  constant(data: Float64Array, shape: Shape): Tensor {
-    return wg.tensor(data, { dtype: this.dtype, shape });
-  }
-  bin(op: BinaryOp, a: Tensor, b: Tensor, fn: boolean): Tensor {
-    return fn ? (wg as any)[op](a, b) : (a as any)[op](b);
-  }
-  num(op: BinaryOp, a: Tensor, c: number, numFirst: boolean): Tensor {
-    return numFirst ? (wg as any)[op](c, a) : (a as any)[op](c);
-  }
-  un(op: UnaryOp, a: Tensor, fn: boolean): Tensor {
-    return fn ? (wg as any)[op](a) : (a as any)[op]();
-  }
-  red(op: ReduceOp, a: Tensor, axis: Axis, keepdims: boolean): Tensor {
-    if (axis === undefined && !keepdims) return a[op]();
-    return a[op](axis, keepdims);
-  }
-  reshape(a: Tensor, shape: Shape): Tensor { return a.reshape(shape); }
-  transpose(a: Tensor, perm: number[] | undefined): Tensor { return perm ? a.transpose(perm) : a.transpose(); }
-  matmul(a: Tensor, b: Tensor, fn: boolean): Tensor { return fn ? wg.matmul(a, b) : a.matmul(b); }
-  softmax(a: Tensor, axis: number, log: boolean): Tensor {
-    return log ? (axis === -1 ? a.logSoftmax() : a.logSoftmax(axis)) : (axis === -1 ? wg.softmax(a) : a.softmax(axis));
-  }
-  crossEntropy(a: Tensor, labels: number[], int32: boolean): Tensor {
-    return int32 ? wg.crossEntropy(a, Int32Array.from(labels)) : a.crossEntropy(labels);
-  }
-  // mseLoss refuses a target of another shape (issue 10): the generated one is broadcast first
-  mse(pred: Tensor, target: Tensor): Tensor { return pred.mseLoss(wg.broadcastTo(target, pred.shape)); }
-  weightedSum(a: Tensor, w: Tensor): Tensor { return a.mul(w).sum(); }
-  add(a: Tensor, b: Tensor): Tensor { return a.add(b); }
-  shapeOf(a: Tensor): Shape { return a.shape.slice(); }
-}
-
-export interface Outcome {
-  value: number;
-  grads: Float64Array[];
-}
-
-/** Fills in every fix's constant (float64, js backend). Must run before any comparison. */
-export function repair(prog: Program): void {
-  const prev = wg.getBackend();
-  wg.setBackend('js');
-  try {
-    wg.tidy(() => {
-      const eng = new WgEngine('float64', true);
-      const inputs = prog.inputs.map((inp) => eng.input(inp.data, inp.shape));
-      const { nodes } = evaluate(prog, eng, inputs);
-      // The generator's intervals must hold: conditioning (exp, log, denominators) rests on them.
-      nodes.forEach((t, i) => {
-        const [lo, hi] = prog.bounds[i];
-        const slack = 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi));
-        for (const v of t.data()) {
-          if (!(v >= lo - slack && v <= hi + slack)) {
-            throw new Error(`generator bug: n${i} = ${fmtInstr(prog.instrs[i], i)} has value ${v} outside [${lo}, ${hi}]\n${listing(prog)}`);
-          }
-        }
-      });
-    });
-  } finally {
-    wg.setBackend(prev);
-  }
-}
-
-/** Value and input gradients of a program in wasmgrad on a backend and dtype; frees everything. */
-export function runWasmgrad(prog: Program, backend: 'wasm' | 'js', dtype: 'float32' | 'float64'): Outcome {
-  const prev = wg.getBackend();
-  wg.setBackend(backend);
-  try {
-    return wg.tidy(() => {
-      const eng = new WgEngine(dtype);
-      const inputs = prog.inputs.map((inp) => eng.input(inp.data, inp.shape));
-      const { total } = evaluate(prog, eng, inputs);
-      if (total.shape.length !== 0 || total.dtype !== dtype) throw new Error(`result is ${total.dtype} [${total.shape}]`);
-      total.backward();
-      const grads = inputs.map((x, i) => {
-        if (x.grad === null) throw new Error(`input #${i} got no gradient`);
-        if (x.grad.shape.join() !== x.shape.join()) throw new Error(`input #${i}: grad shape [${x.grad.shape}] != [${x.shape}]`);
-        if (x.grad.dtype !== dtype) throw new Error(`input #${i}: grad dtype ${x.grad.dtype}`);
-        return Float64Array.from(x.grad.data());
-      });
-      const value = total.item();
-      for (const x of inputs) x.dispose(); // also frees .grad
-      return { value, grads };
-    });
-  } finally {
-    wg.setBackend(prev);
-  }
-}
-
-// ---- closeness -------------------------------------------------------------------------------------
-
-export interface Tol { rtol: number; atol: number }
-
-/**
- * Normwise closeness: |a - e| <= rtol·|e| + atol·max(1, max|e|) elementwise. The absolute part
- * scales with the tensor's magnitude, since a well-conditioned program's rounding errors do.
- * Returns null when close, else a description of the worst element.
- */
-export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tol, floor = 1): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length} vs ${expected.length}`;
-  let scale = floor;
-  for (let i = 0; i < expected.length; i++) if (Number.isFinite(expected[i])) scale = Math.max(scale, Math.abs(expected[i]));
-  let worst = -1, worstExcess = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
-    if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) return `index ${i}: ${a} vs ${e}`;
-      continue;
-    }
-    const excess = Math.abs(a - e) - (tol.rtol * Math.abs(e) + tol.atol * scale);
-    if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) { worst = i; worstExcess = excess; }
-  }
-  if (worst < 0) return null;
-  return `index ${worst}: ${actual[worst]} vs ${expected[worst]} (|diff| ${Math.abs(actual[worst] - expected[worst]).toExponential(2)}, scale ${scale.toPrecision(3)}, rtol ${tol.rtol}, atol ${tol.atol})`;
-}
-
-/** Compares two outcomes; throws with the program listing on a mismatch. */
-export function expectSame(prog: Program, what: string, actual: Outcome, expected: Outcome, tol: Tol): void {
-  const problems: string[] = [];
-  // the value's scale is that of the terms that were summed: use the gradient magnitudes as a floor
-  const v = compare([actual.value], [expected.value], tol, 1);
-  if (v) problems.push(`value: ${v}`);
-  expected.grads.forEach((g, i) => {
-    const d = compare(actual.grads[i], g, tol, 1);
-    if (d) problems.push(`grad of input #${i} [${prog.inputs[i].shape}]: ${d}`);
-  });
-  if (problems.length > 0) {
-    throw new Error(`${what}:\n  ${problems.join('\n  ')}\nprogram:\n${listing(prog)}`);
-  }
-}
+// The interpreter, the wasmgrad engine and the closeness checks (interpret.ts).
+export * from './interpret.js';

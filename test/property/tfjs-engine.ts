@@ -1,5 +1,6 @@
 // The TensorFlow.js engine for the random programs: each wasmgrad op mapped to its tf.js
-// counterpart (cpu backend, float32). Where tf.js lacks a form, it is composed from ops it has,
+// counterpart (cpu backend, float32) — elementwise and reduce ops by the catalog's `tf` name
+// (test/catalog/ops.ts), the others below. Where tf.js lacks a form, it is composed from ops it has,
 // which keeps the comparison independent of wasmgrad:
 // - matmul with 1-D operands: reshape to a row/column and back (NumPy's rule);
 // - matmul with broadcast batch dims: tf.broadcastTo first (tf.matMul's gradient does not
@@ -11,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Axis, BinaryOp, Engine, Outcome, Program, ReduceOp, Shape, UnaryOp } from './programs.js';
 import { evaluate } from './programs.js';
+import { entry } from '../catalog/ops.js';
 
 let ready: Promise<void> | null = null;
 
@@ -40,41 +42,33 @@ function broadcastBoth(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
   return [to(a), to(b)];
 }
 
+/** The tf.js function a catalog entry names (its `tf` field). */
+function tfOp(op: string): (...args: any[]) => tf.Tensor {
+  const name = entry(op).tf;
+  const f = name === undefined ? undefined : (tf as any)[name];
+  if (typeof f !== 'function') throw new Error(`${op}: no tf.js counterpart (the catalog's tf field): the program should have been skipped`);
+  return f;
+}
+
+/** Whether every op of the program has a tf.js counterpart (the catalog's `tf` field). */
+export function tfComparable(prog: Program): boolean {
+  return prog.instrs.every((ins) => !('op' in ins) || entry(ins.op).tf !== undefined);
+}
+
 class TfEngine implements Engine<tf.Tensor> {
   input(data: Float64Array, shape: Shape): tf.Tensor { return tf.tensor(Float32Array.from(data), shape, 'float32'); }
   constant(data: Float64Array, shape: Shape): tf.Tensor { return tf.tensor(Float32Array.from(data), shape, 'float32'); }
-  bin(op: BinaryOp, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-    switch (op) {
-      case 'add': return tf.add(a, b);
-      case 'sub': return tf.sub(a, b);
-      case 'mul': return tf.mul(a, b);
-      case 'div': return tf.div(a, b);
-      case 'pow': return tf.pow(a, b);
-      // tf.js's Maximum/Minimum gradients do not sum over broadcast dims: broadcast first
-      case 'maximum': return tf.maximum(...broadcastBoth(a, b));
-      case 'minimum': return tf.minimum(...broadcastBoth(a, b));
-    }
-  }
+  // tf.js's Maximum/Minimum gradients do not sum over broadcast dims: both operands are broadcast first
+  bin(op: BinaryOp, a: tf.Tensor, b: tf.Tensor): tf.Tensor { return tfOp(op)(...broadcastBoth(a, b)); }
   num(op: BinaryOp, a: tf.Tensor, c: number, numFirst: boolean): tf.Tensor {
     const s = tf.scalar(c, 'float32');
     return numFirst ? this.bin(op, s, a) : this.bin(op, a, s);
   }
-  un(op: UnaryOp, a: tf.Tensor): tf.Tensor {
-    switch (op) {
-      case 'neg': return tf.neg(a);
-      case 'exp': return tf.exp(a);
-      case 'log': return tf.log(a);
-      case 'sqrt': return tf.sqrt(a);
-      case 'abs': return tf.abs(a);
-      case 'tanh': return tf.tanh(a);
-      case 'sigmoid': return tf.sigmoid(a);
-      case 'relu': return tf.relu(a);
-    }
-  }
+  un(op: UnaryOp, a: tf.Tensor): tf.Tensor { return tfOp(op)(a); }
   red(op: ReduceOp, a: tf.Tensor, axis: Axis, keepdims: boolean): tf.Tensor {
     const ax = axesOf(a.rank, axis);
     if (ax !== undefined && ax.length === 0) return tf.clone(a); // NumPy: reducing over no axes is the identity
-    return op === 'sum' ? tf.sum(a, ax, keepdims) : op === 'mean' ? tf.mean(a, ax, keepdims) : tf.max(a, ax, keepdims);
+    return tfOp(op)(a, ax, keepdims);
   }
   reshape(a: tf.Tensor, shape: Shape): tf.Tensor { return tf.reshape(a, shape); }
   transpose(a: tf.Tensor, perm: number[] | undefined): tf.Tensor { return tf.transpose(a, perm); }

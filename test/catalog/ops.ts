@@ -1,0 +1,72 @@
+// THE op catalog: one entry per differentiable op of the public API. Every generic test derives
+// its cases from here — gradcheck (test/gradcheck.test.ts, test/property/gradcheck.test.ts),
+// backend and dtype agreement (test/catalog.test.ts, test/property/backends.test.ts,
+// test/property/dtypes.test.ts) and the random programs (test/property/programs.ts, against
+// TensorFlow.js where `tf` is given). Adding an op here is the only test edit it needs;
+// test/catalog.test.ts fails for an exported op that has no entry.
+//
+// Elementwise (unary, binary) and reduce entries are derived completely from their fields; see
+// types.ts for each field and special.ts for the other ops.
+
+import { type Domain, REAL } from './domains.js';
+import { SPECIAL_OPS } from './special.js';
+import type { OpEntry } from './types.js';
+
+export type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
+
+const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+/** Log, sqrt: positive inputs, kept at least 0.25 from 0 (well conditioned). */
+const POSITIVE: Domain = { min: 0.25, max: Infinity };
+
+function unary(name: string, ref: (x: number) => number, extra: Partial<OpEntry> = {}): OpEntry {
+  return { name, family: 'unary', arity: 1, domain: REAL, kinks: [], tf: name, method: true, secondOrder: true, ref, ...extra };
+}
+
+function binary(name: string, ref: (x: number, y: number) => number, numbers: number[], extra: Partial<OpEntry> = {}): OpEntry {
+  return { name, family: 'binary', arity: 2, domain: REAL, kinks: [], tf: name, method: true, secondOrder: true, ref, numbers, ...extra };
+}
+
+function reduce(name: string, extra: Partial<OpEntry> = {}): OpEntry {
+  return { name, family: 'reduce', arity: 1, domain: REAL, kinks: [], tf: name, method: true, secondOrder: true, ...extra };
+}
+
+export const BINARY_ENTRIES: OpEntry[] = [
+  binary('add', (x, y) => x + y, [1.5, -2]),
+  binary('sub', (x, y) => x - y, [0.5, -1]),
+  binary('mul', (x, y) => x * y, [3, -0.5]),
+  // a denominator is kept away from 0 (the random programs make it positive)
+  binary('div', (x, y) => x / y, [2, -4], { domain: [REAL, { ...REAL, poles: [0] }] }),
+  // bases positive (fractional exponents), exponents bounded
+  binary('pow', (x, y) => x ** y, [2, 3], { domain: [{ min: 0.5, max: Infinity }, { min: -2, max: 2 }] }),
+  // the gradient goes to the larger (smaller) operand: ties are kinks
+  binary('maximum', Math.max, [0.375, -0.625], { ties: true }),
+  binary('minimum', Math.min, [0.375, -0.625], { ties: true }),
+];
+
+export const UNARY_ENTRIES: OpEntry[] = [
+  unary('neg', (x) => -x),
+  // exp is kept to |x| <= 3 so float32 and float64 stay comparable
+  unary('exp', Math.exp, { domain: { min: -3, max: 3 } }),
+  unary('log', Math.log, { domain: POSITIVE }),
+  unary('sqrt', Math.sqrt, { domain: POSITIVE }),
+  unary('abs', Math.abs, { kinks: [0] }),
+  unary('tanh', Math.tanh),
+  unary('sigmoid', sigmoid),
+  unary('relu', (x) => Math.max(0, x), { kinks: [0] }),
+];
+
+export const REDUCE_ENTRIES: OpEntry[] = [
+  reduce('sum', { grows: true }),
+  reduce('mean'),
+  // the gradient goes to the first maximal element: ties are kinks; no identity for empty input
+  reduce('max', { ties: true, emptyThrows: true }),
+];
+
+export const OP_CATALOG: OpEntry[] = [...BINARY_ENTRIES, ...UNARY_ENTRIES, ...REDUCE_ENTRIES, ...SPECIAL_OPS];
+
+export function entry(name: string): OpEntry {
+  const e = OP_CATALOG.find((x) => x.name === name);
+  if (!e) throw new Error(`no catalog entry named ${name}`);
+  return e;
+}
