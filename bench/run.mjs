@@ -56,6 +56,9 @@ const { createHarness, progress, slowCell } = await import('./lib/measure.mjs');
 const { describeMachine, writeResults } = await import('./lib/report.mjs');
 const { loadTfjs, implementations } = await import('./lib/peers.mjs');
 
+// The package entry first: workloads get it through their ctx (and one imports a module of it).
+const wg = await import(pathToFileURL(path.join(ROOT, 'dist/index.js')).href);
+
 // ---- workloads -------------------------------------------------------------------------------
 
 const WORKLOAD_DIR = path.join(HERE, 'workloads');
@@ -94,7 +97,6 @@ const enabled = (s) => ONLY === null || ONLY.has(s);
 
 // ---- libraries -------------------------------------------------------------------------------
 
-const wg = await import(pathToFileURL(path.join(ROOT, 'dist/index.js')).href);
 await wg.init();
 const ALL_THREADS = wg.getThreads();
 if (RELAXED_CHILD && wg.wasmVariant() !== 'threads-relaxed') {
