@@ -12,6 +12,8 @@
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rng } from './lib/data.mjs';
+import { median } from './lib/measure.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { createWasmBackend, parThresholds } = await import(pathToFileURL(path.join(ROOT, 'dist/backend/wasm/index.js')).href);
@@ -26,23 +28,12 @@ const THREADS = thArg >= 0 ? Number(argv[thArg + 1]) : os.availableParallelism()
 const be = await createWasmBackend({ threads: 1 });
 if (!be.threadsSupported) throw new Error('threads-tune: the threaded build is not available here');
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function filled(n, seed, lo = -2, hi = 2) {
   const s = be.alloc('float32', n), r = rng(seed), d = new Float32Array(n);
   for (let i = 0; i < n; i++) d[i] = lo + (hi - lo) * r();
   be.write(s, d);
   return s;
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 
 /** Median µs per call over repeats of ~3 ms each, after a warm-up. */
 function time(fn) {
