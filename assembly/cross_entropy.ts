@@ -92,6 +92,6 @@ export function crossEntropyGradChunk(args: usize, idx: i32): void {
   const off = (i0 * C) << shift, n = <i32>(rangeHi - i0);
   const out = argp(args, CrossEntropyGradSlot.Out) + off, probs = argp(args, CrossEntropyGradSlot.Probs) + off;
   const labels = argp(args, CrossEntropyGradSlot.Labels) + (i0 << 2), scale = arg(args, CrossEntropyGradSlot.Scale);
-  if (f64) crossEntropyGrad<f64>(out, probs, labels, n, <i32>C, scale);
-  else crossEntropyGrad<f32>(out, probs, labels, n, <i32>C, <f32>scale);
+  if (f64) crossEntropyGrad_f64(out, probs, labels, n, <i32>C, scale);
+  else crossEntropyGrad_f32(out, probs, labels, n, <i32>C, scale);
 }

@@ -262,8 +262,8 @@ export function unaryChunk(args: usize, idx: i32): void {
   const f64 = argF64(args);
   const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
   const op = argi(args, UnarySlot.Op), out = argp(args, UnarySlot.Out) + off, a = argp(args, UnarySlot.A) + off;
-  if (f64) unary<f64>(op, out, a, n);
-  else unary<f32>(op, out, a, n);
+  if (f64) unary_f64(op, out, a, n);
+  else unary_f32(op, out, a, n);
 }
 
 /** Chunk idx of a Binary task: a run of rows, or a segment of one row (rowRange). */

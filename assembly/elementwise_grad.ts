@@ -86,8 +86,8 @@ export function unaryGradChunk(args: usize, idx: i32): void {
   const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
   const op = argi(args, UnaryGradSlot.Op), out = argp(args, UnaryGradSlot.Out) + off;
   const saved = argp(args, UnaryGradSlot.Saved) + off, dy = argp(args, UnaryGradSlot.Dy) + off;
-  if (f64) unaryGrad<f64>(op, out, saved, dy, n);
-  else unaryGrad<f32>(op, out, saved, dy, n);
+  if (f64) unaryGrad_f64(op, out, saved, dy, n);
+  else unaryGrad_f32(op, out, saved, dy, n);
 }
 
 /** Chunk idx of an AddInPlace task: `chunk` elements. */
@@ -96,6 +96,6 @@ export function addInPlaceChunk(args: usize, idx: i32): void {
   const f64 = argF64(args);
   const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
   const dst = argp(args, AddInPlaceSlot.Dst) + off, src = argp(args, AddInPlaceSlot.Src) + off;
-  if (f64) addInPlace<f64>(dst, src, n);
-  else addInPlace<f32>(dst, src, n);
+  if (f64) addInPlace_f64(dst, src, n);
+  else addInPlace_f32(dst, src, n);
 }

@@ -148,8 +148,8 @@ export function sgdChunk(args: usize, idx: i32): void {
   const param = argp(args, SgdSlot.Param) + off, grad = argp(args, SgdSlot.Grad) + off;
   const lr = arg(args, SgdSlot.Lr), momentum = arg(args, SgdSlot.Momentum), dampening = arg(args, SgdSlot.Dampening);
   const wd = arg(args, SgdSlot.WeightDecay), nesterov = argb(args, SgdSlot.Nesterov), first = argb(args, SgdSlot.FirstStep);
-  if (f64) sgdStep<f64>(param, grad, v, n, lr, momentum, dampening, wd, nesterov, first);
-  else sgdStep<f32>(param, grad, v, n, lr, momentum, dampening, wd, nesterov, first);
+  if (f64) sgdStep_f64(param, grad, v, n, lr, momentum, dampening, wd, nesterov, first);
+  else sgdStep_f32(param, grad, v, n, lr, momentum, dampening, wd, nesterov, first);
 }
 
 /** Chunk idx of an Adam task: `chunk` elements of param, grad, m and v. */
@@ -162,6 +162,6 @@ export function adamChunk(args: usize, idx: i32): void {
   const lr = arg(args, AdamSlot.Lr), beta1 = arg(args, AdamSlot.Beta1), beta2 = arg(args, AdamSlot.Beta2);
   const eps = arg(args, AdamSlot.Eps), wd = arg(args, AdamSlot.WeightDecay), decoupled = argb(args, AdamSlot.Decoupled);
   const step = argi(args, AdamSlot.Step);
-  if (f64) adamStep<f64>(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
-  else adamStep<f32>(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
+  if (f64) adamStep_f64(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
+  else adamStep_f32(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
 }
