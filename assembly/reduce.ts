@@ -5,6 +5,13 @@ import { ArgmaxSlot, Reduce, ReduceBlocksSlot, ReduceColsSlot, ReduceRowsSlot } 
 import { argF64, argi, argp, range, rangeHi } from './task';
 import { elemShift, hsum, vmaxNaN, smaxNaN } from './simd';
 
+/** True for Reduce.Max, false for Reduce.Sum; traps on a code without a kernel. */
+@inline function isMaxOp(op: i32): bool {
+  if (op == Reduce.Max) return true;
+  if (op != Reduce.Sum) unreachable();
+  return false;
+}
+
 /** Largest lane of a NaN-free vector. */
 @inline function hmax<T>(v: v128): T {
   if (sizeof<T>() == 4) {
@@ -94,7 +101,7 @@ export const RED_BLOCK: i32 = 16384;
 @noinline function reduceColumns<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32,
   j0: i32, j1: i32): void {
   const shift = elemShift<T>();
-  const isMax = op == Reduce.Max;
+  const isMax = isMaxOp(op);
   const innerBytes = <usize>inner << shift;
   const width = j1 - j0;
   for (let o = 0; o < outer; o++) {
@@ -112,7 +119,7 @@ export const RED_BLOCK: i32 = 16384;
 
 @inline function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   const shift = elemShift<T>();
-  const isMax = op == Reduce.Max;
+  const isMax = isMaxOp(op);
   if (inner == 1) {
     const rowBytes = <usize>red << shift;
     for (let o = 0; o < outer; o++) {
@@ -232,7 +239,7 @@ export function reduceColsChunk(args: usize, idx: i32): void {
 /** Chunk idx of a ReduceBlocks task: block idx % blocks of row idx / blocks, into partials[idx]. */
 export function reduceBlocksChunk(args: usize, idx: i32): void {
   const f64 = argF64(args), shift: usize = f64 ? 3 : 2;
-  const isMax = argi(args, ReduceBlocksSlot.Op) == Reduce.Max;
+  const isMax = isMaxOp(argi(args, ReduceBlocksSlot.Op));
   const red = argi(args, ReduceBlocksSlot.Red);
   const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
   const o = idx / blocks, b = idx % blocks;
@@ -256,7 +263,7 @@ export function argmaxChunk(args: usize, idx: i32): void {
  * red): folds the block results of ReduceBlocks in block order, as reduce does for long rows.
  */
 export function reduceFold(f64: i32, op: i32, out: usize, partials: usize, outer: i32, red: i32): void {
-  const isMax = op == Reduce.Max;
+  const isMax = isMaxOp(op);
   const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
   for (let o = 0; o < outer; o++) {
     if (f64 != 0) {

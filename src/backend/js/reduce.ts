@@ -2,10 +2,12 @@
 
 import { Reduce } from '../opcodes.js';
 import type { Storage } from '../backend.js';
+import { WasmgradError } from '../../errors.js';
 import { arr } from './storage.js';
 
 export function reduce(op: Reduce, out: Storage, a: Storage, outer: number, red: number, inner: number): void {
   const o = arr(out), x = arr(a);
+  if (op !== Reduce.Sum && op !== Reduce.Max) throw new WasmgradError(`reduce: unknown op code ${op}`);
   const isMax = op === Reduce.Max;
   // Accumulate in float64 then round once (the wasm backend accumulates in the dtype itself;
   // both stay within float32 tolerance of each other).
