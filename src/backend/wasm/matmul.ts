@@ -62,14 +62,8 @@ function matmulPass(k: Kernels, f64: boolean, c: number, a: number, b: number, b
   ldc: number, cBatchStride: number): void {
   const es = f64 ? 8 : 4, NR = f64 ? 4 : 8;
   const threads = k.threads.threads;
-  // Tiles: MB rows (a multiple of 4) x NB columns (a multiple of NR), about 3 per thread.
-  // Whole rows of C first: threads then write disjoint runs of C and share at most one cache
-  // line where two tiles meet (C is only 16-byte aligned). Tiles of 16 x 32 (columns split
-  // too) ran at N = 64 at half speed in some runs, from false sharing along every tile row.
-  // Columns are split only when M has too few rows for the threads.
-  // At least one tile per thread, about 3 per thread when there is work enough: each tile at
-  // least TILE_MIN_MACS multiply-adds (≈ 4 µs), since every chunk costs a claim and a count
-  // on cache lines both threads touch (0.1-0.2 µs a transfer on this VM).
+  // Tiles: MB rows (a multiple of 4) x NB columns (a multiple of NR), whole rows of C first,
+  // about 3 per thread, each at least TILE_MIN_MACS (why: docs-src/tuning.md).
   const macs = batch * M * N * K;
   const tileMin = PAR.matmul > 0 ? TILE_MIN_MACS : 0;
   const want = Math.max(threads, Math.min(3 * threads, tileMin > 0 ? Math.floor(macs / tileMin) : Infinity));
