@@ -1,8 +1,11 @@
-// Elementwise kernels: unary maps, binary ops with broadcasting through element strides,
-// strided copies (transpose/expand), fill and float32 <-> float64 casts.
+// Elementwise kernels: unary maps and binary ops with broadcasting through element strides
+// (strided copies, fill and casts are in copy.ts), each with its thread-task chunk function.
 // All pointers are byte addresses into linear memory; counts and strides are in elements.
 // SIMD loads/stores are unaligned-safe, but heap blocks are 16-byte aligned anyway.
 
+import { Binary, BinarySlot, Unary, UnarySlot } from './opcodes';
+import { stridedRows, total } from './strided';
+import { argF64, argi, argp, range, rangeHi, rowRange } from './task';
 import {
   elemShift, vmaxNaN, vminNaN, smaxNaN, sminNaN, vsign, ssign, spow,
   vexp, vlog, vsigmoid, vtanh, sexpV, slogV, ssigmoidV, stanhV,
@@ -82,22 +85,21 @@ import {
   for (; i < end; i += sizeof<T>()) store<T>(out + i, op.s<T>(load<T>(a + i)));
 }
 
-// Op codes follow Unary in src/backend/backend.ts.
 @inline function unary<T>(op: i32, out: usize, a: usize, n: i32): void {
   switch (op) {
-    case 0: unaryLoop<T, NegOp>(out, a, n); break;
-    case 1: unaryLoop<T, ExpOp>(out, a, n); break;
-    case 2: unaryLoop<T, LogOp>(out, a, n); break;
-    case 3: unaryLoop<T, SqrtOp>(out, a, n); break;
-    case 4: unaryLoop<T, AbsOp>(out, a, n); break;
-    case 5: unaryLoop<T, TanhOp>(out, a, n); break;
-    case 6: unaryLoop<T, SigmoidOp>(out, a, n); break;
-    case 7: unaryLoop<T, ReluOp>(out, a, n); break;
-    case 8: unaryLoop<T, StepOp>(out, a, n); break;
-    case 9: unaryLoop<T, SignOp>(out, a, n); break;
-    case 10: unaryLoop<T, SquareOp>(out, a, n); break;
-    case 11: unaryLoop<T, ReciprocalOp>(out, a, n); break;
-    default: break;
+    case Unary.Neg: unaryLoop<T, NegOp>(out, a, n); break;
+    case Unary.Exp: unaryLoop<T, ExpOp>(out, a, n); break;
+    case Unary.Log: unaryLoop<T, LogOp>(out, a, n); break;
+    case Unary.Sqrt: unaryLoop<T, SqrtOp>(out, a, n); break;
+    case Unary.Abs: unaryLoop<T, AbsOp>(out, a, n); break;
+    case Unary.Tanh: unaryLoop<T, TanhOp>(out, a, n); break;
+    case Unary.Sigmoid: unaryLoop<T, SigmoidOp>(out, a, n); break;
+    case Unary.Relu: unaryLoop<T, ReluOp>(out, a, n); break;
+    case Unary.Step: unaryLoop<T, StepOp>(out, a, n); break;
+    case Unary.Sign: unaryLoop<T, SignOp>(out, a, n); break;
+    case Unary.Square: unaryLoop<T, SquareOp>(out, a, n); break;
+    case Unary.Reciprocal: unaryLoop<T, ReciprocalOp>(out, a, n); break;
+    default: unreachable(); // an op code without a kernel
   }
 }
 
@@ -201,90 +203,36 @@ export function unary_f64(op: i32, out: usize, a: usize, n: i32): void { unary<f
   }
 }
 
-@inline function binary4<T, OP>(out: usize, a: usize, b: usize,
-  n0: i32, n1: i32, n2: i32, n3: i32,
-  as0: i32, as1: i32, as2: i32, as3: i32,
-  bs0: i32, bs1: i32, bs2: i32, bs3: i32): void {
-  const shift = <i32>elemShift<T>();
-  const rowBytes = <usize>n3 << shift;
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
-      for (let i2 = 0; i2 < n2; i2++) {
-        const aOff = <usize>((i0 * as0 + i1 * as1 + i2 * as2) << shift);
-        const bOff = <usize>((i0 * bs0 + i1 * bs1 + i2 * bs2) << shift);
-        binaryRow<T, OP>(out, a + aOff, b + bOff, n3, as3, bs3);
-        out += rowBytes;
-      }
-    }
-  }
-}
-
-@inline function binary<T>(op: i32, out: usize, a: usize, b: usize,
-  n0: i32, n1: i32, n2: i32, n3: i32,
-  as0: i32, as1: i32, as2: i32, as3: i32,
-  bs0: i32, bs1: i32, bs2: i32, bs3: i32): void {
-  switch (op) {
-    case 0: binary4<T, AddOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 1: binary4<T, SubOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 2: binary4<T, MulOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 3: binary4<T, DivOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 4: binary4<T, PowOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 5: binary4<T, MaximumOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 6: binary4<T, MinimumOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 7: binary4<T, GreaterEqualOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 8: binary4<T, LessOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 9: binary4<T, LessEqualOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    case 10: binary4<T, GreaterOp>(out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3); break;
-    default: break;
+/** Row visitor of stridedRows for a binary op. */
+@final class BinaryRows<OP> {
+  @inline row<T>(out: usize, a: usize, b: usize, len: i32, aStride: i32, bStride: i32): void {
+    binaryRow<T, OP>(out, a, b, len, aStride, bStride);
   }
 }
 
 /**
- * Elements [lo, hi) of the flattened [n0, n1, n2, n3] output of binary4 (for the threaded
- * path: a chunk may start and end inside a row). Each element gets the same arithmetic as in
- * binary4 (the SIMD and scalar forms of every op agree lane for lane), so any split gives the
- * same result.
+ * Elements [lo, hi) of the flattened [n0, n1, n2, n3] output (the whole of it for binary_f32,
+ * one chunk on the threaded path: a chunk may start and end inside a row). Each element gets
+ * the same arithmetic wherever the range starts (the SIMD and scalar forms of every op agree
+ * lane for lane), so any split gives the same result.
  */
-@inline function binaryRangeOp<T, OP>(out: usize, a: usize, b: usize,
-  n1: i32, n2: i32, n3: i32,
-  as0: i32, as1: i32, as2: i32, as3: i32,
-  bs0: i32, bs1: i32, bs2: i32, bs3: i32, lo: usize, hi: usize): void {
-  const shift = elemShift<T>();
-  let j = <i32>(lo % <usize>n3);
-  let r = lo / <usize>n3;
-  let i2 = <i32>(r % <usize>n2);
-  r /= <usize>n2;
-  let i1 = <i32>(r % <usize>n1);
-  let i0 = <i32>(r / <usize>n1);
-  let pos = lo;
-  while (pos < hi) {
-    const len = <i32>min<usize>(<usize>(n3 - j), hi - pos);
-    const aOff = <usize>i0 * <usize>as0 + <usize>i1 * <usize>as1 + <usize>i2 * <usize>as2 + <usize>j * <usize>as3;
-    const bOff = <usize>i0 * <usize>bs0 + <usize>i1 * <usize>bs1 + <usize>i2 * <usize>bs2 + <usize>j * <usize>bs3;
-    binaryRow<T, OP>(out + (pos << shift), a + (aOff << shift), b + (bOff << shift), len, as3, bs3);
-    pos += <usize>len;
-    j = 0;
-    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
-  }
-}
-
-@noinline export function binaryRange<T>(op: i32, out: usize, a: usize, b: usize,
+@noinline function binaryRange<T>(op: i32, out: usize, a: usize, b: usize,
   n1: i32, n2: i32, n3: i32,
   as0: i32, as1: i32, as2: i32, as3: i32,
   bs0: i32, bs1: i32, bs2: i32, bs3: i32, lo: usize, hi: usize): void {
   switch (op) {
-    case 0: binaryRangeOp<T, AddOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 1: binaryRangeOp<T, SubOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 2: binaryRangeOp<T, MulOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 3: binaryRangeOp<T, DivOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 4: binaryRangeOp<T, PowOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 5: binaryRangeOp<T, MaximumOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 6: binaryRangeOp<T, MinimumOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 7: binaryRangeOp<T, GreaterEqualOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 8: binaryRangeOp<T, LessOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 9: binaryRangeOp<T, LessEqualOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    case 10: binaryRangeOp<T, GreaterOp>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
-    default: break;
+    case Binary.Add: stridedRows<T, BinaryRows<AddOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Sub: stridedRows<T, BinaryRows<SubOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Mul: stridedRows<T, BinaryRows<MulOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Div: stridedRows<T, BinaryRows<DivOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Pow: stridedRows<T, BinaryRows<PowOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Maximum: stridedRows<T, BinaryRows<MaximumOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Minimum: stridedRows<T, BinaryRows<MinimumOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.GreaterEqual: stridedRows<T, BinaryRows<GreaterEqualOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Less: stridedRows<T, BinaryRows<LessOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.LessEqual: stridedRows<T, BinaryRows<LessEqualOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Greater: stridedRows<T, BinaryRows<GreaterOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    default: unreachable(); // an op code without a kernel
   }
 }
 
@@ -296,122 +244,36 @@ export function binary_f32(op: i32, out: usize, a: usize, b: usize,
   n0: i32, n1: i32, n2: i32, n3: i32,
   as0: i32, as1: i32, as2: i32, as3: i32,
   bs0: i32, bs1: i32, bs2: i32, bs3: i32): void {
-  binary<f32>(op, out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3);
+  binaryRange<f32>(op, out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, 0, total(n0, n1, n2, n3));
 }
 /** binary_f64: as binary_f32 with f64 elements. */
 export function binary_f64(op: i32, out: usize, a: usize, b: usize,
   n0: i32, n1: i32, n2: i32, n3: i32,
   as0: i32, as1: i32, as2: i32, as3: i32,
   bs0: i32, bs1: i32, bs2: i32, bs3: i32): void {
-  binary<f64>(op, out, a, b, n0, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3);
+  binaryRange<f64>(op, out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, 0, total(n0, n1, n2, n3));
 }
 
-// ---- strided copy ---------------------------------------------------------------------------
-// Copies move bits (u32/u64), never arithmetic, so int32 labels and NaN payloads survive.
+// ---- thread-task chunks ----------------------------------------------------------------------
 
-@inline function copyRow<B>(out: usize, a: usize, n: i32, stride: i32): void {
-  const shift = <i32>elemShift<B>();
-  const end = <usize>n << shift;
-  if (stride == 1) {
-    memory.copy(out, a, end);
-  } else if (stride == 0) {
-    const value = load<B>(a);
-    const vec = v128.splat<B>(value);
-    const vecEnd = end & ~15;
-    let i: usize = 0;
-    for (; i < vecEnd; i += 16) v128.store(out + i, vec);
-    for (; i < end; i += sizeof<B>()) store<B>(out + i, value);
-  } else {
-    const step = <usize>(stride << shift);
-    let p = a;
-    for (let i: usize = 0; i < end; i += sizeof<B>()) {
-      store<B>(out + i, load<B>(p));
-      p += step;
-    }
-  }
+/** Chunk idx of a Unary task: `chunk` elements of out = op(a). */
+export function unaryChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, UnarySlot.N), argp(args, UnarySlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const op = argi(args, UnarySlot.Op), out = argp(args, UnarySlot.Out) + off, a = argp(args, UnarySlot.A) + off;
+  if (f64) unary_f64(op, out, a, n);
+  else unary_f32(op, out, a, n);
 }
 
-@inline function copyStrided4<B>(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
-  s0: i32, s1: i32, s2: i32, s3: i32): void {
-  const shift = <i32>elemShift<B>();
-  const rowBytes = <usize>n3 << shift;
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
-      for (let i2 = 0; i2 < n2; i2++) {
-        copyRow<B>(out, a + <usize>((i0 * s0 + i1 * s1 + i2 * s2) << shift), n3, s3);
-        out += rowBytes;
-      }
-    }
-  }
-}
-
-/** Elements [lo, hi) of copyStrided4's flattened output (the threaded path). */
-@noinline export function copyStridedRange<B>(out: usize, a: usize, n1: i32, n2: i32, n3: i32,
-  s0: i32, s1: i32, s2: i32, s3: i32, lo: usize, hi: usize): void {
-  const shift = elemShift<B>();
-  let j = <i32>(lo % <usize>n3);
-  let r = lo / <usize>n3;
-  let i2 = <i32>(r % <usize>n2);
-  r /= <usize>n2;
-  let i1 = <i32>(r % <usize>n1);
-  let i0 = <i32>(r / <usize>n1);
-  let pos = lo;
-  while (pos < hi) {
-    const len = <i32>min<usize>(<usize>(n3 - j), hi - pos);
-    const off = <usize>i0 * <usize>s0 + <usize>i1 * <usize>s1 + <usize>i2 * <usize>s2 + <usize>j * <usize>s3;
-    copyRow<B>(out + (pos << shift), a + (off << shift), len, s3);
-    pos += <usize>len;
-    j = 0;
-    if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
-  }
-}
-
-/** copyStrided_f32(out: 4-byte elements contiguous [n0..n3], a: 4-byte elements read at a + (i.s)*4). Also used for int32. */
-export function copyStrided_f32(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
-  s0: i32, s1: i32, s2: i32, s3: i32): void {
-  copyStrided4<u32>(out, a, n0, n1, n2, n3, s0, s1, s2, s3);
-}
-/** copyStrided_f64: as copyStrided_f32 with 8-byte elements. */
-export function copyStrided_f64(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
-  s0: i32, s1: i32, s2: i32, s3: i32): void {
-  copyStrided4<u64>(out, a, n0, n1, n2, n3, s0, s1, s2, s3);
-}
-
-// ---- fill and cast --------------------------------------------------------------------------
-
-@inline function fill<T>(out: usize, n: i32, value: T): void {
-  const end = <usize>n << elemShift<T>();
-  const vecEnd = end & ~15;
-  const vec = v128.splat<T>(value);
-  let i: usize = 0;
-  for (; i < vecEnd; i += 16) v128.store(out + i, vec);
-  for (; i < end; i += sizeof<T>()) store<T>(out + i, value);
-}
-
-/** fill_f32(out: f32*, n: elements, value). */
-export function fill_f32(out: usize, n: i32, value: f32): void { fill<f32>(out, n, value); }
-/** fill_f64(out: f64*, n: elements, value). */
-export function fill_f64(out: usize, n: i32, value: f64): void { fill<f64>(out, n, value); }
-/** fill_i32(out: i32*, n: elements, value). */
-export function fill_i32(out: usize, n: i32, value: i32): void { fill<i32>(out, n, value); }
-
-/** cast_f32_f64(out: f64*, a: f32*, n: elements): widen. */
-export function cast_f32_f64(out: usize, a: usize, n: i32): void {
-  let i = 0;
-  // Two f32 in, two f64 out per step.
-  for (; i + 2 <= n; i += 2) {
-    v128.store(out + (<usize>i << 3), f64x2.promote_low_f32x4(v128.load64_zero(a + (<usize>i << 2))));
-  }
-  for (; i < n; i++) store<f64>(out + (<usize>i << 3), <f64>load<f32>(a + (<usize>i << 2)));
-}
-
-/** cast_f64_f32(out: f32*, a: f64*, n: elements): narrow, round to nearest. */
-export function cast_f64_f32(out: usize, a: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const lo = f32x4.demote_f64x2_zero(v128.load(a + (<usize>i << 3)));
-    const hi = f32x4.demote_f64x2_zero(v128.load(a + (<usize>i << 3), 16));
-    v128.store(out + (<usize>i << 2), v128.shuffle<i64>(lo, hi, 0, 2));
-  }
-  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<f64>(a + (<usize>i << 3)));
+/** Chunk idx of a Binary task: a run of rows, or a segment of one row (rowRange). */
+export function binaryChunk(args: usize, idx: i32): void {
+  const n0 = argi(args, BinarySlot.N0), n1 = argi(args, BinarySlot.N1), n2 = argi(args, BinarySlot.N2), n3 = argi(args, BinarySlot.N3);
+  const lo = rowRange(idx, <usize>n0 * <usize>n1 * <usize>n2, <usize>n3, argp(args, BinarySlot.RowsPer), argp(args, BinarySlot.Seg));
+  const hi = rangeHi;
+  const op = argi(args, BinarySlot.Op), out = argp(args, BinarySlot.Out), a = argp(args, BinarySlot.A), b = argp(args, BinarySlot.B);
+  const as0 = argi(args, BinarySlot.As0), as1 = argi(args, BinarySlot.As1), as2 = argi(args, BinarySlot.As2), as3 = argi(args, BinarySlot.As3);
+  const bs0 = argi(args, BinarySlot.Bs0), bs1 = argi(args, BinarySlot.Bs1), bs2 = argi(args, BinarySlot.Bs2), bs3 = argi(args, BinarySlot.Bs3);
+  if (argF64(args)) binaryRange<f64>(op, out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi);
+  else binaryRange<f32>(op, out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi);
 }

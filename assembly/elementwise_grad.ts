@@ -1,6 +1,8 @@
 // Fused gradient gates out[i] = g(saved[i], dy[i]) and gradient accumulation dst += src.
 // Pointers are byte addresses; n counts elements. Semantics follow UnaryGrad in backend.ts.
 
+import { AddInPlaceSlot, UnaryGrad, UnaryGradSlot } from './opcodes';
+import { argF64, argi, argp, range, rangeHi } from './task';
 import { elemShift } from './simd';
 
 /** s = y = sigmoid(x): dy * y * (1 - y). */
@@ -45,11 +47,11 @@ import { elemShift } from './simd';
 
 @inline function unaryGrad<T>(op: i32, out: usize, saved: usize, dy: usize, n: i32): void {
   switch (op) {
-    case 0: gradLoop<T, SigmoidGradOp>(out, saved, dy, n); break;
-    case 1: gradLoop<T, TanhGradOp>(out, saved, dy, n); break;
-    case 2: gradLoop<T, ReluGradOp>(out, saved, dy, n); break;
-    case 3: gradLoop<T, AbsGradOp>(out, saved, dy, n); break;
-    default: break;
+    case UnaryGrad.Sigmoid: gradLoop<T, SigmoidGradOp>(out, saved, dy, n); break;
+    case UnaryGrad.Tanh: gradLoop<T, TanhGradOp>(out, saved, dy, n); break;
+    case UnaryGrad.Relu: gradLoop<T, ReluGradOp>(out, saved, dy, n); break;
+    case UnaryGrad.Abs: gradLoop<T, AbsGradOp>(out, saved, dy, n); break;
+    default: unreachable(); // an op code without a kernel
   }
 }
 
@@ -74,3 +76,26 @@ export function unaryGrad_f64(op: i32, out: usize, saved: usize, dy: usize, n: i
 export function addInPlace_f32(dst: usize, src: usize, n: i32): void { addInPlace<f32>(dst, src, n); }
 /** addInPlace_f64(dst: f64*, src: f64*, n: elements): dst += src. */
 export function addInPlace_f64(dst: usize, src: usize, n: i32): void { addInPlace<f64>(dst, src, n); }
+
+// ---- thread-task chunks ----------------------------------------------------------------------
+
+/** Chunk idx of a UnaryGrad task: `chunk` elements. */
+export function unaryGradChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, UnaryGradSlot.N), argp(args, UnaryGradSlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const op = argi(args, UnaryGradSlot.Op), out = argp(args, UnaryGradSlot.Out) + off;
+  const saved = argp(args, UnaryGradSlot.Saved) + off, dy = argp(args, UnaryGradSlot.Dy) + off;
+  if (f64) unaryGrad_f64(op, out, saved, dy, n);
+  else unaryGrad_f32(op, out, saved, dy, n);
+}
+
+/** Chunk idx of an AddInPlace task: `chunk` elements. */
+export function addInPlaceChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, AddInPlaceSlot.N), argp(args, AddInPlaceSlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const dst = argp(args, AddInPlaceSlot.Dst) + off, src = argp(args, AddInPlaceSlot.Src) + off;
+  if (f64) addInPlace_f64(dst, src, n);
+  else addInPlace_f32(dst, src, n);
+}

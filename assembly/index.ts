@@ -1,18 +1,16 @@
 // Entry point of the wasm module: every kernel family's exports, named one by one (only numbers
 // cross the boundary: byte addresses, element counts, strides, op codes, flags). The families
-// also export @inline generic helpers for the threaded task runner (threads.ts); generic
-// functions cannot become wasm exports, so `export *` would list them with a warning each.
+// also export the chunk functions of their thread tasks, which only the shared-memory builds
+// reach (through threads.ts, entry index_threads.ts).
 export { alloc, free, allocScratch, freeScratch, liveBlocks, liveBytes, copyBytes } from './mem';
 export { allocPaged, largeFreeBytes } from './mem';
+export { unary_f32, unary_f64, binary_f32, binary_f64 } from './elementwise';
 export {
-  unary_f32, unary_f64, binary_f32, binary_f64, copyStrided_f32, copyStrided_f64,
-  fill_f32, fill_f64, fill_i32, cast_f32_f64, cast_f64_f32,
-} from './elementwise';
+  copyStrided_f32, copyStrided_f64, fill_f32, fill_f64, fill_i32, cast_f32_f64, cast_f64_f32,
+} from './copy';
 export { unaryGrad_f32, unaryGrad_f64, addInPlace_f32, addInPlace_f64 } from './elementwise_grad';
 export { reduce_f32, reduce_f64, argmaxMask_f32, argmaxMask_f64 } from './reduce';
 export { matmulScratchBytes_f32, matmulScratchBytes_f64, matmul_f32, matmul_f64 } from './matmul';
-export {
-  softmax_f32, softmax_f64, softmaxGrad_f32, softmaxGrad_f64,
-  crossEntropy_f32, crossEntropy_f64, crossEntropyGrad_f32, crossEntropyGrad_f64,
-} from './softmax';
+export { softmax_f32, softmax_f64, softmaxGrad_f32, softmaxGrad_f64 } from './softmax';
+export { crossEntropy_f32, crossEntropy_f64, crossEntropyGrad_f32, crossEntropyGrad_f64 } from './cross_entropy';
 export { sgdStep_f32, sgdStep_f64, adamStep_f32, adamStep_f64 } from './optim';

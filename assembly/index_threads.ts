@@ -2,4 +2,5 @@
 // every kernel of index.ts plus the chunked task runner of threads.ts that the worker pool
 // drives. Built with --enable threads --importMemory --sharedMemory (see asconfig.json).
 export * from './index';
-export { work, runRange, reduceFold, redBlock } from './threads';
+export { work, runRange } from './threads';
+export { reduceFold, redBlock } from './reduce';

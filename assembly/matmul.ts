@@ -9,6 +9,8 @@
 //
 // Scratch layout (bytes): [edge tile MR*NR elements][A pack: mcMax*kcMax][B pack: kcMax*ncMax].
 
+import { MatmulPackSlot as S } from './opcodes';
+import { argF64, argi, argp } from './task';
 import { elemShift, lanes, madd } from './simd';
 
 /** Rows per micro-tile. */
@@ -312,7 +314,7 @@ export function matmul_f64(c: usize, a: usize, b: usize, scratch: usize, batch: 
  * One pack chunk. op(A)(i, k) is at a + i*aRow + k*aCol (elements), op(B)(k, j) at
  * b + k*bRow + j*bCol; packA / packB hold one packed problem every Mpad*K / Npad*K elements.
  */
-@noinline export function matmulPackChunk<T>(idx: i32, a: usize, b: usize, batch: i32, M: i32, N: i32, K: i32,
+@noinline function matmulPack<T>(idx: i32, a: usize, b: usize, batch: i32, M: i32, N: i32, K: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, aBatchStride: i32, bBatchStride: i32, packA: usize, packB: usize,
   MB: i32, NB: i32): void {
   const shift = elemShift<T>();
@@ -350,7 +352,7 @@ export function matmul_f64(c: usize, a: usize, b: usize, scratch: usize, batch: 
  * One tile chunk: the C block (problem t, row block, column block); C has leading dimension
  * ldc and problems cBatchStride elements apart (a caller may run a sub-block of a larger C).
  */
-@noinline export function matmulTileChunk<T>(idx: i32, c: usize, M: i32, N: i32, K: i32, ldc: i32, cBatchStride: i32,
+@noinline function matmulTile<T>(idx: i32, c: usize, M: i32, N: i32, K: i32, ldc: i32, cBatchStride: i32,
   aBroadcast: bool, bBroadcast: bool, packA: usize, packB: usize, MB: i32, NB: i32, spill: usize): void {
   const shift = elemShift<T>();
   const NR = nr<T>();
@@ -380,4 +382,26 @@ export function matmul_f64(c: usize, a: usize, b: usize, scratch: usize, batch: 
       }
     }
   }
+}
+
+/** Chunk idx of a MatmulPack task (MatmulTiles has the same slots). */
+export function matmulPackChunk(args: usize, idx: i32): void {
+  const a = argp(args, S.A), b = argp(args, S.B), batch = argi(args, S.Batch);
+  const M = argi(args, S.M), N = argi(args, S.N), K = argi(args, S.K);
+  const aRow = argi(args, S.ARow), aCol = argi(args, S.ACol), bRow = argi(args, S.BRow), bCol = argi(args, S.BCol);
+  const aBS = argi(args, S.ABatchStride), bBS = argi(args, S.BBatchStride);
+  const packA = argp(args, S.PackA), packB = argp(args, S.PackB), MB = argi(args, S.MB), NB = argi(args, S.NB);
+  if (argF64(args)) matmulPack<f64>(idx, a, b, batch, M, N, K, aRow, aCol, bRow, bCol, aBS, bBS, packA, packB, MB, NB);
+  else matmulPack<f32>(idx, a, b, batch, M, N, K, aRow, aCol, bRow, bCol, aBS, bBS, packA, packB, MB, NB);
+}
+
+/** Chunk idx of a MatmulTiles task. */
+export function matmulTilesChunk(args: usize, idx: i32): void {
+  const c = argp(args, S.C), M = argi(args, S.M), N = argi(args, S.N), K = argi(args, S.K);
+  const ldc = argi(args, S.Ldc), cBS = argi(args, S.CBatchStride);
+  const aBroadcast = argi(args, S.ABatchStride) == 0, bBroadcast = argi(args, S.BBatchStride) == 0;
+  const packA = argp(args, S.PackA), packB = argp(args, S.PackB), MB = argi(args, S.MB), NB = argi(args, S.NB);
+  const spill = argp(args, S.Spill);
+  if (argF64(args)) matmulTile<f64>(idx, c, M, N, K, ldc, cBS, aBroadcast, bBroadcast, packA, packB, MB, NB, spill);
+  else matmulTile<f32>(idx, c, M, N, K, ldc, cBS, aBroadcast, bBroadcast, packA, packB, MB, NB, spill);
 }

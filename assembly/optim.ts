@@ -5,6 +5,8 @@
 // PyTorch does. Flags (nesterov, firstStep, decoupled) travel as 0/1. The flags and the
 // weight-decay test are loop invariant: the branches inside the loops are always predicted.
 
+import { AdamSlot, SgdSlot } from './opcodes';
+import { arg, argb, argF64, argi, argp, range, rangeHi } from './task';
 import { elemShift } from './simd';
 
 // ---- SGD ------------------------------------------------------------------------------------
@@ -132,4 +134,34 @@ export function adamStep_f32(param: usize, grad: usize, m: usize, v: usize, n: i
 export function adamStep_f64(param: usize, grad: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64,
   beta2: f64, eps: f64, weightDecay: f64, decoupled: bool, step: i32): void {
   adamStep<f64>(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+}
+
+// ---- thread-task chunks ----------------------------------------------------------------------
+
+/** Chunk idx of an Sgd task: `chunk` elements of param, grad and velocity (0: none). */
+export function sgdChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, SgdSlot.N), argp(args, SgdSlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const vel = argp(args, SgdSlot.Velocity);
+  const v: usize = vel == 0 ? 0 : vel + off;
+  const param = argp(args, SgdSlot.Param) + off, grad = argp(args, SgdSlot.Grad) + off;
+  const lr = arg(args, SgdSlot.Lr), momentum = arg(args, SgdSlot.Momentum), dampening = arg(args, SgdSlot.Dampening);
+  const wd = arg(args, SgdSlot.WeightDecay), nesterov = argb(args, SgdSlot.Nesterov), first = argb(args, SgdSlot.FirstStep);
+  if (f64) sgdStep_f64(param, grad, v, n, lr, momentum, dampening, wd, nesterov, first);
+  else sgdStep_f32(param, grad, v, n, lr, momentum, dampening, wd, nesterov, first);
+}
+
+/** Chunk idx of an Adam task: `chunk` elements of param, grad, m and v. */
+export function adamChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, AdamSlot.N), argp(args, AdamSlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const param = argp(args, AdamSlot.Param) + off, grad = argp(args, AdamSlot.Grad) + off;
+  const m = argp(args, AdamSlot.M) + off, v = argp(args, AdamSlot.V) + off;
+  const lr = arg(args, AdamSlot.Lr), beta1 = arg(args, AdamSlot.Beta1), beta2 = arg(args, AdamSlot.Beta2);
+  const eps = arg(args, AdamSlot.Eps), wd = arg(args, AdamSlot.WeightDecay), decoupled = argb(args, AdamSlot.Decoupled);
+  const step = argi(args, AdamSlot.Step);
+  if (f64) adamStep_f64(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
+  else adamStep_f32(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
 }

@@ -1,14 +1,15 @@
 // Reductions over a viewed as [outer, red, inner] into out [outer, inner], and argmaxMask.
 // Pointers are byte addresses; outer/red/inner count elements.
 
-import { elemShift, vmaxNaN, smaxNaN } from './simd';
+import { ArgmaxSlot, Reduce, ReduceBlocksSlot, ReduceColsSlot, ReduceRowsSlot } from './opcodes';
+import { argF64, argi, argp, range, rangeHi } from './task';
+import { elemShift, hsum, vmaxNaN, smaxNaN } from './simd';
 
-@inline function hsum<T>(v: v128): T {
-  if (sizeof<T>() == 4) {
-    return <T>(v128.extract_lane<f32>(v, 0) + v128.extract_lane<f32>(v, 1) +
-      v128.extract_lane<f32>(v, 2) + v128.extract_lane<f32>(v, 3));
-  }
-  return <T>(v128.extract_lane<f64>(v, 0) + v128.extract_lane<f64>(v, 1));
+/** True for Reduce.Max, false for Reduce.Sum; traps on a code without a kernel. */
+@inline function isMaxOp(op: i32): bool {
+  if (op == Reduce.Max) return true;
+  if (op != Reduce.Sum) unreachable();
+  return false;
 }
 
 /** Largest lane of a NaN-free vector. */
@@ -76,7 +77,7 @@ import { elemShift, vmaxNaN, smaxNaN } from './simd';
 export const RED_BLOCK: i32 = 16384;
 
 /** Sum or max of elements [b*RED_BLOCK, min(red, (b+1)*RED_BLOCK)) of a contiguous row. */
-@inline export function rowBlock<T>(isMax: bool, row: usize, red: i32, b: i32): T {
+@inline function rowBlock<T>(isMax: bool, row: usize, red: i32, b: i32): T {
   const start = b * RED_BLOCK;
   const n = min(RED_BLOCK, red - start);
   const p = row + (<usize>start << elemShift<T>());
@@ -84,7 +85,7 @@ export const RED_BLOCK: i32 = 16384;
 }
 
 /** Folds one more block result into the running one (the order is fixed: block 0, 1, ...). */
-@inline export function foldBlock<T>(isMax: bool, acc: T, p: T): T {
+@inline function foldBlock<T>(isMax: bool, acc: T, p: T): T {
   return isMax ? smaxNaN<T>(acc, p) : acc + p;
 }
 
@@ -97,10 +98,10 @@ export const RED_BLOCK: i32 = 16384;
 }
 
 /** out[o, j] for j in [j0, j1) of every o (inner > 1): the column range of reduce below. */
-@noinline export function reduceColumns<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32,
+@noinline function reduceColumns<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32,
   j0: i32, j1: i32): void {
   const shift = elemShift<T>();
-  const isMax = op == 1;
+  const isMax = isMaxOp(op);
   const innerBytes = <usize>inner << shift;
   const width = j1 - j0;
   for (let o = 0; o < outer; o++) {
@@ -116,9 +117,9 @@ export const RED_BLOCK: i32 = 16384;
   }
 }
 
-@inline export function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
+@inline function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   const shift = elemShift<T>();
-  const isMax = op == 1;
+  const isMax = isMaxOp(op);
   if (inner == 1) {
     const rowBytes = <usize>red << shift;
     for (let o = 0; o < outer; o++) {
@@ -154,7 +155,7 @@ export function reduce_f64(op: i32, out: usize, a: usize, outer: i32, red: i32, 
  * argmaxMask for the (o, i) pairs p in [p0, p1) of outer x inner (the threaded path): zeroes
  * that pair's red entries and sets the first max to 1, as argmaxMask does.
  */
-@noinline export function argmaxMaskPairs<T>(out: usize, a: usize, red: i32, inner: i32, p0: i32, p1: i32): void {
+@noinline function argmaxMaskPairs<T>(out: usize, a: usize, red: i32, inner: i32, p0: i32, p1: i32): void {
   const shift = elemShift<T>();
   const innerBytes = <usize>inner << shift;
   for (let q = p0; q < p1; q++) {
@@ -210,4 +211,76 @@ export function argmaxMask_f32(out: usize, a: usize, outer: i32, red: i32, inner
 /** argmaxMask_f64: as argmaxMask_f32 with f64 elements. */
 export function argmaxMask_f64(out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   argmaxMask<f64>(out, a, outer, red, inner);
+}
+
+// ---- thread-task chunks ----------------------------------------------------------------------
+
+/** Chunk idx of a ReduceRows task: `rows` whole rows of out. */
+export function reduceRowsChunk(args: usize, idx: i32): void {
+  const f64 = argF64(args), shift: usize = f64 ? 3 : 2;
+  const red = argp(args, ReduceRowsSlot.Red), inner = argp(args, ReduceRowsSlot.Inner);
+  const o0 = range(idx, argp(args, ReduceRowsSlot.Outer), argp(args, ReduceRowsSlot.Rows));
+  const count = <i32>(rangeHi - o0), op = argi(args, ReduceRowsSlot.Op);
+  const out = argp(args, ReduceRowsSlot.Out) + ((o0 * inner) << shift);
+  const a = argp(args, ReduceRowsSlot.A) + ((o0 * red * inner) << shift);
+  if (f64) reduce<f64>(op, out, a, count, <i32>red, <i32>inner);
+  else reduce<f32>(op, out, a, count, <i32>red, <i32>inner);
+}
+
+/** Chunk idx of a ReduceCols task: `cols` columns of every row. */
+export function reduceColsChunk(args: usize, idx: i32): void {
+  const j0 = range(idx, argp(args, ReduceColsSlot.Inner), argp(args, ReduceColsSlot.Cols));
+  const op = argi(args, ReduceColsSlot.Op), out = argp(args, ReduceColsSlot.Out), a = argp(args, ReduceColsSlot.A);
+  const outer = argi(args, ReduceColsSlot.Outer), red = argi(args, ReduceColsSlot.Red), inner = argi(args, ReduceColsSlot.Inner);
+  if (argF64(args)) reduceColumns<f64>(op, out, a, outer, red, inner, <i32>j0, <i32>rangeHi);
+  else reduceColumns<f32>(op, out, a, outer, red, inner, <i32>j0, <i32>rangeHi);
+}
+
+/** Chunk idx of a ReduceBlocks task: block idx % blocks of row idx / blocks, into partials[idx]. */
+export function reduceBlocksChunk(args: usize, idx: i32): void {
+  const f64 = argF64(args), shift: usize = f64 ? 3 : 2;
+  const isMax = isMaxOp(argi(args, ReduceBlocksSlot.Op));
+  const red = argi(args, ReduceBlocksSlot.Red);
+  const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
+  const o = idx / blocks, b = idx % blocks;
+  const row = argp(args, ReduceBlocksSlot.A) + ((<usize>o * <usize>red) << shift);
+  const dst = argp(args, ReduceBlocksSlot.Partials) + (<usize>idx << shift);
+  if (f64) store<f64>(dst, rowBlock<f64>(isMax, row, red, b));
+  else store<f32>(dst, rowBlock<f32>(isMax, row, red, b));
+}
+
+/** Chunk idx of an Argmax task: `pairs` (outer, inner) pairs. */
+export function argmaxChunk(args: usize, idx: i32): void {
+  const outer = argp(args, ArgmaxSlot.Outer), inner = argi(args, ArgmaxSlot.Inner);
+  const p0 = range(idx, outer * <usize>inner, argp(args, ArgmaxSlot.Pairs));
+  const out = argp(args, ArgmaxSlot.Out), a = argp(args, ArgmaxSlot.A), red = argi(args, ArgmaxSlot.Red);
+  if (argF64(args)) argmaxMaskPairs<f64>(out, a, red, inner, <i32>p0, <i32>rangeHi);
+  else argmaxMaskPairs<f32>(out, a, red, inner, <i32>p0, <i32>rangeHi);
+}
+
+/**
+ * reduceFold(f64: 0/1, op: Reduce code, out: T* [outer], partials: T* [outer, blocks], outer,
+ * red): folds the block results of ReduceBlocks in block order, as reduce does for long rows.
+ */
+export function reduceFold(f64: i32, op: i32, out: usize, partials: usize, outer: i32, red: i32): void {
+  const isMax = isMaxOp(op);
+  const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
+  for (let o = 0; o < outer; o++) {
+    if (f64 != 0) {
+      const p = partials + ((<usize>o * <usize>blocks) << 3);
+      let acc = load<f64>(p);
+      for (let b = 1; b < blocks; b++) acc = foldBlock<f64>(isMax, acc, load<f64>(p + (<usize>b << 3)));
+      store<f64>(out + (<usize>o << 3), acc);
+    } else {
+      const p = partials + ((<usize>o * <usize>blocks) << 2);
+      let acc = load<f32>(p);
+      for (let b = 1; b < blocks; b++) acc = foldBlock<f32>(isMax, acc, load<f32>(p + (<usize>b << 2)));
+      store<f32>(out + (<usize>o << 2), acc);
+    }
+  }
+}
+
+/** redBlock() -> RED_BLOCK: rows longer than this are reduced block by block. */
+export function redBlock(): i32 {
+  return RED_BLOCK;
 }

@@ -7,6 +7,20 @@
   return alignof<T>();
 }
 
+/**
+ * THE horizontal sum of the lanes of v, pairwise: f32 (l0 + l2) + (l1 + l3), f64 l0 + l1. Every
+ * kernel that folds a vector accumulator uses it, so they share one summation order.
+ */
+@inline export function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    v = v128.add<T>(v, v128.shuffle<i32>(v, v, 2, 3, 0, 1));
+    v = v128.add<T>(v, v128.shuffle<i32>(v, v, 1, 0, 3, 2));
+  } else {
+    v = v128.add<T>(v, v128.shuffle<i64>(v, v, 1, 0));
+  }
+  return v128.extract_lane<T>(v, 0);
+}
+
 /** Elements per v128. */
 @inline export function lanes<T>(): i32 {
   return 16 / sizeof<T>();

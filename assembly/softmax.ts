@@ -1,11 +1,13 @@
-// Softmax family along n of a viewed as [outer, n, inner], plus fused softmax cross-entropy.
+// Softmax and its backward along n of a viewed as [outer, n, inner] (cross_entropy.ts builds on it).
 // Pointers are byte addresses; counts in elements. exp is the vectorised polynomial of simd.ts:
 // inner == 1 (rows contiguous, the common case) runs SIMD along the row with vector
 // accumulators; inner > 1 runs SIMD across inner (one lane per column, stepping down n), with a
 // scalar strided loop for the last inner % lanes columns. Scalar tails use lane 0 of the same
 // vector code, so no element depends on where it sits. log stays scalar (once per row/column).
 
-import { elemShift, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } from './simd';
+import { SoftmaxGradSlot, SoftmaxSlot } from './opcodes';
+import { argb, argF64, argi, argp, range, rangeHi } from './task';
+import { elemShift, hsum, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } from './simd';
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -20,24 +22,13 @@ import { elemShift, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } f
   return v128.extract_lane<T>(v, 0);
 }
 
-/** Horizontal sum of the lanes of v. */
-@inline function hsum<T>(v: v128): T {
-  if (sizeof<T>() == 4) {
-    v = v128.add<T>(v, v128.shuffle<i32>(v, v, 2, 3, 0, 1));
-    v = v128.add<T>(v, v128.shuffle<i32>(v, v, 1, 0, 3, 2));
-  } else {
-    v = v128.add<T>(v, v128.shuffle<i64>(v, v, 1, 0));
-  }
-  return v128.extract_lane<T>(v, 0);
-}
-
 /**
  * The shift for a softmax: NaN-propagating max of a contiguous row of n elements, 0 when all are
  * -Infinity (or n = 0): -Inf - -Inf would give NaN, while shifting by 0 keeps exp(-Inf) = 0.
  * Two pmax accumulators keep the loop-carried chain at one maxps; NaN lanes are collected
  * separately (pmax(m, NaN) keeps m).
  */
-@inline function rowMax<T>(p: usize, n: i32): T {
+@inline export function rowMax<T>(p: usize, n: i32): T {
   const end = <usize>n << elemShift<T>();
   const vecEnd = end & ~15;
   const vec2End = end & ~31;
@@ -107,7 +98,7 @@ import { elemShift, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } f
  * One contiguous row: dst = softmax(src) or logSoftmax(src) with the shift m = rowMax(src);
  * dst may alias src. Returns the sum of exp(x - m) (crossEntropy's loss needs it).
  */
-@inline function softmaxRow<T>(dst: usize, src: usize, n: i32, m: T, log: bool): T {
+@inline export function softmaxRow<T>(dst: usize, src: usize, n: i32, m: T, log: bool): T {
   const end = <usize>n << elemShift<T>();
   const vecEnd = end & ~15;
   const mv = v128.splat<T>(m);
@@ -229,12 +220,12 @@ import { elemShift, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } f
  * of `lanes` adjacent columns, or the last (scalar) columns when inner % lanes != 0. softmax
  * above runs exactly these units in order, so any split gives the same bits.
  */
-@inline export function softmaxUnits<T>(outer: i32, inner: i32): i32 {
+@inline function softmaxUnits<T>(outer: i32, inner: i32): i32 {
   return inner == 1 ? outer : outer * ((inner + lanes<T>() - 1) / lanes<T>());
 }
 
 /** softmax (log = false) or logSoftmax of units [u0, u1). */
-@noinline export function softmaxRange<T>(out: usize, a: usize, n: i32, inner: i32, log: bool, u0: i32, u1: i32): void {
+@noinline function softmaxRange<T>(out: usize, a: usize, n: i32, inner: i32, log: bool, u0: i32, u1: i32): void {
   const shift = elemShift<T>();
   const L = lanes<T>();
   if (inner == 1) {
@@ -366,7 +357,7 @@ export function softmax_f64(out: usize, a: usize, outer: i32, n: i32, inner: i32
 }
 
 /** softmaxGrad of units [u0, u1) (the units of softmaxUnits). */
-@noinline export function softmaxGradRange<T>(out: usize, y: usize, dy: usize, n: i32, inner: i32, log: bool,
+@noinline function softmaxGradRange<T>(out: usize, y: usize, dy: usize, n: i32, inner: i32, log: bool,
   u0: i32, u1: i32): void {
   const shift = elemShift<T>();
   const L = lanes<T>();
@@ -404,70 +395,22 @@ export function softmaxGrad_f64(out: usize, y: usize, dy: usize, outer: i32, n: 
   softmaxGrad<f64>(out, y, dy, outer, n, inner, log);
 }
 
-// ---- cross-entropy ---------------------------------------------------------------------------
+// ---- thread-task chunks ----------------------------------------------------------------------
 
-@inline function crossEntropy<T>(probs: usize, logits: usize, labels: usize, N: i32, C: i32): f64 {
-  const shift = elemShift<T>();
-  const rowBytes = <usize>C << shift;
-  let total: f64 = 0;
-  for (let i = 0; i < N; i++) {
-    const src = logits + <usize>i * rowBytes, dst = probs + <usize>i * rowBytes;
-    const m = rowMax<T>(src, C);
-    const sum = softmaxRow<T>(dst, src, C, m, false);
-    // Loss via log-sum-exp in f64: log(prob) would underflow to -Infinity for confident mistakes.
-    const label = load<i32>(labels + (<usize>i << 2));
-    total += <f64>m + Math.log(<f64>sum) - <f64>load<T>(src + (<usize>label << shift));
-  }
-  return N > 0 ? total / <f64>N : NaN;
+/** Chunk idx of a Softmax task: `per` of the task's `units` (softmaxUnits). */
+export function softmaxChunk(args: usize, idx: i32): void {
+  const u0 = range(idx, argp(args, SoftmaxSlot.Units), argp(args, SoftmaxSlot.Per));
+  const out = argp(args, SoftmaxSlot.Out), a = argp(args, SoftmaxSlot.A);
+  const n = argi(args, SoftmaxSlot.N), inner = argi(args, SoftmaxSlot.Inner), log = argb(args, SoftmaxSlot.Log);
+  if (argF64(args)) softmaxRange<f64>(out, a, n, inner, log, <i32>u0, <i32>rangeHi);
+  else softmaxRange<f32>(out, a, n, inner, log, <i32>u0, <i32>rangeHi);
 }
 
-/**
- * Rows [i0, i1) of crossEntropy: probs rows written, and row i's loss term
- * m + log(sum) - logit[label] (f64) stored at losses + 8*i. Folding the terms in row order
- * (total += term) gives crossEntropy's total bit for bit.
- */
-@noinline export function crossEntropyRows<T>(probs: usize, logits: usize, labels: usize, C: i32, losses: usize,
-  i0: i32, i1: i32): void {
-  const shift = elemShift<T>();
-  const rowBytes = <usize>C << shift;
-  for (let i = i0; i < i1; i++) {
-    const src = logits + <usize>i * rowBytes, dst = probs + <usize>i * rowBytes;
-    const m = rowMax<T>(src, C);
-    const sum = softmaxRow<T>(dst, src, C, m, false);
-    const label = load<i32>(labels + (<usize>i << 2));
-    store<f64>(losses + (<usize>i << 3), <f64>m + Math.log(<f64>sum) - <f64>load<T>(src + (<usize>label << shift)));
-  }
-}
-
-/** crossEntropy_f32(probs: f32* [N, C] written, logits: f32* [N, C], labels: i32* [N]) -> mean loss (f64). */
-export function crossEntropy_f32(probs: usize, logits: usize, labels: usize, N: i32, C: i32): f64 {
-  return crossEntropy<f32>(probs, logits, labels, N, C);
-}
-/** crossEntropy_f64: as crossEntropy_f32 with f64 elements. */
-export function crossEntropy_f64(probs: usize, logits: usize, labels: usize, N: i32, C: i32): f64 {
-  return crossEntropy<f64>(probs, logits, labels, N, C);
-}
-
-@inline function crossEntropyGrad<T>(out: usize, probs: usize, labels: usize, N: i32, C: i32, scale: T): void {
-  const shift = elemShift<T>();
-  const rowBytes = <usize>C << shift;
-  const scaleVec = v128.splat<T>(scale);
-  for (let i = 0; i < N; i++) {
-    const src = probs + <usize>i * rowBytes, dst = out + <usize>i * rowBytes;
-    const vecEnd = rowBytes & ~15;
-    let j: usize = 0;
-    for (; j < vecEnd; j += 16) v128.store(dst + j, v128.mul<T>(v128.load(src + j), scaleVec));
-    for (; j < rowBytes; j += sizeof<T>()) store<T>(dst + j, load<T>(src + j) * scale);
-    const at = dst + (<usize>load<i32>(labels + (<usize>i << 2)) << shift);
-    store<T>(at, load<T>(at) - scale);
-  }
-}
-
-/** crossEntropyGrad_f32(out: f32* [N, C], probs: f32*, labels: i32* [N], scale): out = scale * (probs - onehot). */
-export function crossEntropyGrad_f32(out: usize, probs: usize, labels: usize, N: i32, C: i32, scale: f64): void {
-  crossEntropyGrad<f32>(out, probs, labels, N, C, <f32>scale);
-}
-/** crossEntropyGrad_f64: as crossEntropyGrad_f32 with f64 elements. */
-export function crossEntropyGrad_f64(out: usize, probs: usize, labels: usize, N: i32, C: i32, scale: f64): void {
-  crossEntropyGrad<f64>(out, probs, labels, N, C, scale);
+/** Chunk idx of a SoftmaxGrad task: `per` of the task's `units`. */
+export function softmaxGradChunk(args: usize, idx: i32): void {
+  const u0 = range(idx, argp(args, SoftmaxGradSlot.Units), argp(args, SoftmaxGradSlot.Per));
+  const out = argp(args, SoftmaxGradSlot.Out), y = argp(args, SoftmaxGradSlot.Y), dy = argp(args, SoftmaxGradSlot.Dy);
+  const n = argi(args, SoftmaxGradSlot.N), inner = argi(args, SoftmaxGradSlot.Inner), log = argb(args, SoftmaxGradSlot.Log);
+  if (argF64(args)) softmaxGradRange<f64>(out, y, dy, n, inner, log, <i32>u0, <i32>rangeHi);
+  else softmaxGradRange<f32>(out, y, dy, n, inner, log, <i32>u0, <i32>rangeHi);
 }

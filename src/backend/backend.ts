@@ -35,66 +35,9 @@ export interface Storage {
   freed: boolean;
 }
 
-/** Elementwise unary ops: out[i] = f(a[i]). */
-export const Unary = {
-  Neg: 0,
-  Exp: 1,
-  Log: 2,
-  Sqrt: 3,
-  Abs: 4,
-  Tanh: 5,
-  Sigmoid: 6,
-  Relu: 7,
-  /** 1 where a > 0, else 0 (relu's derivative, relu'(0) = 0). */
-  Step: 8,
-  /** -1, 0 or 1 (abs's derivative, abs'(0) = 0). */
-  Sign: 9,
-  Square: 10,
-  Reciprocal: 11,
-} as const;
-export type Unary = (typeof Unary)[keyof typeof Unary];
-
-/** Fused gradient gates: out[i] = g(s[i], dy[i]) where s is the saved value named below. */
-export const UnaryGrad = {
-  /** s = y = sigmoid(x): dy * y * (1 - y) */
-  Sigmoid: 0,
-  /** s = y = tanh(x): dy * (1 - y * y) */
-  Tanh: 1,
-  /** s = x: x > 0 ? dy : 0 */
-  Relu: 2,
-  /** s = x: dy * sign(x), 0 at x = 0 */
-  Abs: 3,
-} as const;
-export type UnaryGrad = (typeof UnaryGrad)[keyof typeof UnaryGrad];
-
-/** Binary ops with broadcasting through strides: out[idx] = f(a[idx . aStrides], b[idx . bStrides]). */
-export const Binary = {
-  Add: 0,
-  Sub: 1,
-  Mul: 2,
-  Div: 3,
-  /** Math.pow semantics (pow(x, 0) = 1, pow(negative, fractional) = NaN). */
-  Pow: 4,
-  /** NaN-propagating maximum (a >= b ? a : b, NaN if either is NaN). */
-  Maximum: 5,
-  Minimum: 6,
-  /** 1 where a >= b else 0 (the mask maximum's backward routes to a; ties go to a). */
-  GreaterEqual: 7,
-  /** 1 where a < b else 0. */
-  Less: 8,
-  /** 1 where a <= b else 0 (minimum's mask for a). */
-  LessEqual: 9,
-  /** 1 where a > b else 0. */
-  Greater: 10,
-} as const;
-export type Binary = (typeof Binary)[keyof typeof Binary];
-
-export const Reduce = {
-  Sum: 0,
-  /** NaN-propagating max. */
-  Max: 1,
-} as const;
-export type Reduce = (typeof Reduce)[keyof typeof Reduce];
+// The op codes (names, codes, thread cost classes) come from the op table, src/backend/opcodes.ts.
+export { Unary, UnaryGrad, Binary, Reduce } from './opcodes.js';
+import type { Binary, Reduce, Unary, UnaryGrad } from './opcodes.js';
 
 export interface Backend {
   readonly name: BackendName;

@@ -47,3 +47,27 @@ export function collapseDims(shape: readonly number[], strides: readonly (readon
   }
   return { shape: outShape, strides: outStrides };
 }
+
+/**
+ * THE odometer of the TypeScript side: calls run(offsets, n) for n = 0, 1, ... over the row-major
+ * indices of the first `lead` dims of `shape`, offsets[k] being that index times strides[k]
+ * (elements). The js backend walks every row of a strided loop with it; the wasm backend the
+ * dims beyond what its kernels take. (assembly/strided.ts is the kernels' own.)
+ */
+export function forEachIndex(shape: readonly number[], strides: readonly (readonly number[])[], lead: number,
+  run: (offsets: readonly number[], n: number) => void): void {
+  let count = 1;
+  for (let d = 0; d < lead; d++) count *= shape[d];
+  const index = new Array<number>(lead).fill(0);
+  const offsets = strides.map(() => 0);
+  for (let n = 0; n < count; n++) {
+    run(offsets, n);
+    for (let d = lead - 1; d >= 0; d--) {
+      index[d]++;
+      for (let k = 0; k < strides.length; k++) offsets[k] += strides[k][d];
+      if (index[d] < shape[d]) break;
+      for (let k = 0; k < strides.length; k++) offsets[k] -= strides[k][d] * shape[d];
+      index[d] = 0;
+    }
+  }
+}

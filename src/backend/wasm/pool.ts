@@ -23,26 +23,7 @@
 // - Workers are unref()'d in Node, so they never keep the process alive; close() (the
 //   package's shutdown()) ends them explicitly.
 
-/** Task kinds: the same list as in assembly/threads.ts. */
-export const Task = {
-  Unary: 1,
-  UnaryGrad: 2,
-  AddInPlace: 3,
-  Binary: 4,
-  CopyStrided: 5,
-  Sgd: 6,
-  Adam: 7,
-  ReduceRows: 8,
-  ReduceCols: 9,
-  ReduceBlocks: 10,
-  Argmax: 11,
-  Softmax: 12,
-  SoftmaxGrad: 13,
-  CrossEntropy: 14,
-  CrossEntropyGrad: 15,
-  MatmulPack: 16,
-  MatmulTiles: 17,
-} as const;
+import { TASK_SLOT_COUNT } from '../opcodes.js';
 
 /** Bytes of the control block; layout below (Int32 indices), mirrored in assembly/threads.ts. */
 export const CTRL_BYTES = 768;
@@ -54,7 +35,7 @@ const CLAIM = 16;    // byte 64
 const DONE = 32;     // byte 128
 const WAITING = 33;  // byte 132
 const ARGS_BYTE = 192;
-const ARGS_COUNT = 40;
+const ARGS_COUNT = TASK_SLOT_COUNT;  // the task's slots (src/backend/opcodes.ts), f64 each
 const PARK = 128;    // byte 512: one word per worker slot
 /**
  * Threads a pool can run: one park word per slot from PARK to the end of the control block
@@ -141,7 +122,7 @@ export interface PoolExports {
 }
 
 export class Pool {
-  /** The task's arguments: args[0] kind, args[1] 1 for f64, then the kind's arguments. */
+  /** The task's slots (laid out by src/backend/opcodes.ts TASKS; written by dispatch.ts). */
   readonly args: Float64Array;
   private readonly I: Int32Array;
   private readonly stops: (() => void)[] = [];

@@ -1,0 +1,112 @@
+// Strided copies (transpose/expand), fill and float32 <-> float64 casts, and the strided copy's
+// thread-task chunk. Copies move bits (u32/u64), never arithmetic, so int32 labels and NaN
+// payloads survive. Pointers are byte addresses; counts and strides are in elements.
+
+import { CopyStridedSlot } from './opcodes';
+import { stridedRows, total } from './strided';
+import { argF64, argi, argp, rangeHi, rowRange } from './task';
+import { elemShift } from './simd';
+
+// ---- strided copy ---------------------------------------------------------------------------
+// Copies move bits (u32/u64), never arithmetic, so int32 labels and NaN payloads survive.
+
+@inline function copyRow<B>(out: usize, a: usize, n: i32, stride: i32): void {
+  const shift = <i32>elemShift<B>();
+  const end = <usize>n << shift;
+  if (stride == 1) {
+    memory.copy(out, a, end);
+  } else if (stride == 0) {
+    const value = load<B>(a);
+    const vec = v128.splat<B>(value);
+    const vecEnd = end & ~15;
+    let i: usize = 0;
+    for (; i < vecEnd; i += 16) v128.store(out + i, vec);
+    for (; i < end; i += sizeof<B>()) store<B>(out + i, value);
+  } else {
+    const step = <usize>(stride << shift);
+    let p = a;
+    for (let i: usize = 0; i < end; i += sizeof<B>()) {
+      store<B>(out + i, load<B>(p));
+      p += step;
+    }
+  }
+}
+
+/** Row visitor of stridedRows for a copy (the second input is unused). */
+@final class CopyRows {
+  @inline row<B>(out: usize, a: usize, b: usize, len: i32, stride: i32, unused: i32): void {
+    copyRow<B>(out, a, len, stride);
+  }
+}
+
+/** Elements [lo, hi) of the flattened [n0, n1, n2, n3] output: all of it, or one chunk (threads). */
+@noinline function copyStridedRange<B>(out: usize, a: usize, n1: i32, n2: i32, n3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, lo: usize, hi: usize): void {
+  stridedRows<B, CopyRows>(out, a, 0, n1, n2, n3, s0, s1, s2, s3, 0, 0, 0, 0, lo, hi);
+}
+
+/** copyStrided_f32(out: 4-byte elements contiguous [n0..n3], a: 4-byte elements read at a + (i.s)*4). Also used for int32. */
+export function copyStrided_f32(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32): void {
+  copyStridedRange<u32>(out, a, n1, n2, n3, s0, s1, s2, s3, 0, total(n0, n1, n2, n3));
+}
+/** copyStrided_f64: as copyStrided_f32 with 8-byte elements. */
+export function copyStrided_f64(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32): void {
+  copyStridedRange<u64>(out, a, n1, n2, n3, s0, s1, s2, s3, 0, total(n0, n1, n2, n3));
+}
+
+// ---- fill and cast --------------------------------------------------------------------------
+
+@inline function fill<T>(out: usize, n: i32, value: T): void {
+  const end = <usize>n << elemShift<T>();
+  const vecEnd = end & ~15;
+  const vec = v128.splat<T>(value);
+  let i: usize = 0;
+  for (; i < vecEnd; i += 16) v128.store(out + i, vec);
+  for (; i < end; i += sizeof<T>()) store<T>(out + i, value);
+}
+
+/** fill_f32(out: f32*, n: elements, value). */
+export function fill_f32(out: usize, n: i32, value: f32): void { fill<f32>(out, n, value); }
+/** fill_f64(out: f64*, n: elements, value). */
+export function fill_f64(out: usize, n: i32, value: f64): void { fill<f64>(out, n, value); }
+/** fill_i32(out: i32*, n: elements, value). */
+export function fill_i32(out: usize, n: i32, value: i32): void { fill<i32>(out, n, value); }
+
+/** cast_f32_f64(out: f64*, a: f32*, n: elements): widen. */
+export function cast_f32_f64(out: usize, a: usize, n: i32): void {
+  let i = 0;
+  // Two f32 in, two f64 out per step.
+  for (; i + 2 <= n; i += 2) {
+    v128.store(out + (<usize>i << 3), f64x2.promote_low_f32x4(v128.load64_zero(a + (<usize>i << 2))));
+  }
+  for (; i < n; i++) store<f64>(out + (<usize>i << 3), <f64>load<f32>(a + (<usize>i << 2)));
+}
+
+/** cast_f64_f32(out: f32*, a: f64*, n: elements): narrow, round to nearest. */
+export function cast_f64_f32(out: usize, a: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const lo = f32x4.demote_f64x2_zero(v128.load(a + (<usize>i << 3)));
+    const hi = f32x4.demote_f64x2_zero(v128.load(a + (<usize>i << 3), 16));
+    v128.store(out + (<usize>i << 2), v128.shuffle<i64>(lo, hi, 0, 2));
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<f64>(a + (<usize>i << 3)));
+}
+
+// ---- thread-task chunk ---------------------------------------------------------------------
+
+/** Chunk idx of a CopyStrided task: a run of rows, or a segment of one row (rowRange). */
+export function copyStridedChunk(args: usize, idx: i32): void {
+  const n0 = argi(args, CopyStridedSlot.N0), n1 = argi(args, CopyStridedSlot.N1);
+  const n2 = argi(args, CopyStridedSlot.N2), n3 = argi(args, CopyStridedSlot.N3);
+  const lo = rowRange(idx, <usize>n0 * <usize>n1 * <usize>n2, <usize>n3,
+    argp(args, CopyStridedSlot.RowsPer), argp(args, CopyStridedSlot.Seg));
+  const hi = rangeHi;
+  const out = argp(args, CopyStridedSlot.Out), a = argp(args, CopyStridedSlot.A);
+  const s0 = argi(args, CopyStridedSlot.S0), s1 = argi(args, CopyStridedSlot.S1);
+  const s2 = argi(args, CopyStridedSlot.S2), s3 = argi(args, CopyStridedSlot.S3);
+  if (argF64(args)) copyStridedRange<u64>(out, a, n1, n2, n3, s0, s1, s2, s3, lo, hi);
+  else copyStridedRange<u32>(out, a, n1, n2, n3, s0, s1, s2, s3, lo, hi);
+}
