@@ -302,3 +302,24 @@ export const enum MatmulTilesSlot {
   Ldc = 20,
   CBatchStride = 21,
 }
+
+// ---- the pool's control block (byte offsets; the table has Int32 word indices)
+
+// @ts-ignore: decorator
+@inline export const CTRL_ENABLED: usize = 0;
+// @ts-ignore: decorator
+@inline export const CTRL_SHUTDOWN: usize = 4;
+// @ts-ignore: decorator
+@inline export const CTRL_ERROR: usize = 8;
+// @ts-ignore: decorator
+@inline export const CTRL_READY: usize = 12;
+// @ts-ignore: decorator
+@inline export const CTRL_CLAIM: usize = 64;
+// @ts-ignore: decorator
+@inline export const CTRL_DONE: usize = 128;
+// @ts-ignore: decorator
+@inline export const CTRL_WAITING: usize = 132;
+// @ts-ignore: decorator
+@inline export const CTRL_ARGS: usize = 192;
+// @ts-ignore: decorator
+@inline export const CTRL_PARK: usize = 512;

@@ -5,12 +5,9 @@
 // claims chunks with a compare-and-swap until none are left. The control block is allocated by
 // the main instance (src/backend/wasm/pool.ts writes it); workers never allocate.
 //
-// Control block (byte offsets, each hot word on its own 64-byte line):
-//   CLAIM  chunks not yet claimed; a thread claims chunk CLAIM-1 by CAS(CLAIM, r, r-1)
-//   DONE   chunks not yet finished; the thread taking it to 0 wakes the caller if it waits
-//   WAITING  1 while the caller sleeps on DONE (Node only; a page's main thread spins)
-//   ARGS   the task: slot 0 its Task code, slot 1 1 for f64 elements, then its arguments
-//          (named by the <Task>Slot enums of opcodes.ts, generated from src/backend/opcodes.ts)
+// Control block: CONTROL_BLOCK in src/backend/opcodes.ts (the CTRL_* byte offsets of the generated
+// opcodes.ts). CTRL_ARGS holds the task: slot 0 its Task code, slot 1 1 for f64 elements, then its
+// arguments (named by the <Task>Slot enums).
 // Claiming needs no sequence tag: a chunk can only be claimed while CLAIM > 0, i.e. while its
 // task is current (the caller publishes the next task only after DONE reached 0), and the
 // arguments are read after the claim, so a late thread always runs a chunk of the current task.
@@ -20,7 +17,7 @@
 // results are bit-identical to it for any number of threads. Each kernel family exports the
 // chunk function of its tasks (unaryChunk, binaryChunk, ...): this file only claims chunks.
 
-import { Task } from './opcodes';
+import { Task, CTRL_CLAIM, CTRL_DONE, CTRL_WAITING, CTRL_ARGS } from './opcodes';
 import { unaryChunk, binaryChunk } from './elementwise';
 import { copyStridedChunk } from './copy';
 import { unaryGradChunk, addInPlaceChunk } from './elementwise_grad';
@@ -29,16 +26,6 @@ import { softmaxChunk, softmaxGradChunk } from './softmax';
 import { crossEntropyChunk, crossEntropyGradChunk } from './cross_entropy';
 import { sgdChunk, adamChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
-
-// Control block byte offsets (src/backend/wasm/pool.ts writes the same block).
-// @ts-ignore: decorator
-@inline const CLAIM: usize = 64;
-// @ts-ignore: decorator
-@inline const DONE: usize = 128;
-// @ts-ignore: decorator
-@inline const WAITING: usize = 132;
-// @ts-ignore: decorator
-@inline const ARGS: usize = 192;
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -70,12 +57,12 @@ function runChunk(args: usize, idx: i32): void {
 export function work(ctrl: usize): i32 {
   let count = 0;
   while (true) {
-    const rem = atomic.load<i32>(ctrl + CLAIM);
+    const rem = atomic.load<i32>(ctrl + CTRL_CLAIM);
     if (rem <= 0) break;
-    if (atomic.cmpxchg<i32>(ctrl + CLAIM, rem, rem - 1) != rem) continue;
-    runChunk(ctrl + ARGS, rem - 1);
+    if (atomic.cmpxchg<i32>(ctrl + CTRL_CLAIM, rem, rem - 1) != rem) continue;
+    runChunk(ctrl + CTRL_ARGS, rem - 1);
     count++;
-    if (atomic.sub<i32>(ctrl + DONE, 1) == 1 && atomic.load<i32>(ctrl + WAITING) != 0) atomic.notify(ctrl + DONE, 1);
+    if (atomic.sub<i32>(ctrl + CTRL_DONE, 1) == 1 && atomic.load<i32>(ctrl + CTRL_WAITING) != 0) atomic.notify(ctrl + CTRL_DONE, 1);
   }
   return count;
 }
@@ -85,5 +72,5 @@ export function work(ctrl: usize): i32 {
  * thread, without claiming (for work too small to be worth waking another thread for).
  */
 export function runRange(ctrl: usize, lo: i32, hi: i32): void {
-  for (let i = lo; i < hi; i++) runChunk(ctrl + ARGS, i);
+  for (let i = lo; i < hi; i++) runChunk(ctrl + CTRL_ARGS, i);
 }

@@ -41,6 +41,12 @@ export function renderOpcodes(t) {
   for (const [name, task] of Object.entries(t.TASKS)) {
     enumOf(`${name}Slot`, task.slots.map((s, i) => [pascal(s), t.TASK_HEADER_SLOTS + i]));
   }
+  out.push('// ---- the pool\'s control block (byte offsets; the table has Int32 word indices)', '');
+  for (const [name, word] of Object.entries(t.CONTROL_BLOCK)) {
+    if (name === 'Words') continue;
+    out.push('// @ts-ignore: decorator', `@inline export const CTRL_${name.toUpperCase()}: usize = ${word * 4};`);
+  }
+  out.push('');
   return out.join('\n');
 }
 

@@ -144,3 +144,31 @@ export type TaskArgs<T extends TaskName> = { [K in (typeof TASKS)[T]['slots'][nu
 export const TASK_HEADER_SLOTS = 2;
 /** Slots the control block reserves for a task (header included). */
 export const TASK_SLOT_COUNT = 40;
+
+/**
+ * The worker pool's control block: Int32 word indices (byte offset = 4 × index). Written by
+ * src/backend/wasm/pool.ts, read by assembly/threads.ts (generated constants CTRL_*), so the two
+ * sides cannot drift apart. Claim, done and the task arguments sit on separate cache lines.
+ */
+export const CONTROL_BLOCK = {
+  /** Workers allowed to spin (slots 1..enabled). */
+  Enabled: 0,
+  /** 1 when the pool shuts down. */
+  Shutdown: 1,
+  /** Set by a worker whose chunk trapped. */
+  Error: 2,
+  /** Workers that have instantiated the module. */
+  Ready: 3,
+  /** Chunks not yet claimed; a thread claims chunk CLAIM-1 by CAS(CLAIM, r, r-1). */
+  Claim: 16,
+  /** Chunks not yet finished; the thread taking it to 0 wakes the caller if it waits. */
+  Done: 32,
+  /** 1 while the caller sleeps on Done (Node only; a page's main thread spins). */
+  Waiting: 33,
+  /** First word of the task's arguments (TASK_SLOT_COUNT f64 slots). */
+  Args: 48,
+  /** One park word per worker slot from here to the end of the block. */
+  Park: 128,
+  /** Words in the block (768 bytes). */
+  Words: 192,
+} as const;

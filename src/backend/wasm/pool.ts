@@ -23,20 +23,20 @@
 // - Workers are unref()'d in Node, so they never keep the process alive; close() (the
 //   package's shutdown()) ends them explicitly.
 
-import { TASK_SLOT_COUNT } from '../opcodes.js';
+import { CONTROL_BLOCK as CB, TASK_SLOT_COUNT } from '../opcodes.js';
 
-/** Bytes of the control block; layout below (Int32 indices), mirrored in assembly/threads.ts. */
-export const CTRL_BYTES = 768;
-const ENABLED = 0;   // workers allowed to spin (slots 1..ENABLED)
-const SHUTDOWN = 1;
-const ERROR = 2;
-const READY = 3;     // workers that have instantiated the module
-const CLAIM = 16;    // byte 64
-const DONE = 32;     // byte 128
-const WAITING = 33;  // byte 132
-const ARGS_BYTE = 192;
-const ARGS_COUNT = TASK_SLOT_COUNT;  // the task's slots (src/backend/opcodes.ts), f64 each
-const PARK = 128;    // byte 512: one word per worker slot
+/** Bytes of the control block; its layout is CONTROL_BLOCK in src/backend/opcodes.ts (Int32 indices). */
+export const CTRL_BYTES = CB.Words * 4;
+const ENABLED = CB.Enabled;
+const SHUTDOWN = CB.Shutdown;
+const ERROR = CB.Error;
+const READY = CB.Ready;
+const CLAIM = CB.Claim;
+const DONE = CB.Done;
+const WAITING = CB.Waiting;
+const ARGS_BYTE = CB.Args * 4;
+const ARGS_COUNT = TASK_SLOT_COUNT;  // the task's slots, f64 each
+const PARK = CB.Park;
 /**
  * Threads a pool can run: one park word per slot from PARK to the end of the control block
  * (slot 0 is the caller, slots 1..63 workers). setThreads() refuses more.
