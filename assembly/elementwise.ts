@@ -28,10 +28,10 @@ import {
   @inline v<T>(x: v128): v128 { return v128.abs<T>(x); }
   @inline s<T>(x: T): T { return abs<T>(x); }
 }
-/** x > 0 ? x : 0 (NaN -> 0, like the JS backend). */
+/** x <= 0 ? 0 : x: NaN stays NaN (as PyTorch's relu), -0 becomes 0. */
 @final class ReluOp {
-  @inline v<T>(x: v128): v128 { return v128.and(x, v128.gt<T>(x, v128.splat<T>(<T>0))); }
-  @inline s<T>(x: T): T { return x > <T>0 ? x : <T>0; }
+  @inline v<T>(x: v128): v128 { return v128.andnot(x, v128.le<T>(x, v128.splat<T>(<T>0))); }
+  @inline s<T>(x: T): T { return x <= <T>0 ? <T>0 : x; }
 }
 @final class StepOp {
   @inline v<T>(x: v128): v128 { return v128.and(v128.gt<T>(x, v128.splat<T>(<T>0)), v128.splat<T>(<T>1)); }

@@ -19,10 +19,10 @@ import { elemShift } from './simd';
   }
   @inline s<T>(s: T, g: T): T { return g * (<T>1 - s * s); }
 }
-/** s = x: x > 0 ? dy : 0. */
+/** s = x: x <= 0 ? 0 : dy (relu'(0) = 0; where x is NaN the gradient passes, as PyTorch's threshold_backward). */
 @final class ReluGradOp {
-  @inline v<T>(s: v128, g: v128): v128 { return v128.and(g, v128.gt<T>(s, v128.splat<T>(<T>0))); }
-  @inline s<T>(s: T, g: T): T { return s > <T>0 ? g : <T>0; }
+  @inline v<T>(s: v128, g: v128): v128 { return v128.andnot(g, v128.le<T>(s, v128.splat<T>(<T>0))); }
+  @inline s<T>(s: T, g: T): T { return s <= <T>0 ? <T>0 : g; }
 }
 /** s = x: dy * sign(x); 0 at x = 0, NaN where x is NaN (as the JS backend). */
 @final class AbsGradOp {

@@ -25,7 +25,7 @@ export const enum UnaryGrad {
   Sigmoid = 0,
   /** s = y = tanh(x): dy * (1 - y * y) */
   Tanh = 1,
-  /** s = x: x > 0 ? dy : 0 */
+  /** s = x: x <= 0 ? 0 : dy (NaN passes dy) */
   Relu = 2,
   /** s = x: dy * sign(x), 0 at x = 0 */
   Abs = 3,

@@ -24,6 +24,18 @@ function run(dtype: DType, f: (...xs: Tensor[]) => Tensor, ...values: unknown[])
 forEachConfig('edge gradients', ({ dtype }) => {
   const tol = TOL[dtype];
 
+  describe('relu', () => {
+    it('relu keeps NaN (PyTorch) and passes the gradient there; relu(0) = relu(-0) = 0 with gradient 0', () => {
+      // 37 elements: the SIMD loop and the scalar tail both see NaN, 0 and -0.
+      const xs = Array.from({ length: 37 }, (_, i) => [NaN, 0, -0, -2, 3][i % 5]);
+      const r = run(dtype, (x) => x.relu(), xs);
+      const want = xs.map((x) => (Number.isNaN(x) ? NaN : Math.max(x, 0)));
+      expectClose(r.value, want, tol);
+      expect((r.value as number[]).every((v) => !Object.is(v, -0))).toBe(true);
+      expectClose(r.grads[0], xs.map((x) => (Number.isNaN(x) || x > 0 ? 1 : 0)), tol);
+    });
+  });
+
   describe('pow', () => {
     it('the exponent gradient is 0 where the base is 0 and the exponent >= 0 (issue 10)', () => {
       const r = run(dtype, (x, e) => x.pow(e), [0, 2], [2, 2]);

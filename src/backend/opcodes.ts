@@ -46,7 +46,7 @@ export const UNARY_OPS = {
 export const UNARY_GRAD_OPS = {
   Sigmoid: { code: 0, cost: 'cheap', doc: 's = y = sigmoid(x): dy * y * (1 - y)' },
   Tanh: { code: 1, cost: 'cheap', doc: 's = y = tanh(x): dy * (1 - y * y)' },
-  Relu: { code: 2, cost: 'cheap', doc: 's = x: x > 0 ? dy : 0' },
+  Relu: { code: 2, cost: 'cheap', doc: 's = x: x <= 0 ? 0 : dy (NaN passes dy)' },
   Abs: { code: 3, cost: 'cheap', doc: 's = x: dy * sign(x), 0 at x = 0' },
 } as const satisfies Record<string, OpSpec>;
 

@@ -31,7 +31,7 @@ const UNARY_KERNELS: { readonly [K in keyof typeof UNARY_OPS]: (x: number) => nu
   Abs: Math.abs,
   Tanh: Math.tanh,
   Sigmoid: sigmoid,
-  Relu: (x) => (x > 0 ? x : 0),
+  Relu: (x) => (x <= 0 ? 0 : x), // NaN stays NaN, as PyTorch
   Step: (x) => (x > 0 ? 1 : 0),
   Sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
   Square: (x) => x * x,
@@ -58,7 +58,7 @@ type Gate = (o: Float32Array | Float64Array, s: Float32Array | Float64Array, g: 
 const UNARY_GRAD_KERNELS: { readonly [K in keyof typeof UNARY_GRAD_OPS]: Gate } = {
   Sigmoid: (o, s, g, n) => { for (let i = 0; i < n; i++) o[i] = g[i] * s[i] * (1 - s[i]); },
   Tanh: (o, s, g, n) => { for (let i = 0; i < n; i++) o[i] = g[i] * (1 - s[i] * s[i]); },
-  Relu: (o, s, g, n) => { for (let i = 0; i < n; i++) o[i] = s[i] > 0 ? g[i] : 0; },
+  Relu: (o, s, g, n) => { for (let i = 0; i < n; i++) o[i] = s[i] <= 0 ? 0 : g[i]; },
   Abs: (o, s, g, n) => {
     for (let i = 0; i < n; i++) o[i] = s[i] > 0 ? g[i] : s[i] < 0 ? -g[i] : s[i] === 0 ? 0 : NaN;
   },
