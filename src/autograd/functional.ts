@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError } from '../errors.js';
 import { runBackward } from './backward.js';
 import { isGradEnabled, setGradEnabled } from './tape.js';
-import { empty } from '../ops/util.js';
+import { empty } from '../alloc.js';
 
 type Fn = (...xs: Tensor[]) => Tensor;
 

@@ -5,7 +5,8 @@ import { sizeOf } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
 import { emptyLike, normalizeAxis, requireTensor } from './util.js';
-import { exp, mul, sub } from './elementwise.js';
+import { mul, sub } from './binary.js';
+import { exp } from './unary.js';
 import { sum } from './reduce.js';
 
 interface SoftmaxAttrs { axis: number; log: boolean }
