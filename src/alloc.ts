@@ -48,6 +48,13 @@ export function binarySameShape(op: Binary, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/** A new tensor with `t`'s shape, dtype and backend, every element `v` (a constant: not recorded). */
+export function filledLike(t: Tensor, v: number): Tensor {
+  const out = emptyLike(t);
+  t.backend.fill(out.storage, v);
+  return out;
+}
+
 /** A 0-d constant with the dtype and backend of `like` (plain numbers in binary ops). */
 export function scalarLike(v: number, like: Tensor): Tensor {
   const t = empty([], like.dtype, like.backend);

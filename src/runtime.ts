@@ -44,7 +44,7 @@ export function wasmSimdSupported(): boolean {
 export async function init(opts: { backend?: BackendName } = {}): Promise<void> {
   const o = checkOptions('init', opts, ['backend']);
   const wanted = o.backend ?? 'wasm';
-  checkName(wanted, 'init');
+  checkBackendName(wanted, 'init');
   if (simdMissing || (wasmBackend === null && initPromise === null && !wasmSimdSupported())) {
     if (!simdMissing) {
       simdMissing = true;
@@ -66,7 +66,8 @@ export async function init(opts: { backend?: BackendName } = {}): Promise<void> 
   current = wanted;
 }
 
-function checkName(name: unknown, op: string): asserts name is BackendName {
+/** A BackendError naming `op` unless `name` is 'wasm' or 'js'. */
+export function checkBackendName(name: unknown, op: string): asserts name is BackendName {
   if (name !== 'wasm' && name !== 'js') {
     throw new BackendError(`${op}: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
   }
@@ -79,7 +80,7 @@ function checkName(name: unknown, op: string): asserts name is BackendName {
  * @example wg.setBackend('js'); wg.ones([2]).backendName // 'js'
  */
 export function setBackend(name: BackendName): void {
-  checkName(name, 'setBackend');
+  checkBackendName(name, 'setBackend');
   current = name;
 }
 

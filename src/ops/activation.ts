@@ -4,7 +4,8 @@
 import { Unary, UnaryGrad } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { applyGate } from '../autograd/tape.js';
-import { applyUnary, gradGate, unaryGate, zerosLikeConst } from './elementwise.js';
+import { applyUnary, gradGate, unaryGate } from './elementwise.js';
+import { filledLike } from '../alloc.js';
 import { mul, sub } from './binary.js';
 
 // sigmoid and tanh are single gates whose backward uses the cached output (the seed notes:
@@ -46,7 +47,7 @@ const tanhGradGate = gradGate('tanhGrad', UnaryGrad.Tanh, (y, dy, g, ny, ndy) =>
 ]);
 // reluGrad(x, dy) = dy 1(x > 0): piecewise constant in x, linear in dy.
 const reluGradGate = gradGate('reluGrad', UnaryGrad.Relu, (x, _dy, g, nx, ndy) => [
-  nx ? zerosLikeConst(x) : null,
+  nx ? filledLike(x, 0) : null,
   ndy ? reluGrad(x, g) : null,
 ]);
 

@@ -6,7 +6,8 @@ import { Binary, UnaryGrad } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { applyGate } from '../autograd/tape.js';
 import { scalarLike } from './util.js';
-import { binaryKernel, gradGate, zerosLikeConst } from './elementwise.js';
+import { binaryKernel, gradGate } from './elementwise.js';
+import { filledLike } from '../alloc.js';
 import { broadcastTo } from './shape.js';
 
 /** A 0/1 mask (a constant: no gradient flows through it) from a comparison kernel. */
@@ -29,7 +30,7 @@ export function complement(mask: Tensor): Tensor {
 // mask is 0 becomes an exact 0 (mul by the mask would give NaN). It runs relu's gradient kernel,
 // which for a 0/1 mask selects exactly this. Gradient: keepWhere(mask, g) to v, none to the mask.
 const keepWhereGate = gradGate('keepWhere', UnaryGrad.Relu, (mask, _v, g, nmask, nv) => [
-  nmask ? zerosLikeConst(mask) : null,
+  nmask ? filledLike(mask, 0) : null,
   nv ? keepWhere(mask, g) : null,
 ]);
 

@@ -119,10 +119,3 @@ export function gradGate(name: string, op: UnaryGrad, backward: GradGateRule): G
     },
   };
 }
-
-/** Zeros shaped like x: the gradient of a piecewise-constant input (a constant, not recorded). */
-export function zerosLikeConst(x: Tensor): Tensor {
-  const z = emptyLike(x);
-  x.backend.fill(z.storage, 0);
-  return z;
-}

@@ -4,7 +4,8 @@
 import { Unary, UnaryGrad } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { applyGate } from '../autograd/tape.js';
-import { applyUnary, gradGate, unaryGate, zerosLikeConst } from './elementwise.js';
+import { applyUnary, gradGate, unaryGate } from './elementwise.js';
+import { filledLike } from '../alloc.js';
 import { div, mul } from './binary.js';
 
 const negGate = unaryGate('neg', Unary.Neg, false, (_x, _y, dy) => neg(dy));
@@ -47,7 +48,7 @@ export function sqrt(a: TensorLike): Tensor { return applyUnary(sqrtGate, a); }
 export function abs(a: TensorLike): Tensor { return applyUnary(absGate, a); }
 // absGrad(x, dy) = dy sign(x): piecewise constant in x, linear in dy.
 const absGradGate = gradGate('absGrad', UnaryGrad.Abs, (x, _dy, g, nx, ndy) => [
-  nx ? zerosLikeConst(x) : null,
+  nx ? filledLike(x, 0) : null,
   ndy ? absGrad(x, g) : null,
 ]);
 
