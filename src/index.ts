@@ -40,3 +40,5 @@ export { save, load, saveTensors, loadTensors } from './io/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/index.js';
 export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';
 export type { LossOptions } from './ops/loss.js';
+// Installs the op methods on Tensor.prototype (x.add(y), x.sum(), ...) with their types.
+import './methods.js';

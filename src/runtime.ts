@@ -5,7 +5,6 @@ import { jsBackend } from './backend/js/index.js';
 import type { ThreadStats, WasmBackend, WasmVariant } from './backend/wasm/index.js';
 import { MAX_THREADS, defaultThreads } from './backend/wasm/pool.js';
 import { BackendError, WasmgradError, checkOptions, fmtValue } from './errors.js';
-import { setHeapBytesReader } from './memory/index.js';
 
 let wasmBackend: WasmBackend | null = null;
 /** Threads asked for with setThreads() (null: the default, resolved at init). */
@@ -45,7 +44,7 @@ export function wasmSimdSupported(): boolean {
 export async function init(opts: { backend?: BackendName } = {}): Promise<void> {
   const o = checkOptions('init', opts, ['backend']);
   const wanted = o.backend ?? 'wasm';
-  checkName(wanted, 'init');
+  checkBackendName(wanted, 'init');
   if (simdMissing || (wasmBackend === null && initPromise === null && !wasmSimdSupported())) {
     if (!simdMissing) {
       simdMissing = true;
@@ -59,7 +58,6 @@ export async function init(opts: { backend?: BackendName } = {}): Promise<void> 
       const { createWasmBackend } = await import('./backend/wasm/index.js');
       const b = await createWasmBackend(requestedThreads === null ? {} : { threads: requestedThreads });
       wasmBackend = b;
-      setHeapBytesReader(() => b.heapBytes());
     })();
     // A failed load may be retried by a later init().
     initPromise.catch(() => { initPromise = null; });
@@ -68,7 +66,8 @@ export async function init(opts: { backend?: BackendName } = {}): Promise<void> 
   current = wanted;
 }
 
-function checkName(name: unknown, op: string): asserts name is BackendName {
+/** A BackendError naming `op` unless `name` is 'wasm' or 'js'. */
+export function checkBackendName(name: unknown, op: string): asserts name is BackendName {
   if (name !== 'wasm' && name !== 'js') {
     throw new BackendError(`${op}: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
   }
@@ -81,7 +80,7 @@ function checkName(name: unknown, op: string): asserts name is BackendName {
  * @example wg.setBackend('js'); wg.ones([2]).backendName // 'js'
  */
 export function setBackend(name: BackendName): void {
-  checkName(name, 'setBackend');
+  checkBackendName(name, 'setBackend');
   current = name;
 }
 
@@ -160,6 +159,11 @@ export function wasmVariant(): WasmVariant | null {
  */
 export function threadStats(): ThreadStats | null {
   return wasmBackend?.threadStats() ?? null;
+}
+
+/** The size of the wasm linear memory in bytes; 0 before init() loads it (memory() reports it). */
+export function wasmHeapBytes(): number {
+  return wasmBackend === null ? 0 : wasmBackend.heapBytes();
 }
 
 /** The Backend object for a name; the wasm one only after init(). */

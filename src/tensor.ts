@@ -1,14 +1,13 @@
 // Tensor: a shape, a dtype, a storage handle on one backend, a gradient, and a link to the tape
-// record of the gate that made it (null for leaves).
+// record of the gate that made it (null for leaves). This file holds a tensor's data and
+// lifetime only and imports no op: the op methods (x.add(y), x.backward(), ...) are declared
+// and installed by src/methods.ts, above the ops and autograd layers.
 
 import type { Backend, BackendName, DType, Storage } from './backend/backend.js';
 import { sizeOf } from './backend/strides.js';
 import { DisposedError, WasmgradError, fmtShape, fmtValue } from './errors.js';
-import { registerTensor, releaseTensor, setTensorCheck } from './memory/index.js';
-import type { Record } from './autograd/tape.js';
-import * as ops from './ops/index.js';
-import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
-import { backendFor } from './runtime.js';
+import { TENSOR_BRAND, registerTensor, releaseTensor } from './memory/index.js';
+import type { TapeRecord } from './autograd/tape.js';
 import { formatTensor } from './format.js';
 
 // Engines without explicit resource management still get a Symbol.dispose to key on.
@@ -48,7 +47,7 @@ export class Tensor {
   /** @internal */ storage: Storage;
   /** @internal */ readonly backend: Backend;
   /** @internal the record of the gate that made this tensor; null for leaves. */
-  node: Record | null = null;
+  node: TapeRecord | null = null;
   /** @internal backward pass that created this tensor (0 outside backward). */
   born = 0;
   private _requiresGrad = false;
@@ -163,7 +162,7 @@ export class Tensor {
   }
 
   /** @internal */
-  attachRecord(rec: Record): void {
+  attachRecord(rec: TapeRecord): void {
     this.node = rec;
     this._requiresGrad = true;
   }
@@ -275,29 +274,6 @@ export class Tensor {
   // ---- autograd -----------------------------------------------------------------------------
 
   /**
-   * Backpropagates from this tensor. The seed defaults to 1 for a one-element tensor and is
-   * required otherwise. Options: retainGraph keeps saved values for another pass; createGraph
-   * records the backward pass so gradients can be differentiated again.
-   *
-   * PyTorch's `backward()`: leaves that require a gradient accumulate into `.grad` (call
-   * `zeroGrad()` between steps); non-leaves keep theirs only after `retainGrad()`. The seed has
-   * this tensor's shape (a number for a one-element tensor, or nested arrays). Throws a
-   * WasmgradError if this tensor does not require a gradient, if a seed is missing for a tensor of
-   * several elements, or (a DisposedError) on a second pass over a graph whose saved values were
-   * released (pass `retainGraph` on the first).
-   *
-   * @example const x = wg.tensor([1, 2], { requiresGrad: true }); x.mul(3).sum().backward(); x.grad // tensor([3, 3])
-   */
-  backward(seed?: Tensor | number | ArrayLike<unknown> | BackwardOptions, opts?: BackwardOptions): void {
-    if (seed !== undefined && seed !== null && !(seed instanceof Tensor) && typeof seed === 'object'
-      && !Array.isArray(seed) && !ArrayBuffer.isView(seed)) {
-      runBackward(this, undefined, seed as BackwardOptions);
-      return;
-    }
-    runBackward(this, seed as Tensor | number | ArrayLike<unknown> | undefined, opts ?? {});
-  }
-
-  /**
    * Clears the gradient. A plain gradient is freed (copy it first if you need it later); one
    * recorded with createGraph is only unlinked, since it is commonly differentiated next.
    *
@@ -340,24 +316,6 @@ export class Tensor {
   }
 
   /**
-   * A copy converted to `dtype` ('float32' or 'float64'); see `wg.astype`.
-   *
-   * @example wg.tensor([1.5]).astype('float64').dtype // 'float64'
-   */
-  astype(dtype: DType): Tensor {
-    return ops.astype(this, dtype);
-  }
-
-  /**
-   * A copy on another backend ('wasm' or 'js'); see `wg.to`.
-   *
-   * @example wg.tensor([1, 2]).to('js').backendName // 'js'
-   */
-  to(backend: BackendName): Tensor {
-    return ops.to(this, backend);
-  }
-
-  /**
    * Frees the storage now (and the gradient with it); idempotent. Any later use of the tensor
    * throws a DisposedError. `using t = ...` calls it at the end of the block.
    *
@@ -389,241 +347,10 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return formatTensor(this);
   }
-
-  // ---- in-place methods (src/ops/inplace.ts): write this tensor's storage, bump its version --
-  // On a leaf that requires grad only inside noGrad (e.g. w.sub_(w.grad.mul(lr))).
-  /**
-   * In place: this += b (PyTorch's `add_`), b a number or a tensor of this dtype and backend
-   * that broadcasts to this shape (a ShapeError otherwise; a DTypeError or BackendError when
-   * they differ). A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.tensor([1, 2]).add_(1) // tensor([2, 3])
-   */
-  add_(b: TensorLike): this { ops.add_(this, b); return this; }
-  /**
-   * In place: this -= b (PyTorch's `sub_`); b as for add_. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example const w = wg.ones([2], { requiresGrad: true }); wg.noGrad(() => w.sub_(0.5)) // tensor([0.5, 0.5])
-   */
-  sub_(b: TensorLike): this { ops.sub_(this, b); return this; }
-  /**
-   * In place: this *= b (PyTorch's `mul_`); b as for add_. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.tensor([1, 2]).mul_(wg.tensor([3, 4])) // tensor([3, 8])
-   */
-  mul_(b: TensorLike): this { ops.mul_(this, b); return this; }
-  /**
-   * In place: this /= b (PyTorch's `div_`); b as for add_. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.tensor([2, 4]).div_(2) // tensor([1, 2])
-   */
-  div_(b: TensorLike): this { ops.div_(this, b); return this; }
-  /**
-   * In place: clamps every element into [min, max] (PyTorch's `clamp_`); either bound may be
-   * omitted or null, not both (a WasmgradError). NaN stays NaN; with min > max every element
-   * becomes max. The recorded gradient is 1 inside and at a bound, 0 outside. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.tensor([-1, 0.5, 2]).clamp_(0, 1) // tensor([0, 0.5, 1])
-   */
-  clamp_(min?: number | null, max?: number | null): this { ops.clamp_(this, min, max); return this; }
-  /**
-   * In place: copies src (broadcast to this shape, converted to this dtype and backend) into this
-   * tensor (PyTorch's `copy_`); src gets the gradient, summed back to its shape. A ShapeError when
-   * src does not broadcast to this shape. A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.zeros([2, 2]).copy_(wg.tensor([1, 2])) // tensor([[1, 2], [1, 2]])
-   */
-  copy_(src: Tensor): this { ops.copy_(this, src); return this; }
-  /**
-   * In place: sets every element to the number v (PyTorch's `fill_`). A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.zeros([3]).fill_(7) // tensor([7, 7, 7])
-   */
-  fill_(v: number): this { ops.fill_(this, v); return this; }
-  /**
-   * In place: sets every element to 0 (PyTorch's `zero_`). A leaf that requires grad may be modified only inside `wg.noGrad` (a parameter update),
-   * otherwise a WasmgradError; elsewhere the write is recorded, so gradients are those of the
-   * out-of-place op. Bumps `version`; returns this tensor.
-   *
-   * @example wg.ones([2]).zero_() // tensor([0, 0])
-   */
-  zero_(): this { ops.zero_(this); return this; }
-
-  // ---- ops ----------------------------------------------------------------------------------
-  /**
-   * `this + b` with broadcasting; see `wg.add`.
-   *
-   * @example wg.tensor([1, 2]).add(10) // tensor([11, 12])
-   */
-  add(b: TensorLike): Tensor { return ops.add(this, b); }
-  /**
-   * `this - b` with broadcasting; see `wg.sub`.
-   *
-   * @example wg.tensor([5, 7]).sub(wg.tensor([1, 2])) // tensor([4, 5])
-   */
-  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
-  /**
-   * `this * b` elementwise with broadcasting (not the matrix product; see `matmul`).
-   *
-   * @example wg.tensor([[1, 2], [3, 4]]).mul(wg.tensor([10, 100])) // tensor([[10, 200], [30, 400]])
-   */
-  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
-  /**
-   * `this / b` with broadcasting; see `wg.div`.
-   *
-   * @example wg.tensor([1, 2]).div(4) // tensor([0.25, 0.5])
-   */
-  div(b: TensorLike): Tensor { return ops.div(this, b); }
-  /**
-   * `this ** b` with broadcasting; see `wg.pow`.
-   *
-   * @example wg.tensor([1, 2, 3]).pow(2) // tensor([1, 4, 9])
-   */
-  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
-  /**
-   * The elementwise larger of this and `b`; see `wg.maximum`.
-   *
-   * @example wg.tensor([1, 5]).maximum(wg.tensor([3, 2])) // tensor([3, 5])
-   */
-  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
-  /**
-   * The elementwise smaller of this and `b`; see `wg.minimum`.
-   *
-   * @example wg.tensor([1, 5]).minimum(wg.tensor([3, 2])) // tensor([1, 2])
-   */
-  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  /**
-   * `-this`; see `wg.neg`.
-   *
-   * @example wg.tensor([1, -2]).neg() // tensor([-1, 2])
-   */
-  neg(): Tensor { return ops.neg(this); }
-  /**
-   * e to the power of each element; see `wg.exp`.
-   *
-   * @example wg.tensor([0, 1]).exp() // tensor([1, 2.7183])
-   */
-  exp(): Tensor { return ops.exp(this); }
-  /**
-   * The natural logarithm of each element; see `wg.log`.
-   *
-   * @example wg.tensor([1, 100]).log() // tensor([0, 4.6052])
-   */
-  log(): Tensor { return ops.log(this); }
-  /**
-   * The square root of each element; see `wg.sqrt`.
-   *
-   * @example wg.tensor([4, 9]).sqrt() // tensor([2, 3])
-   */
-  sqrt(): Tensor { return ops.sqrt(this); }
-  /**
-   * The absolute value of each element; see `wg.abs`.
-   *
-   * @example wg.tensor([-1.5, 2]).abs() // tensor([1.5, 2])
-   */
-  abs(): Tensor { return ops.abs(this); }
-  /**
-   * The hyperbolic tangent of each element; see `wg.tanh`.
-   *
-   * @example wg.tensor([0, 1]).tanh() // tensor([0, 0.7616])
-   */
-  tanh(): Tensor { return ops.tanh(this); }
-  /**
-   * The logistic function 1 / (1 + e^-x) of each element; see `wg.sigmoid`.
-   *
-   * @example wg.tensor([0, 2]).sigmoid() // tensor([0.5, 0.8808])
-   */
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  /**
-   * max(x, 0) for each element; see `wg.relu`.
-   *
-   * @example wg.tensor([-1, 0, 2]).relu() // tensor([0, 0, 2])
-   */
-  relu(): Tensor { return ops.relu(this); }
-  /**
-   * The sum over `axis` (all axes when omitted); see `wg.sum`.
-   *
-   * @example wg.tensor([[1, 2], [3, 4]]).sum(1) // tensor([3, 7])
-   */
-  sum(axis?: Axis | null, keepdims = false): Tensor { return ops.sum(this, axis, keepdims); }
-  /**
-   * The mean over `axis` (all axes when omitted); see `wg.mean`.
-   *
-   * @example wg.tensor([[1, 2], [3, 4]]).mean(0) // tensor([2, 3])
-   */
-  mean(axis?: Axis | null, keepdims = false): Tensor { return ops.mean(this, axis, keepdims); }
-  /**
-   * The largest value over `axis` (all axes when omitted); see `wg.max`.
-   *
-   * @example wg.tensor([[1, 5], [3, 4]]).max(1) // tensor([5, 4])
-   */
-  max(axis?: Axis | null, keepdims = false): Tensor { return ops.max(this, axis, keepdims); }
-  /**
-   * The same elements in a new shape (one dimension may be -1); see `wg.reshape`.
-   *
-   * @example wg.arange(6).reshape([2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
-   */
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  /**
-   * The axes permuted (reversed when omitted); see `wg.transpose`.
-   *
-   * @example wg.tensor([[1, 2], [3, 4]]).transpose() // tensor([[1, 3], [2, 4]])
-   */
-  transpose(axes?: readonly number[]): Tensor { return ops.transpose(this, axes); }
-  /**
-   * The matrix product `this @ b`; see `wg.matmul`.
-   *
-   * @example wg.tensor([[1, 2], [3, 4]]).matmul(wg.tensor([[1], [1]])) // tensor([[3], [7]])
-   */
-  matmul(b: Tensor): Tensor { return ops.matmul(this, b); }
-  /**
-   * Softmax along `axis` (default the last); see `wg.softmax`.
-   *
-   * @example wg.tensor([0, Math.log(3)]).softmax() // tensor([0.25, 0.75])
-   */
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
-  /**
-   * log(softmax(x)) along `axis`, computed stably; see `wg.logSoftmax`.
-   *
-   * @example wg.tensor([0, Math.log(3)]).logSoftmax() // tensor([-1.3863, -0.2877])
-   */
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
-  /**
-   * The mean cross-entropy of these logits `[N, C]` against class indices; see `wg.crossEntropy`
-   * (`opts` accepts no keys yet).
-   *
-   * @example wg.tensor([[0, 0], [0, 0]]).crossEntropy([0, 1]) // tensor(0.6931)
-   */
-  crossEntropy(labels: ArrayLike<number>, opts?: Parameters<typeof ops.crossEntropy>[2]): Tensor { return ops.crossEntropy(this, labels, opts); }
-  /**
-   * The mean squared error against `target`, which must have this tensor's shape or be a
-   * number; see `wg.mseLoss` (`opts` accepts no keys yet).
-   *
-   * @example wg.tensor([1, 2]).mseLoss(wg.tensor([1, 4])) // tensor(2)
-   */
-  mseLoss(target: TensorLike, opts?: Parameters<typeof ops.mseLoss>[2]): Tensor { return ops.mseLoss(this, target, opts); }
 }
 
-setTensorCheck((v): v is Tensor => v instanceof Tensor);
-
-/** The tensor's backend object from its name (kept here so ops need not import runtime). */
-export function backendOf(name: BackendName, op: string): Backend {
-  return backendFor(name, op);
-}
+// memory/ recognises tensors by this mark (it sits below this file, so cannot use instanceof).
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });
 
 // ---- birth marks (which backward pass created a tensor) ---------------------------------------
 let currentBirth = 0;

@@ -1,27 +1,46 @@
 // The backward pass: collect the records reachable from the root (an explicit stack, no
 // recursion), sort them by id (the tape's execution order), walk them in reverse, and let each
 // gate's rule turn its output gradient into input gradients. Where a tensor fans out, the
-// gradients arriving from its uses are added (the seed's `+=`).
+// gradients arriving from its uses are added (the `+=` of the seed notes).
 
+import { Binary } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { setBirth } from '../tensor.js';
-import type { Record } from './tape.js';
-import { setGradEnabled } from './tape.js';
+import { applyGate, setGradEnabled, type Gate, type TapeRecord } from './tape.js';
 import { openScope, closeScope } from '../memory/index.js';
 import { BackendError, DTypeError, DisposedError, ShapeError, WasmgradError, fmtShape } from '../errors.js';
-import { add } from '../ops/elementwise.js';
-import { tensorFrom, copyOf } from '../ops/creation.js';
-import { sameShape } from '../ops/util.js';
+import { binarySameShape, copyOf, sameShape, tensorFrom } from '../alloc.js';
 
 /** Options of `Tensor.backward`. */
 export interface BackwardOptions {
   /** Keep saved values so the graph can be backpropagated again. */
   retainGraph?: boolean;
-  /** Record the backward pass itself, so gradients can be differentiated (implies retainGraph). */
+  /** TapeRecord the backward pass itself, so gradients can be differentiated (implies retainGraph). */
   createGraph?: boolean;
 }
 
 let epochCounter = 0;
+
+// ---- accumulation ------------------------------------------------------------------------------
+// Fan-out adds gradients: two tensors of one shape, dtype and backend (the engine checked them
+// against the input they belong to), so one call of the backend's Add kernel, with no
+// broadcasting. It is a gate, not a raw kernel call, so that under createGraph the sum is
+// recorded and can be differentiated again; it is named 'add' because it is add (graphs and
+// grad_fn show it so), but lives here so that autograd needs nothing from the ops layer.
+const accumulateGate: Gate = {
+  name: 'add',
+  forward(_ctx, [a, b]) {
+    return binarySameShape(Binary.Add, a, b);
+  },
+  backward(_ctx, dy) {
+    return [dy, dy];
+  },
+};
+
+/** a + b for two gradients of one shape (recorded when recording is on: createGraph). */
+function addGrads(a: Tensor, b: Tensor): Tensor {
+  return applyGate(accumulateGate, [a, b], undefined);
+}
 
 /** Builds the seed gradient: 1 for one-element roots, otherwise required and shape-checked. */
 function makeSeed(root: Tensor, seed: Tensor | number | ArrayLike<unknown> | undefined): Tensor {
@@ -50,13 +69,14 @@ function makeSeed(root: Tensor, seed: Tensor | number | ArrayLike<unknown> | und
     t.dispose();
     throw new ShapeError(`backward: seed shape ${shape} differs from tensor shape ${root.shapeString}`);
   }
-  return t.shape.length === root.shape.length ? t : t.reshape(root.shape);
+  // Flat data for a one-element root of another rank: the same storage in the root's shape.
+  return t.shape.length === root.shape.length ? t : t.shareStorage(root.shape);
 }
 
 /** Records reachable from `root`, in reverse execution order. */
-function collect(root: Record, epoch: number): Record[] {
-  const found: Record[] = [];
-  const stack: Record[] = [root];
+function collect(root: TapeRecord, epoch: number): TapeRecord[] {
+  const found: TapeRecord[] = [];
+  const stack: TapeRecord[] = [root];
   root.mark = epoch;
   while (stack.length > 0) {
     const rec = stack.pop()!;
@@ -78,8 +98,8 @@ function collect(root: Record, epoch: number): Record[] {
  * With `targets` (grad, valueAndGrad), only the records some target's gradient passes through:
  * the rest of a graph the targets came from is neither computed nor released.
  */
-function pruneToTargets(records: Record[], targets: readonly Tensor[]): Record[] {
-  const leads = new Set<Record>();
+function pruneToTargets(records: TapeRecord[], targets: readonly Tensor[]): TapeRecord[] {
+  const leads = new Set<TapeRecord>();
   // records is in reverse execution order: walk it forwards, so inputs' records come first.
   for (let r = records.length - 1; r >= 0; r--) {
     const rec = records[r];
@@ -104,12 +124,12 @@ function pruneToTargets(records: Record[], targets: readonly Tensor[]): Record[]
  * checked too because rules may read them (mul does), which makes this stricter than PyTorch
  * for gates that only read an input's shape (add, sum, reshape).
  */
-function checkUsable(records: readonly Record[]): void {
+function checkUsable(records: readonly TapeRecord[]): void {
   for (const rec of records) checkRecord(rec, false);
   for (const rec of records) checkRecord(rec, true);
 }
 
-function checkRecord(rec: Record, inputsToo: boolean): void {
+function checkRecord(rec: TapeRecord, inputsToo: boolean): void {
   if (rec.released) {
     throw new DisposedError(`backward: the graph through ${rec.gate.name} was already backpropagated and its saved values released; pass { retainGraph: true } to the first backward() to go through it twice`);
   }
@@ -137,7 +157,7 @@ function checkRecord(rec: Record, inputsToo: boolean): void {
 }
 
 /** Checks a rule's gradient against its input: same shape, dtype and backend. */
-function checkGrad(rec: Record, i: number, g: unknown): Tensor {
+function checkGrad(rec: TapeRecord, i: number, g: unknown): Tensor {
   const x = rec.inputs[i];
   if (!(g instanceof Tensor)) {
     throw new WasmgradError(`${rec.gate.name}: backward returned ${typeof g} for the gradient of input ${i}, expected a Tensor or null`);
@@ -185,12 +205,12 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
     const accumulate = (t: Tensor, g: Tensor): void => {
       if (targetGrads !== null && targets!.includes(t)) {
         const prev = targetGrads.get(t);
-        targetGrads.set(t, prev === undefined ? g : add(prev, g));
+        targetGrads.set(t, prev === undefined ? g : addGrads(prev, g));
       }
       if (t.node !== null) {
         const rec = t.node;
         if (rec.mark !== epoch) return; // pruned: no target's gradient passes through it
-        rec.dy = rec.dy === null ? g : add(rec.dy, g);
+        rec.dy = rec.dy === null ? g : addGrads(rec.dy, g);
         return;
       }
       if (targetGrads !== null || !t.requiresGrad) return;
@@ -208,7 +228,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
         prev.backend.addInPlace(prev.storage, g.storage);
         prev.bumpVersion();
       } else {
-        t.setGradUnchecked(add(prev, g));
+        t.setGradUnchecked(addGrads(prev, g));
         if (prev.born === epoch) {
           // Superseded within this pass: free it with the pass's other temporaries.
           results.delete(prev);
@@ -226,7 +246,7 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
       const out = rec.output;
       if (out !== null && out.retainsGrad && targetGrads === null) {
         const prev = out.grad;
-        out.setGradUnchecked(prev === null ? (!createGraph && (dy.born !== epoch || dy.isKept) ? copyOf(dy) : dy) : add(prev, dy));
+        out.setGradUnchecked(prev === null ? (!createGraph && (dy.born !== epoch || dy.isKept) ? copyOf(dy) : dy) : addGrads(prev, dy));
         results.add(out.grad!);
       }
       const grads = rec.gate.backward(rec, dy);
@@ -263,11 +283,11 @@ export function runBackward(root: Tensor, seedArg: Tensor | number | ArrayLike<u
 }
 
 /** Records whose dy may have been left set by a failed pass (cleared so a retry starts clean). */
-function collectDirty(root: Tensor): Record[] {
-  const out: Record[] = [];
+function collectDirty(root: Tensor): TapeRecord[] {
+  const out: TapeRecord[] = [];
   if (root.node === null) return out;
   const stack = [root.node];
-  const seen = new Set<Record>();
+  const seen = new Set<TapeRecord>();
   while (stack.length > 0) {
     const r = stack.pop()!;
     if (seen.has(r)) continue;

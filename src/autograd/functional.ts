@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError } from '../errors.js';
 import { runBackward } from './backward.js';
 import { isGradEnabled, setGradEnabled } from './tape.js';
-import { empty } from '../ops/util.js';
+import { filledLike } from '../alloc.js';
 
 type Fn = (...xs: Tensor[]) => Tensor;
 
@@ -54,14 +54,8 @@ function run(name: string, f: Fn, xs: Tensor[]): { value: Tensor; grads: Tensor[
     grads = runBackward(value, undefined, { createGraph }, args);
   }
   // An input the output does not depend on has a zero gradient.
-  const full = grads.map((g, i) => g ?? zerosOf(args[i]));
+  const full = grads.map((g, i) => g ?? filledLike(args[i], 0));
   return { value, grads: full, createGraph };
-}
-
-function zerosOf(x: Tensor): Tensor {
-  const out = empty(x.shape, x.dtype, x.backend);
-  x.backend.fill(out.storage, 0);
-  return out;
 }
 
 /**

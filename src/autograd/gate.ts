@@ -5,7 +5,7 @@
 import type { Tensor, TensorLike } from '../tensor.js';
 import { applyGate, type Gate, type GateContext } from './tape.js';
 import { WasmgradError } from '../errors.js';
-import { asTensor } from '../ops/util.js';
+import { asTensor } from '../alloc.js';
 
 /** What `defineGate` takes: a name, a forward and a backward rule. */
 export interface GateDefinition {

@@ -13,7 +13,7 @@ import { Tensor } from '../tensor.js';
 import { WasmgradError, checkOptions, describeValue } from '../errors.js';
 import { runBackward } from './backward.js';
 import { noGrad } from './tape.js';
-import { copyOf, tensorFrom } from '../ops/creation.js';
+import { copyOf, tensorFrom } from '../alloc.js';
 import { tidy } from '../memory/index.js';
 
 /** Options of `gradcheck`: the step and the tolerances. */

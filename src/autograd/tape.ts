@@ -2,7 +2,7 @@
 //
 // Every op is a gate: a forward that computes the output and saves what its backward needs,
 // and a backward rule that turns the upstream gradient into one gradient per input, written
-// with ops. A call of a gate that needs gradients appends a Record to the tape: a plain object
+// with ops. A call of a gate that needs gradients appends a TapeRecord to the tape: a plain object
 // naming the gate, its inputs and saved tensors (no closure per node). Records carry a
 // monotonically increasing id, so sorting by id gives execution order; backward walks them
 // in reverse.
@@ -46,7 +46,7 @@ export interface Gate<A = unknown> {
 let nextRecordId = 1;
 
 /** One entry of the tape. */
-export class Record<A = unknown> implements GateContext<A> {
+export class TapeRecord<A = unknown> implements GateContext<A> {
   readonly id = nextRecordId++;
   saved: Tensor[] = [];
   /** Saved tensors made inside forward: the record owns them and frees them on release. */
@@ -174,7 +174,7 @@ export function checkInputs(name: string, inputs: readonly Tensor[], mixed: bool
 
 /**
  * Runs a gate: forward with recording off, then, if any input requires a gradient and
- * recording is on, a Record on the output. Tensors forward made but neither returned nor saved
+ * recording is on, a TapeRecord on the output. Tensors forward made but neither returned nor saved
  * are freed at once; on an error everything forward made is freed.
  */
 export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A): Tensor {
@@ -183,7 +183,7 @@ export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A)
   if (gradEnabled) {
     for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) { needsGrad = true; break; }
   }
-  const ctx: GateContext<A> = needsGrad ? new Record(gate, inputs, attrs) : new NoRecordContext(inputs, attrs);
+  const ctx: GateContext<A> = needsGrad ? new TapeRecord(gate, inputs, attrs) : new NoRecordContext(inputs, attrs);
   const scope = openScope();
   const prev = setGradEnabled(false);
   let out: Tensor;
@@ -207,7 +207,7 @@ export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A)
   } else {
     const keep = new Set<Tensor>([out]);
     if (needsGrad) {
-      const rec = ctx as Record<A>;
+      const rec = ctx as TapeRecord<A>;
       for (const s of rec.saved) {
         if (s !== out && scope.includes(s)) (rec.owned ??= []).push(s);
         keep.add(s);
@@ -216,7 +216,7 @@ export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A)
     closeScope(scope, keep, true);
   }
   if (needsGrad) {
-    const rec = ctx as Record<A>;
+    const rec = ctx as TapeRecord<A>;
     if (out.node !== null || out.isLeaf === false || inputs.includes(out)) {
       // A gate that returned an existing tensor: wrap it so the record has its own output.
       out = out.shareStorage();

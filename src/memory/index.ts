@@ -6,7 +6,19 @@
 
 import type { Storage, Backend } from '../backend/backend.js';
 import { DisposedError, WasmgradError, describeValue } from '../errors.js';
+import { wasmHeapBytes } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
+
+/**
+ * @internal Marks Tensor.prototype (tensor.ts sets it), so this layer, which sits below
+ * tensor.ts, recognises tensors without importing the class.
+ */
+export const TENSOR_BRAND: unique symbol = Symbol('wasmgrad.Tensor');
+
+/** True for a Tensor (or an instance of a subclass): `v instanceof Tensor`, seen from below. */
+function isTensor(v: unknown): v is Tensor {
+  return v !== null && v !== undefined && (v as { [TENSOR_BRAND]?: boolean })[TENSOR_BRAND] === true;
+}
 
 /** Live counts, kept exact by every path that creates or frees. */
 const stats = { tensors: 0, bytes: 0 };
@@ -95,20 +107,14 @@ export function closeScopeKeepingOnly(scope: Tensor[], t: Tensor): void {
 }
 
 /** Collects the tensors inside a tidy result: a tensor, or arrays / plain objects of them. */
-function collectTensors(value: unknown, out: Set<Tensor>, isTensor: (v: unknown) => v is Tensor, depth = 0): void {
+function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
   if (depth > 8 || value === null || typeof value !== 'object') return;
   if (isTensor(value)) { out.add(value); return; }
   if (Array.isArray(value)) {
-    for (const v of value) collectTensors(v, out, isTensor, depth + 1);
+    for (const v of value) collectTensors(v, out, depth + 1);
   } else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
-    for (const v of Object.values(value as Record<string, unknown>)) collectTensors(v, out, isTensor, depth + 1);
+    for (const v of Object.values(value as Record<string, unknown>)) collectTensors(v, out, depth + 1);
   }
-}
-
-let isTensorFn: (v: unknown) => v is Tensor = (v): v is Tensor => false;
-/** tensor.ts installs the instanceof check here (avoids an import cycle at load time). */
-export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
-  isTensorFn = fn;
 }
 
 /**
@@ -136,7 +142,7 @@ export function tidy<T>(fn: () => T): T {
     throw new WasmgradError('tidy: the function returned a Promise; tidy only supports synchronous functions');
   }
   const keep = new Set<Tensor>();
-  collectTensors(result, keep, isTensorFn);
+  collectTensors(result, keep);
   closeScope(scope, keep, true);
   return result;
 }
@@ -151,7 +157,7 @@ const DISPOSE_DEPTH = 8;
  * `dispose(5)` or `dispose(model)` does not silently free nothing. Nothing is freed on error.
  */
 function tensorsToDispose(value: unknown, out: Set<Tensor>, path: string, depth: number): void {
-  if (isTensorFn(value)) { out.add(value); return; }
+  if (isTensor(value)) { out.add(value); return; }
   if (depth > 0 && (value === null || value === undefined)) return;
   const plain = value !== null && typeof value === 'object'
     && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
@@ -187,16 +193,10 @@ export function dispose(value: unknown): void {
  * @example wg.tidy(() => { wg.keep(wg.ones([2])); }) // the kept tensor outlives the tidy
  */
 export function keep<T extends Tensor>(t: T): T {
-  if (!isTensorFn(t)) throw new WasmgradError(`keep: expected a Tensor, got ${describeValue(t)}`);
+  if (!isTensor(t)) throw new WasmgradError(`keep: expected a Tensor, got ${describeValue(t)}`);
   if (t.isDisposed) throw new DisposedError(`keep: the tensor (shape ${t.shapeString}) was already disposed`);
   t.markKept();
   return t;
-}
-
-let heapBytes: () => number = () => 0;
-/** The runtime installs the wasm heap size reader once the module is loaded. */
-export function setHeapBytesReader(fn: () => number): void {
-  heapBytes = fn;
 }
 
 /**
@@ -208,5 +208,5 @@ export function setHeapBytesReader(fn: () => number): void {
  * @example wg.memory().tensors // e.g. 0 when everything was freed
  */
 export function memory(): { tensors: number; bytes: number; wasmBytes: number } {
-  return { tensors: stats.tensors, bytes: stats.bytes, wasmBytes: heapBytes() };
+  return { tensors: stats.tensors, bytes: stats.bytes, wasmBytes: wasmHeapBytes() };
 }

@@ -1,7 +1,7 @@
 // Activation modules: parameter-free wrappers of the fused gates, for use in Sequential.
 
 import type { Tensor } from '../tensor.js';
-import { relu, sigmoid, tanh } from '../ops/elementwise.js';
+import { relu, sigmoid, tanh } from '../ops/activation.js';
 import { Module } from './module.js';
 
 /** `relu` as a module, for `Sequential` (PyTorch's `nn.ReLU`). No parameters. */

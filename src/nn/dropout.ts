@@ -3,7 +3,7 @@
 
 import { Tensor } from '../tensor.js';
 import { WasmgradError, checkOptions, fmtValue } from '../errors.js';
-import { mul } from '../ops/elementwise.js';
+import { mul } from '../ops/binary.js';
 import { empty } from '../ops/util.js';
 import { randomUniform } from '../ops/random.js';
 import { Module } from './module.js';

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { rand } from '../ops/creation.js';
 import { matmulFlags } from '../ops/matmul.js';
-import { add, mul, sub } from '../ops/elementwise.js';
+import { add, mul, sub } from '../ops/binary.js';
 import { reshape } from '../ops/shape.js';
 import { noGrad } from '../autograd/tape.js';
 import { Module } from './module.js';

@@ -1,12 +1,15 @@
 // Creating tensors: from data, constants, ranges and random numbers.
 
-import type { Backend, DType } from '../backend/backend.js';
+import type { DType } from '../backend/backend.js';
 import { sizeOf } from '../backend/strides.js';
 import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { currentBackend } from '../runtime.js';
-import { empty } from './util.js';
+import { empty, tensorFrom } from '../alloc.js';
 import { randomNormal, randomUniform } from './random.js';
+
+// Moved to the tensor layer (autograd makes seeds and copies too); re-exported for ops.
+export { tensorFrom, copyOf } from '../alloc.js';
 
 /** Options of the creation functions. */
 export interface TensorOptions {
@@ -58,78 +61,6 @@ export function checkShape(op: string, shape: unknown): number[] {
 function finish(t: Tensor, requiresGrad: boolean): Tensor {
   if (requiresGrad) t.requiresGrad = true;
   return t;
-}
-
-/** Most dimensions nested data may have (deeper nesting is an error, not a stack overflow). */
-const MAX_NESTING = 64;
-
-/** Flattens nested arrays, checking that they are rectangular and numeric. No recursion. */
-function flatten(op: string, data: unknown): { shape: number[]; values: ArrayLike<number> } {
-  if (typeof data === 'number') return { shape: [], values: [data] };
-  if (ArrayBuffer.isView(data)) {
-    if (data instanceof DataView) throw new WasmgradError(`${op}: DataView is not supported as data`);
-    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-      throw new WasmgradError(`${op}: BigInt arrays are not supported as data`);
-    }
-    const arr = data as unknown as ArrayLike<number>;
-    return { shape: [arr.length], values: arr };
-  }
-  if (!Array.isArray(data)) {
-    throw new WasmgradError(`${op}: data must be a number, a (nested) array or a typed array, got ${describeValue(data)}`);
-  }
-  // The shape is read along the first elements; every other element must match it.
-  const shape: number[] = [];
-  let probe: unknown = data;
-  while (Array.isArray(probe)) {
-    if (shape.length === MAX_NESTING) {
-      throw new ShapeError(`${op}: data is nested more than ${MAX_NESTING} levels deep`);
-    }
-    shape.push(probe.length);
-    probe = probe[0];
-  }
-  const values: number[] = [];
-  // An explicit stack of (array, depth, index path) replaces recursion.
-  const stack: { arr: unknown; depth: number; path: string }[] = [{ arr: data, depth: 0, path: '' }];
-  while (stack.length > 0) {
-    const { arr, depth, path } = stack.pop()!;
-    if (depth === shape.length) {
-      if (typeof arr !== 'number') {
-        throw new WasmgradError(`${op}: non-numeric value ${describeValue(arr)} at ${path || 'top level'}`);
-      }
-      values.push(arr);
-      continue;
-    }
-    if (!Array.isArray(arr) || arr.length !== shape[depth]) {
-      throw new ShapeError(`${op}: ragged data: expected an array of length ${shape[depth]} at ${path || 'top level'}, got ${Array.isArray(arr) ? `length ${arr.length}` : fmtValue(arr)}`);
-    }
-    // Push in reverse so values come out in row-major order.
-    for (let i = arr.length - 1; i >= 0; i--) stack.push({ arr: arr[i], depth: depth + 1, path: `${path}[${i}]` });
-  }
-  return { shape, values };
-}
-
-/** @internal A tensor from data on a given backend (used for seeds and constants). */
-export function tensorFrom(data: number | ArrayLike<unknown>, shape: readonly number[] | null, dtype: DType, backend: Backend,
-  op = 'tensor'): Tensor {
-  const flat = flatten(op, data);
-  let outShape = flat.shape;
-  if (shape !== null) {
-    if (sizeOf(shape) !== flat.values.length) {
-      throw new ShapeError(`${op}: ${flat.values.length} values do not fit shape ${fmtShape(shape)}`);
-    }
-    outShape = shape.slice();
-  }
-  const t = empty(outShape, dtype, backend, op);
-  if (flat.values.length === 1 && typeof data === 'number') backend.fill(t.storage, data);
-  else backend.write(t.storage, flat.values);
-  return t;
-}
-
-/** @internal An independent copy (same shape, dtype, backend), not on the tape. */
-export function copyOf(t: Tensor): Tensor {
-  const out = empty(t.shape, t.dtype, t.backend);
-  t.backend.cast(out.storage, t.storage);
-  return out;
 }
 
 /**

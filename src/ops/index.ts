@@ -1,6 +1,7 @@
 // Every op, one place to import them from. Each family lives in its own file.
-export { add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
-  sigmoidGrad, tanhGrad, reluGrad, absGrad } from './elementwise.js';
+export { add, sub, mul, div, pow, maximum, minimum } from './binary.js';
+export { neg, exp, log, sqrt, abs, absGrad } from './unary.js';
+export { tanh, sigmoid, relu, sigmoidGrad, tanhGrad, reluGrad } from './activation.js';
 export { sum, mean, max, sumTo } from './reduce.js';
 export { reshape, transpose, broadcastTo, astype, to } from './shape.js';
 export { matmul } from './matmul.js';

@@ -19,10 +19,10 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, isGradEnabled, noGrad, type Gate } from '../autograd/tape.js';
 import { BackendError, DTypeError, ShapeError, WasmgradError, describeValue } from '../errors.js';
 import { broadcastShapes, broadcastStrides, empty, requireTensor, sameShape, scalarLike } from './util.js';
-import { add, div, maximum, minimum, mul, sub } from './elementwise.js';
+import { add, div, maximum, minimum, mul, sub } from './binary.js';
 import { sumTo } from './reduce.js';
 import { astype, to } from './shape.js';
-import { copyOf } from './creation.js';
+import { copyOf } from '../alloc.js';
 
 // ---- guards ------------------------------------------------------------------------------------
 

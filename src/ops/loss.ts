@@ -7,7 +7,7 @@ import { ShapeError, WasmgradError, checkOptions, describeValue, fmtShape } from
 import type { Backend, Storage } from '../backend/backend.js';
 import { empty, emptyLike, requireTensor, sameShape } from './util.js';
 import { mean } from './reduce.js';
-import { mul, sub } from './elementwise.js';
+import { mul, sub } from './binary.js';
 import { softmax } from './softmax.js';
 
 interface CEAttrs { labels: Int32Array }

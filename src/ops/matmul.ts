@@ -1,7 +1,7 @@
-// matmul: D = W·X with dW = dD·Xᵀ and dX = Wᵀ·dD (the seed's matrix gradient). The gate carries
-// transpose flags, so the backward products run on the kernel's transposed paths with no
-// transposed copies. Batched operands broadcast their leading (batch) dimensions; 1-D operands
-// are treated as NumPy does.
+// matmul: D = W·X with dW = dD·Xᵀ and dX = Wᵀ·dD (the matrix gradient of the seed notes). The
+// gate carries transpose flags, so the backward products run on the kernel's transposed paths
+// with no transposed copies. Batched operands broadcast their leading (batch) dimensions; 1-D
+// operands are treated as NumPy does.
 
 import { sizeOf, collapseDims } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';

@@ -7,7 +7,7 @@ import { contiguousStrides, sizeOf } from '../backend/strides.js';
 import { Tensor, type Axis } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
 import { checkKeepdims, empty, emptyLike, normalizeAxes, requireTensor, sameShape } from './util.js';
-import { mul } from './elementwise.js';
+import { mul } from './binary.js';
 import { broadcastTo, reshape } from './shape.js';
 import { WasmgradError } from '../errors.js';
 
@@ -65,8 +65,8 @@ const sumGate: Gate<ReduceAttrs> = {
   },
 };
 
-// max: the gradient goes to the first index of each maximum (the seed's max gate routes it to
-// the larger input); the 0/1 mask of those positions is saved from the forward pass.
+// max: the gradient goes to the first index of each maximum (the max gate of the seed notes
+// routes it to the larger input); the 0/1 mask of those positions is saved from the forward pass.
 const maxGate: Gate<ReduceAttrs> = {
   name: 'max',
   forward(ctx, [a], { axes, keepdims }) {

@@ -5,8 +5,8 @@ import type { BackendName, DType } from '../backend/backend.js';
 import { contiguousStrides } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { BackendError, DTypeError, ShapeError, fmtShape, fmtValue } from '../errors.js';
-import { backendFor } from '../runtime.js';
+import { DTypeError, ShapeError, fmtShape, fmtValue } from '../errors.js';
+import { backendFor, checkBackendName } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, empty, requireTensor, sameShape } from './util.js';
 import { sumTo } from './reduce.js';
 import { checkShape } from './creation.js';
@@ -191,11 +191,8 @@ const toGate: Gate<{ backend: BackendName }> = {
  */
 export function to(a: Tensor, backend: BackendName): Tensor {
   requireTensor('to', a);
-  backendFor(backend === 'wasm' || backend === 'js' ? backend : checkBackendName(backend), 'to');
+  checkBackendName(backend, 'to');
+  backendFor(backend, 'to');
   return applyGate(toGate, [a], { backend });
-}
-
-function checkBackendName(name: unknown): never {
-  throw new BackendError(`to: unknown backend ${fmtValue(name)} (expected 'wasm' or 'js')`);
 }
 

@@ -5,7 +5,8 @@ import { sizeOf } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
 import { emptyLike, normalizeAxis, requireTensor } from './util.js';
-import { exp, mul, sub } from './elementwise.js';
+import { mul, sub } from './binary.js';
+import { exp, neg } from './unary.js';
 import { sum } from './reduce.js';
 
 interface SoftmaxAttrs { axis: number; log: boolean }
@@ -45,7 +46,7 @@ const softmaxGradGate: Gate<SoftmaxAttrs> = {
     let gy: Tensor | null = null, gdy: Tensor | null = null;
     if (log) {
       const ey = exp(y);
-      if (ctx.needsInputGrad(0)) gy = mul(mul(g, ey), sum(dy, axis, true)).neg();
+      if (ctx.needsInputGrad(0)) gy = neg(mul(mul(g, ey), sum(dy, axis, true)));
       if (ctx.needsInputGrad(1)) gdy = sub(g, sum(mul(g, ey), axis, true));
     } else {
       if (ctx.needsInputGrad(0)) {

@@ -1,49 +1,12 @@
-// Helpers every op family shares: output allocation, number coercion, broadcasting, axes.
+// Helpers every op family shares: number coercion, broadcasting, axes.
 
-import type { Backend, DType } from '../backend/backend.js';
-import { contiguousStrides, sizeOf } from '../backend/strides.js';
-import { OutOfMemoryError, ShapeError, WasmgradError, describeValue, fmtShape, fmtValue } from '../errors.js';
+import { contiguousStrides } from '../backend/strides.js';
+import { ShapeError, WasmgradError, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { currentBackend } from '../runtime.js';
+import { asTensor, checkNumber, scalarLike } from '../alloc.js';
 
-/**
- * A new tensor of `shape` with uninitialised contents, on `backend`. Running out of memory is
- * reported with the tensor's shape (and `op` when given; gates add their own name).
- */
-export function empty(shape: readonly number[], dtype: DType, backend: Backend, op?: string): Tensor {
-  let storage;
-  try {
-    storage = backend.alloc(dtype, sizeOf(shape));
-  } catch (e) {
-    if (!(e instanceof OutOfMemoryError)) throw e;
-    const n = sizeOf(shape);
-    throw new OutOfMemoryError(`${op !== undefined ? `${op}: ` : ''}out of memory for a ${dtype} tensor of shape ${fmtShape(shape)} `
-      + `(${n} elements) on ${backend.name}: ${e.message.replace(/^alloc: /, '')}`);
-  }
-  return new Tensor(storage, shape, dtype, backend);
-}
-
-/** The argument as a live Tensor, or a WasmgradError naming the op and what it got. */
-export function requireTensor(op: string, a: unknown, what = 'input'): Tensor {
-  if (!(a instanceof Tensor)) throw new WasmgradError(`${op}: ${what} must be a Tensor, got ${describeValue(a)}`);
-  a.assertLive(op);
-  return a;
-}
-
-export function emptyLike(t: Tensor): Tensor {
-  return empty(t.shape, t.dtype, t.backend);
-}
-
-/** A 0-d constant with the dtype and backend of `like` (plain numbers in binary ops). */
-export function scalarLike(v: number, like: Tensor): Tensor {
-  const t = empty([], like.dtype, like.backend);
-  like.backend.fill(t.storage, v);
-  return t;
-}
-
-function checkNumber(op: string, v: number): void {
-  if (typeof v !== 'number') throw new WasmgradError(`${op}: expected a Tensor or a number, got ${describeValue(v)}`);
-}
+// Tensor allocation lives in the tensor layer (autograd needs it too); re-exported for ops.
+export { asTensor, empty, emptyLike, requireTensor, sameShape, scalarLike } from '../alloc.js';
 
 /** Turns plain numbers into 0-d tensors matching the other operand (or the defaults). */
 export function coercePair(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
@@ -59,21 +22,7 @@ export function coercePair(op: string, a: TensorLike, b: TensorLike): [Tensor, T
     return [scalarLike(a, b), b];
   }
   checkNumber(op, b);
-  const backend = currentBackend(op);
-  const ta = empty([], 'float32', backend);
-  backend.fill(ta.storage, a);
-  const tb = empty([], 'float32', backend);
-  backend.fill(tb.storage, b);
-  return [ta, tb];
-}
-
-export function asTensor(op: string, a: TensorLike): Tensor {
-  if (a instanceof Tensor) return a;
-  checkNumber(op, a);
-  const backend = currentBackend(op);
-  const t = empty([], 'float32', backend);
-  backend.fill(t.storage, a);
-  return t;
+  return [asTensor(op, a), asTensor(op, b)];
 }
 
 /** NumPy broadcasting of two shapes; throws naming the op and both shapes. */
@@ -141,10 +90,4 @@ export function checkKeepdims(op: string, keepdims: unknown): boolean {
     throw new WasmgradError(`${op}: keepdims must be true or false, got ${describeValue(keepdims)}`);
   }
   return keepdims;
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

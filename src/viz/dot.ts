@@ -4,7 +4,7 @@
 
 import { Tensor } from '../tensor.js';
 import { WasmgradError, checkOptions, describeValue } from '../errors.js';
-import type { Record } from '../autograd/tape.js';
+import type { TapeRecord } from '../autograd/tape.js';
 
 /** Options of `toDot`. */
 export interface DotOptions {
@@ -108,8 +108,8 @@ export function toDot(root: Tensor, dotOptions: DotOptions = {}): string {
   };
 
   // Walk the records reachable from the root with an explicit stack (deep graphs are fine).
-  const seen = new Set<Record>();
-  const stack: Record[] = root.node !== null ? [root.node] : [];
+  const seen = new Set<TapeRecord>();
+  const stack: TapeRecord[] = root.node !== null ? [root.node] : [];
   tensorNode(root);
   let gates = 0;
   while (stack.length > 0) {
