@@ -85,6 +85,29 @@ import {
   for (; i < end; i += sizeof<T>()) store<T>(out + i, op.s<T>(load<T>(a + i)));
 }
 
+/** Applies the scalar f lane by lane: for ops without a vector body (sin, cos). */
+@inline function lanes<T, OP>(x: v128): v128 {
+  const op = changetype<OP>(0);
+  if (sizeof<T>() == 4) {
+    let r = v128.splat<f32>(0);
+    r = v128.replace_lane<f32>(r, 0, op.s<f32>(v128.extract_lane<f32>(x, 0)));
+    r = v128.replace_lane<f32>(r, 1, op.s<f32>(v128.extract_lane<f32>(x, 1)));
+    r = v128.replace_lane<f32>(r, 2, op.s<f32>(v128.extract_lane<f32>(x, 2)));
+    return v128.replace_lane<f32>(r, 3, op.s<f32>(v128.extract_lane<f32>(x, 3)));
+  }
+  const r = v128.splat<f64>(op.s<f64>(v128.extract_lane<f64>(x, 0)));
+  return v128.replace_lane<f64>(r, 1, op.s<f64>(v128.extract_lane<f64>(x, 1)));
+}
+/** sin in the element type (Mathf.sin for f32, as PyTorch's float sin). */
+@final class SinOp {
+  @inline v<T>(x: v128): v128 { return lanes<T, SinOp>(x); }
+  @inline s<T>(x: T): T { return sizeof<T>() == 4 ? <T>Mathf.sin(<f32>x) : <T>Math.sin(<f64>x); }
+}
+@final class CosOp {
+  @inline v<T>(x: v128): v128 { return lanes<T, CosOp>(x); }
+  @inline s<T>(x: T): T { return sizeof<T>() == 4 ? <T>Mathf.cos(<f32>x) : <T>Math.cos(<f64>x); }
+}
+
 @inline function unary<T>(op: i32, out: usize, a: usize, n: i32): void {
   switch (op) {
     case Unary.Neg: unaryLoop<T, NegOp>(out, a, n); break;
@@ -99,6 +122,8 @@ import {
     case Unary.Sign: unaryLoop<T, SignOp>(out, a, n); break;
     case Unary.Square: unaryLoop<T, SquareOp>(out, a, n); break;
     case Unary.Reciprocal: unaryLoop<T, ReciprocalOp>(out, a, n); break;
+    case Unary.Sin: unaryLoop<T, SinOp>(out, a, n); break;
+    case Unary.Cos: unaryLoop<T, CosOp>(out, a, n); break;
     default: unreachable(); // an op code without a kernel
   }
 }

@@ -17,6 +17,8 @@ export const enum Unary {
   Sign = 9,
   Square = 10,
   Reciprocal = 11,
+  Sin = 12,
+  Cos = 13,
 }
 
 /** UnaryGrad op codes (thread cost class in the table). */

@@ -4,13 +4,7 @@ export type { ThreadStats, WasmVariant } from './backend/wasm/index.js';
 export { Tensor } from './tensor.js';
 export type { TensorLike, Axis } from './tensor.js';
 export type { DType, BackendName } from './backend/backend.js';
-export {
-  tensor, zeros, ones, full, randn, rand, arange, eye, manualSeed,
-  add, sub, mul, div, pow, maximum, minimum,
-  neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
-  sum, mean, max, reshape, transpose, broadcastTo, matmul,
-  softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
-} from './ops/index.js';
+export * from './ops/index.js';
 export type { TensorOptions } from './ops/creation.js';
 export { noGrad, isGradEnabled } from './autograd/tape.js';
 export type { GateContext } from './autograd/tape.js';

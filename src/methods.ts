@@ -10,9 +10,9 @@ import { Tensor } from './tensor.js';
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
-  sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
-  add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_,
+  sin, cos, sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
 } from './ops/index.js';
+import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
 
 declare module './tensor.js' {
@@ -190,6 +190,18 @@ declare module './tensor.js' {
      */
     abs(): Tensor;
     /**
+     * The sine of each element, in radians; see `wg.sin`.
+     *
+     * @example wg.tensor([0, Math.PI / 2]).sin() // tensor([0, 1])
+     */
+    sin(): Tensor;
+    /**
+     * The cosine of each element, in radians; see `wg.cos`.
+     *
+     * @example wg.tensor([0, Math.PI]).cos() // tensor([1, -1])
+     */
+    cos(): Tensor;
+    /**
      * The hyperbolic tangent of each element; see `wg.tanh`.
      *
      * @example wg.tensor([0, 1]).tanh() // tensor([0, 0.7616])
@@ -305,6 +317,8 @@ const methods = {
   log() { return log(this); },
   sqrt() { return sqrt(this); },
   abs() { return abs(this); },
+  sin() { return sin(this); },
+  cos() { return cos(this); },
   tanh() { return tanh(this); },
   sigmoid() { return sigmoid(this); },
   relu() { return relu(this); },

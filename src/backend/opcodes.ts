@@ -40,6 +40,8 @@ export const UNARY_OPS = {
   Sign: { code: 9, cost: 'cheap', doc: "-1, 0 or 1 (abs's derivative, abs'(0) = 0)." },
   Square: { code: 10, cost: 'cheap' },
   Reciprocal: { code: 11, cost: 'medium' },
+  Sin: { code: 12, cost: 'costly' },
+  Cos: { code: 13, cost: 'costly' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Fused gradient gates: out[i] = g(s[i], dy[i]) where s is the saved value named in doc. */

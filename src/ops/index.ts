@@ -1,12 +1,14 @@
-// Every op, one place to import them from. Each family lives in its own file.
+// The public ops: src/index.ts re-exports this list as it is, so a new op is public once it is
+// listed here. Each family lives in its own file; internal helpers (the fused gradient gates
+// absGrad/sigmoidGrad/…, sumTo, the in-place functions behind the `_` methods) are imported
+// from their family files, never from here.
 export { add, sub, mul, div, pow, maximum, minimum } from './binary.js';
-export { neg, exp, log, sqrt, abs, absGrad } from './unary.js';
-export { tanh, sigmoid, relu, sigmoidGrad, tanhGrad, reluGrad } from './activation.js';
-export { sum, mean, max, sumTo } from './reduce.js';
+export { neg, exp, log, sqrt, abs, sin, cos } from './unary.js';
+export { tanh, sigmoid, relu } from './activation.js';
+export { sum, mean, max } from './reduce.js';
 export { reshape, transpose, broadcastTo, astype, to } from './shape.js';
 export { matmul } from './matmul.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
-export { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './inplace.js';

@@ -1,4 +1,4 @@
-// Unary ops: neg exp log sqrt abs, each a gate made by unaryGate (elementwise.ts) with its
+// Unary ops: neg exp log sqrt abs sin cos, each a gate made by unaryGate (elementwise.ts) with its
 // gradient rule beside it; abs's rule is the fused gradient gate absGrad, an op itself.
 
 import { Unary, UnaryGrad } from '../backend/backend.js';
@@ -15,6 +15,9 @@ const logGate = unaryGate('log', Unary.Log, false, (x, _y, dy) => div(dy, x));
 // sqrt: d sqrt(x) = 1 / (2 sqrt(x)), from the cached output.
 const sqrtGate = unaryGate('sqrt', Unary.Sqrt, true, (_x, y, dy) => div(mul(dy, 0.5), y));
 const absGate = unaryGate('abs', Unary.Abs, false, (x, _y, dy) => absGrad(x, dy));
+// sin' = cos, cos' = -sin: each rule is the other op, so createGraph differentiates it again.
+const sinGate = unaryGate('sin', Unary.Sin, false, (x, _y, dy) => mul(dy, cos(x)));
+const cosGate = unaryGate('cos', Unary.Cos, false, (x, _y, dy) => mul(dy, neg(sin(x))));
 /**
  * Elementwise `-a` (`torch.neg`). Like every unary op, accepts a plain number and keeps the
  * shape and dtype; a DisposedError for a disposed tensor.
@@ -46,6 +49,18 @@ export function sqrt(a: TensorLike): Tensor { return applyUnary(sqrtGate, a); }
  * @example wg.abs(wg.tensor([-1.5, 2])) // tensor([1.5, 2])
  */
 export function abs(a: TensorLike): Tensor { return applyUnary(absGate, a); }
+/**
+ * Elementwise sine, in radians (`torch.sin`). Gradient `cos(a) dy`.
+ *
+ * @example wg.sin(wg.tensor([0, Math.PI / 2])) // tensor([0, 1])
+ */
+export function sin(a: TensorLike): Tensor { return applyUnary(sinGate, a); }
+/**
+ * Elementwise cosine, in radians (`torch.cos`). Gradient `-sin(a) dy`.
+ *
+ * @example wg.cos(wg.tensor([0, Math.PI])) // tensor([1, -1])
+ */
+export function cos(a: TensorLike): Tensor { return applyUnary(cosGate, a); }
 // absGrad(x, dy) = dy sign(x): piecewise constant in x, linear in dy.
 const absGradGate = gradGate('absGrad', UnaryGrad.Abs, (x, _dy, g, nx, ndy) => [
   nx ? filledLike(x, 0) : null,

@@ -54,6 +54,8 @@ export const UNARY_ENTRIES: OpEntry[] = [
   unary('tanh', Math.tanh),
   unary('sigmoid', sigmoid),
   unary('relu', (x) => Math.max(0, x), { kinks: [0] }),
+  unary('sin', Math.sin),
+  unary('cos', Math.cos),
 ];
 
 export const REDUCE_ENTRIES: OpEntry[] = [

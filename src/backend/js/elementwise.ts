@@ -36,6 +36,8 @@ const UNARY_KERNELS: { readonly [K in keyof typeof UNARY_OPS]: (x: number) => nu
   Sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
   Square: (x) => x * x,
   Reciprocal: (x) => 1 / x,
+  Sin: Math.sin,
+  Cos: Math.cos,
 };
 const UNARY_NAMES = namesByCode(UNARY_OPS);
 
