@@ -10,7 +10,7 @@ import { Tensor } from './tensor.js';
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
-  sin, cos, sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
+  sin, cos, silu, sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
 } from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
@@ -202,6 +202,12 @@ declare module './tensor.js' {
      */
     cos(): Tensor;
     /**
+     * SiLU of each element, `x · sigmoid(x)`; see `wg.silu`.
+     *
+     * @example wg.tensor([0, 1]).silu() // tensor([0, 0.7311])
+     */
+    silu(): Tensor;
+    /**
      * The hyperbolic tangent of each element; see `wg.tanh`.
      *
      * @example wg.tensor([0, 1]).tanh() // tensor([0, 0.7616])
@@ -319,6 +325,7 @@ const methods = {
   abs() { return abs(this); },
   sin() { return sin(this); },
   cos() { return cos(this); },
+  silu() { return silu(this); },
   tanh() { return tanh(this); },
   sigmoid() { return sigmoid(this); },
   relu() { return relu(this); },

@@ -4,7 +4,7 @@
 import { Unary, UnaryGrad } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { applyGate } from '../autograd/tape.js';
-import { applyUnary, gradGate, unaryGate } from './elementwise.js';
+import { applyUnary, composite, gradGate, unaryGate } from './elementwise.js';
 import { filledLike } from '../alloc.js';
 import { mul, sub } from './binary.js';
 
@@ -34,6 +34,13 @@ export function sigmoid(a: TensorLike): Tensor { return applyUnary(sigmoidGate, 
  * @example wg.relu(wg.tensor([-1, 0, 2])) // tensor([0, 0, 2])
  */
 export function relu(a: TensorLike): Tensor { return applyUnary(reluGate, a); }
+/**
+ * SiLU (swish), `a · sigmoid(a)` (`torch.nn.functional.silu`). A composite: its gradient
+ * `sigmoid(a)(1 + a(1 − sigmoid(a)))` comes from the mul and sigmoid gates.
+ *
+ * @example wg.silu(wg.tensor([0, 1])) // tensor([0, 0.7311])
+ */
+export function silu(a: TensorLike): Tensor { return composite('silu', a, (x) => mul(x, sigmoid(x))); }
 
 // sigmoidGrad(y, dy) = dy y (1 - y): ∂/∂y = dy (1 - 2y), ∂/∂dy = y (1 - y).
 const sigmoidGradGate = gradGate('sigmoidGrad', UnaryGrad.Sigmoid, (y, dy, g, ny, ndy) => [

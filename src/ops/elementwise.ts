@@ -5,7 +5,8 @@
 
 import { Binary, Unary, UnaryGrad } from '../backend/backend.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
+import { applyGate, isGradEnabled, type Gate } from '../autograd/tape.js';
+import { tidy } from '../memory/index.js';
 import { asTensor, broadcastShapes, broadcastStrides, coercePair, empty, emptyLike, sameShape } from './util.js';
 import { binarySameShape } from '../alloc.js';
 import { sumTo } from './reduce.js';
@@ -94,6 +95,22 @@ export function applyUnary(gate: Gate, a: TensorLike): Tensor {
   } catch (e) {
     if (t !== a) t.dispose();
     throw e;
+  }
+}
+
+// ---- composite ops ---------------------------------------------------------------------------------
+/**
+ * Runs the body of a composite op (one written with other ops, whose gradient autograd derives):
+ * a plain number becomes a tensor with errors naming `op`. With nothing to record (no input needs a
+ * gradient, or recording is off) the body's intermediates are freed at once; while recording they
+ * belong to the graph, which frees them after backward.
+ */
+export function composite(op: string, a: TensorLike, body: (x: Tensor) => Tensor): Tensor {
+  const x = asTensor(op, a);
+  try {
+    return isGradEnabled() && x.requiresGrad ? body(x) : tidy(() => body(x));
+  } finally {
+    if (x !== a) x.dispose();
   }
 }
 

@@ -4,7 +4,7 @@
 // from their family files, never from here.
 export { add, sub, mul, div, pow, maximum, minimum } from './binary.js';
 export { neg, exp, log, sqrt, abs, sin, cos } from './unary.js';
-export { tanh, sigmoid, relu } from './activation.js';
+export { tanh, sigmoid, relu, silu } from './activation.js';
 export { sum, mean, max } from './reduce.js';
 export { reshape, transpose, broadcastTo, astype, to } from './shape.js';
 export { matmul } from './matmul.js';

@@ -16,6 +16,15 @@ export type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
+/** offset + kπ for every integer k with the point in [lo, hi] (the turning points of sin and cos). */
+function periodicPoints(offset: number, lo: number, hi: number): number[] {
+  const out: number[] = [];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return out;
+  for (let k = Math.ceil((lo - offset) / Math.PI); offset + k * Math.PI <= hi; k++) out.push(offset + k * Math.PI);
+  return out;
+}
+const SILU_MIN = -1.2784645427610738;
+
 /** Log, sqrt: positive inputs, kept at least 0.25 from 0 (well conditioned). */
 const POSITIVE: Domain = { min: 0.25, max: Infinity };
 
@@ -54,8 +63,10 @@ export const UNARY_ENTRIES: OpEntry[] = [
   unary('tanh', Math.tanh),
   unary('sigmoid', sigmoid),
   unary('relu', (x) => Math.max(0, x), { kinks: [0] }),
-  unary('sin', Math.sin),
-  unary('cos', Math.cos),
+  unary('sin', Math.sin, { turns: (lo, hi) => periodicPoints(Math.PI / 2, lo, hi) }),
+  unary('cos', Math.cos, { turns: (lo, hi) => periodicPoints(0, lo, hi) }),
+  // silu has one minimum, at x ≈ -1.2785 (x·σ(x) turns where 1 + x(1 − σ(x)) = 0); no tf.silu
+  unary('silu', (x) => x * sigmoid(x), { tf: undefined, turns: () => [SILU_MIN] }),
 ];
 
 export const REDUCE_ENTRIES: OpEntry[] = [

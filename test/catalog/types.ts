@@ -47,6 +47,11 @@ export interface OpEntry {
   method: boolean;
   /** Its backward rule is made of ops, so createGraph differentiates it again. */
   secondOrder: boolean;
+  /**
+   * Unary, for ops not monotone between their kinks (sin, cos, silu): the points in [lo, hi]
+   * where the op turns (its local extrema), so the programs' interval bounds include them.
+   */
+  turns?: (lo: number, hi: number) => number[];
   /** Unary/binary: the float64 value, for the programs' interval bounds. */
   ref?: (...xs: number[]) => number;
   /** Binary: plain numbers tried on either side (free function) or as the argument (method). */

@@ -195,7 +195,7 @@ class Builder {
   un(op: UnaryOp, a: number): number {
     const { lo, hi } = this.info[a];
     const e = entry(op);
-    const iv = rangeOf(e.ref!, [[lo, hi]], e.kinks);
+    const iv = rangeOf(e.ref!, [[lo, hi]], [...e.kinks, ...(e.turns?.(lo, hi) ?? [])]);
     return this.push({ k: 'un', op, a, fn: this.chance(0.4) }, this.info[a].shape, iv[0], iv[1]);
   }
 
