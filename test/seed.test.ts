@@ -1,5 +1,5 @@
-// The seed's worked examples (seed/backprop-notes.zh.md) with its exact numbers, float64, both
-// backends: the sigmoid neuron, the staged expression and the matrix product D = W·X.
+// The seed's worked examples (the backpropagation lecture notes the project grew from, kept
+// outside this repository) with their exact numbers, float64, both backends: the sigmoid neuron, the staged expression and the matrix product D = W·X.
 
 import { expect, it } from 'vitest';
 import * as wg from '../src/index.js';

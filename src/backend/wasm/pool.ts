@@ -17,7 +17,7 @@
 // - Idle workers spin (an Atomics.load poll, checking the clock every 256 polls) for SPIN_MS,
 //   then sleep in Atomics.wait on their own word; the caller notifies only sleeping enabled
 //   workers. Dispatch to a spinning worker costs about 1-2 µs; waking a sleeper 25 µs to 1 ms
-//   on this VM (see /work/shared/THREADS.md), which the dynamic chunks hide.
+//   on this VM (measured when the pool was designed; docs-src/tuning.md), which the dynamic chunks hide.
 // - The caller blocks in Atomics.wait only where that is allowed (Node, a Web Worker); a page's
 //   main thread spins.
 // - Workers are unref()'d in Node, so they never keep the process alive; close() (the
