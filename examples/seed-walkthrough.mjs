@@ -1,5 +1,6 @@
 // The seed's three worked examples (the backpropagation lecture notes the project grew from, kept
-// outside this repository), run by wasmgrad in float64 on the wasm backend, printed next to the seed's own numbers:
+// outside this repository), run by wasmgrad in float64 on the wasm backend, printed next to
+// the seed's own numbers:
 //   1. the sigmoid neuron f = σ(w0·x0 + w1·x1 + w2)
 //   2. the staged expression f(x, y) = (x + σ(y)) / (σ(x) + (x + y)²) at x = 3, y = -4
 //   3. the matrix product D = W·X with an upstream gradient dD: dW = dD·Xᵀ, dX = Wᵀ·dD

@@ -1,5 +1,6 @@
 // The seed's worked examples (the backpropagation lecture notes the project grew from, kept
-// outside this repository) with their exact numbers, float64, both backends: the sigmoid neuron, the staged expression and the matrix product D = W·X.
+// outside this repository) with their exact numbers, float64, both backends: the sigmoid
+// neuron, the staged expression and the matrix product D = W·X.
 
 import { expect, it } from 'vitest';
 import * as wg from '../src/index.js';
