@@ -107,6 +107,7 @@ export function applyUnary(gate: Gate, a: TensorLike): Tensor {
  */
 export function composite(op: string, a: TensorLike, body: (x: Tensor) => Tensor): Tensor {
   const x = asTensor(op, a);
+  x.assertLive(op);
   try {
     return isGradEnabled() && x.requiresGrad ? body(x) : tidy(() => body(x));
   } finally {
