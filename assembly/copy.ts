@@ -2,7 +2,7 @@
 // thread-task chunk. Copies move bits (u32/u64), never arithmetic, so int32 labels and NaN
 // payloads survive. Pointers are byte addresses; counts and strides are in elements.
 
-import { CopyStridedSlot } from './opcodes';
+import { CopyIntoSlot, CopyStridedSlot } from './opcodes';
 import { stridedRows, total } from './strided';
 import { argF64, argi, argp, rangeHi, rowRange } from './task';
 import { elemShift } from './simd';
@@ -54,6 +54,50 @@ export function copyStrided_f32(out: usize, a: usize, n0: i32, n1: i32, n2: i32,
 export function copyStrided_f64(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
   s0: i32, s1: i32, s2: i32, s3: i32): void {
   copyStridedRange<u64>(out, a, n1, n2, n3, s0, s1, s2, s3, 0, total(n0, n1, n2, n3));
+}
+
+// ---- strided copy into part of an output ----------------------------------------------------
+// out[idx . os] = a[idx . as] over a [n0..n3] index space: both sides strided, so one kernel reads
+// a slice, a flip (negative strides) or a permutation, and writes a block of cat, stack or pad (or
+// the gradient of a slice into a zero tensor). The walker's first input is the destination.
+
+@inline function copyIntoRow<B>(out: usize, a: usize, n: i32, outStride: i32, aStride: i32): void {
+  const shift = <i32>elemShift<B>();
+  if (outStride == 1 && aStride == 1) {
+    memory.copy(out, a, <usize>n << shift);
+    return;
+  }
+  const outStep = <usize>(outStride << shift), aStep = <usize>(aStride << shift);
+  let o = out, p = a;
+  for (let i = 0; i < n; i++) {
+    store<B>(o, load<B>(p));
+    o += outStep;
+    p += aStep;
+  }
+}
+
+/** Row visitor of stridedRows for copyInto: walker input a is the destination, b the source. */
+@final class CopyIntoRows {
+  @inline row<B>(unused: usize, dst: usize, src: usize, len: i32, dstStride: i32, srcStride: i32): void {
+    copyIntoRow<B>(dst, src, len, dstStride, srcStride);
+  }
+}
+
+/** Elements [lo, hi) of the [n0, n1, n2, n3] index space: all of it, or one chunk (threads). */
+@noinline function copyIntoRange<B>(out: usize, a: usize, n1: i32, n2: i32, n3: i32,
+  os0: i32, os1: i32, os2: i32, os3: i32, as0: i32, as1: i32, as2: i32, as3: i32, lo: usize, hi: usize): void {
+  stridedRows<B, CopyIntoRows>(0, out, a, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, lo, hi);
+}
+
+/** copyInto_f32(out: 4-byte elements written at out + (i.os)*4, a: read at a + (i.as)*4). Also int32. */
+export function copyInto_f32(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
+  os0: i32, os1: i32, os2: i32, os3: i32, as0: i32, as1: i32, as2: i32, as3: i32): void {
+  copyIntoRange<u32>(out, a, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, 0, total(n0, n1, n2, n3));
+}
+/** copyInto_f64: as copyInto_f32 with 8-byte elements. */
+export function copyInto_f64(out: usize, a: usize, n0: i32, n1: i32, n2: i32, n3: i32,
+  os0: i32, os1: i32, os2: i32, os3: i32, as0: i32, as1: i32, as2: i32, as3: i32): void {
+  copyIntoRange<u64>(out, a, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, 0, total(n0, n1, n2, n3));
 }
 
 // ---- fill and cast --------------------------------------------------------------------------
@@ -109,4 +153,20 @@ export function copyStridedChunk(args: usize, idx: i32): void {
   const s2 = argi(args, CopyStridedSlot.S2), s3 = argi(args, CopyStridedSlot.S3);
   if (argF64(args)) copyStridedRange<u64>(out, a, n1, n2, n3, s0, s1, s2, s3, lo, hi);
   else copyStridedRange<u32>(out, a, n1, n2, n3, s0, s1, s2, s3, lo, hi);
+}
+
+/** Chunk idx of a CopyInto task: a run of rows, or a segment of one row (rowRange). */
+export function copyIntoChunk(args: usize, idx: i32): void {
+  const n0 = argi(args, CopyIntoSlot.N0), n1 = argi(args, CopyIntoSlot.N1);
+  const n2 = argi(args, CopyIntoSlot.N2), n3 = argi(args, CopyIntoSlot.N3);
+  const lo = rowRange(idx, <usize>n0 * <usize>n1 * <usize>n2, <usize>n3,
+    argp(args, CopyIntoSlot.RowsPer), argp(args, CopyIntoSlot.Seg));
+  const hi = rangeHi;
+  const out = argp(args, CopyIntoSlot.Out), a = argp(args, CopyIntoSlot.A);
+  const os0 = argi(args, CopyIntoSlot.Os0), os1 = argi(args, CopyIntoSlot.Os1);
+  const os2 = argi(args, CopyIntoSlot.Os2), os3 = argi(args, CopyIntoSlot.Os3);
+  const as0 = argi(args, CopyIntoSlot.As0), as1 = argi(args, CopyIntoSlot.As1);
+  const as2 = argi(args, CopyIntoSlot.As2), as3 = argi(args, CopyIntoSlot.As3);
+  if (argF64(args)) copyIntoRange<u64>(out, a, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, lo, hi);
+  else copyIntoRange<u32>(out, a, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, lo, hi);
 }

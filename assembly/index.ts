@@ -6,7 +6,7 @@ export { alloc, free, allocScratch, freeScratch, liveBlocks, liveBytes, copyByte
 export { allocPaged, largeFreeBytes } from './mem';
 export { unary_f32, unary_f64, binary_f32, binary_f64 } from './elementwise';
 export {
-  copyStrided_f32, copyStrided_f64, fill_f32, fill_f64, fill_i32, cast_f32_f64, cast_f64_f32,
+  copyStrided_f32, copyStrided_f64, copyInto_f32, copyInto_f64, fill_f32, fill_f64, fill_i32, cast_f32_f64, cast_f64_f32,
 } from './copy';
 export { unaryGrad_f32, unaryGrad_f64, addInPlace_f32, addInPlace_f64 } from './elementwise_grad';
 export { reduce_f32, reduce_f64, argmaxMask_f32, argmaxMask_f64 } from './reduce';

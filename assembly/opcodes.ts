@@ -82,6 +82,7 @@ export const enum Task {
   CrossEntropyGrad = 15,
   MatmulPack = 16,
   MatmulTiles = 17,
+  CopyInto = 18,
 }
 
 /** Slots before a task's arguments. */
@@ -303,6 +304,25 @@ export const enum MatmulTilesSlot {
   BCol = 19,
   Ldc = 20,
   CBatchStride = 21,
+}
+
+export const enum CopyIntoSlot {
+  Out = 2,
+  A = 3,
+  N0 = 4,
+  N1 = 5,
+  N2 = 6,
+  N3 = 7,
+  Os0 = 8,
+  Os1 = 9,
+  Os2 = 10,
+  Os3 = 11,
+  As0 = 12,
+  As1 = 13,
+  As2 = 14,
+  As3 = 15,
+  RowsPer = 16,
+  Seg = 17,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

@@ -19,7 +19,7 @@
 
 import { Task, CTRL_CLAIM, CTRL_DONE, CTRL_WAITING, CTRL_ARGS } from './opcodes';
 import { unaryChunk, binaryChunk } from './elementwise';
-import { copyStridedChunk } from './copy';
+import { copyStridedChunk, copyIntoChunk } from './copy';
 import { unaryGradChunk, addInPlaceChunk } from './elementwise_grad';
 import { reduceRowsChunk, reduceColsChunk, reduceBlocksChunk, argmaxChunk } from './reduce';
 import { softmaxChunk, softmaxGradChunk } from './softmax';
@@ -34,6 +34,7 @@ function runChunk(args: usize, idx: i32): void {
     case Task.AddInPlace: addInPlaceChunk(args, idx); break;
     case Task.Binary: binaryChunk(args, idx); break;
     case Task.CopyStrided: copyStridedChunk(args, idx); break;
+    case Task.CopyInto: copyIntoChunk(args, idx); break;
     case Task.Sgd: sgdChunk(args, idx); break;
     case Task.Adam: adamChunk(args, idx); break;
     case Task.ReduceRows: reduceRowsChunk(args, idx); break;

@@ -74,6 +74,13 @@ export interface Backend {
     aStrides: readonly number[], bStrides: readonly number[]): void;
   /** out (contiguous, `shape`) = a read with element `strides` from element `offset`: transpose, expand. */
   copyStrided(out: Storage, a: Storage, shape: readonly number[], strides: readonly number[], offset: number): void;
+  /**
+   * out[outOffset + idx . outStrides] = a[aOffset + idx . aStrides] for every index of `shape`:
+   * a strided copy into part of out, the rest of out untouched (cat, stack, pad, and a slice's
+   * gradient into zeros). Strides may be negative (flip); out's must not repeat an element.
+   */
+  copyInto(out: Storage, outOffset: number, outStrides: readonly number[], a: Storage, aOffset: number,
+    aStrides: readonly number[], shape: readonly number[]): void;
   /** dst += src, elementwise, same size (gradient accumulation). */
   addInPlace(dst: Storage, src: Storage): void;
 

@@ -136,6 +136,11 @@ export const TASKS = {
   MatmulPack: { code: 16, slots: MATMUL_SLOTS },
   /** MB x NB tiles of C from the packed operands (same arguments as MatmulPack). */
   MatmulTiles: { code: 17, slots: MATMUL_SLOTS },
+  /** As CopyStrided with a strided destination too (os*: out strides, as*: a strides). */
+  CopyInto: {
+    code: 18,
+    slots: ['out', 'a', 'n0', 'n1', 'n2', 'n3', 'os0', 'os1', 'os2', 'os3', 'as0', 'as1', 'as2', 'as3', 'rowsPer', 'seg'],
+  },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -12,3 +12,6 @@ export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
+export { narrow, select, split, chunk, flip, pad } from './slice.js';
+export { cat, stack } from './join.js';
+export { squeeze, unsqueeze, flatten, permute, expand, tril, triu } from './view.js';

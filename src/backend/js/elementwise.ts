@@ -5,7 +5,7 @@ import {
   BINARY_OPS, Binary, UNARY_GRAD_OPS, UNARY_OPS, Unary, UnaryGrad,
 } from '../opcodes.js';
 import type { Storage } from '../backend.js';
-import { collapseDims, forEachIndex } from '../strides.js';
+import { collapseDims, forEachIndex, sizeOf } from '../strides.js';
 import { WasmgradError } from '../../errors.js';
 import { JsStorage, arr } from './storage.js';
 
@@ -109,6 +109,20 @@ export function copyStrided(out: Storage, a: Storage, shape: readonly number[], 
   forEachIndex(dims, c.strides, nd - 1, (offsets, row) => {
     let ia = offset + offsets[0], po = row * inner;
     for (let j = 0; j < inner; j++, ia += si) o[po++] = x[ia];
+  });
+}
+
+export function copyInto(out: Storage, outOffset: number, outStrides: readonly number[], a: Storage, aOffset: number,
+  aStrides: readonly number[], shape: readonly number[]): void {
+  if (sizeOf(shape) === 0) return;
+  const o = (out as JsStorage).arr, x = (a as JsStorage).arr;
+  const c = collapseDims(shape, [outStrides, aStrides]);
+  const dims = c.shape, nd = dims.length;
+  if (nd === 0) { o[outOffset] = x[aOffset]; return; }
+  const inner = dims[nd - 1], so = c.strides[0][nd - 1], sa = c.strides[1][nd - 1];
+  forEachIndex(dims, c.strides, nd - 1, (offsets) => {
+    let po = outOffset + offsets[0], ia = aOffset + offsets[1];
+    for (let j = 0; j < inner; j++, po += so, ia += sa) o[po] = x[ia];
   });
 }
 

@@ -80,6 +80,10 @@ export class WasmBackend implements Backend {
   copyStrided(out: Storage, a: Storage, shape: readonly number[], strides: readonly number[], offset: number): void {
     elementwise.copyStrided(this.k, out, a, shape, strides, offset);
   }
+  copyInto(out: Storage, outOffset: number, outStrides: readonly number[], a: Storage, aOffset: number,
+    aStrides: readonly number[], shape: readonly number[]): void {
+    elementwise.copyInto(this.k, out, outOffset, outStrides, a, aOffset, aStrides, shape);
+  }
   addInPlace(dst: Storage, src: Storage): void { elementwise.addInPlace(this.k, dst, src); }
 
   reduce(op: Reduce, out: Storage, a: Storage, outer: number, red: number, inner: number): void {

@@ -4,7 +4,7 @@
 
 import type { Binary, Storage, Unary, UnaryGrad } from '../backend.js';
 import { bytesPer } from '../backend.js';
-import { collapseDims, forEachIndex } from '../strides.js';
+import { collapseDims, forEachIndex, sizeOf } from '../strides.js';
 import type { Kernels } from './backend.js';
 import { isF64, ptrOf } from './storage.js';
 import { PAR, binaryMin, unaryMin } from './thresholds.js';
@@ -111,6 +111,31 @@ export function copyStrided(k: Kernels, out: Storage, a: Storage, shape: readonl
     }
     const { rowsPer, seg, chunks } = k.threads.rowSplit(n0 * n1 * n2, n3, PAR.medium >> 2);
     k.threads.dispatch('CopyStrided', wide, chunks, { out: o, a: ap, n0, n1, n2, n3, s0, s1, s2, s3, rowsPer, seg });
+  });
+}
+
+/** The write side of the strided copy: out and a both strided (see Backend.copyInto). */
+export function copyInto(k: Kernels, out: Storage, outOffset: number, outStrides: readonly number[], a: Storage,
+  aOffset: number, aStrides: readonly number[], shape: readonly number[]): void {
+  if (sizeOf(shape) === 0) return;
+  const c = collapseDims(shape, [outStrides, aStrides]);
+  const elem = bytesPer(out.dtype), wide = elem === 8;
+  const kernel = wide ? k.wasm.copyInto_f64 : k.wasm.copyInto_f32;
+  const [n0, n1, n2, n3] = lastDims(c.shape, 1);
+  const [os0, os1, os2, os3] = lastDims(c.strides[0], 0);
+  const [as0, as1, as2, as3] = lastDims(c.strides[1], 0);
+  const outPtr = ptrOf(out) + outOffset * elem, aPtr = ptrOf(a) + aOffset * elem;
+  const split = k.threads.split(n0 * n1 * n2 * n3, PAR.medium);
+  forEachKernelBlock(c.shape, c.strides, (_blockOffset, offsets) => {
+    const o = outPtr + offsets[0] * elem, ap = aPtr + offsets[1] * elem;
+    if (!split) {
+      kernel(o, ap, n0, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3);
+      return;
+    }
+    const { rowsPer, seg, chunks } = k.threads.rowSplit(n0 * n1 * n2, n3, PAR.medium >> 2);
+    k.threads.dispatch('CopyInto', wide, chunks, {
+      out: o, a: ap, n0, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, rowsPer, seg,
+    });
   });
 }
 

@@ -33,6 +33,11 @@ export interface WasmExports {
     s0: number, s1: number, s2: number, s3: number): void;
   copyStrided_f64(out: Ptr, a: Ptr, n0: number, n1: number, n2: number, n3: number,
     s0: number, s1: number, s2: number, s3: number): void;
+  /** out[i.os] = a[i.as] (strided destination and source), 4-byte elements. */
+  copyInto_f32(out: Ptr, a: Ptr, n0: number, n1: number, n2: number, n3: number,
+    os0: number, os1: number, os2: number, os3: number, as0: number, as1: number, as2: number, as3: number): void;
+  copyInto_f64(out: Ptr, a: Ptr, n0: number, n1: number, n2: number, n3: number,
+    os0: number, os1: number, os2: number, os3: number, as0: number, as1: number, as2: number, as3: number): void;
   fill_f32(out: Ptr, n: number, value: number): void;
   fill_f64(out: Ptr, n: number, value: number): void;
   fill_i32(out: Ptr, n: number, value: number): void;
