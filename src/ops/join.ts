@@ -36,17 +36,19 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new ShapeError(`cat: shapes ${shapesOf(all)} must match except in dim ${d}`);
     }
   }
-  if (parts.length === 0) return assemble('cat', all.slice(0, 1), [0], [{ offset: 0, strides: [1] }], 0, true);
+  if (parts.length === 0) return assemble('cat', all, [0], all.map(() => ({ offset: 0, strides: [1] })), 0, true);
   const shape = ref.shape.slice();
   shape[d] = parts.reduce((s, t) => s + t.shape[d], 0);
   const strides = contiguousStrides(shape);
-  const at: Placement[] = [];
+  // a skipped [0] tensor is an input with an empty block, so it still gets its (empty) gradient
   let start = 0;
-  for (const t of parts) {
-    at.push({ offset: start * strides[d], strides });
+  const at: Placement[] = all.map((t) => {
+    if (!parts.includes(t)) return { offset: 0, strides: [1] };
+    const place = { offset: start * strides[d], strides };
     start += t.shape[d];
-  }
-  return assemble('cat', parts, shape, at, 0, true);
+    return place;
+  });
+  return assemble('cat', all, shape, at, 0, true);
 }
 
 /**

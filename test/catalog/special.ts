@@ -7,6 +7,7 @@ import * as wg from '../../src/index.js';
 import { REAL, type Sampling } from './domains.js';
 import { type Shape, broadcast, matmulShape, pairArb, shapeArb, sizeOf } from './shapes.js';
 import type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
+import { SHAPE_JOIN_OPS } from './shape-join.js';
 
 const ANY: Sampling = { kind: 'interval', min: -2, max: 2, avoid: [] };
 const LABELS = [2, 0, 1, 2];
@@ -165,4 +166,5 @@ const to: OpEntry = {
 
 export const SPECIAL_OPS: OpEntry[] = [
   reshape, transpose, matmul, softmaxEntry(false), softmaxEntry(true), crossEntropy, mseLoss, to, broadcastTo, astype,
+  ...SHAPE_JOIN_OPS,
 ];
