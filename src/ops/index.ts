@@ -12,3 +12,5 @@ export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
+export { sign, floor, ceil, round, square, rsqrt, reciprocal, log1p, expm1 } from './unary.js';
+export { logSigmoid, leakyRelu, elu, softplus, hardtanh, gelu } from './activation.js';
