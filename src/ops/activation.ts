@@ -50,8 +50,8 @@ export function relu(a: TensorLike): Tensor { return applyUnary(reluGate, a); }
  */
 export function silu(a: TensorLike): Tensor { return composite('silu', a, (x) => mul(x, sigmoid(x))); }
 
-/** A parameter must be a finite number (checked before anything is allocated). */
-function finiteParam(op: string, name: string, v: unknown): number {
+/** @internal A parameter must be a finite number (checked before anything is allocated). */
+export function finiteParam(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new WasmgradError(`${op}: ${name} must be a finite number, got ${describeValue(v)}`);
   }
