@@ -154,6 +154,21 @@ forEachConfig('activations', ({ dtype, tol }) => {
   });
 });
 
+forEachConfig('memory', ({ dtype }) => {
+  it('a recorded op or composite frees everything it made once backward ran inside tidy', () => {
+    const x = wg.tensor([-2, -0.5, 0.5, 3], { dtype, requiresGrad: true });
+    const ops: ((t: Tensor) => Tensor)[] = [wg.sign, wg.round, wg.rsqrt, wg.log1p, wg.logSigmoid, (t) => wg.leakyRelu(t),
+      (t) => wg.elu(t), (t) => wg.softplus(t, 2, 3), (t) => wg.hardtanh(t), (t) => wg.gelu(t), (t) => wg.gelu(t, 'tanh')];
+    const before = wg.memory();
+    for (const f of ops) {
+      wg.tidy(() => { f(x).sum().backward(); });
+      x.zeroGrad();
+      expect(wg.memory()).toEqual(before);
+    }
+    x.dispose();
+  });
+});
+
 describe('bad arguments', () => {
   beforeAll(async () => { await wg.init(); });
   it.each(['wasm', 'js'] as const)('a bad activation parameter is an error naming the op and the value [%s]', (backend) => {
