@@ -108,6 +108,76 @@ import {
   @inline s<T>(x: T): T { return sizeof<T>() == 4 ? <T>Mathf.cos(<f32>x) : <T>Math.cos(<f64>x); }
 }
 
+@final class FloorOp {
+  @inline v<T>(x: v128): v128 { return v128.floor<T>(x); }
+  @inline s<T>(x: T): T { return floor<T>(x); }
+}
+@final class CeilOp {
+  @inline v<T>(x: v128): v128 { return v128.ceil<T>(x); }
+  @inline s<T>(x: T): T { return ceil<T>(x); }
+}
+/** wasm's nearest rounds half to even, as torch.round. */
+@final class RoundOp {
+  @inline v<T>(x: v128): v128 { return v128.nearest<T>(x); }
+  @inline s<T>(x: T): T { return nearest<T>(x); }
+}
+@final class RsqrtOp {
+  @inline v<T>(x: v128): v128 { return v128.div<T>(v128.splat<T>(<T>1), v128.sqrt<T>(x)); }
+  @inline s<T>(x: T): T { return <T>1 / sqrt<T>(x); }
+}
+// log1p, expm1, erf, logSigmoid: evaluated in float64 (the stdlib's log1p/expm1, erf64 below)
+// and rounded once for float32, so float32 is within half an ulp plus the float64 error.
+@final class Log1pOp {
+  @inline v<T>(x: v128): v128 { return lanes<T, Log1pOp>(x); }
+  @inline s<T>(x: T): T { return <T>Math.log1p(<f64>x); }
+}
+@final class Expm1Op {
+  @inline v<T>(x: v128): v128 { return lanes<T, Expm1Op>(x); }
+  @inline s<T>(x: T): T { return <T>Math.expm1(<f64>x); }
+}
+@final class ErfOp {
+  @inline v<T>(x: v128): v128 { return lanes<T, ErfOp>(x); }
+  @inline s<T>(x: T): T { return <T>erf64(<f64>x); }
+}
+/** log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|): no overflow, no log(0) for any finite x. */
+@final class LogSigmoidOp {
+  @inline v<T>(x: v128): v128 { return lanes<T, LogSigmoidOp>(x); }
+  @inline s<T>(x: T): T { const d = <f64>x; return <T>(min<f64>(d, 0) - Math.log1p(Math.exp(-abs<f64>(d)))); }
+}
+
+const SQRT_PI: f64 = 1.7724538509055160273;
+const TWO_OVER_SQRT_PI: f64 = 1.1283791670955125739;
+/**
+ * erf in float64, within ~5 ulp (test/unary-activations.test.ts measures it against 40-digit
+ * references). |x| < 2.5: e^{-x²} Σ 2ⁿ x^{2n+1} / (1·3···(2n+1)), a series of same-signed terms
+ * (no cancellation) with x² split exactly; 2.5 <= |x| < 6: 1 - erfc from its continued fraction
+ * e^{-x²} / (√π (x + ½/(x + 1/(x + 3/2/(x + …))))), 40 terms; beyond, ±1 (erfc(6) < 2e-17).
+ */
+function erf64(x: f64): f64 {
+  if (x != x) return x;
+  const a = abs<f64>(x);
+  if (a < 2.5) {
+    const t = x * 134217729.0, xh = t - (t - x), xl = x - xh;
+    const hi = x * x, lo = ((xh * xh - hi) + 2.0 * xh * xl) + xl * xl;
+    const e = Math.exp(-hi) * (1.0 - lo);
+    const x2 = 2.0 * hi;
+    let term = x, sum = x;
+    for (let n = 1; n < 64; n++) {
+      term *= x2 / <f64>(2 * n + 1);
+      sum += term;
+      if (abs<f64>(term) <= abs<f64>(sum) * 1e-17) break;
+    }
+    return TWO_OVER_SQRT_PI * e * sum;
+  }
+  let r: f64 = 1.0;
+  if (a < 6.0) {
+    let t = a;
+    for (let k = 40; k >= 1; k--) t = a + (<f64>k * 0.5) / t;
+    r = 1.0 - Math.exp(-a * a) / (SQRT_PI * t);
+  }
+  return x < 0 ? -r : r;
+}
+
 @inline function unary<T>(op: i32, out: usize, a: usize, n: i32): void {
   switch (op) {
     case Unary.Neg: unaryLoop<T, NegOp>(out, a, n); break;
@@ -124,6 +194,14 @@ import {
     case Unary.Reciprocal: unaryLoop<T, ReciprocalOp>(out, a, n); break;
     case Unary.Sin: unaryLoop<T, SinOp>(out, a, n); break;
     case Unary.Cos: unaryLoop<T, CosOp>(out, a, n); break;
+    case Unary.Floor: unaryLoop<T, FloorOp>(out, a, n); break;
+    case Unary.Ceil: unaryLoop<T, CeilOp>(out, a, n); break;
+    case Unary.Round: unaryLoop<T, RoundOp>(out, a, n); break;
+    case Unary.Rsqrt: unaryLoop<T, RsqrtOp>(out, a, n); break;
+    case Unary.Log1p: unaryLoop<T, Log1pOp>(out, a, n); break;
+    case Unary.Expm1: unaryLoop<T, Expm1Op>(out, a, n); break;
+    case Unary.Erf: unaryLoop<T, ErfOp>(out, a, n); break;
+    case Unary.LogSigmoid: unaryLoop<T, LogSigmoidOp>(out, a, n); break;
     default: unreachable(); // an op code without a kernel
   }
 }

@@ -19,6 +19,16 @@ export const enum Unary {
   Reciprocal = 11,
   Sin = 12,
   Cos = 13,
+  Floor = 14,
+  Ceil = 15,
+  /** Half to even, as torch.round. */
+  Round = 16,
+  Rsqrt = 17,
+  Log1p = 18,
+  Expm1 = 19,
+  Erf = 20,
+  /** min(x, 0) - log1p(exp(-|x|)), finite for every finite x. */
+  LogSigmoid = 21,
 }
 
 /** UnaryGrad op codes (thread cost class in the table). */

@@ -13,6 +13,9 @@ import {
   sin, cos, silu, sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
 } from './ops/index.js';
 import { narrow, select, split, chunk, flip, pad, squeeze, unsqueeze, flatten, permute, expand, tril, triu } from './ops/index.js';
+import {
+  sign, floor, ceil, round, square, rsqrt, reciprocal, log1p, expm1, logSigmoid, leakyRelu, elu, softplus, hardtanh, gelu,
+} from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
 
@@ -208,6 +211,96 @@ declare module './tensor.js' {
      * @example wg.tensor([0, 1]).silu() // tensor([0, 0.7311])
      */
     silu(): Tensor;
+    /**
+     * The sign of each element, -1, 0 or 1; see `wg.sign`.
+     *
+     * @example wg.tensor([-2, 0, 3]).sign() // tensor([-1, 0, 1])
+     */
+    sign(): Tensor;
+    /**
+     * Each element rounded down; see `wg.floor`.
+     *
+     * @example wg.tensor([-1.5, 1.5]).floor() // tensor([-2, 1])
+     */
+    floor(): Tensor;
+    /**
+     * Each element rounded up; see `wg.ceil`.
+     *
+     * @example wg.tensor([-1.5, 1.5]).ceil() // tensor([-1, 2])
+     */
+    ceil(): Tensor;
+    /**
+     * Each element rounded to the nearest integer, ties to even; see `wg.round`.
+     *
+     * @example wg.tensor([0.5, 1.5, 2.5]).round() // tensor([0, 2, 2])
+     */
+    round(): Tensor;
+    /**
+     * The square of each element; see `wg.square`.
+     *
+     * @example wg.tensor([-3, 2]).square() // tensor([9, 4])
+     */
+    square(): Tensor;
+    /**
+     * `1 / √x` of each element; see `wg.rsqrt`.
+     *
+     * @example wg.tensor([4, 0.25]).rsqrt() // tensor([0.5, 2])
+     */
+    rsqrt(): Tensor;
+    /**
+     * `1 / x` of each element; see `wg.reciprocal`.
+     *
+     * @example wg.tensor([2, -4]).reciprocal() // tensor([0.5, -0.25])
+     */
+    reciprocal(): Tensor;
+    /**
+     * `log(1 + x)` of each element, accurate for small x; see `wg.log1p`.
+     *
+     * @example wg.tensor([0, 1e-10]).log1p() // tensor([0, 1e-10])
+     */
+    log1p(): Tensor;
+    /**
+     * `e^x - 1` of each element, accurate for small x; see `wg.expm1`.
+     *
+     * @example wg.tensor([0, 1e-10]).expm1() // tensor([0, 1e-10])
+     */
+    expm1(): Tensor;
+    /**
+     * `log(sigmoid(x))` of each element, finite for every finite x; see `wg.logSigmoid`.
+     *
+     * @example wg.tensor([0, -100]).logSigmoid() // tensor([-0.6931, -100])
+     */
+    logSigmoid(): Tensor;
+    /**
+     * Leaky ReLU, `x` where x > 0 else `negativeSlope · x` (default 0.01); see `wg.leakyRelu`.
+     *
+     * @example wg.tensor([-2, 3]).leakyRelu(0.1) // tensor([-0.2, 3])
+     */
+    leakyRelu(negativeSlope?: number): Tensor;
+    /**
+     * ELU, `x` where x > 0 else `alpha (e^x - 1)` (default alpha 1); see `wg.elu`.
+     *
+     * @example wg.tensor([-1, 2]).elu() // tensor([-0.6321, 2])
+     */
+    elu(alpha?: number): Tensor;
+    /**
+     * Softplus, `log(1 + e^{beta x}) / beta`, linear where `beta x > threshold` (defaults 1, 20); see `wg.softplus`.
+     *
+     * @example wg.tensor([0, 30]).softplus() // tensor([0.6931, 30])
+     */
+    softplus(beta?: number, threshold?: number): Tensor;
+    /**
+     * Each element clamped to [minVal, maxVal] (defaults -1, 1); see `wg.hardtanh`.
+     *
+     * @example wg.tensor([-2, 0.5, 3]).hardtanh() // tensor([-1, 0.5, 1])
+     */
+    hardtanh(minVal?: number, maxVal?: number): Tensor;
+    /**
+     * GELU, `x Φ(x)` (exact with erf, or the tanh approximation); see `wg.gelu`.
+     *
+     * @example wg.tensor([0, 1]).gelu() // tensor([0, 0.8413])
+     */
+    gelu(approximate?: 'none' | 'tanh'): Tensor;
     /**
      * The hyperbolic tangent of each element; see `wg.tanh`.
      *
@@ -405,6 +498,21 @@ const methods = {
   sin() { return sin(this); },
   cos() { return cos(this); },
   silu() { return silu(this); },
+  sign() { return sign(this); },
+  floor() { return floor(this); },
+  ceil() { return ceil(this); },
+  round() { return round(this); },
+  square() { return square(this); },
+  rsqrt() { return rsqrt(this); },
+  reciprocal() { return reciprocal(this); },
+  log1p() { return log1p(this); },
+  expm1() { return expm1(this); },
+  logSigmoid() { return logSigmoid(this); },
+  leakyRelu(negativeSlope = 0.01) { return leakyRelu(this, negativeSlope); },
+  elu(alpha = 1) { return elu(this, alpha); },
+  softplus(beta = 1, threshold = 20) { return softplus(this, beta, threshold); },
+  hardtanh(minVal = -1, maxVal = 1) { return hardtanh(this, minVal, maxVal); },
+  gelu(approximate = 'none') { return gelu(this, approximate); },
   tanh() { return tanh(this); },
   sigmoid() { return sigmoid(this); },
   relu() { return relu(this); },

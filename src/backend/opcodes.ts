@@ -42,6 +42,14 @@ export const UNARY_OPS = {
   Reciprocal: { code: 11, cost: 'medium' },
   Sin: { code: 12, cost: 'costly' },
   Cos: { code: 13, cost: 'costly' },
+  Floor: { code: 14, cost: 'cheap' },
+  Ceil: { code: 15, cost: 'cheap' },
+  Round: { code: 16, cost: 'cheap', doc: 'Half to even, as torch.round.' },
+  Rsqrt: { code: 17, cost: 'medium' },
+  Log1p: { code: 18, cost: 'costly' },
+  Expm1: { code: 19, cost: 'costly' },
+  Erf: { code: 20, cost: 'costly' },
+  LogSigmoid: { code: 21, cost: 'costly', doc: 'min(x, 0) - log1p(exp(-|x|)), finite for every finite x.' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Fused gradient gates: out[i] = g(s[i], dy[i]) where s is the saved value named in doc. */

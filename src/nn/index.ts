@@ -6,3 +6,4 @@ export { Linear, type LinearOptions } from './linear.js';
 export { Sequential, MLP, type MLPOptions, type Activation, type LayerFunction } from './sequential.js';
 export { ReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
+export { GELU, SiLU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';

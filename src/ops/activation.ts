@@ -1,18 +1,26 @@
-// Activations: tanh, sigmoid, relu, and the fused gradient gates their rules use (tanhGrad,
+// Activations: tanh, sigmoid, relu, logSigmoid (gates), silu, leakyRelu, elu, softplus, hardtanh,
+// gelu (composites; their parameters are plain numbers the composite closes over), and the fused gradient gates their rules use (tanhGrad,
 // sigmoidGrad, reluGrad), which are ops themselves so that createGraph differentiates them.
 
-import { Unary, UnaryGrad } from '../backend/backend.js';
+import { Binary, Unary, UnaryGrad } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { applyGate } from '../autograd/tape.js';
 import { applyUnary, composite, gradGate, unaryGate } from './elementwise.js';
 import { filledLike } from '../alloc.js';
-import { mul, sub } from './binary.js';
+import { add, div, minimum, mul, sub } from './binary.js';
+import { erf, expm1, neg } from './unary.js';
+import { compareMask, complement, keepWhere } from './compare.js';
+import { binaryKernel } from './elementwise.js';
+import { scalarLike } from './util.js';
+import { WasmgradError, describeValue } from '../errors.js';
 
 // sigmoid and tanh are single gates whose backward uses the cached output (the seed notes:
 // fewer numerical problems than composing exp, add and div).
 const tanhGate = unaryGate('tanh', Unary.Tanh, true, (_x, y, dy) => tanhGrad(y, dy));
 const sigmoidGate = unaryGate('sigmoid', Unary.Sigmoid, true, (_x, y, dy) => sigmoidGrad(y, dy));
 const reluGate = unaryGate('relu', Unary.Relu, false, (x, _y, dy) => reluGrad(x, dy));
+// logSigmoid' = 1 - sigmoid(x) = sigmoid(-x)
+const logSigmoidGate = unaryGate('logSigmoid', Unary.LogSigmoid, false, (x, _y, dy) => mul(dy, sigmoid(neg(x))));
 
 /**
  * Elementwise hyperbolic tangent (`torch.tanh`), one fused gate: the gradient `(1 - y²) dy`
@@ -41,6 +49,99 @@ export function relu(a: TensorLike): Tensor { return applyUnary(reluGate, a); }
  * @example wg.silu(wg.tensor([0, 1])) // tensor([0, 0.7311])
  */
 export function silu(a: TensorLike): Tensor { return composite('silu', a, (x) => mul(x, sigmoid(x))); }
+
+/** @internal A parameter must be a finite number (checked before anything is allocated). */
+export function finiteParam(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new WasmgradError(`${op}: ${name} must be a finite number, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Elementwise `log(sigmoid(a))` (`torch.nn.functional.logsigmoid`), one kernel computing
+ * `min(a, 0) - log1p(e^{-|a|})`: finite for every finite a (no log(0)). Gradient `sigmoid(-a) dy`.
+ *
+ * @example wg.logSigmoid(wg.tensor([0, -100])) // tensor([-0.6931, -100])
+ */
+export function logSigmoid(a: TensorLike): Tensor { return applyUnary(logSigmoidGate, a); }
+/**
+ * Leaky ReLU (`torch.nn.functional.leaky_relu`): `a` where a > 0, else `negativeSlope · a`.
+ * Gradient 1 where a > 0, else `negativeSlope` (at 0 too, as PyTorch). A composite.
+ *
+ * @example wg.leakyRelu(wg.tensor([-2, 3]), 0.1) // tensor([-0.2, 3])
+ */
+export function leakyRelu(a: TensorLike, negativeSlope = 0.01): Tensor {
+  const slope = finiteParam('leakyRelu', 'negativeSlope', negativeSlope);
+  // x · (a > 0 ? 1 : slope), the factor a constant mask: NaN stays NaN.
+  return composite('leakyRelu', a, (x) =>
+    mul(x, add(mul(compareMask(Binary.Greater, x, scalarLike(0, x)), 1 - slope), slope)));
+}
+/**
+ * ELU (`torch.nn.functional.elu`): `a` where a > 0, else `alpha (e^a - 1)`. Gradient 1 where
+ * a > 0, else `alpha e^a` (at 0 too, as PyTorch). A composite: `relu(a) + alpha expm1(min(a, 0))`.
+ *
+ * @example wg.elu(wg.tensor([-1, 2])) // tensor([-0.6321, 2])
+ */
+export function elu(a: TensorLike, alpha = 1): Tensor {
+  const al = finiteParam('elu', 'alpha', alpha);
+  return composite('elu', a, (x) => add(relu(x), mul(expm1(minimum(x, 0)), al)));
+}
+/**
+ * Softplus (`torch.nn.functional.softplus`): `log(1 + e^{beta a}) / beta`, and `a` itself where
+ * `beta · a > threshold` (PyTorch's linear region). Gradient `sigmoid(beta a)`, 1 in the linear
+ * region. A composite of logSigmoid (`softplus(z) = -logSigmoid(-z)`, which never overflows).
+ *
+ * @example wg.softplus(wg.tensor([0, 30])) // tensor([0.6931, 30])
+ */
+export function softplus(a: TensorLike, beta = 1, threshold = 20): Tensor {
+  const b = finiteParam('softplus', 'beta', beta);
+  const th = finiteParam('softplus', 'threshold', threshold);
+  if (b === 0) throw new WasmgradError('softplus: beta must be non-zero, got 0');
+  return composite('softplus', a, (x) => {
+    const z = b === 1 ? x : mul(x, b);
+    const soft = b === 1 ? neg(logSigmoid(neg(z))) : div(neg(logSigmoid(neg(z))), b);
+    const linear = compareMask(Binary.Greater, z, scalarLike(th, x));
+    return add(keepWhere(linear, x), keepWhere(complement(linear), soft));
+  });
+}
+/**
+ * HardTanh (`torch.nn.functional.hardtanh`): `a` clamped to [minVal, maxVal]; NaN stays NaN.
+ * Gradient 1 strictly inside, 0 at and beyond the bounds (as PyTorch). A composite.
+ *
+ * @example wg.hardtanh(wg.tensor([-2, 0.5, 3])) // tensor([-1, 0.5, 1])
+ */
+export function hardtanh(a: TensorLike, minVal = -1, maxVal = 1): Tensor {
+  const lo = finiteParam('hardtanh', 'minVal', minVal);
+  const hi = finiteParam('hardtanh', 'maxVal', maxVal);
+  if (lo > hi) throw new WasmgradError(`hardtanh: minVal (${lo}) must not be greater than maxVal (${hi})`);
+  return composite('hardtanh', a, (x) => {
+    const loT = scalarLike(lo, x), hiT = scalarLike(hi, x);
+    const inside = binaryKernel('hardtanh', Binary.Mul, compareMask(Binary.Greater, x, loT), compareMask(Binary.Less, x, hiT));
+    // the clamped values (a constant, NaN-propagating) outside; x itself inside, where the gradient flows
+    const clamped = binaryKernel('hardtanh', Binary.Minimum, binaryKernel('hardtanh', Binary.Maximum, x, loT), hiT);
+    return add(keepWhere(inside, x), keepWhere(complement(inside), clamped));
+  });
+}
+/**
+ * GELU (`torch.nn.functional.gelu`): `a Φ(a)` with Φ the standard normal CDF,
+ * `½ a (1 + erf(a / √2))` (approximate 'none', an accurate erf kernel), or
+ * `½ a (1 + tanh(√(2/π) (a + 0.044715 a³)))` (approximate 'tanh'). A composite.
+ *
+ * @example wg.gelu(wg.tensor([0, 1])) // tensor([0, 0.8413])
+ */
+export function gelu(a: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new WasmgradError(`gelu: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
+  }
+  if (approximate === 'none') {
+    return composite('gelu', a, (x) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1)));
+  }
+  return composite('gelu', a, (x) => {
+    const inner = mul(add(x, mul(mul(x, mul(x, x)), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
+  });
+}
 
 // sigmoidGrad(y, dy) = dy y (1 - y): ∂/∂y = dy (1 - 2y), ∂/∂dy = y (1 - y).
 const sigmoidGradGate = gradGate('sigmoidGrad', UnaryGrad.Sigmoid, (y, dy, g, ny, ndy) => [

@@ -15,3 +15,5 @@ export { manualSeed } from './random.js';
 export { narrow, select, split, chunk, flip, pad } from './slice.js';
 export { cat, stack } from './join.js';
 export { squeeze, unsqueeze, flatten, permute, expand, tril, triu } from './view.js';
+export { sign, floor, ceil, round, square, rsqrt, reciprocal, log1p, expm1 } from './unary.js';
+export { logSigmoid, leakyRelu, elu, softplus, hardtanh, gelu } from './activation.js';

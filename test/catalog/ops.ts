@@ -24,6 +24,14 @@ function periodicPoints(offset: number, lo: number, hi: number): number[] {
   return out;
 }
 const SILU_MIN = -1.2784645427610738;
+/** gelu's minimum: Φ(x) + x φ(x) = 0. */
+const GELU_MIN = -0.7517915246935645;
+/** erf in float64 to ~1e-15 (src/backend/js/erf.ts), for gelu's reference. */
+import { erf } from '../../src/backend/js/erf.js';
+const INTEGERS = [-2, -1, 0, 1, 2];
+const HALVES = [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5];
+/** torch.round: ties to even. */
+const roundHalfEven = (x: number) => { const r = Math.round(x); return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r; };
 
 /** Log, sqrt: positive inputs, kept at least 0.25 from 0 (well conditioned). */
 const POSITIVE: Domain = { min: 0.25, max: Infinity };
@@ -67,6 +75,26 @@ export const UNARY_ENTRIES: OpEntry[] = [
   unary('cos', Math.cos, { turns: (lo, hi) => periodicPoints(0, lo, hi) }),
   // silu has one minimum, at x ≈ -1.2785 (x·σ(x) turns where 1 + x(1 − σ(x)) = 0); no tf.silu
   unary('silu', (x) => x * sigmoid(x), { tf: undefined, turns: () => [SILU_MIN] }),
+  // piecewise constant: zero gradient, kinks where they jump
+  unary('sign', Math.sign, { kinks: [0] }),
+  unary('floor', Math.floor, { kinks: INTEGERS }),
+  unary('ceil', Math.ceil, { kinks: INTEGERS }),
+  unary('round', roundHalfEven, { kinks: HALVES }),
+  unary('square', (x) => x * x, { turns: () => [0] }),
+  unary('rsqrt', (x) => 1 / Math.sqrt(x), { domain: POSITIVE }),
+  unary('reciprocal', (x) => 1 / x, { domain: { ...REAL, poles: [0] } }),
+  unary('log1p', Math.log1p, { domain: { min: -0.75, max: Infinity } }),
+  unary('expm1', Math.expm1, { domain: { min: -3, max: 3 } }),
+  // tf.logSigmoid's gradient fails inside tf.valueAndGrads when its input is computed (tf.js reads a
+  // disposed tensor): not compared
+  unary('logSigmoid', (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))), { tf: undefined }),
+  // tf.leakyRelu's default slope is 0.2 (ours 0.01, as PyTorch): not compared
+  unary('leakyRelu', (x) => (x > 0 ? x : 0.01 * x), { kinks: [0], tf: undefined }),
+  unary('elu', (x) => (x > 0 ? x : Math.expm1(x)), { kinks: [0] }),
+  // tf.softplus has no linear region above the threshold (values differ by < 3e-9)
+  unary('softplus', (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))))),
+  unary('hardtanh', (x) => Math.min(Math.max(x, -1), 1), { kinks: [-1, 1], tf: undefined }),
+  unary('gelu', (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), { tf: undefined, turns: () => [GELU_MIN] }),
 ];
 
 export const REDUCE_ENTRIES: OpEntry[] = [

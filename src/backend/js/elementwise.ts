@@ -8,12 +8,19 @@ import type { Storage } from '../backend.js';
 import { collapseDims, forEachIndex, sizeOf } from '../strides.js';
 import { WasmgradError } from '../../errors.js';
 import { JsStorage, arr } from './storage.js';
+import { erf } from './erf.js';
 
 function sigmoid(x: number): number {
   // Stable on both sides: exp of a non-positive number only.
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
+}
+
+/** torch.round: to the nearest integer, ties to even (Math.round sends ties up). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** The name of each code of an op family, for the kernel tables below. */
@@ -38,6 +45,14 @@ const UNARY_KERNELS: { readonly [K in keyof typeof UNARY_OPS]: (x: number) => nu
   Reciprocal: (x) => 1 / x,
   Sin: Math.sin,
   Cos: Math.cos,
+  Floor: Math.floor,
+  Ceil: Math.ceil,
+  Round: roundHalfEven,
+  Rsqrt: (x) => 1 / Math.sqrt(x),
+  Log1p: Math.log1p,
+  Expm1: Math.expm1,
+  Erf: erf,
+  LogSigmoid: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
 };
 const UNARY_NAMES = namesByCode(UNARY_OPS);
 
