@@ -150,6 +150,20 @@ export function noGrad<T>(fn: () => T): T {
 
 // ---- applying a gate ------------------------------------------------------------------------
 
+/**
+ * Gates that accept int32 tensors: conversions and copies that move elements without arithmetic.
+ * Every other gate is differentiable (or computes in floats) and rejects int32 with a DTypeError.
+ */
+const INT32_GATES: ReadonlySet<string> = new Set(['astype', 'to', 'reshape', 'transpose', 'broadcastTo']);
+
+/** A DTypeError unless `t` is a float tensor: int32 tensors carry no gradient and reach no float kernel. */
+export function checkFloat(name: string, t: Tensor, what = 'input'): void {
+  if (t.dtype === 'int32') {
+    throw new DTypeError(`${name}: ${what} is an int32 tensor of shape ${t.shapeString}; ${name} takes float32 or float64 tensors `
+      + `(int32 tensors hold indices and have no gradient; convert with astype('float32'))`);
+  }
+}
+
 /** Checks that inputs are live tensors of one backend and one dtype, naming the op otherwise. */
 export function checkInputs(name: string, inputs: readonly Tensor[], mixed: boolean): void {
   for (let i = 0; i < inputs.length; i++) {
@@ -158,6 +172,7 @@ export function checkInputs(name: string, inputs: readonly Tensor[], mixed: bool
       throw new WasmgradError(`${name}: input ${i} is not a Tensor (got ${fmtValue(t)})`);
     }
     if (t.isDisposed) throw new DisposedError(`${name}: input ${i} (shape ${t.shapeString}) was disposed (by dispose(), or by the tidy() that made it)`);
+    if (!INT32_GATES.has(name)) checkFloat(name, t, `input ${i}`);
   }
   if (mixed || inputs.length < 2) return;
   const first = inputs[0];

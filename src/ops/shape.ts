@@ -4,8 +4,8 @@
 import type { BackendName, DType } from '../backend/backend.js';
 import { contiguousStrides } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
-import { DTypeError, ShapeError, fmtShape, fmtValue } from '../errors.js';
+import { applyGate, noGrad, type Gate } from '../autograd/tape.js';
+import { DTypeError, ShapeError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
 import { backendFor, checkBackendName } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, empty, requireTensor, sameShape } from './util.js';
 import { sumTo } from './reduce.js';
@@ -140,13 +140,22 @@ export function broadcastTo(a: Tensor, shapeArg: readonly number[]): Tensor {
   return applyGate(broadcastToGate, [a], { shape: s });
 }
 
-// astype: a converted copy; the gradient is converted back.
+// astype: a converted copy; the gradient is converted back. Float -> int32 truncates toward
+// zero (PyTorch) and is a constant: integer tensors carry no gradient.
 const astypeGate: Gate<{ dtype: DType }> = {
   name: 'astype',
   mixedInputs: true,
   forward(_ctx, [a], { dtype }) {
     const out = empty(a.shape, dtype, a.backend);
-    a.backend.cast(out.storage, a.storage);
+    if (dtype === 'int32' && a.dtype !== 'int32') {
+      const bad = a.backend.castToInt32(out.storage, a.storage);
+      if (bad >= 0) {
+        throw new WasmgradError(`astype: value ${fmtValue(a.backend.get(a.storage, bad))} at flat index ${bad} of ${a.dtype} ${a.shapeString} `
+          + `cannot be converted to int32 (NaN, ±Infinity and values outside [-2147483648, 2147483647] have no int32 value)`);
+      }
+    } else {
+      a.backend.cast(out.storage, a.storage);
+    }
     return out;
   },
   backward(ctx, dy) {
@@ -155,16 +164,20 @@ const astypeGate: Gate<{ dtype: DType }> = {
 };
 
 /**
- * A copy converted to `dtype`, 'float32' or 'float64' (PyTorch's `to(dtype)`); the gradient is
- * converted back. A DTypeError for any other dtype.
+ * A copy converted to `dtype`, 'float32', 'float64' or 'int32' (PyTorch's `to(dtype)`); the
+ * gradient is converted back. To int32, values are truncated toward zero as in PyTorch and the
+ * result has no gradient; NaN, ±Infinity or a value outside the int32 range is a WasmgradError
+ * naming it. A DTypeError for any other dtype.
  *
- * @example wg.astype(wg.tensor([1, 2]), 'float64').dtype // 'float64'
+ * @example wg.astype(wg.tensor([1.7, -1.7]), 'int32') // tensor([1, -1], dtype=int32)
  */
 export function astype(a: Tensor, dtype: DType): Tensor {
   requireTensor('astype', a);
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError(`astype: unknown dtype ${fmtValue(dtype)} (expected 'float32' or 'float64')`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+    throw new DTypeError(`astype: unknown dtype ${fmtValue(dtype)} (expected 'float32', 'float64' or 'int32')`);
   }
+  // An integer result is a constant (PyTorch: integer tensors cannot require gradients).
+  if (dtype === 'int32' && a.requiresGrad) return noGrad(() => applyGate(astypeGate, [a], { dtype }));
   return applyGate(astypeGate, [a], { dtype });
 }
 
