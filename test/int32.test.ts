@@ -263,3 +263,27 @@ describe.each(['wasm', 'js'] as const)('int32 tensors [%s]', (backend) => {
     });
   });
 });
+
+describe.each(['wasm', 'js'] as const)('int32 in custom gates [%s]', (backend) => {
+  beforeAll(async () => {
+    await wg.init();
+  });
+  beforeEach(() => {
+    wg.setBackend(backend);
+  });
+
+  it('a defineGate gate accepts an int32 index input beside float data and differentiates the float one', () => {
+    // y = x * idx (idx converted inside): gradient idx to x, none to the int32 input.
+    const scaleBy = wg.defineGate({
+      name: 'scaleBy',
+      forward: (_ctx, x: T, idx: T) => x.mul(idx.astype(x.dtype)),
+      backward: (ctx, dy) => [dy.mul(ctx.inputs[1].astype(dy.dtype)), null],
+    });
+    const x = wg.tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+    const idx = wg.tensor([2, -1, 0], { dtype: 'int32' });
+    const y = scaleBy(x, idx);
+    expect(y.toArray()).toEqual([2, -2, 0]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([2, -1, 0]);
+  });
+});

@@ -14,6 +14,7 @@ import { checkShape } from './creation.js';
 // reshape: same elements in the same order; the gradient is reshaped back.
 const reshapeGate: Gate<{ shape: number[] }> = {
   name: 'reshape',
+  acceptsInt32: true,
   forward(_ctx, [a], { shape }) {
     return a.shareStorage(shape);
   },
@@ -65,6 +66,7 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 // transpose: a permutation of axes; the gradient is permuted back by the inverse.
 const transposeGate: Gate<{ axes: number[] }> = {
   name: 'transpose',
+  acceptsInt32: true,
   forward(_ctx, [a], { axes }) {
     const strides = contiguousStrides(a.shape);
     const out = empty(axes.map((p) => a.shape[p]), a.dtype, a.backend);
@@ -112,6 +114,7 @@ export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
 // broadcastTo: copies along broadcast axes; the adjoint sums them back (tinygrad's Expand).
 const broadcastToGate: Gate<{ shape: number[] }> = {
   name: 'broadcastTo',
+  acceptsInt32: true,
   forward(_ctx, [a], { shape }) {
     const out = empty(shape, a.dtype, a.backend);
     a.backend.copyStrided(out.storage, a.storage, shape, broadcastStrides(a.shape, shape), 0);
@@ -144,6 +147,7 @@ export function broadcastTo(a: Tensor, shapeArg: readonly number[]): Tensor {
 // zero (PyTorch) and is a constant: integer tensors carry no gradient.
 const astypeGate: Gate<{ dtype: DType }> = {
   name: 'astype',
+  acceptsInt32: true,
   mixedInputs: true,
   forward(_ctx, [a], { dtype }) {
     const out = empty(a.shape, dtype, a.backend);
@@ -184,6 +188,7 @@ export function astype(a: Tensor, dtype: DType): Tensor {
 // to: a copy on another backend; the gradient goes back to the original backend.
 const toGate: Gate<{ backend: BackendName }> = {
   name: 'to',
+  acceptsInt32: true,
   mixedInputs: true,
   forward(_ctx, [a], { backend }) {
     const b = backendFor(backend, 'to');
