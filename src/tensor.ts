@@ -24,8 +24,8 @@ export type Axis = number | readonly number[];
 let nextTensorId = 1;
 
 /**
- * An n-dimensional array of float32 or float64 values on one backend ('wasm' or 'js'), with an
- * optional gradient: PyTorch's `torch.Tensor`. Make tensors with the creation functions
+ * An n-dimensional array of float32 or float64 values (or int32 indices, which have no
+ * gradient) on one backend ('wasm' or 'js'), with an optional gradient: PyTorch's `torch.Tensor`. Make tensors with the creation functions
  * (`tensor`, `zeros`, `randn`, ...); every op is both a method here and a free function of the
  * same name. Wasm tensors live in WebAssembly memory: free them with `dispose()`, `tidy()` or
  * `using` (garbage collection frees forgotten ones eventually).

@@ -1,4 +1,4 @@
-// Decoding validated safetensors entries into tensors: F32 and F64 natively, F16 and BF16
+// Decoding validated safetensors entries into tensors: F32, F64 and I32 natively, F16 and BF16
 // widened to float32 bit-exactly; loadTensors() is parse + decode.
 
 import type { DType } from '../backend/backend.js';
@@ -93,13 +93,13 @@ function checkDtypeOption(op: string, dtype: unknown): DType | undefined {
 }
 
 export interface LoadTensorsOptions {
-  /** Convert every tensor to this dtype (default: F64 → float64; F32, F16, BF16 → float32). */
+  /** Convert every tensor to this dtype (default: F64 → float64; F32, F16, BF16 → float32; I32 → int32). */
   dtype?: DType;
 }
 
 /**
- * Reads a safetensors file into new tensors on the current backend. F32 and F64 load natively,
- * F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
+ * Reads a safetensors file into new tensors on the current backend. F32, F64 and I32 (int32)
+ * load natively, F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
  * The file is validated completely before any tensor is made.
  *
  * Returns `{ tensors, metadata }`: a Map from tensor name to Tensor (in file order) and the
