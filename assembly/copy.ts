@@ -139,6 +139,39 @@ export function cast_f64_f32(out: usize, a: usize, n: i32): void {
   for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<f64>(a + (<usize>i << 3)));
 }
 
+// ---- int32 <-> float casts (astype) -----------------------------------------------------------
+
+/** cast_i32_f32(out: f32*, a: i32*, n: elements): round to nearest above 2^24 in magnitude. */
+export function cast_i32_f32(out: usize, a: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), f32x4.convert_i32x4_s(v128.load(a + (<usize>i << 2))));
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<i32>(a + (<usize>i << 2)));
+}
+
+/** cast_i32_f64(out: f64*, a: i32*, n: elements): exact. */
+export function cast_i32_f64(out: usize, a: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(out + (<usize>i << 3), f64x2.convert_low_i32x4_s(v128.load64_zero(a + (<usize>i << 2))));
+  for (; i < n; i++) store<f64>(out + (<usize>i << 3), <f64>load<i32>(a + (<usize>i << 2)));
+}
+
+// Float -> int32 truncates toward zero (PyTorch); NaN, ±Inf and values whose truncation leaves
+// [-2^31, 2^31 - 1] have no int32 value: the kernel stops there and returns that element's index
+// (-1 when all converted) so the caller can name it.
+@inline function castToI32<T>(out: usize, a: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<T>(a + (<usize>i << alignof<T>()));
+    if (!(v > -2147483649.0 && v < 2147483648.0)) return i;
+    store<i32>(out + (<usize>i << 2), <i32>v);
+  }
+  return -1;
+}
+
+/** cast_f32_i32(out: i32*, a: f32*, n: elements) -> index of the first unconvertible element, or -1. */
+export function cast_f32_i32(out: usize, a: usize, n: i32): i32 { return castToI32<f32>(out, a, n); }
+/** cast_f64_i32(out: i32*, a: f64*, n: elements) -> index of the first unconvertible element, or -1. */
+export function cast_f64_i32(out: usize, a: usize, n: i32): i32 { return castToI32<f64>(out, a, n); }
+
 // ---- thread-task chunk ---------------------------------------------------------------------
 
 /** Chunk idx of a CopyStrided task: a run of rows, or a segment of one row (rowRange). */

@@ -8,6 +8,7 @@ export { unary_f32, unary_f64, binary_f32, binary_f64 } from './elementwise';
 export {
   copyStrided_f32, copyStrided_f64, copyInto_f32, copyInto_f64, fill_f32, fill_f64, fill_i32, cast_f32_f64, cast_f64_f32,
 } from './copy';
+export { cast_i32_f32, cast_i32_f64, cast_f32_i32, cast_f64_i32 } from './copy';
 export { unaryGrad_f32, unaryGrad_f64, addInPlace_f32, addInPlace_f64 } from './elementwise_grad';
 export { reduce_f32, reduce_f64, argmaxMask_f32, argmaxMask_f64 } from './reduce';
 export { matmulScratchBytes_f32, matmulScratchBytes_f64, matmul_f32, matmul_f64 } from './matmul';

@@ -132,6 +132,25 @@ function flatten(op: string, data: unknown): { shape: number[]; values: ArrayLik
   return { shape, values };
 }
 
+/**
+ * A value an int32 tensor can hold after PyTorch's truncation toward zero; NaN, ±Inf and values
+ * outside [-2^31, 2^31 - 1] are an error naming the op and the value (PyTorch's result there is
+ * undefined behaviour, not a number to rely on).
+ */
+export function checkInt32Value(op: string, v: number, where = ''): void {
+  const t = Math.trunc(v);
+  if (!(t >= -2147483648 && t <= 2147483647)) {
+    throw new WasmgradError(`${op}: value ${fmtValue(v)}${where} cannot be converted to int32 (NaN, ±Infinity and values outside [-2147483648, 2147483647] have no int32 value)`);
+  }
+}
+
+/** checkInt32Value over data headed for an int32 tensor; integer typed arrays need no check. */
+function checkInt32Data(op: string, values: ArrayLike<number>): void {
+  if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array
+    || values instanceof Uint16Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return;
+  for (let i = 0; i < values.length; i++) checkInt32Value(op, values[i], values.length === 1 ? '' : ` at flat index ${i}`);
+}
+
 /** @internal A tensor from data on a given backend (used for seeds and constants). */
 export function tensorFrom(data: number | ArrayLike<unknown>, shape: readonly number[] | null, dtype: DType, backend: Backend,
   op = 'tensor'): Tensor {
@@ -143,6 +162,8 @@ export function tensorFrom(data: number | ArrayLike<unknown>, shape: readonly nu
     }
     outShape = shape.slice();
   }
+  // Float values are truncated toward zero by the int32 write, as PyTorch's torch.tensor does.
+  if (dtype === 'int32') checkInt32Data(op, flat.values);
   const t = empty(outShape, dtype, backend, op);
   if (flat.values.length === 1 && typeof data === 'number') backend.fill(t.storage, data);
   else backend.write(t.storage, flat.values);

@@ -24,7 +24,12 @@ class ValueFormatter {
   private sciMode = false;
   private maxWidth = 1;
 
-  constructor(values: readonly number[]) {
+  /** `intDtype`: an int32 tensor, printed as PyTorch prints integer tensors (`1`, not `1.`). */
+  constructor(values: readonly number[], private readonly intDtype = false) {
+    if (intDtype) {
+      for (const v of values) this.maxWidth = Math.max(this.maxWidth, String(v).length);
+      return;
+    }
     const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
     if (finite.length === 0) return;
     let minAbs = Infinity, maxAbs = 0;
@@ -48,7 +53,8 @@ class ValueFormatter {
 
   format(v: number): string {
     let s: string;
-    if (!Number.isFinite(v)) s = Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+    if (this.intDtype) s = String(v);
+    else if (!Number.isFinite(v)) s = Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
     else if (this.sciMode) s = sci(v);
     else if (this.intMode) s = `${fixed(v, 0)}.`;
     else s = fixed(v, PRECISION);
@@ -78,7 +84,7 @@ function shownIndices(n: number, summarize: boolean): (number | null)[] {
 }
 
 /** The body between `tensor(` and the suffixes: nested rows, or one value for a 0-d tensor. */
-function formatValues(shape: readonly number[], size: number, valueAt: (flat: number) => number): string {
+function formatValues(shape: readonly number[], size: number, valueAt: (flat: number) => number, intDtype: boolean): string {
   const summarize = size > THRESHOLD;
   const shown = shape.map((n) => shownIndices(n, summarize));
   const strides = shape.map((_, d) => shape.slice(d + 1).reduce((p, n) => p * n, 1));
@@ -90,7 +96,7 @@ function formatValues(shape: readonly number[], size: number, valueAt: (flat: nu
     for (const i of shown[d]) if (i !== null) visit(d + 1, offset + i * strides[d]);
   };
   visit(0, 0);
-  const fmt = new ValueFormatter([...values.values()]);
+  const fmt = new ValueFormatter([...values.values()], intDtype);
   if (shape.length === 0) return fmt.format(values.get(0)!);
 
   const render = (d: number, offset: number, indent: number): string => {
@@ -135,9 +141,9 @@ export function formatTensor(t: Tensor): string {
     body = '[]';
   } else if (t.size <= THRESHOLD) {
     const flat = t.backend.read(t.storage);
-    body = formatValues(t.shape, t.size, (i) => flat[i]);
+    body = formatValues(t.shape, t.size, (i) => flat[i], t.dtype === 'int32');
   } else {
-    body = formatValues(t.shape, t.size, (i) => t.backend.get(t.storage, i));
+    body = formatValues(t.shape, t.size, (i) => t.backend.get(t.storage, i), t.dtype === 'int32');
   }
   return addSuffixes(`${PREFIX}${body}`, meta);
 }

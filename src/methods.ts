@@ -37,7 +37,7 @@ declare module './tensor.js' {
      */
     backward(seed?: Tensor | number | ArrayLike<unknown> | BackwardOptions, opts?: BackwardOptions): void;
     /**
-     * A copy converted to `dtype` ('float32' or 'float64'); see `wg.astype`.
+     * A copy converted to `dtype` ('float32', 'float64' or 'int32', truncating toward zero); see `wg.astype`.
      *
      * @example wg.tensor([1.5]).astype('float64').dtype // 'float64'
      */
@@ -451,7 +451,7 @@ declare module './tensor.js' {
      *
      * @example wg.tensor([[0, 0], [0, 0]]).crossEntropy([0, 1]) // tensor(0.6931)
      */
-    crossEntropy(labels: ArrayLike<number>, opts?: LossOptions): Tensor;
+    crossEntropy(labels: ArrayLike<number> | Tensor, opts?: LossOptions): Tensor;
     /**
      * The mean squared error against `target`, which must have this tensor's shape or be a
      * number; see `wg.mseLoss` (`opts` accepts no keys yet).

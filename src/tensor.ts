@@ -24,8 +24,8 @@ export type Axis = number | readonly number[];
 let nextTensorId = 1;
 
 /**
- * An n-dimensional array of float32 or float64 values on one backend ('wasm' or 'js'), with an
- * optional gradient: PyTorch's `torch.Tensor`. Make tensors with the creation functions
+ * An n-dimensional array of float32 or float64 values (or int32 indices, which have no
+ * gradient) on one backend ('wasm' or 'js'), with an optional gradient: PyTorch's `torch.Tensor`. Make tensors with the creation functions
  * (`tensor`, `zeros`, `randn`, ...); every op is both a method here and a free function of the
  * same name. Wasm tensors live in WebAssembly memory: free them with `dispose()`, `tidy()` or
  * `using` (garbage collection frees forgotten ones eventually).
@@ -58,7 +58,7 @@ export class Tensor {
 
   /**
    * @internal Use the creation functions (tensor, zeros, randn, ...).
-   * @param dtype The element type, 'float32' or 'float64'; fixed for the tensor's life.
+   * @param dtype The element type, 'float32', 'float64' or 'int32'; fixed for the tensor's life.
    */
   constructor(storage: Storage, shape: readonly number[], readonly dtype: DType, backend: Backend) {
     this.storage = storage;
@@ -107,6 +107,10 @@ export class Tensor {
     }
     if (this.node !== null && !v) {
       throw new WasmgradError(`requiresGrad: can only be changed on leaf tensors (this one, shape ${this.shapeString}, was made by ${this.node.gate.name}); use detach()`);
+    }
+    if (v && this.dtype === 'int32') {
+      // PyTorch: only floating point tensors can require gradients.
+      throw new WasmgradError(`requiresGrad: an int32 tensor (shape ${this.shapeString}) cannot require a gradient; convert it with astype('float32') first`);
     }
     if (this.node === null) this._requiresGrad = v;
   }
@@ -214,13 +218,13 @@ export class Tensor {
 
   /**
    * A typed-array copy of the elements, row-major.
-   * Float32Array or Float64Array by dtype. Throws a DisposedError after dispose().
+   * Float32Array, Float64Array or Int32Array by dtype. Throws a DisposedError after dispose().
    *
    * @example wg.tensor([[1, 2], [3, 4]]).data() // Float32Array [1, 2, 3, 4]
    */
-  data(): Float32Array | Float64Array {
+  data(): Float32Array | Float64Array | Int32Array {
     this.assertLive('data');
-    return this.backend.read(this.storage) as Float32Array | Float64Array;
+    return this.backend.read(this.storage);
   }
 
   /**

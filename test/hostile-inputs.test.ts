@@ -174,7 +174,7 @@ describe.each([
     for (const v of ['1', null, undefined, true, 1n, [1], {}]) {
       bad('non-numeric or ragged data', () => wg.full([2], v as any, { dtype }), wg.WasmgradError, ['full', typeof v]);
     }
-    bad('non-numeric or ragged data', () => wg.tensor([1], { dtype: 'int32' as any }), wg.DTypeError, ['tensor', 'int32']);
+    bad('non-numeric or ragged data', () => wg.tensor([1], { dtype: 'int64' as any }), wg.DTypeError, ['tensor', 'int64']);
     bad('non-numeric or ragged data', () => wg.zeros([1], { dtype: 'float16' as any }), wg.DTypeError, ['zeros', 'float16']);
     bad('non-numeric or ragged data', () => wg.randn([1], { dtype: 7 as any }), wg.DTypeError, ['randn', '7']);
   });

@@ -265,7 +265,7 @@ describe.each([{ backend: 'wasm' as const }, { backend: 'js' as const }])('safet
       const before = wg.memory().tensors;
       expectWgError(() => wg.loadTensors(file), /tensor "ids" has dtype I64, which wasmgrad cannot load/, wg.DTypeError);
       expect(wg.memory().tensors).toBe(before);
-      for (const [dtype, bytes] of [['I8', 1], ['I32', 4], ['BOOL', 1], ['U8', 1], ['F8_E4M3', 1], ['F8_E5M2', 1], ['U64', 8]] as const) {
+      for (const [dtype, bytes] of [['I8', 1], ['I16', 2], ['BOOL', 1], ['U8', 1], ['F8_E4M3', 1], ['F8_E5M2', 1], ['U64', 8]] as const) {
         const f = build(`{"t":{"dtype":"${dtype}","shape":[3],"data_offsets":[0,${3 * bytes}]}}`, new Uint8Array(3 * bytes));
         expectWgError(() => wg.loadTensors(f), new RegExp(`tensor "t" has dtype ${dtype}`), wg.DTypeError);
       }
@@ -343,8 +343,11 @@ describe.each([{ backend: 'wasm' as const }, { backend: 'js' as const }])('safet
     it('rejects unsupported dtypes, bad modules and corrupted files without writing', () => {
       const p = wg.zeros([2]);
       const m = fakeModule([['ids', p]]);
+      expectWgError(() => wg.load(m, build('{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}', new Uint8Array(16))),
+        /load: tensor "ids" has dtype I64/, wg.DTypeError);
+      // I32 loads (as int32), but not into a float32 parameter without { cast: true }.
       expectWgError(() => wg.load(m, build('{"ids":{"dtype":"I32","shape":[2],"data_offsets":[0,8]}}', new Uint8Array(8))),
-        /load: tensor "ids" has dtype I32/, wg.DTypeError);
+        /load: tensor "ids" is I32 in the file, but the parameter is float32/, wg.DTypeError);
       expectWgError(() => wg.load({} as never, new Uint8Array(16)), /namedParameters/);
       expectWgError(() => wg.save(null as never), /namedParameters/);
       expectWgError(() => wg.load(fakeModule([['a', p], ['a', p]]), new Uint8Array(16)), /duplicate tensor name "a"/);

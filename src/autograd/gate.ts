@@ -12,7 +12,8 @@ export interface GateDefinition {
   /** Names the gate in errors and in graph drawings. */
   name: string;
   /**
-   * Computes the output from the inputs with ops; call ctx.save(...) for backward.
+   * Computes the output from the inputs with ops; call ctx.save(...) for backward. Inputs may
+   * include int32 tensors (indices), which get no gradient (return null for them).
    *
    * @example forward(ctx, x) { ctx.save(x); return x.exp(); }
    */
@@ -49,6 +50,7 @@ export function defineGate(def: GateDefinition): (...inputs: TensorLike[]) => Te
   }
   const gate: Gate<undefined> = {
     name: def.name,
+    acceptsInt32: true, // e.g. an index argument; the ops inside check their own inputs
     forward: (ctx, inputs) => def.forward(ctx, ...inputs),
     backward: (ctx, dy) => {
       const grads = def.backward(ctx, dy);

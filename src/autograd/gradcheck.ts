@@ -103,7 +103,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
         let maxAbs = 0, maxRel = 0, ok = true;
         for (let k = 0; k < n; k++) {
           const orig = x.backend.get(x.storage, k);
-          const at = (v: number): Float32Array | Float64Array => {
+          const at = (v: number): Float32Array | Float64Array | Int32Array => {
             x.backend.write(x.storage, [v], k);
             return tidy(() => f(...xs).data());
           };

@@ -41,6 +41,12 @@ export interface Gate<A = unknown> {
   backward(ctx: GateContext<A>, dy: Tensor): readonly (Tensor | null | undefined)[];
   /** Set by gates whose inputs may differ in dtype or backend (astype, to). */
   readonly mixedInputs?: boolean;
+  /**
+   * Set by gates that accept int32 inputs: conversions and copies that move elements without
+   * arithmetic (astype, to, reshape, ...), index-taking ops, and custom gates (defineGate), whose
+   * forward runs ops that check for themselves. Every other gate rejects int32 with a DTypeError.
+   */
+  readonly acceptsInt32?: boolean;
 }
 
 let nextRecordId = 1;
@@ -150,20 +156,30 @@ export function noGrad<T>(fn: () => T): T {
 
 // ---- applying a gate ------------------------------------------------------------------------
 
+/** A DTypeError unless `t` is a float tensor: int32 tensors carry no gradient and reach no float kernel. */
+export function checkFloat(name: string, t: Tensor, what = 'input'): void {
+  if (t.dtype === 'int32') {
+    throw new DTypeError(`${name}: ${what} is an int32 tensor of shape ${t.shapeString}; ${name} takes float32 or float64 tensors `
+      + `(int32 tensors hold indices and have no gradient; convert with astype('float32'))`);
+  }
+}
+
 /** Checks that inputs are live tensors of one backend and one dtype, naming the op otherwise. */
-export function checkInputs(name: string, inputs: readonly Tensor[], mixed: boolean): void {
+export function checkInputs(name: string, inputs: readonly Tensor[], mixed: boolean, acceptsInt32 = false): void {
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
     if (!(t instanceof Tensor)) {
       throw new WasmgradError(`${name}: input ${i} is not a Tensor (got ${fmtValue(t)})`);
     }
     if (t.isDisposed) throw new DisposedError(`${name}: input ${i} (shape ${t.shapeString}) was disposed (by dispose(), or by the tidy() that made it)`);
+    if (!acceptsInt32) checkFloat(name, t, `input ${i}`);
   }
   if (mixed || inputs.length < 2) return;
   const first = inputs[0];
   for (let i = 1; i < inputs.length; i++) {
     const t = inputs[i];
-    if (t.dtype !== first.dtype) {
+    // int32 index inputs sit beside float data (an index argument): only float dtypes must agree.
+    if (t.dtype !== first.dtype && !(acceptsInt32 && (t.dtype === 'int32' || first.dtype === 'int32'))) {
       throw new DTypeError(`${name}: dtypes differ: ${first.dtype} ${first.shapeString} and ${t.dtype} ${t.shapeString} (use astype)`);
     }
     if (t.backendName !== first.backendName) {
@@ -178,7 +194,7 @@ export function checkInputs(name: string, inputs: readonly Tensor[], mixed: bool
  * are freed at once; on an error everything forward made is freed.
  */
 export function applyGate<A>(gate: Gate<A>, inputs: readonly Tensor[], attrs: A): Tensor {
-  checkInputs(gate.name, inputs, gate.mixedInputs === true);
+  checkInputs(gate.name, inputs, gate.mixedInputs === true, gate.acceptsInt32 === true);
   let needsGrad = false;
   if (gradEnabled) {
     for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) { needsGrad = true; break; }

@@ -14,10 +14,16 @@
 //   `a` of binary (read contiguously with out's shape) or copyStrided: elementwise kernels must
 //   read element i before writing it, on every thread split.
 
-/** Element types of tensors: 32- or 64-bit IEEE floats. Ops never promote: mixing them throws a DTypeError. */
-export type DType = 'float32' | 'float64';
-/** Storage element types: the two public dtypes plus int32 for class labels. */
-export type SType = DType | 'int32';
+/**
+ * Element types of tensors: 32- or 64-bit IEEE floats, or 32-bit signed integers for indices
+ * and labels ('int32': no gradient; differentiable ops reject it with a DTypeError, convert
+ * with `astype`). Ops never promote: mixing dtypes throws a DTypeError.
+ */
+export type DType = 'float32' | 'float64' | 'int32';
+/** The dtypes gradients flow through. */
+export type FloatDType = 'float32' | 'float64';
+/** Storage element types: the same as the public dtypes. */
+export type SType = DType;
 /** The two backends: 'wasm' (AssemblyScript SIMD kernels, the default) and 'js' (plain typed-array loops). */
 export type BackendName = 'wasm' | 'js';
 
@@ -53,8 +59,13 @@ export interface Backend {
   /** One element. */
   get(s: Storage, index: number): number;
   fill(s: Storage, value: number): void;
-  /** Converts between float32 and float64 (same size); equal dtypes copy. */
+  /** Converts between float32, float64 and int32 (same size); equal dtypes copy. Float to int32 truncates (see castToInt32). */
   cast(out: Storage, a: Storage): void;
+  /**
+   * float32/float64 `a` into int32 `out`, truncating toward zero (PyTorch); returns the index of
+   * the first NaN, ±Inf or out-of-int32-range element (out is then partly written), or -1.
+   */
+  castToInt32(out: Storage, a: Storage): number;
   /** Bytes the backend currently holds for its heap (the wasm memory size; 0 for js). */
   heapBytes(): number;
   /**

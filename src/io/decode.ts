@@ -1,4 +1,4 @@
-// Decoding validated safetensors entries into tensors: F32 and F64 natively, F16 and BF16
+// Decoding validated safetensors entries into tensors: F32, F64 and I32 natively, F16 and BF16
 // widened to float32 bit-exactly; loadTensors() is parse + decode.
 
 import type { DType } from '../backend/backend.js';
@@ -60,10 +60,19 @@ function readBF16(bytes: Uint8Array, off: number, count: number): Float32Array {
   return out;
 }
 
-/** The values of one validated entry as float32 or float64 (F16/BF16 widen to float32). */
-export function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadable }): Float32Array | Float64Array {
-  const count = e.dtype === 'F64' ? e.byteLength / 8 : e.dtype === 'F32' ? e.byteLength / 4 : e.byteLength / 2;
+/** Little-endian int32 values at bytes[off, off + 4*count) (a copy: I32 entries are small index tensors). */
+function readI32(bytes: Uint8Array, off: number, count: number): Int32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + off, count * 4);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true);
+  return out;
+}
+
+/** The values of one validated entry as float32, float64 or int32 (F16/BF16 widen to float32). */
+export function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadable }): Float32Array | Float64Array | Int32Array {
+  const count = e.dtype === 'F64' ? e.byteLength / 8 : e.dtype === 'F32' || e.dtype === 'I32' ? e.byteLength / 4 : e.byteLength / 2;
   switch (e.dtype) {
+    case 'I32': return readI32(bytes, e.byteOffset, count);
     case 'F32': return readFloats(bytes, e.byteOffset, count, 4);
     case 'F64': return readFloats(bytes, e.byteOffset, count, 8);
     case 'F16': return readF16(bytes, e.byteOffset, count);
@@ -72,7 +81,7 @@ export function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadabl
 }
 
 export function nativeDtype(d: Loadable): DType {
-  return d === 'F64' ? 'float64' : 'float32';
+  return d === 'F64' ? 'float64' : d === 'I32' ? 'int32' : 'float32';
 }
 
 function checkDtypeOption(op: string, dtype: unknown): DType | undefined {
@@ -84,13 +93,13 @@ function checkDtypeOption(op: string, dtype: unknown): DType | undefined {
 }
 
 export interface LoadTensorsOptions {
-  /** Convert every tensor to this dtype (default: F64 → float64; F32, F16, BF16 → float32). */
+  /** Convert every tensor to this dtype (default: F64 → float64; F32, F16, BF16 → float32; I32 → int32). */
   dtype?: DType;
 }
 
 /**
- * Reads a safetensors file into new tensors on the current backend. F32 and F64 load natively,
- * F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
+ * Reads a safetensors file into new tensors on the current backend. F32, F64 and I32 (int32)
+ * load natively, F16 and BF16 are widened to float32; any other dtype is a DTypeError naming the tensor.
  * The file is validated completely before any tensor is made.
  *
  * Returns `{ tensors, metadata }`: a Map from tensor name to Tensor (in file order) and the

@@ -26,8 +26,8 @@ const DTYPE_BITS: Readonly<Record<string, number>> = Object.freeze(Object.assign
   F32: 32, C64: 64, F64: 64, I64: 64, U64: 64,
 }) as Record<string, number>);
 
-/** The dtypes wasmgrad can load (F16 and BF16 are widened to float32). */
-export const LOADABLE_DTYPES = ['F32', 'F64', 'F16', 'BF16'] as const;
+/** The dtypes wasmgrad can load (F16 and BF16 are widened to float32; I32 loads as int32). */
+export const LOADABLE_DTYPES = ['F32', 'F64', 'F16', 'BF16', 'I32'] as const;
 export type Loadable = (typeof LOADABLE_DTYPES)[number];
 
 const ENTRY_FIELDS = ['dtype', 'shape', 'data_offsets'] as const;

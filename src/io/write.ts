@@ -57,19 +57,23 @@ function validateMetadataArg(op: string, metadata: unknown): [string, string][] 
 }
 
 /** The file dtype of a tensor; a dtype the writer does not know is an error, never a silent F32. */
-function fileDtype(op: string, name: string, t: Tensor): 'F64' | 'F32' {
+function fileDtype(op: string, name: string, t: Tensor): 'F64' | 'F32' | 'I32' {
   const dtype: string = t.dtype;
   if (dtype === 'float64') return 'F64';
   if (dtype === 'float32') return 'F32';
-  throw new DTypeError(`${op}: tensor ${q(name)} has dtype ${dtype}, which safetensors writing does not support (float32, float64)`);
+  if (dtype === 'int32') return 'I32';
+  throw new DTypeError(`${op}: tensor ${q(name)} has dtype ${dtype}, which safetensors writing does not support (float32, float64, int32)`);
 }
+
+/** The reference writer's dtype order (its Dtype enum, descending): F64, F32, I32. */
+const DTYPE_RANK = { F64: 0, F32: 1, I32: 2 } as const;
 
 export function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Uint8Array {
   const meta = validateMetadataArg(op, metadata);
   const enc = new TextEncoder();
   const items = pairs.map(([name, t]) => ({ name, key: enc.encode(name), t, code: fileDtype(op, name, t) }));
-  // As the reference writer: descending dtype (F64 before F32), then name in UTF-8 byte order.
-  items.sort((a, b) => (a.code === b.code ? utf8Compare(a.key, b.key) : a.code === 'F64' ? -1 : 1));
+  // As the reference writer: descending dtype (F64, F32, I32), then name in UTF-8 byte order.
+  items.sort((a, b) => (a.code === b.code ? utf8Compare(a.key, b.key) : DTYPE_RANK[a.code] - DTYPE_RANK[b.code]));
 
   const parts: string[] = [];
   if (meta !== null) {
@@ -104,6 +108,8 @@ export function serialize(op: string, pairs: [string, Tensor][], metadata: unkno
       out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
     } else if (data instanceof Float64Array) {
       for (let i = 0; i < data.length; i++) view.setFloat64(pos + 8 * i, data[i], true);
+    } else if (data instanceof Int32Array) {
+      for (let i = 0; i < data.length; i++) view.setInt32(pos + 4 * i, data[i], true);
     } else {
       for (let i = 0; i < data.length; i++) view.setFloat32(pos + 4 * i, data[i], true);
     }
@@ -113,7 +119,7 @@ export function serialize(op: string, pairs: [string, Tensor][], metadata: unkno
 }
 
 /**
- * The tensors as a safetensors file (F32 or F64 by dtype), laid out exactly as Python's
+ * The tensors as a safetensors file (F32, F64 or I32 by dtype), laid out exactly as Python's
  * `safetensors` writes it. `metadata` becomes "__metadata__" (string values only).
  *
  * `tensors` is a record or an iterable of [name, tensor] pairs (a Map works). Python's

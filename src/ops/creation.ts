@@ -5,7 +5,7 @@ import { sizeOf } from '../backend/strides.js';
 import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { currentBackend } from '../runtime.js';
-import { empty, tensorFrom } from '../alloc.js';
+import { checkInt32Value, empty, tensorFrom } from '../alloc.js';
 import { randomNormal, randomUniform } from './random.js';
 
 // Moved to the tensor layer (autograd makes seeds and copies too); re-exported for ops.
@@ -13,7 +13,10 @@ export { tensorFrom, copyOf } from '../alloc.js';
 
 /** Options of the creation functions. */
 export interface TensorOptions {
-  /** Element type: 'float32' (default) or 'float64'; anything else is a DTypeError. */
+  /**
+   * Element type: 'float32' (default), 'float64' or 'int32' (indices; no gradient, values
+   * truncated toward zero as PyTorch does); anything else is a DTypeError.
+   */
   dtype?: DType;
   /** Make the new tensor a leaf that requires a gradient (a parameter). Default false. */
   requiresGrad?: boolean;
@@ -21,8 +24,8 @@ export interface TensorOptions {
 
 function checkDtype(op: string, dtype: unknown, fallback: DType = 'float32'): DType {
   if (dtype === undefined) return fallback;
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError(`${op}: unknown dtype ${fmtValue(dtype)} (expected 'float32' or 'float64')`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+    throw new DTypeError(`${op}: unknown dtype ${fmtValue(dtype)} (expected 'float32', 'float64' or 'int32')`);
   }
   return dtype;
 }
@@ -41,7 +44,11 @@ function creationOptions(op: string, opts: unknown, extra: readonly string[] = [
   if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') {
     throw new WasmgradError(`${op}: option requiresGrad must be true or false, got ${describeValue(requiresGrad)}`);
   }
-  return { dtype: checkDtype(op, o.dtype, defaultDtype), requiresGrad: requiresGrad === true, o };
+  const dtype = checkDtype(op, o.dtype, defaultDtype);
+  if (dtype === 'int32' && requiresGrad === true) {
+    throw new DTypeError(`${op}: an int32 tensor cannot require a gradient (only float32 and float64 tensors can; PyTorch refuses too)`);
+  }
+  return { dtype, requiresGrad: requiresGrad === true, o };
 }
 
 /** Validates a shape argument: an array of non-negative integer dimensions. */
@@ -77,7 +84,9 @@ function dataDtype(data: unknown): DType {
  * `opts.shape` gives flat data a shape. Without `opts.dtype`, a Float64Array gives a float64
  * tensor and any other data float32.
  *
- * PyTorch's `torch.tensor`. `opts.dtype` is 'float32' or 'float64'; `opts.requiresGrad` makes a parameter.
+ * PyTorch's `torch.tensor`. `opts.dtype` is 'float32', 'float64' or 'int32' (values truncated
+ * toward zero as PyTorch does; NaN, ±Infinity or values outside the int32 range are a
+ * WasmgradError); `opts.requiresGrad` makes a parameter (a DTypeError for int32).
  * Errors: a ShapeError for ragged nested arrays or a `shape` the values do not fill, a
  * WasmgradError for non-numeric values, a DTypeError for an unknown dtype.
  *
@@ -94,6 +103,7 @@ function filled(op: string, shape: readonly number[], value: number, opts: Tenso
   const s = checkShape(op, shape);
   if (typeof value !== 'number') throw new WasmgradError(`${op}: value must be a number, got ${describeValue(value)}`);
   const { dtype, requiresGrad } = creationOptions(op, opts);
+  if (dtype === 'int32') checkInt32Value(op, value);
   const backend = currentBackend(op);
   const t = empty(s, dtype, backend, op);
   backend.fill(t.storage, value);
@@ -101,7 +111,7 @@ function filled(op: string, shape: readonly number[], value: number, opts: Tenso
 }
 
 /**
- * A tensor of `shape` filled with `value` (`torch.full`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ * A tensor of `shape` filled with `value` (`torch.full`). `opts.dtype` is 'float32' (default), 'float64' or 'int32'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
  *
  * @example wg.full([2], 7) // tensor([7, 7])
  */
@@ -110,7 +120,7 @@ export function full(shape: readonly number[], value: number, opts: TensorOption
 }
 
 /**
- * A tensor of `shape` filled with 0 (`torch.zeros`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ * A tensor of `shape` filled with 0 (`torch.zeros`). `opts.dtype` is 'float32' (default), 'float64' or 'int32'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
  *
  * @example wg.zeros([2, 3], { dtype: 'float64' }).shape // [2, 3]
  */
@@ -119,7 +129,7 @@ export function zeros(shape: readonly number[], opts: TensorOptions = {}): Tenso
 }
 
 /**
- * A tensor of `shape` filled with 1 (`torch.ones`). `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
+ * A tensor of `shape` filled with 1 (`torch.ones`). `opts.dtype` is 'float32' (default), 'float64' or 'int32'; `opts.requiresGrad` makes a parameter. A ShapeError for an invalid shape.
  *
  * @example wg.ones([2]) // tensor([1, 1])
  */
@@ -127,9 +137,13 @@ export function ones(shape: readonly number[], opts: TensorOptions = {}): Tensor
   return filled('ones', shape, 1, opts);
 }
 
-function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions, gen: (n: number) => Float64Array): Tensor {
+function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions, gen: (n: number) => Float64Array,
+  intValues = true): Tensor {
   const s = checkShape(op, shape);
   const { dtype, requiresGrad } = creationOptions(op, opts);
+  if (dtype === 'int32' && !intValues) {
+    throw new DTypeError(`${op}: dtype 'int32' is not supported (${op} samples floats: use 'float32' or 'float64', as PyTorch requires)`);
+  }
   const backend = currentBackend(op);
   const t = empty(s, dtype, backend, op);
   backend.write(t.storage, gen(t.size));
@@ -144,7 +158,7 @@ function fromGenerator(op: string, shape: readonly number[], opts: TensorOptions
  * @example wg.randn([2, 3]).shape // [2, 3]
  */
 export function randn(shape: readonly number[], opts: TensorOptions = {}): Tensor {
-  return fromGenerator('randn', shape, opts, randomNormal);
+  return fromGenerator('randn', shape, opts, randomNormal, false);
 }
 
 /**
@@ -155,7 +169,7 @@ export function randn(shape: readonly number[], opts: TensorOptions = {}): Tenso
  * @example wg.rand([4], { dtype: 'float64' }).dtype // 'float64'
  */
 export function rand(shape: readonly number[], opts: TensorOptions = {}): Tensor {
-  return fromGenerator('rand', shape, opts, randomUniform);
+  return fromGenerator('rand', shape, opts, randomUniform, false);
 }
 
 /**
@@ -163,8 +177,8 @@ export function rand(shape: readonly number[], opts: TensorOptions = {}): Tensor
  * but excluding end. As in PyTorch, a step of 0, a step pointing away from end (arange(-3),
  * arange(0, 5, -1)) and non-finite numbers are errors, not an empty tensor.
  *
- * `torch.arange`: a 1-D tensor, `end` excluded. `opts.dtype` is 'float32' (default) or
- * 'float64'; `opts.requiresGrad` makes a parameter. All those errors are WasmgradErrors.
+ * `torch.arange`: a 1-D tensor, `end` excluded. `opts.dtype` is 'float32' (default),
+ * 'float64' or 'int32' (values truncated toward zero); `opts.requiresGrad` makes a parameter. All those errors are WasmgradErrors.
  *
  * @example wg.arange(1, 2, 0.25) // tensor([1, 1.25, 1.5, 1.75])
  */
@@ -194,6 +208,10 @@ export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, st
       + `${end < start ? 'use a negative step, or start below end' : 'use a positive step'})`);
   }
   const n = Math.ceil((end - start) / inc);
+  if ((o as TensorOptions | undefined)?.dtype === 'int32' && n > 0) {
+    checkInt32Value('arange', start);
+    checkInt32Value('arange', start + (n - 1) * inc);
+  }
   return fromGenerator('arange', [n], o as TensorOptions, (len) => {
     const a = new Float64Array(len);
     for (let i = 0; i < len; i++) a[i] = start + i * inc;
@@ -204,7 +222,7 @@ export function arange(startOrN: number, stopOrOpts?: number | TensorOptions, st
 /**
  * The n×n identity.
  *
- * `torch.eye(n)`. `opts.dtype` is 'float32' (default) or 'float64'; `opts.requiresGrad` makes a parameter. A ShapeError unless n is a non-negative integer.
+ * `torch.eye(n)`. `opts.dtype` is 'float32' (default), 'float64' or 'int32'; `opts.requiresGrad` makes a parameter. A ShapeError unless n is a non-negative integer.
  *
  * @example wg.eye(2) // tensor([[1, 0], [0, 1]])
  */

@@ -5,7 +5,7 @@
 
 import { Binary, Unary, UnaryGrad } from '../backend/backend.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { applyGate, isGradEnabled, type Gate } from '../autograd/tape.js';
+import { applyGate, checkFloat, isGradEnabled, type Gate } from '../autograd/tape.js';
 import { tidy } from '../memory/index.js';
 import { asTensor, broadcastShapes, broadcastStrides, coercePair, empty, emptyLike, sameShape } from './util.js';
 import { binarySameShape } from '../alloc.js';
@@ -108,6 +108,7 @@ export function applyUnary(gate: Gate, a: TensorLike): Tensor {
 export function composite(op: string, a: TensorLike, body: (x: Tensor) => Tensor): Tensor {
   const x = asTensor(op, a);
   x.assertLive(op);
+  checkFloat(op, x); // name the composite op, not the first gate of its body
   try {
     return isGradEnabled() && x.requiresGrad ? body(x) : tidy(() => body(x));
   } finally {

@@ -3,7 +3,7 @@
 
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
-import { ShapeError, WasmgradError, checkOptions, describeValue, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
 import { empty, emptyLike, requireTensor, sameShape } from './util.js';
 import { mean } from './reduce.js';
@@ -59,9 +59,19 @@ const crossEntropyGate: Gate<CEAttrs> = {
   },
 };
 
-/** Validates labels: N integer class indices in [0, C). */
-function toLabels(labels: ArrayLike<number>, logits: Tensor): Int32Array {
+/** Validates labels: N integer class indices in [0, C), from an array or a 1-D int32 tensor. */
+function toLabels(labels: ArrayLike<number> | Tensor, logits: Tensor): Int32Array {
   const [N, C] = logits.shape;
+  if (labels instanceof Tensor) {
+    labels.assertLive('crossEntropy');
+    if (labels.dtype !== 'int32') {
+      throw new DTypeError(`crossEntropy: a labels tensor must be int32 (class indices), got ${labels.dtype} ${labels.shapeString} (use astype('int32'))`);
+    }
+    if (labels.ndim !== 1) {
+      throw new ShapeError(`crossEntropy: a labels tensor must be 1-D [N], got ${labels.shapeString} for logits of shape ${logits.shapeString}`);
+    }
+    labels = labels.data() as Int32Array;
+  }
   if (labels === null || typeof labels !== 'object' || typeof (labels as ArrayLike<number>).length !== 'number') {
     throw new WasmgradError(`crossEntropy: labels must be an array or Int32Array of class indices for logits ${logits.shapeString}, got ${labels === null ? 'null' : typeof labels}`);
   }
@@ -90,13 +100,13 @@ export type LossOptions = Record<string, never>;
  * Mean softmax cross-entropy of logits [N, C] against class indices.
  * PyTorch's `F.cross_entropy` with the default mean reduction: a 0-d tensor. One fused gate,
  * gradient `(softmax(logits) - onehot(labels)) / N`. `labels` has N integer class indices in
- * [0, C) (an array or Int32Array). `opts` accepts no keys yet (see LossOptions). A ShapeError
+ * [0, C) (an array, an Int32Array or a 1-D int32 tensor). `opts` accepts no keys yet (see LossOptions). A ShapeError
  * unless logits are 2-D or when the label count is not N; a WasmgradError naming a label that
  * is not a class index, or an unknown option.
  *
  * @example wg.crossEntropy(wg.tensor([[0, 0], [0, 0]]), [0, 1]) // tensor(0.6931)
  */
-export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, opts?: LossOptions): Tensor {
+export function crossEntropy(logits: Tensor, labels: ArrayLike<number> | Tensor, opts?: LossOptions): Tensor {
   requireTensor('crossEntropy', logits, 'logits');
   checkOptions('crossEntropy', opts, []);
   if (logits.ndim !== 2) {

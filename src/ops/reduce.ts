@@ -5,7 +5,7 @@
 import { Reduce } from '../backend/backend.js';
 import { contiguousStrides, sizeOf } from '../backend/strides.js';
 import { Tensor, type Axis } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
+import { applyGate, checkFloat, type Gate } from '../autograd/tape.js';
 import { checkKeepdims, empty, emptyLike, normalizeAxes, requireTensor, sameShape } from './util.js';
 import { mul } from './binary.js';
 import { broadcastTo, reshape } from './shape.js';
@@ -127,6 +127,7 @@ export function sum(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
  */
 export function mean(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
   requireTensor('mean', a);
+  checkFloat('mean', a); // before sum's gate, which would name itself
   const axes = normalizeAxes('mean', axis, a.shape);
   checkKeepdims('mean', keepdims);
   let count = 1;

@@ -4,8 +4,8 @@
 import type { BackendName, DType } from '../backend/backend.js';
 import { contiguousStrides } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
-import { DTypeError, ShapeError, fmtShape, fmtValue } from '../errors.js';
+import { applyGate, noGrad, type Gate } from '../autograd/tape.js';
+import { DTypeError, ShapeError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
 import { backendFor, checkBackendName } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, empty, requireTensor, sameShape } from './util.js';
 import { sumTo } from './reduce.js';
@@ -14,6 +14,7 @@ import { checkShape } from './creation.js';
 // reshape: same elements in the same order; the gradient is reshaped back.
 const reshapeGate: Gate<{ shape: number[] }> = {
   name: 'reshape',
+  acceptsInt32: true,
   forward(_ctx, [a], { shape }) {
     return a.shareStorage(shape);
   },
@@ -65,6 +66,7 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 // transpose: a permutation of axes; the gradient is permuted back by the inverse.
 const transposeGate: Gate<{ axes: number[] }> = {
   name: 'transpose',
+  acceptsInt32: true,
   forward(_ctx, [a], { axes }) {
     const strides = contiguousStrides(a.shape);
     const out = empty(axes.map((p) => a.shape[p]), a.dtype, a.backend);
@@ -112,6 +114,7 @@ export function transpose(a: Tensor, axes?: readonly number[]): Tensor {
 // broadcastTo: copies along broadcast axes; the adjoint sums them back (tinygrad's Expand).
 const broadcastToGate: Gate<{ shape: number[] }> = {
   name: 'broadcastTo',
+  acceptsInt32: true,
   forward(_ctx, [a], { shape }) {
     const out = empty(shape, a.dtype, a.backend);
     a.backend.copyStrided(out.storage, a.storage, shape, broadcastStrides(a.shape, shape), 0);
@@ -140,13 +143,23 @@ export function broadcastTo(a: Tensor, shapeArg: readonly number[]): Tensor {
   return applyGate(broadcastToGate, [a], { shape: s });
 }
 
-// astype: a converted copy; the gradient is converted back.
+// astype: a converted copy; the gradient is converted back. Float -> int32 truncates toward
+// zero (PyTorch) and is a constant: integer tensors carry no gradient.
 const astypeGate: Gate<{ dtype: DType }> = {
   name: 'astype',
+  acceptsInt32: true,
   mixedInputs: true,
   forward(_ctx, [a], { dtype }) {
     const out = empty(a.shape, dtype, a.backend);
-    a.backend.cast(out.storage, a.storage);
+    if (dtype === 'int32' && a.dtype !== 'int32') {
+      const bad = a.backend.castToInt32(out.storage, a.storage);
+      if (bad >= 0) {
+        throw new WasmgradError(`astype: value ${fmtValue(a.backend.get(a.storage, bad))} at flat index ${bad} of ${a.dtype} ${a.shapeString} `
+          + `cannot be converted to int32 (NaN, ±Infinity and values outside [-2147483648, 2147483647] have no int32 value)`);
+      }
+    } else {
+      a.backend.cast(out.storage, a.storage);
+    }
     return out;
   },
   backward(ctx, dy) {
@@ -155,22 +168,27 @@ const astypeGate: Gate<{ dtype: DType }> = {
 };
 
 /**
- * A copy converted to `dtype`, 'float32' or 'float64' (PyTorch's `to(dtype)`); the gradient is
- * converted back. A DTypeError for any other dtype.
+ * A copy converted to `dtype`, 'float32', 'float64' or 'int32' (PyTorch's `to(dtype)`); the
+ * gradient is converted back. To int32, values are truncated toward zero as in PyTorch and the
+ * result has no gradient; NaN, ±Infinity or a value outside the int32 range is a WasmgradError
+ * naming it. A DTypeError for any other dtype.
  *
- * @example wg.astype(wg.tensor([1, 2]), 'float64').dtype // 'float64'
+ * @example wg.astype(wg.tensor([1.7, -1.7]), 'int32') // tensor([1, -1], dtype=int32)
  */
 export function astype(a: Tensor, dtype: DType): Tensor {
   requireTensor('astype', a);
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DTypeError(`astype: unknown dtype ${fmtValue(dtype)} (expected 'float32' or 'float64')`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
+    throw new DTypeError(`astype: unknown dtype ${fmtValue(dtype)} (expected 'float32', 'float64' or 'int32')`);
   }
+  // An integer result is a constant (PyTorch: integer tensors cannot require gradients).
+  if (dtype === 'int32' && a.requiresGrad) return noGrad(() => applyGate(astypeGate, [a], { dtype }));
   return applyGate(astypeGate, [a], { dtype });
 }
 
 // to: a copy on another backend; the gradient goes back to the original backend.
 const toGate: Gate<{ backend: BackendName }> = {
   name: 'to',
+  acceptsInt32: true,
   mixedInputs: true,
   forward(_ctx, [a], { backend }) {
     const b = backendFor(backend, 'to');

@@ -3,7 +3,7 @@
 
 import { sizeOf } from '../backend/strides.js';
 import { Tensor } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
+import { applyGate, checkFloat, type Gate } from '../autograd/tape.js';
 import { emptyLike, normalizeAxis, requireTensor } from './util.js';
 import { mul, sub } from './binary.js';
 import { exp, neg } from './unary.js';
@@ -81,5 +81,6 @@ export function softmax(a: Tensor, axis = -1): Tensor {
  */
 export function logSoftmax(a: Tensor, axis = -1): Tensor {
   requireTensor('logSoftmax', a);
+  checkFloat('logSoftmax', a); // the shared gate is named softmax
   return applyGate(softmaxGate, [a], { axis: normalizeAxis('logSoftmax', axis, a.shape), log: true });
 }

@@ -29,7 +29,7 @@ export function arr(s: Storage): FArray {
 }
 
 /** The storage half of the js backend (index.ts adds the kernels). */
-export abstract class JsStorageBackend implements Pick<Backend, 'alloc' | 'free' | 'liveAllocations' | 'write' | 'read' | 'get' | 'fill' | 'cast' | 'heapBytes'> {
+export abstract class JsStorageBackend implements Pick<Backend, 'alloc' | 'free' | 'liveAllocations' | 'write' | 'read' | 'get' | 'fill' | 'cast' | 'castToInt32' | 'heapBytes'> {
 
   /** Live storages and their bytes, counted here where they are made and freed. */
   private live = { count: 0, bytes: 0 };
@@ -84,7 +84,24 @@ export abstract class JsStorageBackend implements Pick<Backend, 'alloc' | 'free'
   }
 
   cast(out: Storage, a: Storage): void {
+    if (out.dtype === 'int32' && a.dtype !== 'int32') {
+      const bad = this.castToInt32(out, a);
+      if (bad >= 0) throw new WasmgradError(`cast: element ${bad} has no int32 value`);
+      return;
+    }
     (out as JsStorage).arr.set((a as JsStorage).arr);
+  }
+
+  castToInt32(out: Storage, a: Storage): number {
+    const src = (a as JsStorage).arr, dst = (out as JsStorage).arr;
+    const n = Math.min(src.length, dst.length);
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      // Truncation toward zero, as PyTorch; NaN, ±Inf and out-of-range values have no int32 value.
+      if (!(v > -2147483649 && v < 2147483648)) return i;
+      dst[i] = v;
+    }
+    return -1;
   }
 
   heapBytes(): number {

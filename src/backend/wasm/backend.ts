@@ -65,6 +65,7 @@ export class WasmBackend implements Backend {
   get(s: Storage, index: number): number { return this.heap.get(s, index); }
   fill(s: Storage, value: number): void { this.heap.fill(s, value); }
   cast(out: Storage, a: Storage): void { this.heap.cast(out, a); }
+  castToInt32(out: Storage, a: Storage): number { return this.heap.castToInt32(out, a); }
   heapBytes(): number { return this.heap.heapBytes(); }
 
   // ---- kernels -------------------------------------------------------------------------------

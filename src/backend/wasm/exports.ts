@@ -43,6 +43,11 @@ export interface WasmExports {
   fill_i32(out: Ptr, n: number, value: number): void;
   cast_f32_f64(out: Ptr, a: Ptr, n: number): void;
   cast_f64_f32(out: Ptr, a: Ptr, n: number): void;
+  cast_i32_f32(out: Ptr, a: Ptr, n: number): void;
+  cast_i32_f64(out: Ptr, a: Ptr, n: number): void;
+  /** Truncates toward zero; returns the index of the first NaN/±Inf/out-of-range element, or -1. */
+  cast_f32_i32(out: Ptr, a: Ptr, n: number): number;
+  cast_f64_i32(out: Ptr, a: Ptr, n: number): number;
 
   // elementwise_grad.ts
   unaryGrad_f32(op: number, out: Ptr, saved: Ptr, dy: Ptr, n: number): void;

@@ -38,7 +38,7 @@ export function isF64(s: Storage): boolean {
 }
 
 /** The heap of one module instance: storage blocks, views, and the reusable scratch block. */
-export class WasmHeap implements Pick<Backend, 'alloc' | 'free' | 'liveAllocations' | 'write' | 'read' | 'get' | 'fill' | 'cast' | 'heapBytes'> {
+export class WasmHeap implements Pick<Backend, 'alloc' | 'free' | 'liveAllocations' | 'write' | 'read' | 'get' | 'fill' | 'cast' | 'castToInt32' | 'heapBytes'> {
   readonly memory: WebAssembly.Memory;
   private buffer!: ArrayBuffer;
   private f32!: Float32Array;
@@ -158,12 +158,19 @@ export class WasmHeap implements Pick<Backend, 'alloc' | 'free' | 'liveAllocatio
     if (out.dtype === a.dtype) this.wasm.copyBytes(ptrOf(out), ptrOf(a), n * bytesPer(a.dtype));
     else if (out.dtype === 'float64' && a.dtype === 'float32') this.wasm.cast_f32_f64(ptrOf(out), ptrOf(a), n);
     else if (out.dtype === 'float32' && a.dtype === 'float64') this.wasm.cast_f64_f32(ptrOf(out), ptrOf(a), n);
-    else {
-      // int32 <-> float: not on any hot path, let typed arrays convert.
-      const src = this.view(a.dtype), dst = this.view(out.dtype);
-      const from = ptrOf(a) / bytesPer(a.dtype);
-      dst.set(src.subarray(from, from + n), ptrOf(out) / bytesPer(out.dtype));
+    else if (a.dtype === 'int32') {
+      if (out.dtype === 'float64') this.wasm.cast_i32_f64(ptrOf(out), ptrOf(a), n);
+      else this.wasm.cast_i32_f32(ptrOf(out), ptrOf(a), n);
+    } else {
+      const bad = this.castToInt32(out, a);
+      if (bad >= 0) throw new WasmgradError(`cast: element ${bad} has no int32 value`);
     }
+  }
+
+  castToInt32(out: Storage, a: Storage): number {
+    const n = Math.min(out.size, a.size);
+    if (n === 0) return -1;
+    return a.dtype === 'float64' ? this.wasm.cast_f64_i32(ptrOf(out), ptrOf(a), n) : this.wasm.cast_f32_i32(ptrOf(out), ptrOf(a), n);
   }
 
   heapBytes(): number {
