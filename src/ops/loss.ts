@@ -6,7 +6,7 @@
 
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
-import { ShapeError, WasmgradError, checkOptions, describeValue, fmtValue } from '../errors.js';
+import { ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
 import { empty, emptyLike, requireTensor, sameShape } from './util.js';
 import { sum } from './reduce.js';
@@ -81,7 +81,7 @@ function toLabels(op: string, labels: unknown, input: Tensor, ignoreIndex: numbe
   if (labels instanceof Tensor) {
     labels.assertLive(op);
     if (!sameShape(labels.shape, labelShape)) {
-      throw new ShapeError(`${op}: labels of shape ${labels.shapeString} for input of shape ${input.shapeString} (expected [${labelShape.join(', ')}])`);
+      throw new ShapeError(`${op}: labels of shape ${labels.shapeString} for input of shape ${input.shapeString} (expected ${fmtShape(labelShape)})`);
     }
     values = labels.data();
   } else if (Array.isArray(labels)) {
@@ -92,7 +92,7 @@ function toLabels(op: string, labels: unknown, input: Tensor, ignoreIndex: numbe
     throw new WasmgradError(`${op}: labels must be an array, Int32Array or Tensor of class indices for input ${input.shapeString}, got ${describeValue(labels)}`);
   }
   if (values.length !== count) {
-    throw new ShapeError(`${op}: got ${values.length} labels for input of shape ${input.shapeString} (expected ${count}, shape [${labelShape.join(', ')}])`);
+    throw new ShapeError(`${op}: got ${values.length} labels for input of shape ${input.shapeString} (expected ${count}, shape ${fmtShape(labelShape)})`);
   }
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
