@@ -85,7 +85,7 @@ function toLabels(op: string, labels: unknown, input: Tensor, ignoreIndex: numbe
     }
     values = labels.data();
   } else if (Array.isArray(labels)) {
-    values = (labels as unknown[]).flat(Infinity);
+    values = (labels as unknown[]).flat(rest.length); // nested as [N, d1, …], no deeper
   } else if (labels !== null && typeof labels === 'object' && typeof (labels as ArrayLike<number>).length === 'number') {
     values = labels as ArrayLike<number>;
   } else {

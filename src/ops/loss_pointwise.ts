@@ -8,8 +8,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
 import { ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { tidy } from '../memory/index.js';
-import { sameShape } from './util.js';
-import { filledLike } from '../alloc.js';
+import { sameShape, scalarLike } from './util.js';
 import { mean, sum } from './reduce.js';
 import { add, div, maximum, minimum, mul, sub } from './binary.js';
 import { abs, exp, log, neg } from './unary.js';
@@ -51,12 +50,12 @@ export function lossBody(inputs: readonly Tensor[], body: () => Tensor): Tensor 
 
 /**
  * pred must be a live Tensor and target a live Tensor of its shape (dtype, backend) or a plain
- * number (then a constant of pred's shape; the caller disposes it when it differs from `target`).
+ * number (a constant of pred's shape: the ops broadcast it).
  */
-function checkPair(op: string, pred: unknown, target: unknown): [Tensor, Tensor] {
+function checkPair(op: string, pred: unknown, target: unknown): [Tensor, Tensor | number] {
   if (!(pred instanceof Tensor)) throw new WasmgradError(`${op}: pred must be a Tensor, got ${describeValue(pred)}`);
   pred.assertLive(op);
-  if (typeof target === 'number') return [pred, filledLike(pred, target)];
+  if (typeof target === 'number') return [pred, target];
   if (!(target instanceof Tensor)) throw new WasmgradError(`${op}: target must be a Tensor or a number, got ${describeValue(target)}`);
   target.assertLive(op);
   // Check here so the message names the loss rather than an op inside it.
@@ -70,16 +69,17 @@ function checkPair(op: string, pred: unknown, target: unknown): [Tensor, Tensor]
 
 /** The common frame of the pointwise losses: checks, per-element body, reduction. */
 function pointwise(op: string, pred: unknown, target: unknown, opts: unknown, keys: readonly string[],
-  body: (p: Tensor, t: Tensor, o: Record<string, unknown>) => Tensor): Tensor {
+  body: (p: Tensor, t: Tensor | number, o: Record<string, unknown>) => Tensor): Tensor {
   checkOptions(op, opts, keys);
   const o = (opts ?? {}) as Record<string, unknown>;
   const reduction = checkReduction(op, o.reduction);
   const [p, t] = checkPair(op, pred, target);
-  try {
-    return lossBody([p, t], () => reduceLoss(body(p, t, o), reduction));
-  } finally {
-    if (t !== target) t.dispose();
-  }
+  return lossBody(typeof t === 'number' ? [p] : [p, t], () => reduceLoss(body(p, t, o), reduction));
+}
+
+/** A gate's target: a plain number becomes a 0-d constant like p (kept by the graph, as applyBinary's). */
+function targetTensor(t: Tensor | number, p: Tensor): Tensor {
+  return typeof t === 'number' ? scalarLike(t, p) : t;
 }
 
 /**
@@ -163,7 +163,7 @@ export function binaryCrossEntropy(probs: Tensor, targets: TensorLike, opts?: Re
         throw new WasmgradError(`binaryCrossEntropy: every probability must be in [0, 1], got ${values[i]} at flat index ${i} of ${p.shapeString}`);
       }
     }
-    return applyGate(bceGate, [p, t], null);
+    return applyGate(bceGate, [p, targetTensor(t, p)], null);
   });
 }
 
@@ -188,5 +188,5 @@ const bceWithLogitsGate: Gate<null> = {
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, targets: TensorLike, opts?: ReductionOptions): Tensor {
   return pointwise('binaryCrossEntropyWithLogits', logits, targets, opts, ['reduction'],
-    (x, t) => applyGate(bceWithLogitsGate, [x, t], null));
+    (x, t) => applyGate(bceWithLogitsGate, [x, targetTensor(t, x)], null));
 }
