@@ -12,3 +12,5 @@ export type { OptimizerStateDict, ParamStateDict, ParamGroupDict, SchedulerState
 export { RMSprop, Adagrad } from './rmsprop.js';
 export type { RMSpropOptions, RMSpropDefaults, AdagradOptions, AdagradDefaults } from './rmsprop.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
+export { LinearLR, LambdaLR, OneCycleLR, SequentialLR } from './schedules.js';
+export type { LinearLROptions, OneCycleLROptions } from './schedules.js';
