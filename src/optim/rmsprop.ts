@@ -35,10 +35,15 @@ export interface RMSpropOptions {
 
 /** The resolved hyperparameters of an `RMSprop`. */
 export interface RMSpropDefaults extends OptimizerDefaults {
+  /** Smoothing constant of the squared-gradient average. */
   alpha: number;
+  /** Added to the denominator. */
   eps: number;
+  /** L2 penalty added to the gradient. */
   weightDecay: number;
+  /** Momentum factor (0: none). */
   momentum: number;
+  /** Whether the denominator uses the gradient's variance. */
   centered: boolean;
 }
 
@@ -129,9 +134,13 @@ export interface AdagradOptions {
 
 /** The resolved hyperparameters of an `Adagrad`. */
 export interface AdagradDefaults extends OptimizerDefaults {
+  /** Learning-rate decay per step. */
   lrDecay: number;
+  /** L2 penalty added to the gradient. */
   weightDecay: number;
+  /** The squared-gradient sum's starting value. */
   initialAccumulatorValue: number;
+  /** Added to the denominator. */
   eps: number;
 }
 
