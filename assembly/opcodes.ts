@@ -82,6 +82,8 @@ export const enum Task {
   CrossEntropyGrad = 15,
   MatmulPack = 16,
   MatmulTiles = 17,
+  Rmsprop = 18,
+  Adagrad = 19,
 }
 
 /** Slots before a task's arguments. */
@@ -303,6 +305,33 @@ export const enum MatmulTilesSlot {
   BCol = 19,
   Ldc = 20,
   CBatchStride = 21,
+}
+
+export const enum RmspropSlot {
+  Param = 2,
+  Grad = 3,
+  SquareAvg = 4,
+  Buf = 5,
+  GradAvg = 6,
+  N = 7,
+  Lr = 8,
+  Alpha = 9,
+  Eps = 10,
+  WeightDecay = 11,
+  Momentum = 12,
+  Centered = 13,
+  Chunk = 14,
+}
+
+export const enum AdagradSlot {
+  Param = 2,
+  Grad = 3,
+  Sum = 4,
+  N = 5,
+  Clr = 6,
+  WeightDecay = 7,
+  Eps = 8,
+  Chunk = 9,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

@@ -3,9 +3,12 @@
 // on both backends (and both dtypes for the optimizers), with their stateDict round trips and
 // hostile arguments.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
-import { BACKENDS, expectClose, forEachConfig } from './helpers.js';
+import type { Backend, DType as SDType, Storage } from '../src/backend/backend.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { createWasmBackend } from '../src/backend/wasm/index.js';
+import { BACKENDS, expectClose, forEachConfig, randomFlat } from './helpers.js';
 
 type Tensor = ReturnType<typeof wg.tensor>;
 
@@ -261,4 +264,60 @@ describe.each(BACKENDS.map((backend) => ({ backend })))('schedules [$backend]', 
     expectError(() => seq.loadStateDict({ ...sd, schedulers: [(sd.schedulers as object[])[0], { lastEpoch: -1 }] }), /StepLR.loadStateDict/);
     expect(seq.stateDict()).toEqual(sd);
   });
+});
+
+describe('rmspropStep and adagradStep kernels: wasm (1 and 2 threads) against js', () => {
+  let wasm: Backend;
+  let threaded: Backend;
+  beforeAll(async () => {
+    wasm = await createWasmBackend();
+    threaded = await createWasmBackend({ variant: 'threads', threads: 2 });
+  });
+  // SIMD bodies and scalar tails, and sizes the threaded build splits
+  const SIZES = [0, 1, 3, 4, 5, 17, 1000, 40003];
+  const TOL = { float64: { rtol: 1e-13, atol: 1e-15 }, float32: { rtol: 1e-5, atol: 1e-6 } };
+
+  /** 3 steps of `step` on copies of param, grad and zeroed state buffers; returns every buffer. */
+  function run(be: Backend, dtype: SDType, n: number, states: number, step: (s: Storage[], k: number) => void): number[][] {
+    const p = randomFlat(n, n + 5), gs = [0, 1, 2].map((k) => randomFlat(n, 90 * n + k, -3, 3));
+    const s = [p, gs[0], ...Array.from({ length: states }, () => new Array(n).fill(0))].map((d) => {
+      const st = be.alloc(dtype, n);
+      be.write(st, d);
+      return st;
+    });
+    for (let k = 0; k < 3; k++) { be.write(s[1], gs[k]); step(s, k); }
+    const out = s.map((st) => Array.from(be.read(st)));
+    for (const st of s) be.free(st);
+    return out;
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`rmspropStep and adagradStep agree, every flag [${dtype}]`, () => {
+      const rms = [[0, 0, false], [0.1, 0, false], [0, 0.9, false], [0.1, 0.5, true], [0, 0, true]] as const;
+      for (const n of SIZES) {
+        for (const [wd, mu, centered] of rms) {
+          const f = (be: Backend) => run(be, dtype, n, 3, ([p, g, sq, b, ga]) =>
+            be.rmspropStep(p, g, sq, mu > 0 ? b : null, centered ? ga : null, 0.01, 0.9, 1e-3, wd, mu, centered));
+          const [a, j] = [f(wasm), f(jsBackend)];
+          threaded.setThreads(1);
+          const t1 = f(threaded);
+          threaded.setThreads(2);
+          const t2 = f(threaded);
+          const label = `rmsprop n=${n} wd=${wd} mu=${mu} centered=${centered}`;
+          expect(a[0].every(Number.isFinite), label).toBe(true);
+          expectClose(a, j, TOL[dtype]);
+          expect(t2, label).toEqual(t1);
+        }
+        for (const wd of [0, 0.1]) {
+          const f = (be: Backend) => run(be, dtype, n, 1, ([p, g, sum], k) => be.adagradStep(p, g, sum, 0.1 / (1 + k * 0.5), wd, 1e-10));
+          const [a, j] = [f(wasm), f(jsBackend)];
+          threaded.setThreads(1);
+          const t1 = f(threaded);
+          threaded.setThreads(2);
+          expectClose(a, j, TOL[dtype]);
+          expect(f(threaded), `adagrad n=${n}`).toEqual(t1);
+        }
+      }
+    });
+  }
 });

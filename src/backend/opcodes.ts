@@ -136,6 +136,11 @@ export const TASKS = {
   MatmulPack: { code: 16, slots: MATMUL_SLOTS },
   /** MB x NB tiles of C from the packed operands (same arguments as MatmulPack). */
   MatmulTiles: { code: 17, slots: MATMUL_SLOTS },
+  Rmsprop: {
+    code: 18,
+    slots: ['param', 'grad', 'squareAvg', 'buf', 'gradAvg', 'n', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'chunk'],
+  },
+  Adagrad: { code: 19, slots: ['param', 'grad', 'sum', 'n', 'clr', 'weightDecay', 'eps', 'chunk'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -1,18 +1,12 @@
 // RMSprop (Hinton's lecture 6e; the centered form from Graves, 2013) and Adagrad (Duchi et al.,
-// 2011), as PyTorch's torch.optim.RMSprop/Adagrad define them. Each update is written with
-// in-place tensor ops (mul_, add_, sub_) under noGrad, so it runs as backend kernels on
-// either backend; its temporaries are freed at once (these two allocate a few per step, unlike
-// SGD/Adam's fused kernels). Per parameter, with g = grad + weightDecay * param:
+// 2011), as PyTorch's torch.optim.RMSprop/Adagrad define them. Each update is one backend kernel
+// per parameter (rmspropStep/adagradStep: AssemblyScript SIMD, threaded, on wasm), in place,
+// allocating nothing after the first step. Per parameter, with g = grad + weightDecay * param:
 //   RMSprop: v = alpha v + (1 - alpha) g²;  centered: gAvg = alpha gAvg + (1 - alpha) g, v̂ = v - gAvg²
 //            d = g / (sqrt(v̂) + eps);  momentum > 0: buf = momentum buf + d, d = buf;  param -= lr d
 //   Adagrad: sum += g²;  param -= lr / (1 + (t - 1) lrDecay) · g / (sqrt(sum) + eps), t the 1-based step
 
 import type { Tensor } from '../tensor.js';
-import { noGrad } from '../autograd/tape.js';
-import { tidy } from '../memory/index.js';
-import { add, div, mul, sub } from '../ops/binary.js';
-import { sqrt } from '../ops/unary.js';
-import { add_, mul_, sub_ } from '../ops/inplace.js';
 import {
   Optimizer, type OptimizerDefaults, type ParamState, checkBoolean, checkNumber, checkOptionNames,
 } from './optimizer.js';
@@ -59,11 +53,6 @@ function resolveRMSprop(name: string, opts: unknown): RMSpropDefaults {
   };
 }
 
-/** g = grad + weightDecay * param (a temporary only when there is a decay). */
-function decayed(grad: Tensor, param: Tensor, weightDecay: number): Tensor {
-  return weightDecay === 0 ? grad : add(grad, mul(param, weightDecay));
-}
-
 /** RMSprop, as PyTorch's `torch.optim.RMSprop` (state: square_avg, momentum_buffer, grad_avg). */
 export class RMSprop extends Optimizer<RMSpropDefaults> {
   /**
@@ -99,22 +88,8 @@ export class RMSprop extends Optimizer<RMSpropDefaults> {
   protected update(param: Tensor, grad: Tensor, state: ParamState): void {
     const d = this.defaults;
     const { squareAvg, buf, gradAvg } = state.tensors;
-    noGrad(() => tidy(() => {
-      const g = decayed(grad, param, d.weightDecay);
-      add_(mul_(squareAvg, d.alpha), mul(mul(g, g), 1 - d.alpha));
-      let avg = squareAvg;
-      if (d.centered) {
-        add_(mul_(gradAvg, d.alpha), mul(g, 1 - d.alpha));
-        avg = sub(squareAvg, mul(gradAvg, gradAvg));
-      }
-      const step = div(g, add(sqrt(avg), d.eps));
-      if (d.momentum > 0) {
-        add_(mul_(buf, d.momentum), step);
-        sub_(param, mul(buf, this.lr));
-      } else {
-        sub_(param, mul(step, this.lr));
-      }
-    }));
+    param.backend.rmspropStep(param.storage, grad.storage, squareAvg.storage, buf?.storage ?? null, gradAvg?.storage ?? null,
+      this.lr, d.alpha, d.eps, d.weightDecay, d.momentum, d.centered);
   }
 }
 
@@ -182,12 +157,8 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
 
   protected update(param: Tensor, grad: Tensor, state: ParamState): void {
     const d = this.defaults;
-    const acc = state.tensors.sum;
+    // PyTorch: clr = lr / (1 + (t - 1) lrDecay) with t the 1-based step
     const clr = this.lr / (1 + state.step * d.lrDecay);
-    noGrad(() => tidy(() => {
-      const g = decayed(grad, param, d.weightDecay);
-      add_(acc, mul(g, g));
-      sub_(param, mul(div(g, add(sqrt(acc), d.eps)), clr));
-    }));
+    param.backend.adagradStep(param.storage, grad.storage, state.tensors.sum.storage, clr, d.weightDecay, d.eps);
   }
 }
