@@ -93,6 +93,8 @@ export const enum Task {
   MatmulPack = 16,
   MatmulTiles = 17,
   CopyInto = 18,
+  Rmsprop = 19,
+  Adagrad = 20,
 }
 
 /** Slots before a task's arguments. */
@@ -333,6 +335,33 @@ export const enum CopyIntoSlot {
   As3 = 15,
   RowsPer = 16,
   Seg = 17,
+}
+
+export const enum RmspropSlot {
+  Param = 2,
+  Grad = 3,
+  SquareAvg = 4,
+  Buf = 5,
+  GradAvg = 6,
+  N = 7,
+  Lr = 8,
+  Alpha = 9,
+  Eps = 10,
+  WeightDecay = 11,
+  Momentum = 12,
+  Centered = 13,
+  Chunk = 14,
+}
+
+export const enum AdagradSlot {
+  Param = 2,
+  Grad = 3,
+  Sum = 4,
+  N = 5,
+  Clr = 6,
+  WeightDecay = 7,
+  Eps = 8,
+  Chunk = 9,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

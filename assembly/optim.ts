@@ -5,7 +5,7 @@
 // PyTorch does. Flags (nesterov, firstStep, decoupled) travel as 0/1. The flags and the
 // weight-decay test are loop invariant: the branches inside the loops are always predicted.
 
-import { AdamSlot, SgdSlot } from './opcodes';
+import { AdagradSlot, AdamSlot, RmspropSlot, SgdSlot } from './opcodes';
 import { arg, argb, argF64, argi, argp, range, rangeHi } from './task';
 import { elemShift } from './simd';
 
@@ -136,6 +136,120 @@ export function adamStep_f64(param: usize, grad: usize, m: usize, v: usize, n: i
   adamStep<f64>(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
 }
 
+// ---- RMSprop / Adagrad ---------------------------------------------------------------------
+
+/**
+ * g = grad + wd * p (when wd != 0); sq = alpha sq + (1 - alpha) g g; centered: ga = alpha ga +
+ * (1 - alpha) g, avg = sqrt(sq - ga ga) + eps, else avg = sqrt(sq) + eps; with momentum
+ * (hasMomentum): b = mu b + g / avg, p = p - lr b; else p = p - lr (g / avg).
+ */
+@inline function rmspropStep<T>(param: usize, grad: usize, sq: usize, buf: usize, gavg: usize, n: i32, lr: f64,
+  alpha: f64, eps: f64, weightDecay: f64, momentum: f64, centered: bool): void {
+  const end = <usize>n << elemShift<T>();
+  const vecEnd = end & ~15;
+  const hasWd = weightDecay != 0, hasMomentum = momentum > 0;
+  const sLr = <T>lr, sA = <T>alpha, sA1 = <T>(1 - alpha), sEps = <T>eps, sWd = <T>weightDecay, sMu = <T>momentum;
+  const vLr = v128.splat<T>(sLr), vA = v128.splat<T>(sA), vA1 = v128.splat<T>(sA1), vEps = v128.splat<T>(sEps);
+  const vWd = v128.splat<T>(sWd), vMu = v128.splat<T>(sMu);
+  let i: usize = 0;
+  for (; i < vecEnd; i += 16) {
+    const p = v128.load(param + i);
+    let g = v128.load(grad + i);
+    if (hasWd) g = v128.add<T>(g, v128.mul<T>(vWd, p));
+    const s = v128.add<T>(v128.mul<T>(vA, v128.load(sq + i)), v128.mul<T>(v128.mul<T>(vA1, g), g));
+    v128.store(sq + i, s);
+    let avg: v128;
+    if (centered) {
+      const ga = v128.add<T>(v128.mul<T>(vA, v128.load(gavg + i)), v128.mul<T>(vA1, g));
+      v128.store(gavg + i, ga);
+      avg = v128.add<T>(v128.sqrt<T>(v128.sub<T>(s, v128.mul<T>(ga, ga))), vEps);
+    } else {
+      avg = v128.add<T>(v128.sqrt<T>(s), vEps);
+    }
+    const d = v128.div<T>(g, avg);
+    if (hasMomentum) {
+      const b = v128.add<T>(v128.mul<T>(vMu, v128.load(buf + i)), d);
+      v128.store(buf + i, b);
+      v128.store(param + i, v128.sub<T>(p, v128.mul<T>(vLr, b)));
+    } else {
+      v128.store(param + i, v128.sub<T>(p, v128.mul<T>(vLr, d)));
+    }
+  }
+  for (; i < end; i += sizeof<T>()) {
+    const p = load<T>(param + i);
+    let g = load<T>(grad + i);
+    if (hasWd) g = g + sWd * p;
+    const s = sA * load<T>(sq + i) + sA1 * g * g;
+    store<T>(sq + i, s);
+    let avg: T;
+    if (centered) {
+      const ga = sA * load<T>(gavg + i) + sA1 * g;
+      store<T>(gavg + i, ga);
+      avg = sqrt<T>(s - ga * ga) + sEps;
+    } else {
+      avg = sqrt<T>(s) + sEps;
+    }
+    const d = g / avg;
+    if (hasMomentum) {
+      const b = sMu * load<T>(buf + i) + d;
+      store<T>(buf + i, b);
+      store<T>(param + i, p - sLr * b);
+    } else {
+      store<T>(param + i, p - sLr * d);
+    }
+  }
+}
+
+/**
+ * rmspropStep_f32(param, grad, squareAvg, buf (unused, may be 0, when momentum == 0), gradAvg
+ * (unused, may be 0, unless centered), n, lr, alpha, eps, weightDecay, momentum, centered: 0/1).
+ */
+export function rmspropStep_f32(param: usize, grad: usize, sq: usize, buf: usize, gavg: usize, n: i32, lr: f64,
+  alpha: f64, eps: f64, weightDecay: f64, momentum: f64, centered: bool): void {
+  rmspropStep<f32>(param, grad, sq, buf, gavg, n, lr, alpha, eps, weightDecay, momentum, centered);
+}
+/** rmspropStep_f64: as rmspropStep_f32 with f64 elements. */
+export function rmspropStep_f64(param: usize, grad: usize, sq: usize, buf: usize, gavg: usize, n: i32, lr: f64,
+  alpha: f64, eps: f64, weightDecay: f64, momentum: f64, centered: bool): void {
+  rmspropStep<f64>(param, grad, sq, buf, gavg, n, lr, alpha, eps, weightDecay, momentum, centered);
+}
+
+/** g = grad + wd * p (when wd != 0); sum = sum + g g; p = p - clr (g / (sqrt(sum) + eps)). */
+@inline function adagradStep<T>(param: usize, grad: usize, sum: usize, n: i32, clr: f64, weightDecay: f64, eps: f64): void {
+  const end = <usize>n << elemShift<T>();
+  const vecEnd = end & ~15;
+  const hasWd = weightDecay != 0;
+  const sClr = <T>clr, sWd = <T>weightDecay, sEps = <T>eps;
+  const vClr = v128.splat<T>(sClr), vWd = v128.splat<T>(sWd), vEps = v128.splat<T>(sEps);
+  let i: usize = 0;
+  for (; i < vecEnd; i += 16) {
+    const p = v128.load(param + i);
+    let g = v128.load(grad + i);
+    if (hasWd) g = v128.add<T>(g, v128.mul<T>(vWd, p));
+    const s = v128.add<T>(v128.load(sum + i), v128.mul<T>(g, g));
+    v128.store(sum + i, s);
+    const d = v128.div<T>(g, v128.add<T>(v128.sqrt<T>(s), vEps));
+    v128.store(param + i, v128.sub<T>(p, v128.mul<T>(vClr, d)));
+  }
+  for (; i < end; i += sizeof<T>()) {
+    const p = load<T>(param + i);
+    let g = load<T>(grad + i);
+    if (hasWd) g = g + sWd * p;
+    const s = load<T>(sum + i) + g * g;
+    store<T>(sum + i, s);
+    store<T>(param + i, p - sClr * (g / (sqrt<T>(s) + sEps)));
+  }
+}
+
+/** adagradStep_f32(param, grad, sum, n, clr: this step's lr after lrDecay, weightDecay, eps). */
+export function adagradStep_f32(param: usize, grad: usize, sum: usize, n: i32, clr: f64, weightDecay: f64, eps: f64): void {
+  adagradStep<f32>(param, grad, sum, n, clr, weightDecay, eps);
+}
+/** adagradStep_f64: as adagradStep_f32 with f64 elements. */
+export function adagradStep_f64(param: usize, grad: usize, sum: usize, n: i32, clr: f64, weightDecay: f64, eps: f64): void {
+  adagradStep<f64>(param, grad, sum, n, clr, weightDecay, eps);
+}
+
 // ---- thread-task chunks ----------------------------------------------------------------------
 
 /** Chunk idx of an Sgd task: `chunk` elements of param, grad and velocity (0: none). */
@@ -164,4 +278,31 @@ export function adamChunk(args: usize, idx: i32): void {
   const step = argi(args, AdamSlot.Step);
   if (f64) adamStep_f64(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
   else adamStep_f32(param, grad, m, v, n, lr, beta1, beta2, eps, wd, decoupled, step);
+}
+
+/** Chunk idx of an Rmsprop task: `chunk` elements of param, grad and the state (0: absent). */
+export function rmspropChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, RmspropSlot.N), argp(args, RmspropSlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const b = argp(args, RmspropSlot.Buf), ga = argp(args, RmspropSlot.GradAvg);
+  const buf: usize = b == 0 ? 0 : b + off, gavg: usize = ga == 0 ? 0 : ga + off;
+  const param = argp(args, RmspropSlot.Param) + off, grad = argp(args, RmspropSlot.Grad) + off;
+  const sq = argp(args, RmspropSlot.SquareAvg) + off;
+  const lr = arg(args, RmspropSlot.Lr), alpha = arg(args, RmspropSlot.Alpha), eps = arg(args, RmspropSlot.Eps);
+  const wd = arg(args, RmspropSlot.WeightDecay), mu = arg(args, RmspropSlot.Momentum), centered = argb(args, RmspropSlot.Centered);
+  if (f64) rmspropStep_f64(param, grad, sq, buf, gavg, n, lr, alpha, eps, wd, mu, centered);
+  else rmspropStep_f32(param, grad, sq, buf, gavg, n, lr, alpha, eps, wd, mu, centered);
+}
+
+/** Chunk idx of an Adagrad task: `chunk` elements of param, grad and sum. */
+export function adagradChunk(args: usize, idx: i32): void {
+  const lo = range(idx, argp(args, AdagradSlot.N), argp(args, AdagradSlot.Chunk));
+  const f64 = argF64(args);
+  const off = lo << (f64 ? 3 : 2), n = <i32>(rangeHi - lo);
+  const param = argp(args, AdagradSlot.Param) + off, grad = argp(args, AdagradSlot.Grad) + off;
+  const sum = argp(args, AdagradSlot.Sum) + off;
+  const clr = arg(args, AdagradSlot.Clr), wd = arg(args, AdagradSlot.WeightDecay), eps = arg(args, AdagradSlot.Eps);
+  if (f64) adagradStep_f64(param, grad, sum, n, clr, wd, eps);
+  else adagradStep_f32(param, grad, sum, n, clr, wd, eps);
 }

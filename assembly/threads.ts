@@ -24,7 +24,7 @@ import { unaryGradChunk, addInPlaceChunk } from './elementwise_grad';
 import { reduceRowsChunk, reduceColsChunk, reduceBlocksChunk, argmaxChunk } from './reduce';
 import { softmaxChunk, softmaxGradChunk } from './softmax';
 import { crossEntropyChunk, crossEntropyGradChunk } from './cross_entropy';
-import { sgdChunk, adamChunk } from './optim';
+import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
 
 function runChunk(args: usize, idx: i32): void {
@@ -47,6 +47,8 @@ function runChunk(args: usize, idx: i32): void {
     case Task.CrossEntropyGrad: crossEntropyGradChunk(args, idx); break;
     case Task.MatmulPack: matmulPackChunk(args, idx); break;
     case Task.MatmulTiles: matmulTilesChunk(args, idx); break;
+    case Task.Rmsprop: rmspropChunk(args, idx); break;
+    case Task.Adagrad: adagradChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

@@ -16,8 +16,9 @@ import { narrow, select, split, chunk, flip, pad, squeeze, unsqueeze, flatten, p
 import {
   sign, floor, ceil, round, square, rsqrt, reciprocal, log1p, expm1, logSigmoid, leakyRelu, elu, softplus, hardtanh, gelu,
 } from './ops/index.js';
+import { nllLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits } from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
-import type { LossOptions } from './ops/loss.js';
+import type { CrossEntropyOptions, HuberLossOptions, Labels, NllLossOptions, ReductionOptions } from './ops/loss.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -446,19 +447,49 @@ declare module './tensor.js' {
      */
     logSoftmax(axis?: number): Tensor;
     /**
-     * The mean cross-entropy of these logits `[N, C]` against class indices; see `wg.crossEntropy`
-     * (`opts` accepts no keys yet).
+     * The cross-entropy of these logits `[N, C]` or `[N, C, d1, …]` against class indices, with
+     * `reduction`, `ignoreIndex`, `labelSmoothing`; see `wg.crossEntropy`.
      *
      * @example wg.tensor([[0, 0], [0, 0]]).crossEntropy([0, 1]) // tensor(0.6931)
      */
-    crossEntropy(labels: ArrayLike<number> | Tensor, opts?: LossOptions): Tensor;
+    crossEntropy(labels: Labels, opts?: CrossEntropyOptions): Tensor;
     /**
      * The mean squared error against `target`, which must have this tensor's shape or be a
-     * number; see `wg.mseLoss` (`opts` accepts no keys yet).
+     * number, with `reduction`; see `wg.mseLoss`.
      *
      * @example wg.tensor([1, 2]).mseLoss(wg.tensor([1, 4])) // tensor(2)
      */
-    mseLoss(target: TensorLike, opts?: LossOptions): Tensor;
+    mseLoss(target: TensorLike, opts?: ReductionOptions): Tensor;
+    /**
+     * The negative log-likelihood of these log-probabilities against class indices; see `wg.nllLoss`.
+     *
+     * @example wg.tensor([[-1, -2], [-3, -4]]).nllLoss([0, 1]) // tensor(2.5)
+     */
+    nllLoss(labels: Labels, opts?: NllLossOptions): Tensor;
+    /**
+     * The mean absolute error against `target`; see `wg.l1Loss`.
+     *
+     * @example wg.tensor([1, 2]).l1Loss(wg.tensor([1, 4])) // tensor(1)
+     */
+    l1Loss(target: TensorLike, opts?: ReductionOptions): Tensor;
+    /**
+     * The Huber loss against `target` (`delta` default 1); see `wg.huberLoss`.
+     *
+     * @example wg.tensor([0, 0]).huberLoss(wg.tensor([0.5, 3])) // tensor(1.3125)
+     */
+    huberLoss(target: TensorLike, opts?: HuberLossOptions): Tensor;
+    /**
+     * The binary cross-entropy of these probabilities against `targets`; see `wg.binaryCrossEntropy`.
+     *
+     * @example wg.tensor([0.5, 1]).binaryCrossEntropy(wg.tensor([1, 1])) // tensor(0.3466)
+     */
+    binaryCrossEntropy(targets: TensorLike, opts?: ReductionOptions): Tensor;
+    /**
+     * The binary cross-entropy of these logits against `targets`; see `wg.binaryCrossEntropyWithLogits`.
+     *
+     * @example wg.tensor([0, 100]).binaryCrossEntropyWithLogits(wg.tensor([1, 1])) // tensor(0.3466)
+     */
+    binaryCrossEntropyWithLogits(targets: TensorLike, opts?: ReductionOptions): Tensor;
   }
 }
 
@@ -539,6 +570,11 @@ const methods = {
   logSoftmax(axis = -1) { return logSoftmax(this, axis); },
   crossEntropy(labels, opts) { return crossEntropy(this, labels, opts); },
   mseLoss(target, opts) { return mseLoss(this, target, opts); },
+  nllLoss(labels, opts) { return nllLoss(this, labels, opts); },
+  l1Loss(target, opts) { return l1Loss(this, target, opts); },
+  huberLoss(target, opts) { return huberLoss(this, target, opts); },
+  binaryCrossEntropy(targets, opts) { return binaryCrossEntropy(this, targets, opts); },
+  binaryCrossEntropyWithLogits(targets, opts) { return binaryCrossEntropyWithLogits(this, targets, opts); },
 } satisfies Partial<Tensor> & ThisType<Tensor>;
 
 // (defineProperty leaves a new property non-enumerable unless told otherwise)

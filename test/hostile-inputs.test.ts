@@ -374,7 +374,7 @@ describe.each([
       bad('bad labels', () => logits.crossEntropy(labels as any), wg.WasmgradError, ['crossEntropy']);
     }
     // logits that are not [N, C]
-    for (const shape of [[4], [], [2, 3, 4], [1, 1, 1, 1]]) {
+    for (const shape of [[4], [], [2, 3, 4], [1, 1, 2, 2]]) { // [N, C, d…] takes N·d… labels, not 1
       const l = wg.zeros(shape, { dtype });
       bad('bad labels', () => l.crossEntropy([0]), wg.ShapeError, ['crossEntropy', `[${shape}]`]);
       l.dispose();

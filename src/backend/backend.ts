@@ -143,6 +143,16 @@ export interface Backend {
    */
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: boolean, step: number): void;
+  /**
+   * RMSprop: g = grad + weightDecay * param; squareAvg = alpha squareAvg + (1 - alpha) g²;
+   * centered: gradAvg = alpha gradAvg + (1 - alpha) g, avg = sqrt(squareAvg - gradAvg²) + eps,
+   * else avg = sqrt(squareAvg) + eps; momentum > 0: buf = momentum buf + g / avg, param -= lr buf;
+   * else param -= lr g / avg. buf (gradAvg) is ignored, may be null, without momentum (centered).
+   */
+  rmspropStep(param: Storage, grad: Storage, squareAvg: Storage, buf: Storage | null, gradAvg: Storage | null, lr: number,
+    alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean): void;
+  /** Adagrad: g = grad + weightDecay * param; sum += g²; param -= clr g / (sqrt(sum) + eps). */
+  adagradStep(param: Storage, grad: Storage, sum: Storage, clr: number, weightDecay: number, eps: number): void;
 }
 
 /** Bytes per element of a storage type. */

@@ -149,6 +149,11 @@ export const TASKS = {
     code: 18,
     slots: ['out', 'a', 'n0', 'n1', 'n2', 'n3', 'os0', 'os1', 'os2', 'os3', 'as0', 'as1', 'as2', 'as3', 'rowsPer', 'seg'],
   },
+  Rmsprop: {
+    code: 19,
+    slots: ['param', 'grad', 'squareAvg', 'buf', 'gradAvg', 'n', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'chunk'],
+  },
+  Adagrad: { code: 20, slots: ['param', 'grad', 'sum', 'n', 'clr', 'weightDecay', 'eps', 'chunk'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

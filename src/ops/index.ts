@@ -10,6 +10,7 @@ export { reshape, transpose, broadcastTo, astype, to } from './shape.js';
 export { matmul } from './matmul.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
+export { nllLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
 export { narrow, select, split, chunk, flip, pad } from './slice.js';

@@ -1,14 +1,21 @@
-// Losses: crossEntropy, one fused gate (softmax and negative log-likelihood together, whose
-// gradient is simply softmax - onehot), and mseLoss, composed from ops.
+// Classification losses. crossEntropy's plain case (logits [N, C], mean, no smoothing, no ignored
+// label) is one fused gate (softmax and negative log-likelihood together, whose gradient is
+// simply softmax - onehot); every other case, and nllLoss, is a composite: the per-sample loss
+// -sum_c logProbs[n, c, …] · W[n, c, …] with a constant weight W holding (1 - ε)·onehot + ε/C for
+// a counted label and 0 for an ignored one. The pointwise losses are in loss_pointwise.ts.
 
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, type Gate } from '../autograd/tape.js';
-import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import type { Backend, Storage } from '../backend/backend.js';
 import { empty, emptyLike, requireTensor, sameShape } from './util.js';
-import { mean } from './reduce.js';
+import { sum } from './reduce.js';
 import { mul, sub } from './binary.js';
-import { softmax } from './softmax.js';
+import { neg } from './unary.js';
+import { logSoftmax, softmax } from './softmax.js';
+import { type Reduction, checkReduction, lossBody } from './loss_pointwise.js';
+export { mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits } from './loss_pointwise.js';
+export type { Reduction, ReductionOptions, HuberLossOptions } from './loss_pointwise.js';
 
 interface CEAttrs { labels: Int32Array }
 
@@ -59,86 +66,146 @@ const crossEntropyGate: Gate<CEAttrs> = {
   },
 };
 
-/** Validates labels: N integer class indices in [0, C), from an array or a 1-D int32 tensor. */
-function toLabels(labels: ArrayLike<number> | Tensor, logits: Tensor): Int32Array {
-  const [N, C] = logits.shape;
+/** Class-index labels: a plain (possibly nested) array, an Int32Array or an int32 Tensor. */
+export type Labels = ArrayLike<number> | readonly unknown[] | Tensor;
+
+/**
+ * Validates labels for input [N, C, d1, …]: N·d1·… integers, each a class index in [0, C) or
+ * `ignoreIndex`, flattened in row-major order of [N, d1, …] (a Tensor must have that shape).
+ */
+function toLabels(op: string, labels: unknown, input: Tensor, ignoreIndex: number | null): Int32Array {
+  const [N, C, ...rest] = input.shape;
+  const labelShape = [N, ...rest];
+  const count = labelShape.reduce((a, b) => a * b, 1);
+  let values: ArrayLike<unknown>;
   if (labels instanceof Tensor) {
-    labels.assertLive('crossEntropy');
+    labels.assertLive(op);
     if (labels.dtype !== 'int32') {
-      throw new DTypeError(`crossEntropy: a labels tensor must be int32 (class indices), got ${labels.dtype} ${labels.shapeString} (use astype('int32'))`);
+      throw new DTypeError(`${op}: a labels tensor must be int32 (class indices), got ${labels.dtype} ${labels.shapeString} (use astype('int32'))`);
     }
-    if (labels.ndim !== 1) {
-      throw new ShapeError(`crossEntropy: a labels tensor must be 1-D [N], got ${labels.shapeString} for logits of shape ${logits.shapeString}`);
+    if (!sameShape(labels.shape, labelShape)) {
+      throw new ShapeError(`${op}: labels of shape ${labels.shapeString} for input of shape ${input.shapeString} (expected ${fmtShape(labelShape)})`);
     }
-    labels = labels.data() as Int32Array;
+    values = labels.data();
+  } else if (Array.isArray(labels)) {
+    values = (labels as unknown[]).flat(rest.length); // nested as [N, d1, …], no deeper
+  } else if (labels !== null && typeof labels === 'object' && typeof (labels as ArrayLike<number>).length === 'number') {
+    values = labels as ArrayLike<number>;
+  } else {
+    throw new WasmgradError(`${op}: labels must be an array, Int32Array or Tensor of class indices for input ${input.shapeString}, got ${describeValue(labels)}`);
   }
-  if (labels === null || typeof labels !== 'object' || typeof (labels as ArrayLike<number>).length !== 'number') {
-    throw new WasmgradError(`crossEntropy: labels must be an array or Int32Array of class indices for logits ${logits.shapeString}, got ${labels === null ? 'null' : typeof labels}`);
+  if (values.length !== count) {
+    throw new ShapeError(`${op}: got ${values.length} labels for input of shape ${input.shapeString} (expected ${count}, shape ${fmtShape(labelShape)})`);
   }
-  if (labels.length !== N) {
-    throw new ShapeError(`crossEntropy: got ${labels.length} labels for logits of shape ${logits.shapeString} (expected ${N})`);
-  }
-  const out = new Int32Array(N);
-  for (let i = 0; i < N; i++) {
-    const v = labels[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= C) {
-      throw new WasmgradError(`crossEntropy: label ${String(v)} at index ${i} is not a class index in [0, ${C}) for logits of shape ${logits.shapeString}`);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || ((v < 0 || v >= C) && v !== ignoreIndex)) {
+      const ignored = ignoreIndex === null ? '' : ` or the ignoreIndex ${ignoreIndex}`;
+      throw new WasmgradError(`${op}: label ${fmtValue(v)} at index ${i} is not a class index in [0, ${C})${ignored} for input of shape ${input.shapeString}`);
     }
     out[i] = v;
   }
   return out;
 }
 
-/**
- * Options of the losses. None are accepted yet (`reduction`, `labelSmoothing`, `ignoreIndex`
- * come later); the argument is checked so that a misspelt or early option is an error rather
- * than silently a different loss. Pass `{}` or leave it out.
- */
-export type LossOptions = Record<string, never>;
+/** Options of nllLoss. */
+export interface NllLossOptions {
+  /** A label equal to it adds nothing and is not counted by the mean (default -100). */
+  ignoreIndex?: number;
+  /** 'mean' over the counted labels (default) | 'sum' | 'none' (the per-sample losses, shape [N, d1, …]). */
+  reduction?: Reduction;
+}
 
-/**
- * Mean softmax cross-entropy of logits [N, C] against class indices.
- * PyTorch's `F.cross_entropy` with the default mean reduction: a 0-d tensor. One fused gate,
- * gradient `(softmax(logits) - onehot(labels)) / N`. `labels` has N integer class indices in
- * [0, C) (an array, an Int32Array or a 1-D int32 tensor). `opts` accepts no keys yet (see LossOptions). A ShapeError
- * unless logits are 2-D or when the label count is not N; a WasmgradError naming a label that
- * is not a class index, or an unknown option.
- *
- * @example wg.crossEntropy(wg.tensor([[0, 0], [0, 0]]), [0, 1]) // tensor(0.6931)
- */
-export function crossEntropy(logits: Tensor, labels: ArrayLike<number> | Tensor, opts?: LossOptions): Tensor {
-  requireTensor('crossEntropy', logits, 'logits');
-  checkOptions('crossEntropy', opts, []);
-  if (logits.ndim !== 2) {
-    throw new ShapeError(`crossEntropy: logits must be 2-D [N, C], got ${logits.shapeString}`);
+/** Options of crossEntropy. */
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** ε in [0, 1]: the target is (1 - ε)·onehot + ε/C (default 0). */
+  labelSmoothing?: number;
+}
+
+/** The options of crossEntropy (the name the losses' options had before they took any). */
+export type LossOptions = CrossEntropyOptions;
+
+interface Resolved { ignoreIndex: number; reduction: Reduction; labelSmoothing: number }
+
+function resolve(op: string, input: unknown, opts: unknown, keys: readonly string[]): [Tensor, Resolved] {
+  const x = requireTensor(op, input, op === 'nllLoss' ? 'logProbs' : 'logits');
+  checkOptions(op, opts, keys);
+  const o = (opts ?? {}) as Record<string, unknown>;
+  const ignoreIndex = o.ignoreIndex ?? -100;
+  if (typeof ignoreIndex !== 'number' || !Number.isInteger(ignoreIndex)) {
+    throw new WasmgradError(`${op}: ignoreIndex must be an integer, got ${fmtValue(ignoreIndex)}`);
   }
-  return applyGate(crossEntropyGate, [logits], { labels: toLabels(labels, logits) });
+  const labelSmoothing = o.labelSmoothing ?? 0;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new WasmgradError(`${op}: labelSmoothing must be a number in [0, 1], got ${fmtValue(labelSmoothing)}`);
+  }
+  if (x.ndim < 2) {
+    throw new ShapeError(`${op}: input must be [N, C] or [N, C, d1, ...] (PyTorch's layout: classes on dim 1), got ${x.shapeString}`);
+  }
+  return [x, { ignoreIndex, reduction: checkReduction(op, o.reduction), labelSmoothing }];
 }
 
 /**
- * Mean squared error, mean((pred - target)²): a 0-d tensor (`F.mse_loss`, mean reduction).
- * pred and target must have the same shape (PyTorch only warns and broadcasts, which silently
- * computes a different loss: [N,1] against [N] gives an N×N loss); a plain number on either side
- * stands for a constant tensor of the other's shape. `opts` accepts no keys yet (see
- * LossOptions). A ShapeError when the shapes differ; a WasmgradError for an input that is not a
- * Tensor or number, or an unknown option.
- *
- * @example wg.mseLoss(wg.tensor([1, 2]), wg.tensor([1, 4])) // tensor(2)
+ * -sum_c logProbs · W along dim 1, W = (1 - ε)·onehot + ε/C for a counted label, 0 for an
+ * ignored one; then the reduction (the mean divides by the counted labels: 0/0 = NaN if none).
  */
-export function mseLoss(pred: TensorLike, target: TensorLike, opts?: LossOptions): Tensor {
-  for (const [what, v] of [['pred', pred], ['target', target]] as const) {
-    if (v instanceof Tensor) v.assertLive('mseLoss');
-    else if (typeof v !== 'number') throw new WasmgradError(`mseLoss: ${what} must be a Tensor or a number, got ${describeValue(v)}`);
-  }
-  checkOptions('mseLoss', opts, []);
-  if (pred instanceof Tensor && target instanceof Tensor) {
-    // Check here so the message names mseLoss rather than the sub inside it.
-    checkInputs('mseLoss', [pred, target], false);
-    if (!sameShape(pred.shape, target.shape)) {
-      throw new ShapeError(`mseLoss: target shape ${fmtShape(target.shape)} differs from pred shape ${fmtShape(pred.shape)} `
-        + '(they must be equal; broadcast the target explicitly with broadcastTo if that is meant)');
+function weightedNll(logProbs: Tensor, labels: Int32Array, r: Resolved): Tensor {
+  const [N, C, ...rest] = logProbs.shape;
+  const R = rest.reduce((a, b) => a * b, 1);
+  const eps = r.labelSmoothing;
+  const w = new Float64Array(N * C * R);
+  let counted = 0;
+  for (let n = 0; n < N; n++) {
+    for (let j = 0; j < R; j++) {
+      const label = labels[n * R + j];
+      if (label === r.ignoreIndex) continue;
+      counted++;
+      const base = n * C * R + j;
+      if (eps > 0) for (let c = 0; c < C; c++) w[base + c * R] = eps / C;
+      w[base + label * R] += 1 - eps;
     }
   }
-  const d = sub(pred, target);
-  return mean(mul(d, d));
+  const weight = empty(logProbs.shape, logProbs.dtype, logProbs.backend);
+  logProbs.backend.write(weight.storage, w);
+  const perSample = neg(sum(mul(logProbs, weight), 1));
+  if (r.reduction === 'none') return perSample;
+  const total = sum(perSample);
+  return r.reduction === 'sum' ? total : mul(total, 1 / counted);
+}
+
+/**
+ * Negative log-likelihood of log-probabilities `[N, C]` or `[N, C, d1, …]` against class indices
+ * (`F.nll_loss`): -logProbs[n, label_n, …], reduced by `reduction` ('mean' over the labels not
+ * equal to `ignoreIndex`, default -100). `labels` has shape [N, d1, …]: a (nested) array,
+ * Int32Array or int32 Tensor. A ShapeError for an input of fewer than 2 dims or a label
+ * count/shape that does not match; a WasmgradError naming a label that is not a class index.
+ *
+ * @example wg.nllLoss(wg.tensor([[-1, -2], [-3, -4]]), [0, 1]) // tensor(2.5)
+ */
+export function nllLoss(logProbs: Tensor, labels: Labels, opts?: NllLossOptions): Tensor {
+  const [x, r] = resolve('nllLoss', logProbs, opts, ['ignoreIndex', 'reduction']);
+  const lab = toLabels('nllLoss', labels, x, r.ignoreIndex);
+  return lossBody([x], () => weightedNll(x, lab, r));
+}
+
+/**
+ * Softmax cross-entropy of logits `[N, C]` or `[N, C, d1, …]` (classes on dim 1, PyTorch's
+ * layout) against class indices (`F.cross_entropy`): by default the mean over samples, a 0-d
+ * tensor. Options: `reduction` ('mean' | 'sum' | 'none' → shape [N, d1, …]), `ignoreIndex`
+ * (default -100: such labels add nothing and the mean counts only the others; all ignored gives
+ * NaN, as PyTorch) and `labelSmoothing` ε (target (1 - ε)·onehot + ε/C). The plain case is one
+ * fused kernel with gradient (softmax - onehot)/N. Labels as nllLoss. A ShapeError for logits of
+ * fewer than 2 dims or a label count/shape that does not match; a WasmgradError naming a label
+ * that is not a class index, a bad option value, or an unknown option.
+ *
+ * @example wg.crossEntropy(wg.tensor([[0, 0], [0, 0]]), [0, 1]) // tensor(0.6931)
+ */
+export function crossEntropy(logits: Tensor, labels: Labels, opts?: CrossEntropyOptions): Tensor {
+  const [x, r] = resolve('crossEntropy', logits, opts, ['labelSmoothing', 'ignoreIndex', 'reduction']);
+  const lab = toLabels('crossEntropy', labels, x, r.ignoreIndex);
+  if (x.ndim === 2 && r.reduction === 'mean' && r.labelSmoothing === 0 && !lab.includes(r.ignoreIndex)) {
+    return applyGate(crossEntropyGate, [x], { labels: lab });
+  }
+  return lossBody([x], () => weightedNll(logSoftmax(x, 1), lab, r));
 }

@@ -9,3 +9,8 @@ export type { AdamOptions, AdamDefaults } from './adam.js';
 export { LRScheduler, StepLR, CosineAnnealingLR } from './lr_scheduler.js';
 export type { StepLROptions, CosineAnnealingLROptions } from './lr_scheduler.js';
 export type { OptimizerStateDict, ParamStateDict, ParamGroupDict, SchedulerStateDict } from './state_dict.js';
+export { RMSprop, Adagrad } from './rmsprop.js';
+export type { RMSpropOptions, RMSpropDefaults, AdagradOptions, AdagradDefaults } from './rmsprop.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
+export { LinearLR, LambdaLR, OneCycleLR, SequentialLR } from './schedules.js';
+export type { LinearLROptions, OneCycleLROptions } from './schedules.js';

@@ -8,6 +8,9 @@ import { WasmgradError } from '../errors.js';
 import { Optimizer, checkNumber, checkOptionNames, describe } from './optimizer.js';
 import { type SchedulerStateDict, checkCount, checkKeys, checkLrList, checkObject } from './state_dict.js';
 
+/** Sets a schedule's baseLr (module-internal: schedules.ts). */
+export let writeBaseLr: (s: LRScheduler, v: number) => void;
+
 /**
  * The base of the learning-rate schedules (PyTorch's `torch.optim.lr_scheduler.LRScheduler`):
  * a subclass gives the rate in closed form in `lrAt(epoch)` and calls `start()` at the end of
@@ -54,8 +57,9 @@ export abstract class LRScheduler {
    * @example const s = new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 1, gamma: 0.5 }); s.step(); s.optimizer.lr // 0.5
    */
   step(): void {
+    // the rate first: a schedule that refuses the next epoch (OneCycleLR past totalSteps) changes nothing
+    this.optimizer.lr = this.lrAt(this._lastEpoch + 1);
     this._lastEpoch++;
-    this.optimizer.lr = this.lrAt(this._lastEpoch);
   }
 
   /**
@@ -107,20 +111,25 @@ export abstract class LRScheduler {
     this.setOptions(options);
   }
 
-  /** The schedule's own options as plain numbers (stepSize, gamma, ...); none by default. */
-  protected options(): Record<string, number> {
+  /** The schedule's own options as plain values (stepSize, gamma, ...); none by default. */
+  protected options(): Record<string, number | string> {
     return {};
   }
 
   /** Checks loaded options the way the constructor does (`where` names the caller). */
-  protected resolveOptions(where: string, options: Record<string, unknown>): Record<string, number> {
+  protected resolveOptions(where: string, options: Record<string, unknown>): Record<string, number | string> {
     void where;
-    return options as Record<string, number>;
+    return options as Record<string, number | string>;
   }
 
   /** Replaces the options with checked ones. */
-  protected setOptions(options: Record<string, number>): void {
+  protected setOptions(options: Record<string, number | string>): void {
     void options;
+  }
+
+  static {
+    // SequentialLR and OneCycleLR set baseLr as PyTorch's shared initial_lr would be.
+    writeBaseLr = (s, v) => { s._baseLr = v; };
   }
 
   /** Subclasses call this at the end of their constructor: PyTorch applies epoch 0 at once. */

@@ -145,6 +145,54 @@ const mseLoss: OpEntry = {
   }),
 };
 
+// ---- the other losses (no tf.js comparison: programs.ts has no step for them) ----------------
+
+const PROB: Sampling = { kind: 'interval', min: 0.05, max: 0.95, avoid: [] };
+const UNIT: Sampling = { kind: 'interval', min: 0, max: 1, avoid: [] };
+const DIMS = fc.record({ N: fc.integer({ min: 1, max: 4 }), C: fc.integer({ min: 1, max: 4 }), d: fc.integer({ min: 0, max: 3 }), seed: fc.nat() });
+const REDUCTIONS = ['mean', 'sum', 'none'] as const;
+/** Labels for [N, C, d?] with every third one ignored (-100), never all of them. */
+function someIgnored(count: number, C: number, seed: number): number[] {
+  return Array.from({ length: count }, (_, i) => (i % 3 === 2 ? -100 : (seed + 5 * i) % C));
+}
+
+const crossEntropyOptions: OpEntry = {
+  // the composite path of crossEntropy (its own name is taken by the fused entry above)
+  ...crossEntropy, name: 'nllLoss', tf: undefined, program: undefined,
+  cases: [
+    c('nllLoss(logSoftmax)', [[4, 3]], (x) => x.logSoftmax(1).nllLoss(LABELS)),
+    c('nllLoss sum, ignored', [[4, 3]], (x) => wg.nllLoss(x, [2, -100, 1, 0], { reduction: 'sum' })),
+    c('crossEntropy [N,C,d] none', [[2, 3, 2]], (x) => x.crossEntropy([[0, 2], [1, -100]], { reduction: 'none' })),
+    c('crossEntropy labelSmoothing ignoreIndex', [[4, 3]], (x) => x.crossEntropy([2, 0, 1, 1], { labelSmoothing: 0.2, ignoreIndex: 1 })),
+  ],
+  property: fc.tuple(DIMS, fc.constantFrom(...REDUCTIONS), fc.constantFrom(0, 0.1)).map(([{ N, C, d, seed }, reduction, eps]) => {
+    const shape = d === 0 ? [N, C] : [N, C, d];
+    const labels = someIgnored(N * Math.max(d, 1), C, seed);
+    return p([shape], `crossEntropy([${shape}], ${reduction}, ε ${eps})`,
+      (x) => x.crossEntropy(labels, { reduction, labelSmoothing: eps }).add(x.logSoftmax(1).nllLoss(labels, { reduction })));
+  }),
+};
+
+function pointwiseLoss(name: 'l1Loss' | 'huberLoss' | 'binaryCrossEntropy' | 'binaryCrossEntropyWithLogits',
+  pred: Sampling, target: Sampling, f: (x: Tensor, t: Tensor, reduction?: 'mean' | 'sum' | 'none') => Tensor): OpEntry {
+  const two = (shape: number[], label: string, g: (x: Tensor, t: Tensor) => Tensor): OpCase =>
+    ({ name: label, inputs: [{ shape, sampling: pred }, { shape, sampling: target }], f: g });
+  return {
+    name, family: 'other', arity: 2, domain: REAL, kinks: [], method: true, secondOrder: true,
+    cases: [two([3, 2], name, (x, t) => f(x, t)), two([5], `${name} sum`, (x, t) => f(x, t, 'sum')),
+      two([2, 2], `${name} none`, (x, t) => f(x, t, 'none'))],
+    property: fc.tuple(shapeArb(), fc.constantFrom(...REDUCTIONS)).filter(([s, r]) => sizeOf(s) > 0 || r !== 'mean')
+      .map(([s, reduction]) => ({ shapes: [s, s], samplings: [pred, target], label: `${name}([${s}], ${reduction})`,
+        f: (x: Tensor, t: Tensor) => f(x, t, reduction) })),
+  };
+}
+
+const l1Loss = pointwiseLoss('l1Loss', ANY, ANY, (x, t, reduction) => x.l1Loss(t, { reduction }));
+const huberLoss = pointwiseLoss('huberLoss', ANY, ANY, (x, t, reduction) => wg.huberLoss(x, t, { delta: 0.7, reduction }));
+const bce = pointwiseLoss('binaryCrossEntropy', PROB, UNIT, (x, t, reduction) => x.binaryCrossEntropy(t, { reduction }));
+const bceLogits = pointwiseLoss('binaryCrossEntropyWithLogits', ANY, UNIT,
+  (x, t, reduction) => wg.binaryCrossEntropyWithLogits(x.mul(3), t, { reduction }));
+
 const astype: OpEntry = {
   name: 'astype', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'cast', method: true, secondOrder: true,
   // a float32 round trip is not differentiable numerically in float64: the cast to the same dtype
@@ -167,4 +215,5 @@ const to: OpEntry = {
 export const SPECIAL_OPS: OpEntry[] = [
   reshape, transpose, matmul, softmaxEntry(false), softmaxEntry(true), crossEntropy, mseLoss, to, broadcastTo, astype,
   ...SHAPE_JOIN_OPS,
+  crossEntropyOptions, l1Loss, huberLoss, bce, bceLogits,
 ];

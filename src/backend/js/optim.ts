@@ -45,3 +45,39 @@ export function adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, 
     p[i] = p[i] - stepSize * (ma[i] / denom);
   }
 }
+
+export function rmspropStep(param: Storage, grad: Storage, squareAvg: Storage, buf: Storage | null, gradAvg: Storage | null,
+  lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean): void {
+  if (momentum > 0 && buf === null) throw new WasmgradError('rmspropStep: momentum > 0 needs a momentum buffer');
+  if (centered && gradAvg === null) throw new WasmgradError('rmspropStep: centered needs a gradient average');
+  const p = arr(param), gr = arr(grad), sq = arr(squareAvg), n = param.size, a1 = 1 - alpha;
+  const b = buf === null ? null : arr(buf), ga = gradAvg === null ? null : arr(gradAvg);
+  for (let i = 0; i < n; i++) {
+    let g = gr[i];
+    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    sq[i] = alpha * sq[i] + a1 * g * g;
+    let avg: number;
+    if (centered) {
+      ga![i] = alpha * ga![i] + a1 * g;
+      avg = Math.sqrt(sq[i] - ga![i] * ga![i]) + eps;
+    } else {
+      avg = Math.sqrt(sq[i]) + eps;
+    }
+    if (momentum > 0) {
+      b![i] = momentum * b![i] + g / avg;
+      p[i] = p[i] - lr * b![i];
+    } else {
+      p[i] = p[i] - lr * (g / avg);
+    }
+  }
+}
+
+export function adagradStep(param: Storage, grad: Storage, sum: Storage, clr: number, weightDecay: number, eps: number): void {
+  const p = arr(param), gr = arr(grad), s = arr(sum), n = param.size;
+  for (let i = 0; i < n; i++) {
+    let g = gr[i];
+    if (weightDecay !== 0) g = g + weightDecay * p[i];
+    s[i] = s[i] + g * g;
+    p[i] = p[i] - clr * (g / (Math.sqrt(s[i]) + eps));
+  }
+}

@@ -120,4 +120,11 @@ export class WasmBackend implements Backend {
     eps: number, weightDecay: number, decoupled: boolean, step: number): void {
     optim.adamStep(this.k, param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
   }
+  rmspropStep(param: Storage, grad: Storage, squareAvg: Storage, buf: Storage | null, gradAvg: Storage | null, lr: number,
+    alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean): void {
+    optim.rmspropStep(this.k, param, grad, squareAvg, buf, gradAvg, lr, alpha, eps, weightDecay, momentum, centered);
+  }
+  adagradStep(param: Storage, grad: Storage, sum: Storage, clr: number, weightDecay: number, eps: number): void {
+    optim.adagradStep(this.k, param, grad, sum, clr, weightDecay, eps);
+  }
 }

@@ -88,6 +88,12 @@ export interface WasmExports {
     eps: number, weightDecay: number, decoupled: number, step: number): void;
   adamStep_f64(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, step: number): void;
+  rmspropStep_f32(param: Ptr, grad: Ptr, squareAvg: Ptr, buf: Ptr, gradAvg: Ptr, n: number, lr: number, alpha: number,
+    eps: number, weightDecay: number, momentum: number, centered: number): void;
+  rmspropStep_f64(param: Ptr, grad: Ptr, squareAvg: Ptr, buf: Ptr, gradAvg: Ptr, n: number, lr: number, alpha: number,
+    eps: number, weightDecay: number, momentum: number, centered: number): void;
+  adagradStep_f32(param: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
+  adagradStep_f64(param: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
 
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
