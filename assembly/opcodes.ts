@@ -59,6 +59,13 @@ export const enum Reduce {
   Sum = 0,
   /** NaN-propagating max. */
   Max = 1,
+  /** NaN-propagating min. */
+  Min = 2,
+  Prod = 3,
+  /** Index of the first max (first NaN wins), as a float of the dtype. */
+  Argmax = 4,
+  /** Index of the first min (first NaN wins), as a float of the dtype. */
+  Argmin = 5,
 }
 
 // ---- thread tasks: slot 0 the task code, slot 1 1 for 8-byte elements, then the arguments

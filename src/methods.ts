@@ -12,6 +12,7 @@ import {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, tanh, sigmoid, relu,
   sin, cos, silu, sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
 } from './ops/index.js';
+import { min, prod, argmax, argmin } from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
 
@@ -244,6 +245,30 @@ declare module './tensor.js' {
      */
     max(axis?: Axis | null, keepdims?: boolean): Tensor;
     /**
+     * The smallest value over `axis` (all axes when omitted); see `wg.min`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).min(1) // tensor([1, 3])
+     */
+    min(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The product over `axis` (all axes when omitted); see `wg.prod`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).prod(1) // tensor([2, 12])
+     */
+    prod(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The index of the largest value along `axis` (of the flattened tensor when omitted); see `wg.argmax`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).argmax(1) // tensor([1, 1])
+     */
+    argmax(axis?: number | null, keepdims?: boolean): Tensor;
+    /**
+     * The index of the smallest value along `axis` (of the flattened tensor when omitted); see `wg.argmin`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).argmin(1) // tensor([0, 0])
+     */
+    argmin(axis?: number | null, keepdims?: boolean): Tensor;
+    /**
      * The same elements in a new shape (one dimension may be -1); see `wg.reshape`.
      *
      * @example wg.arange(6).reshape([2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
@@ -332,6 +357,10 @@ const methods = {
   sum(axis, keepdims = false) { return sum(this, axis, keepdims); },
   mean(axis, keepdims = false) { return mean(this, axis, keepdims); },
   max(axis, keepdims = false) { return max(this, axis, keepdims); },
+  min(axis, keepdims = false) { return min(this, axis, keepdims); },
+  prod(axis, keepdims = false) { return prod(this, axis, keepdims); },
+  argmax(axis, keepdims = false) { return argmax(this, axis, keepdims); },
+  argmin(axis, keepdims = false) { return argmin(this, axis, keepdims); },
   reshape(shape) { return reshape(this, shape); },
   transpose(axes) { return transpose(this, axes); },
   matmul(b) { return matmul(this, b); },

@@ -71,6 +71,10 @@ export const BINARY_OPS = {
 export const REDUCE_OPS = {
   Sum: { code: 0, cost: 'reduce' },
   Max: { code: 1, cost: 'reduce', doc: 'NaN-propagating max.' },
+  Min: { code: 2, cost: 'reduce', doc: 'NaN-propagating min.' },
+  Prod: { code: 3, cost: 'reduce' },
+  Argmax: { code: 4, cost: 'reduce', doc: 'Index of the first max (first NaN wins), as a float of the dtype.' },
+  Argmin: { code: 5, cost: 'reduce', doc: 'Index of the first min (first NaN wins), as a float of the dtype.' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Every op family, by the name of its constant. */

@@ -6,6 +6,7 @@ export { add, sub, mul, div, pow, maximum, minimum } from './binary.js';
 export { neg, exp, log, sqrt, abs, sin, cos } from './unary.js';
 export { tanh, sigmoid, relu, silu } from './activation.js';
 export { sum, mean, max } from './reduce.js';
+export { min, prod, argmax, argmin } from './reduce.js';
 export { reshape, transpose, broadcastTo, astype, to } from './shape.js';
 export { matmul } from './matmul.js';
 export { softmax, logSoftmax } from './softmax.js';
