@@ -13,6 +13,8 @@ import {
   sin, cos, silu, sum, mean, max, reshape, transpose, matmul, softmax, logSoftmax, crossEntropy, mseLoss, astype, to,
 } from './ops/index.js';
 import { min, prod, argmax, argmin } from './ops/index.js';
+import { logsumexp, var as variance, std, norm } from './ops/index.js';
+import type { VarOptions } from './ops/statistics.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
 
@@ -269,6 +271,30 @@ declare module './tensor.js' {
      */
     argmin(axis?: number | null, keepdims?: boolean): Tensor;
     /**
+     * log Σ exp over `axis` (required), computed stably; see `wg.logsumexp`.
+     *
+     * @example wg.tensor([[0, Math.log(3)]]).logsumexp(1) // tensor([1.3863])
+     */
+    logsumexp(axis: Axis, keepdims?: boolean): Tensor;
+    /**
+     * The variance over `axis` (all axes when omitted), options `correction` (default 1) and `keepdims`; see `wg.var`.
+     *
+     * @example wg.tensor([1, 2, 3, 4]).var() // tensor(1.6667)
+     */
+    var(axis?: Axis | null, opts?: VarOptions): Tensor;
+    /**
+     * The standard deviation over `axis`, options as `var`; see `wg.std`.
+     *
+     * @example wg.tensor([1, 2, 3, 4]).std(null, { correction: 0 }) // tensor(1.1180)
+     */
+    std(axis?: Axis | null, opts?: VarOptions): Tensor;
+    /**
+     * The vector p-norm over `axis` (all axes when omitted; p = 2 by default); see `wg.norm`.
+     *
+     * @example wg.tensor([3, 4]).norm() // tensor(5)
+     */
+    norm(p?: number, axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
      * The same elements in a new shape (one dimension may be -1); see `wg.reshape`.
      *
      * @example wg.arange(6).reshape([2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
@@ -361,6 +387,10 @@ const methods = {
   prod(axis, keepdims = false) { return prod(this, axis, keepdims); },
   argmax(axis, keepdims = false) { return argmax(this, axis, keepdims); },
   argmin(axis, keepdims = false) { return argmin(this, axis, keepdims); },
+  logsumexp(axis, keepdims = false) { return logsumexp(this, axis, keepdims); },
+  var(axis, opts) { return variance(this, axis, opts); },
+  std(axis, opts) { return std(this, axis, opts); },
+  norm(p = 2, axis, keepdims = false) { return norm(this, p, axis, keepdims); },
   reshape(shape) { return reshape(this, shape); },
   transpose(axes) { return transpose(this, axes); },
   matmul(b) { return matmul(this, b); },

@@ -112,4 +112,77 @@ forEachConfig('reductions', ({ dtype, tol }) => {
     expectRejected(() => wg.argmax(empty20, 1), 'argmax', '[2,0]');
     expectRejected(() => wg.argmin(empty0), 'argmin', '[0]');
   });
+
+  it('logsumexp is stable for large inputs and its gradient is softmax', () => {
+    const x = t([[1000, 1000], [0, Math.log(3)]], true);
+    const y = wg.logsumexp(x, 1);
+    expectClose(y.toArray(), [1000 + Math.log(2), Math.log(4)], tol);
+    y.sum().backward();
+    expectClose(x.grad!.toArray(), [[0.5, 0.5], [0.25, 0.75]], tol);
+    expectClose(t([[-1000, -1000]]).logsumexp(-1, true).toArray(), [[-1000 + Math.log(2)]], tol);
+    expectClose(t([[1, 2], [3, 4]]).logsumexp([0, 1]).item(), Math.log(Math.E + Math.E ** 2 + Math.E ** 3 + Math.E ** 4), tol);
+  });
+
+  it('logsumexp of -Infinity rows is -Infinity, of an Infinity is Infinity, of nothing -Infinity', () => {
+    expect(wg.logsumexp(t([[-Infinity, -Infinity], [Infinity, 0]]), 1).toArray()).toEqual([-Infinity, Infinity]);
+    expect(wg.logsumexp(wg.zeros([2, 0], { dtype }), 1).toArray()).toEqual([-Infinity, -Infinity]);
+  });
+
+  it('var and std use correction 1 by default, correction 0 for the population, keepdims', () => {
+    const x = t([[1, 2, 3, 4], [2, 2, 2, 2]]);
+    expectClose(wg.var(x, 1).toArray(), [5 / 3, 0], tol);
+    expectClose(x.var(1, { correction: 0 }).toArray(), [1.25, 0], tol);
+    expectClose(x.std(1, { keepdims: true }).toArray(), [[Math.sqrt(5 / 3)], [0]], tol);
+    expectClose(x.var().item(), 5.5 / 7, tol); // mean 2.25, Σ (x − mean)² = 5.5, N − 1 = 7
+    expectClose(wg.std(x, 0, { correction: 0 }).toArray(), [0.5, 0, 0.5, 1], tol);
+    expect(wg.var(t([5])).item()).toBeNaN(); // N = 1 with correction 1: 0/0, as PyTorch
+  });
+
+  it('var keeps precision for a large offset (two-pass)', () => {
+    const x = t([1e4 + 1, 1e4 + 2, 1e4 + 3]);
+    expectClose(x.var().item(), 1, { rtol: dtype === 'float32' ? 1e-3 : 1e-12, atol: 0 });
+  });
+
+  it('var gradient is 2 (x − mean) / (N − correction)', () => {
+    const x = t([1, 2, 6], true);
+    expectClose(gradOf(x, (v) => v.var()), [-2, -1, 3], tol);
+    const y = t([1, 3], true);
+    expectClose(gradOf(y, (v) => v.std(null, { correction: 0 })), [-0.5, 0.5], tol); // var' / (2 std), std = 1
+  });
+
+  it('norm for p = 2, 1, Infinity, -Infinity and p = 3, over axes', () => {
+    const x = t([[3, -4], [0, 0]]);
+    expect(wg.norm(x).item()).toBeCloseTo(5, 5);
+    expectClose(x.norm(2, 1).toArray(), [5, 0], tol);
+    expectClose(x.norm(1, 1, true).toArray(), [[7], [0]], tol);
+    expectClose(x.norm(Infinity, 0).toArray(), [3, 4], tol);
+    expectClose(x.norm(-Infinity, 1).toArray(), [3, 0], tol);
+    expectClose(t([1, -2, 2]).norm(3).item(), Math.cbrt(17), tol);
+  });
+
+  it('norm gradient is x / norm, and 0 at the zero vector (p = 2 and general p)', () => {
+    const x = t([[3, -4], [0, 0]], true);
+    expectClose(gradOf(x, (v) => v.norm(2, 1)), [[0.6, -0.8], [0, 0]], tol);
+    const y = t([[1, -2, 2], [0, 0, 0]], true);
+    const n3 = Math.cbrt(17);
+    expectClose(gradOf(y, (v) => v.norm(3, 1)), [[1 / n3 ** 2, -4 / n3 ** 2, 4 / n3 ** 2], [0, 0, 0]], tol);
+    const z = t([0, 0], true);
+    expect(gradOf(z, (v) => v.norm(1))).toEqual([0, 0]);
+    const w = t([1, -3, 3], true);
+    expect(gradOf(w, (v) => v.norm(Infinity))).toEqual([0, -1, 0]); // first largest magnitude
+  });
+
+  it('logsumexp, var, std, norm reject bad arguments naming the op and the value', () => {
+    const x = t([[1, 2], [3, 4]]);
+    expectRejected(() => wg.logsumexp(x, undefined as never), 'logsumexp', 'axis is required');
+    expectRejected(() => x.logsumexp(5), 'logsumexp', 'axis 5');
+    expectRejected(() => x.var(0, { correction: -1 }), 'var', 'correction', '-1');
+    expectRejected(() => x.var(0, { unbiased: false } as never), 'var', 'unbiased');
+    expectRejected(() => x.std(0, { keepdims: 1 } as never), 'std', 'keepdims');
+    expectRejected(() => x.std([0, 0]), 'std', 'repeated');
+    expectRejected(() => x.norm(0), 'norm', 'p must be', '0');
+    expectRejected(() => x.norm(-2), 'norm', '-2');
+    expectRejected(() => x.norm('fro' as never), 'norm', 'fro');
+    expectRejected(() => x.norm(2, 2), 'norm', 'axis 2');
+  });
 });

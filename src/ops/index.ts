@@ -13,3 +13,4 @@ export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
+export { logsumexp, var, std, norm } from './statistics.js';
