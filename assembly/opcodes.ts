@@ -89,6 +89,7 @@ export const enum Task {
   CrossEntropyGrad = 15,
   MatmulPack = 16,
   MatmulTiles = 17,
+  Scan = 18,
 }
 
 /** Slots before a task's arguments. */
@@ -310,6 +311,17 @@ export const enum MatmulTilesSlot {
   BCol = 19,
   Ldc = 20,
   CBatchStride = 21,
+}
+
+export const enum ScanSlot {
+  Out = 2,
+  A = 3,
+  Outer = 4,
+  N = 5,
+  Inner = 6,
+  Reverse = 7,
+  Cols = 8,
+  Per = 9,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

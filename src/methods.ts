@@ -15,6 +15,7 @@ import {
 import { min, prod, argmax, argmin } from './ops/index.js';
 import { logsumexp, var as variance, std, norm } from './ops/index.js';
 import type { VarOptions } from './ops/statistics.js';
+import { cumsum } from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
 
@@ -295,6 +296,12 @@ declare module './tensor.js' {
      */
     norm(p?: number, axis?: Axis | null, keepdims?: boolean): Tensor;
     /**
+     * The running sum along `dim`; see `wg.cumsum`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).cumsum(1) // tensor([[1, 3], [3, 7]])
+     */
+    cumsum(dim: number): Tensor;
+    /**
      * The same elements in a new shape (one dimension may be -1); see `wg.reshape`.
      *
      * @example wg.arange(6).reshape([2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
@@ -391,6 +398,7 @@ const methods = {
   var(axis, opts) { return variance(this, axis, opts); },
   std(axis, opts) { return std(this, axis, opts); },
   norm(p = 2, axis, keepdims = false) { return norm(this, p, axis, keepdims); },
+  cumsum(dim) { return cumsum(this, dim); },
   reshape(shape) { return reshape(this, shape); },
   transpose(axes) { return transpose(this, axes); },
   matmul(b) { return matmul(this, b); },

@@ -185,4 +185,51 @@ forEachConfig('reductions', ({ dtype, tol }) => {
     expectRejected(() => x.norm('fro' as never), 'norm', 'fro');
     expectRejected(() => x.norm(2, 2), 'norm', 'axis 2');
   });
+
+  it('cumsum runs along a dim (last, middle, negative), keeps shape, 0-d and empty', () => {
+    const x = t([[1, 2, 3], [4, 5, 6]]);
+    expect(wg.cumsum(x, 1).toArray()).toEqual([[1, 3, 6], [4, 9, 15]]);
+    expect(x.cumsum(0).toArray()).toEqual([[1, 2, 3], [5, 7, 9]]);
+    expect(x.cumsum(-1).toArray()).toEqual([[1, 3, 6], [4, 9, 15]]);
+    const y = t([[[1, 2], [3, 4], [5, 6]]]); // [1, 3, 2] along the middle axis
+    expect(y.cumsum(1).toArray()).toEqual([[[1, 2], [4, 6], [9, 12]]]);
+    expect(t(7).cumsum(0).item()).toBe(7);
+    expect(wg.zeros([2, 0], { dtype }).cumsum(1).shape).toEqual([2, 0]);
+  });
+
+  it('cumsum of a long row and of wide rows matches the running sum (threaded split)', () => {
+    const n = 70000;
+    const ones = wg.ones([n], { dtype });
+    const c = ones.cumsum(0).toArray() as number[];
+    expect([c[0], c[999], c[n - 1]]).toEqual([1, 1000, n]);
+    const wide = wg.ones([3, 40000], { dtype }).cumsum(0).toArray() as number[][];
+    expect([wide[0][0], wide[1][39999], wide[2][12345]]).toEqual([1, 2, 3]);
+    const rows = wg.ones([40000, 3], { dtype }).cumsum(1).toArray() as number[][];
+    expect(rows[39999]).toEqual([1, 2, 3]);
+  });
+
+  it('cumsum gradient is the reversed cumulative sum of dy, and differentiates again', () => {
+    const x = t([1, 2, 3], true);
+    const w = t([1, 10, 100]);
+    x.cumsum(0).mul(w).sum().backward();
+    expect(x.grad!.toArray()).toEqual([111, 110, 100]);
+    const z = t([[1, 2], [3, 4]], true);
+    z.cumsum(0).mul(z.cumsum(0)).sum().backward({ createGraph: true });
+    // d/dz Σ c² with c = cumsum(z, 0): revcumsum(2c) = [[2(1+4), 2(2+6)], [8, 12]]
+    const g = z.grad!;
+    expect(g.toArray()).toEqual([[10, 16], [8, 12]]);
+    z.grad = null;
+    g.sum().backward();
+    // Σ g = Σ_cols (2 c0 + 4 c1) = Σ_cols (6 z0 + 4 z1)
+    expect(z.grad!.toArray()).toEqual([[6, 6], [4, 4]]);
+  });
+
+  it('cumsum rejects a missing, non-integer or out-of-range dim naming it', () => {
+    const x = t([[1, 2], [3, 4]]), scalar = t(1);
+    expectRejected(() => wg.cumsum(x, undefined as never), 'cumsum', 'dim is required');
+    expectRejected(() => x.cumsum(2), 'cumsum', 'axis 2');
+    expectRejected(() => x.cumsum(0.5), 'cumsum', '0.5');
+    expectRejected(() => scalar.cumsum(1), 'cumsum', 'axis 1');
+    expectRejected(() => wg.cumsum(5, 1), 'cumsum', 'axis 1'); // a converted number is freed too
+  });
 });

@@ -140,6 +140,8 @@ export const TASKS = {
   MatmulPack: { code: 16, slots: MATMUL_SLOTS },
   /** MB x NB tiles of C from the packed operands (same arguments as MatmulPack). */
   MatmulTiles: { code: 17, slots: MATMUL_SLOTS },
+  /** `per` units per chunk; a unit is one outer slice's block of `cols` columns (cumsum). */
+  Scan: { code: 18, slots: ['out', 'a', 'outer', 'n', 'inner', 'reverse', 'cols', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -14,3 +14,4 @@ export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
 export { logsumexp, var, std, norm } from './statistics.js';
+export { cumsum } from './scan.js';

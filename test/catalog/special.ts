@@ -246,4 +246,15 @@ const normEntry: OpEntry = {
     ps([s], NONZERO, `norm([${s}], ${p}, ${JSON.stringify(axis)}, ${keepdims})`, (x) => x.norm(p, axis, keepdims))),
 };
 
-SPECIAL_OPS.push(prod, argEntry('argmax'), argEntry('argmin'), logsumexp, varianceEntry('var'), varianceEntry('std'), normEntry);
+const cumsum: OpEntry = {
+  name: 'cumsum', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'cumsum', method: true, secondOrder: true,
+  cases: [
+    c('cumsum(1)', [[3, 4]], (x) => x.cumsum(1)),
+    c('cumsum(0).mul(x)', [[3, 4]], (x) => x.cumsum(0).mul(x)),
+    c('wg.cumsum(x, -2) 3-D', [[2, 3, 2]], (x) => wg.cumsum(x, -2)),
+  ],
+  property: shapeArb().chain((s) => fc.tuple(fc.constant(s), s.length === 0 ? fc.constantFrom(0, -1) : fc.integer({ min: -s.length, max: s.length - 1 })))
+    .map(([s, dim]) => p([s], `cumsum([${s}], ${dim})`, (x) => x.cumsum(dim).mul(x))),
+};
+
+SPECIAL_OPS.push(prod, argEntry('argmax'), argEntry('argmin'), logsumexp, varianceEntry('var'), varianceEntry('std'), normEntry, cumsum);
