@@ -233,3 +233,32 @@ forEachConfig('reductions', ({ dtype, tol }) => {
     expectRejected(() => wg.cumsum(5, 1), 'cumsum', 'axis 1'); // a converted number is freed too
   });
 });
+
+forEachConfig('reductions threaded', ({ dtype }) => {
+  // The wasm kernels with 2 threads (split over rows, long-row blocks, wide columns) against the js
+  // backend's: the same indices and values (sums within rounding).
+  const shapes: [number[], number][] = [[[100000], 0], [[4, 40000], 1], [[3, 20000], 0], [[20000, 3], 1], [[50, 30, 40], 1]];
+  it.each(shapes)('min, prod, argmax, argmin, cumsum over %j axis %i agree with the js backend', (shape, axis) => {
+    const n = shape.reduce((p, d) => p * d, 1);
+    const flat = Array.from({ length: n }, (_, i) => 1 + 0.001 * Math.sin(i * 0.7)); // prod stays finite
+    const threads = wg.getThreads();
+    wg.setThreads(2);
+    try {
+      const run = (backend: 'wasm' | 'js') => {
+        wg.setBackend(backend);
+        return wg.tidy(() => {
+          const x = wg.tensor(flat, { dtype }).reshape(shape);
+          return [x.min(axis), x.prod(axis), x.argmax(axis), x.argmin(axis), x.cumsum(axis)].map((r) => r.data());
+        });
+      };
+      const [w, j] = [run('wasm'), run('js')];
+      expect(w[2]).toEqual(j[2]);
+      expect(w[3]).toEqual(j[3]);
+      expect(w[0]).toEqual(j[0]);
+      expectClose(w[1], j[1], { rtol: dtype === 'float32' ? 1e-3 : 1e-10 });
+      expectClose(w[4], j[4], { rtol: dtype === 'float32' ? 1e-4 : 1e-12 });
+    } finally {
+      wg.setThreads(threads);
+    }
+  });
+}, ['wasm']);
