@@ -1,4 +1,5 @@
-// Reductions over a viewed as [outer, red, inner] into out [outer, inner], and argmaxMask.
+// Reductions over a viewed as [outer, red, inner] into out [outer, inner] — sum, max, min, prod,
+// and argmax/argmin (the index, as a float of the dtype) — and argmaxMask.
 // Pointers are byte addresses; outer/red/inner count elements.
 
 import { ArgmaxSlot, Reduce, ReduceBlocksSlot, ReduceColsSlot, ReduceRowsSlot } from './opcodes';

@@ -234,6 +234,28 @@ forEachConfig('reductions', ({ dtype, tol }) => {
   });
 });
 
+forEachConfig('reductions memory', ({ dtype }) => {
+  const ops: [string, (v: Tensor) => Tensor][] = [
+    ['logsumexp', (v) => v.logsumexp(1)], ['var', (v) => v.var(1)], ['std', (v) => v.std()], ['norm', (v) => v.norm()],
+    ['norm(3)', (v) => v.norm(3, 0)], ['norm(1)', (v) => v.norm(1)], ['prod', (v) => v.prod(1)], ['min', (v) => v.min(0)],
+    ['cumsum', (v) => v.cumsum(1)], ['argmax', (v) => v.argmax(1)],
+  ];
+  it.each(ops)('%s leaves only its result without a gradient, and nothing after a backward in tidy', (_name, f) => {
+    const x = wg.tensor([[1, -2, 3], [4, 0, 6]], { dtype });
+    const before = wg.memory().tensors;
+    const y = f(x);
+    expect(wg.memory().tensors).toBe(before + 1);
+    y.dispose();
+    const xg = wg.tensor([[1, -2, 3], [4, 0.5, 6]], { dtype, requiresGrad: true });
+    const backward = () => wg.tidy(() => { const out = f(xg); if (out.requiresGrad) out.sum().backward(); });
+    backward(); // the first pass creates xg.grad
+    const kept = wg.memory();
+    backward();
+    expect(wg.memory()).toEqual(kept);
+    x.dispose(); xg.dispose();
+  });
+});
+
 forEachConfig('reductions threaded', ({ dtype }) => {
   // The wasm kernels with 2 threads (split over rows, long-row blocks, wide columns) against the js
   // backend's: the same indices and values (sums within rounding).
