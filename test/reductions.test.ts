@@ -184,6 +184,10 @@ forEachConfig('reductions', ({ dtype, tol }) => {
     expectRejected(() => x.norm(-2), 'norm', '-2');
     expectRejected(() => x.norm('fro' as never), 'norm', 'fro');
     expectRejected(() => x.norm(2, 2), 'norm', 'axis 2');
+    const empty = wg.zeros([0, 2], { dtype });
+    expectRejected(() => empty.norm(Infinity, 0), 'norm', 'Infinity', '[0,2]');
+    expect(empty.norm(2, 0).toArray()).toEqual([0, 0]); // an empty sum
+    expect(empty.norm(Infinity, 1).shape).toEqual([0]); // nothing to reduce into
   });
 
   it('cumsum runs along a dim (last, middle, negative), keeps shape, 0-d and empty', () => {

@@ -114,6 +114,9 @@ export function norm(a: TensorLike, p = 2, axis?: Axis | null, keepdims = false)
     }
     const axes = normalizeAxes('norm', axis, x.shape);
     checkKeepdims('norm', keepdims);
+    if (Math.abs(p) === Infinity && x.size === 0 && reducedShape(x.shape, axes, keepdims).every((d) => d > 0)) {
+      throw new ShapeError(`norm: p = ${p} of an empty tensor of shape ${fmtShape(x.shape)} has no value (no identity for max/min)`);
+    }
     if (p === Infinity) return max(abs(x), axes, keepdims);
     if (p === -Infinity) return min(abs(x), axes, keepdims);
     if (p === 1) return sum(abs(x), axes, keepdims);
