@@ -14,5 +14,6 @@ export { reduce_f32, reduce_f64, argmaxMask_f32, argmaxMask_f64 } from './reduce
 export { matmulScratchBytes_f32, matmulScratchBytes_f64, matmul_f32, matmul_f64 } from './matmul';
 export { softmax_f32, softmax_f64, softmaxGrad_f32, softmaxGrad_f64 } from './softmax';
 export { crossEntropy_f32, crossEntropy_f64, crossEntropyGrad_f32, crossEntropyGrad_f64 } from './cross_entropy';
+export { cumsum_f32, cumsum_f64 } from './scan';
 export { sgdStep_f32, sgdStep_f64, adamStep_f32, adamStep_f64 } from './optim';
 export { rmspropStep_f32, rmspropStep_f64, adagradStep_f32, adagradStep_f64 } from './optim';

@@ -69,6 +69,13 @@ export const enum Reduce {
   Sum = 0,
   /** NaN-propagating max. */
   Max = 1,
+  /** NaN-propagating min. */
+  Min = 2,
+  Prod = 3,
+  /** Index of the first max (first NaN wins), as a float of the dtype. */
+  Argmax = 4,
+  /** Index of the first min (first NaN wins), as a float of the dtype. */
+  Argmin = 5,
 }
 
 // ---- thread tasks: slot 0 the task code, slot 1 1 for 8-byte elements, then the arguments
@@ -95,6 +102,7 @@ export const enum Task {
   CopyInto = 18,
   Rmsprop = 19,
   Adagrad = 20,
+  Scan = 21,
 }
 
 /** Slots before a task's arguments. */
@@ -362,6 +370,17 @@ export const enum AdagradSlot {
   WeightDecay = 7,
   Eps = 8,
   Chunk = 9,
+}
+
+export const enum ScanSlot {
+  Out = 2,
+  A = 3,
+  Outer = 4,
+  N = 5,
+  Inner = 6,
+  Reverse = 7,
+  Cols = 8,
+  Per = 9,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

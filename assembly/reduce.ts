@@ -1,24 +1,46 @@
-// Reductions over a viewed as [outer, red, inner] into out [outer, inner], and argmaxMask.
+// Reductions over a viewed as [outer, red, inner] into out [outer, inner] — sum, max, min, prod,
+// and argmax/argmin (the index, as a float of the dtype) — and argmaxMask.
 // Pointers are byte addresses; outer/red/inner count elements.
 
 import { ArgmaxSlot, Reduce, ReduceBlocksSlot, ReduceColsSlot, ReduceRowsSlot } from './opcodes';
 import { argF64, argi, argp, range, rangeHi } from './task';
-import { elemShift, hsum, vmaxNaN, smaxNaN } from './simd';
+import { elemShift, hsum, vmaxNaN, vminNaN, smaxNaN, sminNaN } from './simd';
 
-/** True for Reduce.Max, false for Reduce.Sum; traps on a code without a kernel. */
-@inline function isMaxOp(op: i32): bool {
-  if (op == Reduce.Max) return true;
-  if (op != Reduce.Sum) unreachable();
-  return false;
+/** The op itself; traps on a code without a kernel. */
+@inline function checkOp(op: i32): i32 {
+  if (op < Reduce.Sum || op > Reduce.Argmin) unreachable();
+  return op;
 }
 
-/** Largest lane of a NaN-free vector. */
-@inline function hmax<T>(v: v128): T {
+/** The fold's start value: 0 sum, -Infinity max, Infinity min, 1 prod. */
+@inline function identity<T>(op: i32): T {
+  if (op == Reduce.Max) return <T>-Infinity;
+  if (op == Reduce.Min) return <T>Infinity;
+  if (op == Reduce.Prod) return <T>1;
+  return <T>0;
+}
+
+@inline function scombine<T>(op: i32, a: T, b: T): T {
+  if (op == Reduce.Max) return smaxNaN<T>(a, b);
+  if (op == Reduce.Min) return sminNaN<T>(a, b);
+  if (op == Reduce.Prod) return a * b;
+  return a + b;
+}
+
+@inline function vcombine<T>(op: i32, a: v128, b: v128): v128 {
+  if (op == Reduce.Max) return vmaxNaN<T>(a, b);
+  if (op == Reduce.Min) return vminNaN<T>(a, b);
+  if (op == Reduce.Prod) return v128.mul<T>(a, b);
+  return v128.add<T>(a, b);
+}
+
+/** Fold of the lanes of v with op. */
+@inline function hfold<T>(op: i32, v: v128): T {
   if (sizeof<T>() == 4) {
-    return <T>max(max(v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
-      max(v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
+    return scombine<f32>(op, scombine<f32>(op, v128.extract_lane<f32>(v, 0), v128.extract_lane<f32>(v, 1)),
+      scombine<f32>(op, v128.extract_lane<f32>(v, 2), v128.extract_lane<f32>(v, 3)));
   }
-  return <T>max(v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
+  return <T>scombine<f64>(op, v128.extract_lane<f64>(v, 0), v128.extract_lane<f64>(v, 1));
 }
 
 /** Sum of n contiguous elements: two vector accumulators for ILP, then horizontal. */
@@ -36,36 +58,25 @@ import { elemShift, hsum, vmaxNaN, smaxNaN } from './simd';
   return s;
 }
 
-/** NaN-propagating max of n contiguous elements (-Infinity when n = 0). */
-@inline function maxContiguous<T>(a: usize, n: i32): T {
+/** Max, min or prod of n contiguous elements (the identity when n = 0), NaN-propagating. */
+@inline function foldContiguous<T>(op: i32, a: usize, n: i32): T {
+  if (op == Reduce.Sum) return sumContiguous<T>(a, n);
   const end = <usize>n << elemShift<T>();
-  let acc = v128.splat<T>(<T>-Infinity);
-  // pmax ignores NaN in its second operand, so NaN lanes are tracked separately.
-  let nanSeen = v128.splat<i32>(0);
+  let acc = v128.splat<T>(identity<T>(op));
   let i: usize = 0;
-  for (; i + 16 <= end; i += 16) {
-    const x = v128.load(a + i);
-    acc = v128.pmax<T>(acc, x);
-    nanSeen = v128.or(nanSeen, v128.ne<T>(x, x));
-  }
-  if (v128.any_true(nanSeen)) return <T>NaN;
-  let m = hmax<T>(acc);
-  for (; i < end; i += sizeof<T>()) m = smaxNaN<T>(m, load<T>(a + i));
+  for (; i + 16 <= end; i += 16) acc = vcombine<T>(op, acc, v128.load(a + i));
+  let m = hfold<T>(op, acc);
+  for (; i < end; i += sizeof<T>()) m = scombine<T>(op, m, load<T>(a + i));
   return m;
 }
 
 /** dst[0..n) = op(dst, src) vectorised over the inner extent (the bias-gradient path). */
-@inline function accumulateRow<T>(isMax: bool, dst: usize, src: usize, n: i32): void {
+@inline function accumulateRow<T>(op: i32, dst: usize, src: usize, n: i32): void {
   const end = <usize>n << elemShift<T>();
   const vecEnd = end & ~15;
   let i: usize = 0;
-  if (isMax) {
-    for (; i < vecEnd; i += 16) v128.store(dst + i, vmaxNaN<T>(v128.load(dst + i), v128.load(src + i)));
-    for (; i < end; i += sizeof<T>()) store<T>(dst + i, smaxNaN<T>(load<T>(dst + i), load<T>(src + i)));
-  } else {
-    for (; i < vecEnd; i += 16) v128.store(dst + i, v128.add<T>(v128.load(dst + i), v128.load(src + i)));
-    for (; i < end; i += sizeof<T>()) store<T>(dst + i, load<T>(dst + i) + load<T>(src + i));
-  }
+  for (; i < vecEnd; i += 16) v128.store(dst + i, vcombine<T>(op, v128.load(dst + i), v128.load(src + i)));
+  for (; i < end; i += sizeof<T>()) store<T>(dst + i, scombine<T>(op, load<T>(dst + i), load<T>(src + i)));
 }
 
 /**
@@ -76,73 +87,80 @@ import { elemShift, hsum, vmaxNaN, smaxNaN } from './simd';
  */
 export const RED_BLOCK: i32 = 16384;
 
-/** Sum or max of elements [b*RED_BLOCK, min(red, (b+1)*RED_BLOCK)) of a contiguous row. */
-@inline function rowBlock<T>(isMax: bool, row: usize, red: i32, b: i32): T {
+/** The fold of elements [b*RED_BLOCK, min(red, (b+1)*RED_BLOCK)) of a contiguous row. */
+@inline function rowBlock<T>(op: i32, row: usize, red: i32, b: i32): T {
   const start = b * RED_BLOCK;
   const n = min(RED_BLOCK, red - start);
-  const p = row + (<usize>start << elemShift<T>());
-  return isMax ? maxContiguous<T>(p, n) : sumContiguous<T>(p, n);
+  return foldContiguous<T>(op, row + (<usize>start << elemShift<T>()), n);
 }
 
-/** Folds one more block result into the running one (the order is fixed: block 0, 1, ...). */
-@inline function foldBlock<T>(isMax: bool, acc: T, p: T): T {
-  return isMax ? smaxNaN<T>(acc, p) : acc + p;
-}
-
-@inline function rowReduce<T>(isMax: bool, row: usize, red: i32): T {
-  if (red <= RED_BLOCK) return isMax ? maxContiguous<T>(row, red) : sumContiguous<T>(row, red);
+@inline function rowReduce<T>(op: i32, row: usize, red: i32): T {
+  if (red <= RED_BLOCK) return foldContiguous<T>(op, row, red);
   const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
-  let acc = rowBlock<T>(isMax, row, red, 0);
-  for (let b = 1; b < blocks; b++) acc = foldBlock<T>(isMax, acc, rowBlock<T>(isMax, row, red, b));
+  let acc = rowBlock<T>(op, row, red, 0);
+  for (let b = 1; b < blocks; b++) acc = scombine<T>(op, acc, rowBlock<T>(op, row, red, b));
   return acc;
+}
+
+/**
+ * Argmax/argmin of columns [j0, j1) of every o, written as the index (a float of T): ties go to
+ * the first index, the first NaN wins outright (as torch.argmax).
+ */
+@inline function argColumns<T>(isMin: bool, out: usize, a: usize, outer: i32, red: i32, inner: i32, j0: i32, j1: i32): void {
+  const shift = elemShift<T>();
+  const innerBytes = <usize>inner << shift;
+  for (let o = 0; o < outer; o++) {
+    for (let j = j0; j < j1; j++) {
+      let p = a + <usize>o * <usize>red * innerBytes + (<usize>j << shift);
+      let best: T = isMin ? <T>Infinity : <T>-Infinity;
+      let bestR = 0;
+      for (let r = 0; r < red; r++) {
+        const v = load<T>(p);
+        if (v != v) { bestR = r; break; }
+        if (isMin ? v < best : v > best) { best = v; bestR = r; }
+        p += innerBytes;
+      }
+      store<T>(out + ((<usize>o * <usize>inner + <usize>j) << shift), <T>bestR);
+    }
+  }
 }
 
 /** out[o, j] for j in [j0, j1) of every o (inner > 1): the column range of reduce below. */
 @noinline function reduceColumns<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32,
   j0: i32, j1: i32): void {
+  checkOp(op);
+  if (op >= Reduce.Argmax) { argColumns<T>(op == Reduce.Argmin, out, a, outer, red, inner, j0, j1); return; }
   const shift = elemShift<T>();
-  const isMax = isMaxOp(op);
   const innerBytes = <usize>inner << shift;
   const width = j1 - j0;
   for (let o = 0; o < outer; o++) {
     const dst = out + <usize>o * innerBytes + (<usize>j0 << shift);
     const src = a + <usize>o * <usize>red * innerBytes + (<usize>j0 << shift);
     if (red == 0) {
-      const value: T = isMax ? <T>-Infinity : <T>0;
+      const value: T = identity<T>(op);
       for (let i = 0; i < width; i++) store<T>(dst + (<usize>i << shift), value);
       continue;
     }
     memory.copy(dst, src, <usize>width << shift);
-    for (let r = 1; r < red; r++) accumulateRow<T>(isMax, dst, src + <usize>r * innerBytes, width);
+    for (let r = 1; r < red; r++) accumulateRow<T>(op, dst, src + <usize>r * innerBytes, width);
   }
 }
 
 @inline function reduce<T>(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   const shift = elemShift<T>();
-  const isMax = isMaxOp(op);
-  if (inner == 1) {
+  checkOp(op);
+  if (inner == 1 && op < Reduce.Argmax) {
     const rowBytes = <usize>red << shift;
     for (let o = 0; o < outer; o++) {
       const row = a + <usize>o * rowBytes;
-      store<T>(out + (<usize>o << shift), rowReduce<T>(isMax, row, red));
+      store<T>(out + (<usize>o << shift), rowReduce<T>(op, row, red));
     }
     return;
   }
-  const innerBytes = <usize>inner << shift;
-  for (let o = 0; o < outer; o++) {
-    const dst = out + <usize>o * innerBytes;
-    const src = a + <usize>o * <usize>red * innerBytes;
-    if (red == 0) {
-      const value: T = isMax ? <T>-Infinity : <T>0;
-      for (let i = 0; i < inner; i++) store<T>(dst + (<usize>i << shift), value);
-      continue;
-    }
-    memory.copy(dst, src, innerBytes);
-    for (let r = 1; r < red; r++) accumulateRow<T>(isMax, dst, src + <usize>r * innerBytes, inner);
-  }
+  reduceColumns<T>(op, out, a, outer, red, inner, 0, inner);
 }
 
-/** reduce_f32(op: Reduce code (0 sum, 1 max), out: f32* [outer, inner], a: f32* [outer, red, inner], counts in elements). */
+/** reduce_f32(op: Reduce code (sum, max, min, prod; argmax/argmin write the index), out: f32* [outer, inner], a: f32* [outer, red, inner], counts in elements). */
 export function reduce_f32(op: i32, out: usize, a: usize, outer: i32, red: i32, inner: i32): void {
   reduce<f32>(op, out, a, outer, red, inner);
 }
@@ -239,14 +257,14 @@ export function reduceColsChunk(args: usize, idx: i32): void {
 /** Chunk idx of a ReduceBlocks task: block idx % blocks of row idx / blocks, into partials[idx]. */
 export function reduceBlocksChunk(args: usize, idx: i32): void {
   const f64 = argF64(args), shift: usize = f64 ? 3 : 2;
-  const isMax = isMaxOp(argi(args, ReduceBlocksSlot.Op));
+  const op = checkOp(argi(args, ReduceBlocksSlot.Op));
   const red = argi(args, ReduceBlocksSlot.Red);
   const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
   const o = idx / blocks, b = idx % blocks;
   const row = argp(args, ReduceBlocksSlot.A) + ((<usize>o * <usize>red) << shift);
   const dst = argp(args, ReduceBlocksSlot.Partials) + (<usize>idx << shift);
-  if (f64) store<f64>(dst, rowBlock<f64>(isMax, row, red, b));
-  else store<f32>(dst, rowBlock<f32>(isMax, row, red, b));
+  if (f64) store<f64>(dst, rowBlock<f64>(op, row, red, b));
+  else store<f32>(dst, rowBlock<f32>(op, row, red, b));
 }
 
 /** Chunk idx of an Argmax task: `pairs` (outer, inner) pairs. */
@@ -263,18 +281,18 @@ export function argmaxChunk(args: usize, idx: i32): void {
  * red): folds the block results of ReduceBlocks in block order, as reduce does for long rows.
  */
 export function reduceFold(f64: i32, op: i32, out: usize, partials: usize, outer: i32, red: i32): void {
-  const isMax = isMaxOp(op);
+  checkOp(op);
   const blocks = (red + RED_BLOCK - 1) / RED_BLOCK;
   for (let o = 0; o < outer; o++) {
     if (f64 != 0) {
       const p = partials + ((<usize>o * <usize>blocks) << 3);
       let acc = load<f64>(p);
-      for (let b = 1; b < blocks; b++) acc = foldBlock<f64>(isMax, acc, load<f64>(p + (<usize>b << 3)));
+      for (let b = 1; b < blocks; b++) acc = scombine<f64>(op, acc, load<f64>(p + (<usize>b << 3)));
       store<f64>(out + (<usize>o << 3), acc);
     } else {
       const p = partials + ((<usize>o * <usize>blocks) << 2);
       let acc = load<f32>(p);
-      for (let b = 1; b < blocks; b++) acc = foldBlock<f32>(isMax, acc, load<f32>(p + (<usize>b << 2)));
+      for (let b = 1; b < blocks; b++) acc = scombine<f32>(op, acc, load<f32>(p + (<usize>b << 2)));
       store<f32>(out + (<usize>o << 2), acc);
     }
   }

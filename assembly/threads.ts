@@ -26,6 +26,7 @@ import { softmaxChunk, softmaxGradChunk } from './softmax';
 import { crossEntropyChunk, crossEntropyGradChunk } from './cross_entropy';
 import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
+import { scanChunk } from './scan';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -49,6 +50,7 @@ function runChunk(args: usize, idx: i32): void {
     case Task.MatmulTiles: matmulTilesChunk(args, idx); break;
     case Task.Rmsprop: rmspropChunk(args, idx); break;
     case Task.Adagrad: adagradChunk(args, idx); break;
+    case Task.Scan: scanChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

@@ -34,6 +34,7 @@ export { save, load, saveTensors, loadTensors } from './io/index.js';
 export { saveCheckpoint, loadCheckpoint } from './io/index.js';
 export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';
 export type { LossOptions } from './ops/loss.js';
+export type { VarOptions } from './ops/statistics.js';
 // Installs the op methods on Tensor.prototype (x.add(y), x.sum(), ...) with their types.
 import './methods.js';
 export type { CrossEntropyOptions, NllLossOptions, ReductionOptions, HuberLossOptions, Reduction, Labels } from './ops/loss.js';

@@ -17,6 +17,10 @@ import {
   sign, floor, ceil, round, square, rsqrt, reciprocal, log1p, expm1, logSigmoid, leakyRelu, elu, softplus, hardtanh, gelu,
 } from './ops/index.js';
 import { nllLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits } from './ops/index.js';
+import { min, prod, argmax, argmin } from './ops/index.js';
+import { logsumexp, var as variance, std, norm } from './ops/index.js';
+import type { VarOptions } from './ops/statistics.js';
+import { cumsum } from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { CrossEntropyOptions, HuberLossOptions, Labels, NllLossOptions, ReductionOptions } from './ops/loss.js';
 
@@ -339,6 +343,60 @@ declare module './tensor.js' {
      */
     max(axis?: Axis | null, keepdims?: boolean): Tensor;
     /**
+     * The smallest value over `axis` (all axes when omitted); see `wg.min`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).min(1) // tensor([1, 3])
+     */
+    min(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The product over `axis` (all axes when omitted); see `wg.prod`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).prod(1) // tensor([2, 12])
+     */
+    prod(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The index of the largest value along `axis` (of the flattened tensor when omitted); see `wg.argmax`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).argmax(1) // tensor([1, 1])
+     */
+    argmax(axis?: number | null, keepdims?: boolean): Tensor;
+    /**
+     * The index of the smallest value along `axis` (of the flattened tensor when omitted); see `wg.argmin`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).argmin(1) // tensor([0, 0])
+     */
+    argmin(axis?: number | null, keepdims?: boolean): Tensor;
+    /**
+     * log Σ exp over `axis` (required), computed stably; see `wg.logsumexp`.
+     *
+     * @example wg.tensor([[0, Math.log(3)]]).logsumexp(1) // tensor([1.3863])
+     */
+    logsumexp(axis: Axis, keepdims?: boolean): Tensor;
+    /**
+     * The variance over `axis` (all axes when omitted), options `correction` (default 1) and `keepdims`; see `wg.var`.
+     *
+     * @example wg.tensor([1, 2, 3, 4]).var() // tensor(1.6667)
+     */
+    var(axis?: Axis | null, opts?: VarOptions): Tensor;
+    /**
+     * The standard deviation over `axis`, options as `var`; see `wg.std`.
+     *
+     * @example wg.tensor([1, 2, 3, 4]).std(null, { correction: 0 }) // tensor(1.1180)
+     */
+    std(axis?: Axis | null, opts?: VarOptions): Tensor;
+    /**
+     * The vector p-norm over `axis` (all axes when omitted; p = 2 by default); see `wg.norm`.
+     *
+     * @example wg.tensor([3, 4]).norm() // tensor(5)
+     */
+    norm(p?: number, axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The running sum along `dim`; see `wg.cumsum`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).cumsum(1) // tensor([[1, 3], [3, 7]])
+     */
+    cumsum(dim: number): Tensor;
+    /**
      * The same elements in a new shape (one dimension may be -1); see `wg.reshape`.
      *
      * @example wg.arange(6).reshape([2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
@@ -550,6 +608,15 @@ const methods = {
   sum(axis, keepdims = false) { return sum(this, axis, keepdims); },
   mean(axis, keepdims = false) { return mean(this, axis, keepdims); },
   max(axis, keepdims = false) { return max(this, axis, keepdims); },
+  min(axis, keepdims = false) { return min(this, axis, keepdims); },
+  prod(axis, keepdims = false) { return prod(this, axis, keepdims); },
+  argmax(axis, keepdims = false) { return argmax(this, axis, keepdims); },
+  argmin(axis, keepdims = false) { return argmin(this, axis, keepdims); },
+  logsumexp(axis, keepdims = false) { return logsumexp(this, axis, keepdims); },
+  var(axis, opts) { return variance(this, axis, opts); },
+  std(axis, opts) { return std(this, axis, opts); },
+  norm(p = 2, axis, keepdims = false) { return norm(this, p, axis, keepdims); },
+  cumsum(dim) { return cumsum(this, dim); },
   reshape(shape) { return reshape(this, shape); },
   transpose(axes) { return transpose(this, axes); },
   narrow(dim, start, length) { return narrow(this, dim, start, length); },

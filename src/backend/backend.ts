@@ -99,6 +99,8 @@ export interface Backend {
   reduce(op: Reduce, out: Storage, a: Storage, outer: number, red: number, inner: number): void;
   /** out has a's size: 1 at the first index of each max along `red`, 0 elsewhere. */
   argmaxMask(out: Storage, a: Storage, outer: number, red: number, inner: number): void;
+  /** out (a's shape) = the running sum of a along n (from the end of n when reverse): cumsum. */
+  cumsum(out: Storage, a: Storage, outer: number, n: number, inner: number, reverse: boolean): void;
 
   // ---- matmul --------------------------------------------------------------------------------
   /**

@@ -79,6 +79,10 @@ export const BINARY_OPS = {
 export const REDUCE_OPS = {
   Sum: { code: 0, cost: 'reduce' },
   Max: { code: 1, cost: 'reduce', doc: 'NaN-propagating max.' },
+  Min: { code: 2, cost: 'reduce', doc: 'NaN-propagating min.' },
+  Prod: { code: 3, cost: 'reduce' },
+  Argmax: { code: 4, cost: 'reduce', doc: 'Index of the first max (first NaN wins), as a float of the dtype.' },
+  Argmin: { code: 5, cost: 'reduce', doc: 'Index of the first min (first NaN wins), as a float of the dtype.' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Every op family, by the name of its constant. */
@@ -154,6 +158,8 @@ export const TASKS = {
     slots: ['param', 'grad', 'squareAvg', 'buf', 'gradAvg', 'n', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'chunk'],
   },
   Adagrad: { code: 20, slots: ['param', 'grad', 'sum', 'n', 'clr', 'weightDecay', 'eps', 'chunk'] },
+  /** `per` units per chunk; a unit is one outer slice's block of `cols` columns (cumsum). */
+  Scan: { code: 21, slots: ['out', 'a', 'outer', 'n', 'inner', 'reverse', 'cols', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -102,6 +102,8 @@ export const REDUCE_ENTRIES: OpEntry[] = [
   reduce('mean'),
   // the gradient goes to the first maximal element: ties are kinks; no identity for empty input
   reduce('max', { ties: true, emptyThrows: true }),
+  // as max: the gradient goes to the first minimal element
+  reduce('min', { ties: true, emptyThrows: true }),
 ];
 
 export const OP_CATALOG: OpEntry[] = [...BINARY_ENTRIES, ...UNARY_ENTRIES, ...REDUCE_ENTRIES, ...SPECIAL_OPS];

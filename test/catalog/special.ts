@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import * as wg from '../../src/index.js';
 import { REAL, type Sampling } from './domains.js';
-import { type Shape, broadcast, matmulShape, pairArb, shapeArb, sizeOf } from './shapes.js';
+import { type Shape, axisArb, broadcast, matmulShape, pairArb, shapeArb, sizeOf } from './shapes.js';
 import type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
 import { SHAPE_JOIN_OPS } from './shape-join.js';
 
@@ -217,3 +217,95 @@ export const SPECIAL_OPS: OpEntry[] = [
   ...SHAPE_JOIN_OPS,
   crossEntropyOptions, l1Loss, huberLoss, bce, bceLogits,
 ];
+
+// ---- reductions of issue 12 (prod, argmax/argmin, logsumexp, var, std, norm, cumsum) ----------
+
+const NONZERO: Sampling = { kind: 'interval', min: -2, max: 2, avoid: [0] };
+const DISTINCT: Sampling = { kind: 'distinct' };
+function cs(name: string, shapes: number[][], sampling: Sampling, f: (...xs: Tensor[]) => Tensor): OpCase {
+  return { name, inputs: shapes.map((shape) => ({ shape, sampling })), f };
+}
+function ps(shapes: Shape[], sampling: Sampling, label: string, f: (...xs: Tensor[]) => Tensor): PropCase {
+  return { shapes, samplings: shapes.map(() => sampling), label, f };
+}
+/** A shape and an axis argument of it (a number, a list or undefined). */
+const shapeAxisArb = (min = 0) => shapeArb().filter((s) => sizeOf(s) >= min)
+  .chain((s) => fc.tuple(fc.constant(s), axisArb(s.length), fc.boolean()));
+
+const prod: OpEntry = {
+  name: 'prod', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'prod', method: true, secondOrder: true,
+  cases: [
+    cs('prod()', [[2, 3]], NONZERO, (x) => x.prod()),
+    cs('prod(1)', [[2, 3, 2]], NONZERO, (x) => x.prod(1)),
+    cs('prod([0, 2], true)', [[2, 3, 2]], NONZERO, (x) => wg.prod(x, [0, 2], true)),
+    // one exact zero per row: the gradient is the product of the others there (PyTorch's rule)
+    cs('prod(1) with a zero', [[2, 3]], NONZERO, (x) => x.mul(wg.tensor([[0, 1, 1], [1, 1, 0]], { dtype: x.dtype })).prod(1)),
+  ],
+  property: shapeAxisArb().map(([s, axis, keepdims]) => ps([s], NONZERO, `prod([${s}], ${JSON.stringify(axis)}, ${keepdims})`,
+    (x) => x.prod(axis, keepdims))),
+};
+
+function argEntry(name: 'argmax' | 'argmin'): OpEntry {
+  const value = name === 'argmax' ? 'max' : 'min';
+  // not differentiable itself: the cases weight the extremum by its (constant) index + 1
+  return {
+    name, family: 'other', arity: 1, domain: REAL, kinks: [], tf: name === 'argmax' ? 'argMax' : 'argMin', method: true, secondOrder: true,
+    cases: [
+      cs(`${value}(1) · (${name}(1) + 1)`, [[3, 4]], DISTINCT, (x) => x[value](1).mul(x[name](1).astype(x.dtype).add(1))),
+      cs(`${value}() · (wg.${name}() + 1)`, [[2, 3]], DISTINCT, (x) => x[value]().mul(wg[name](x).astype(x.dtype).add(1))),
+    ],
+  };
+}
+
+const logsumexp: OpEntry = {
+  name: 'logsumexp', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'logSumExp', method: true, secondOrder: true,
+  cases: [
+    c('logsumexp(1)', [[3, 4]], (x) => x.logsumexp(1)),
+    c('logsumexp([0, 2], true)', [[2, 3, 2]], (x) => wg.logsumexp(x, [0, 2], true)),
+  ],
+  property: shapeAxisArb(1).filter(([, axis]) => axis !== undefined)
+    .map(([s, axis, keepdims]) => ps([s], ANY, `logsumexp([${s}], ${JSON.stringify(axis)}, ${keepdims})`,
+      (x) => x.logsumexp(axis!, keepdims))),
+};
+
+function varianceEntry(name: 'var' | 'std'): OpEntry {
+  const f = (x: Tensor, axis?: number | number[] | null, opts?: { correction?: number; keepdims?: boolean }) =>
+    (name === 'var' ? x.var(axis, opts) : x.std(axis, opts));
+  return {
+    name, family: 'other', arity: 1, domain: REAL, kinks: [], method: true, secondOrder: true,
+    cases: [
+      c(`${name}()`, [[3, 4]], (x) => f(x)),
+      c(`${name}(1, { correction: 0 })`, [[3, 4]], (x) => f(x, 1, { correction: 0 })),
+      c(`wg.${name}([0, 2], { keepdims: true })`, [[2, 3, 2]], (x) => (wg as any)[name](x, [0, 2], { keepdims: true })),
+    ],
+    // at least two distinct reduced elements (a single one has zero deviation: NaN for std's gradient)
+    property: shapeAxisArb(2).map(([s, _axis, keepdims]) => ps([s], DISTINCT, `${name}([${s}], null, ${keepdims})`,
+      (x) => f(x, null, { correction: 0, keepdims }))),
+  };
+}
+
+const normEntry: OpEntry = {
+  name: 'norm', family: 'other', arity: 1, domain: REAL, kinks: [0], tf: 'norm', method: true, secondOrder: true,
+  cases: [
+    cs('norm()', [[3, 4]], NONZERO, (x) => x.norm()),
+    cs('norm(1, 1)', [[3, 4]], NONZERO, (x) => x.norm(1, 1)),
+    cs('norm(Infinity, 0, true)', [[3, 4]], NONZERO, (x) => wg.norm(x, Infinity, 0, true)),
+    cs('norm(3, [0, 2])', [[2, 3, 2]], NONZERO, (x) => x.norm(3, [0, 2])),
+    cs('norm(-Infinity, 1)', [[3, 4]], NONZERO, (x) => x.norm(-Infinity, 1)),
+  ],
+  property: fc.tuple(shapeAxisArb(1), fc.constantFrom(1, 2, 3, 1.5)).map(([[s, axis, keepdims], p]) =>
+    ps([s], NONZERO, `norm([${s}], ${p}, ${JSON.stringify(axis)}, ${keepdims})`, (x) => x.norm(p, axis, keepdims))),
+};
+
+const cumsum: OpEntry = {
+  name: 'cumsum', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'cumsum', method: true, secondOrder: true,
+  cases: [
+    c('cumsum(1)', [[3, 4]], (x) => x.cumsum(1)),
+    c('cumsum(0).mul(x)', [[3, 4]], (x) => x.cumsum(0).mul(x)),
+    c('wg.cumsum(x, -2) 3-D', [[2, 3, 2]], (x) => wg.cumsum(x, -2)),
+  ],
+  property: shapeArb().chain((s) => fc.tuple(fc.constant(s), s.length === 0 ? fc.constantFrom(0, -1) : fc.integer({ min: -s.length, max: s.length - 1 })))
+    .map(([s, dim]) => p([s], `cumsum([${s}], ${dim})`, (x) => x.cumsum(dim).mul(x))),
+};
+
+SPECIAL_OPS.push(prod, argEntry('argmax'), argEntry('argmin'), logsumexp, varianceEntry('var'), varianceEntry('std'), normEntry, cumsum);

@@ -9,6 +9,7 @@ import type {
 import { JsStorage, JsStorageBackend } from './storage.js';
 import * as elementwise from './elementwise.js';
 import * as reductions from './reduce.js';
+import * as scan from './scan.js';
 import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
@@ -38,6 +39,9 @@ export class JsBackend extends JsStorageBackend implements Backend {
   }
   argmaxMask(out: Storage, a: Storage, outer: number, red: number, inner: number): void {
     reductions.argmaxMask(out, a, outer, red, inner);
+  }
+  cumsum(out: Storage, a: Storage, outer: number, n: number, inner: number, reverse: boolean): void {
+    scan.cumsum(out, a, outer, n, inner, reverse);
   }
 
   matmul(out: Storage, a: Storage, b: Storage, batch: number, M: number, N: number, K: number,

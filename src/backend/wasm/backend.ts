@@ -13,6 +13,7 @@ import { WasmHeap } from './storage.js';
 import { Threads, type ThreadStats } from './dispatch.js';
 import * as elementwise from './elementwise.js';
 import * as reductions from './reduce.js';
+import * as scan from './scan.js';
 import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
@@ -92,6 +93,9 @@ export class WasmBackend implements Backend {
   }
   argmaxMask(out: Storage, a: Storage, outer: number, red: number, inner: number): void {
     reductions.argmaxMask(this.k, out, a, outer, red, inner);
+  }
+  cumsum(out: Storage, a: Storage, outer: number, n: number, inner: number, reverse: boolean): void {
+    scan.cumsum(this.k, out, a, outer, n, inner, reverse);
   }
 
   matmul(out: Storage, a: Storage, b: Storage, batch: number, M: number, N: number, K: number,

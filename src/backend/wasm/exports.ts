@@ -61,6 +61,10 @@ export interface WasmExports {
   argmaxMask_f32(out: Ptr, a: Ptr, outer: number, red: number, inner: number): void;
   argmaxMask_f64(out: Ptr, a: Ptr, outer: number, red: number, inner: number): void;
 
+  // scan.ts
+  cumsum_f32(out: Ptr, a: Ptr, outer: number, n: number, inner: number, reverse: number): void;
+  cumsum_f64(out: Ptr, a: Ptr, outer: number, n: number, inner: number, reverse: number): void;
+
   // matmul.ts
   matmulScratchBytes_f32(M: number, N: number, K: number): number;
   matmulScratchBytes_f64(M: number, N: number, K: number): number;

@@ -1,7 +1,7 @@
 // Reductions of the wasm backend (a viewed as [outer, red, inner]) and argmaxMask, with their
 // three thread splits: whole rows, blocks of long rows folded in order, columns of wide rows.
 
-import type { Reduce, Storage } from '../backend.js';
+import { Reduce, type Storage } from '../backend.js';
 import { bytesPer } from '../backend.js';
 import type { Kernels } from './backend.js';
 import { roundUp } from './dispatch.js';
@@ -12,7 +12,8 @@ export function reduce(k: Kernels, op: Reduce, out: Storage, a: Storage, outer: 
   if (outer === 0 || inner === 0) return;
   const f64 = isF64(out), t = k.threads, total = outer * red * inner;
   // One short row (a whole-tensor sum below 2 blocks) has nothing to split.
-  const short = inner === 1 && red <= 2 * k.redBlock;
+  // Argmax/argmin have no block fold: their rows are never split.
+  const short = inner === 1 && (red <= 2 * k.redBlock || op === Reduce.Argmax || op === Reduce.Argmin);
   if (!(outer === 1 && short) && t.split(total, PAR.reduce)) {
     const args = { op, out: ptrOf(out), a: ptrOf(a), outer, red, inner };
     if (outer >= t.threads * CHUNKS_PER_THREAD || short) {

@@ -1,0 +1,126 @@
+// Reductions written with other ops (composites; autograd derives their gradients, and createGraph
+// differentiates those again): logsumexp, var, std, norm. The numerics stay stable: logsumexp
+// subtracts the (constant) maximum, var is two-pass (mean, then squared deviations), and the
+// norms take no NaN gradient at the zero vector (PyTorch gives 0 there).
+
+import { Binary } from '../backend/backend.js';
+import type { Axis, Tensor, TensorLike } from '../tensor.js';
+import { noGrad } from '../autograd/tape.js';
+import { checkOptions, describeValue, fmtShape, ShapeError, WasmgradError } from '../errors.js';
+import { checkKeepdims, normalizeAxes, scalarLike } from './util.js';
+import { composite } from './elementwise.js';
+import { add, div, mul, pow, sub } from './binary.js';
+import { abs, exp, log, sqrt } from './unary.js';
+import { max, mean, min, sum } from './reduce.js';
+import { complement, compareMask, isZero, keepWhere } from './compare.js';
+import { reshape } from './shape.js';
+
+/** The shape `sum(x, axes, keepdims)` has. */
+function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
+  return keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+}
+
+/**
+ * log Σ exp(a) over `axis` (`torch.logsumexp`), computed stably: the maximum m (a constant) is
+ * subtracted first, log Σ exp(a − m) + m, with an infinite m replaced by 0 as PyTorch does. `axis`
+ * is required (a number or an array of numbers); an empty reduction gives -Infinity. The gradient
+ * is softmax(a) · dy.
+ *
+ * @example wg.logsumexp(wg.tensor([[0, Math.log(3)]]), 1) // tensor([1.3863])
+ */
+export function logsumexp(a: TensorLike, axis: Axis, keepdims = false): Tensor {
+  return composite('logsumexp', a, (x) => {
+    if (axis === undefined || axis === null) {
+      throw new ShapeError(`logsumexp: axis is required (a number or an array of numbers), got ${describeValue(axis)} for shape ${fmtShape(x.shape)}`);
+    }
+    const axes = normalizeAxes('logsumexp', axis, x.shape);
+    checkKeepdims('logsumexp', keepdims);
+    const count = axes.reduce((n, ax) => n * x.shape[ax], 1);
+    if (count === 0) return add(sum(x, axes, keepdims), -Infinity); // an empty sum is 0: log 0 = -Infinity
+    // The shift is a constant (its gradient cancels); ±Infinity or NaN maxima shift by 0.
+    const shift = noGrad(() => {
+      const m = max(x, axes, true);
+      return keepWhere(compareMask(Binary.Less, abs(m), scalarLike(Infinity, m)), m);
+    });
+    const out = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
+    return keepdims ? out : reshape(out, reducedShape(x.shape, axes, false));
+  });
+}
+
+/** The options of var and std. */
+export interface VarOptions {
+  /** Subtracted from the count in the divisor (Bessel's correction; 0 gives the population variance). Default 1. */
+  correction?: number;
+  /** Keep the reduced axes as size 1. */
+  keepdims?: boolean;
+}
+
+function variance(op: 'var' | 'std', x: Tensor, axis: Axis | null | undefined, opts: VarOptions | undefined): Tensor {
+  const o = checkOptions(op, opts, ['correction', 'keepdims']);
+  const correction = o.correction ?? 1;
+  if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {
+    throw new WasmgradError(`${op}: correction must be a finite number >= 0, got ${describeValue(correction)}`);
+  }
+  const keepdims = checkKeepdims(op, o.keepdims);
+  const axes = normalizeAxes(op, axis, x.shape);
+  const count = axes.reduce((n, ax) => n * x.shape[ax], 1);
+  const deviation = sub(x, mean(x, axes, true));
+  // count <= correction divides by 0 (Infinity or NaN), as PyTorch does.
+  return div(sum(mul(deviation, deviation), axes, keepdims), Math.max(0, count - correction));
+}
+
+/**
+ * The variance over `axis` (`torch.var`): Σ (a − mean)² / (N − correction), two-pass for
+ * accuracy. `axis` as in `sum` (all axes when omitted or null); options `correction` (default 1,
+ * the unbiased estimate) and `keepdims`. With N <= correction the result is Infinity or NaN,
+ * as in PyTorch.
+ *
+ * @example wg.var(wg.tensor([1, 2, 3, 4])) // tensor(1.6667)
+ */
+export function variance_(a: TensorLike, axis?: Axis | null, opts?: VarOptions): Tensor {
+  return composite('var', a, (x) => variance('var', x, axis, opts));
+}
+export { variance_ as var };
+
+/**
+ * The standard deviation over `axis` (`torch.std`): the square root of `var` with the same
+ * arguments. Its gradient is NaN where the deviation is 0 (constant input), as in PyTorch.
+ *
+ * @example wg.std(wg.tensor([1, 2, 3, 4]), null, { correction: 0 }) // tensor(1.1180)
+ */
+export function std(a: TensorLike, axis?: Axis | null, opts?: VarOptions): Tensor {
+  return composite('std', a, (x) => sqrt(variance('std', x, axis, opts)));
+}
+
+/** s^(1/p) with a zero gradient where s = 0 (PyTorch's norm gradient at the zero vector). */
+function safeRoot(s: Tensor, p: number): Tensor {
+  const zero = isZero(s);
+  const lifted = add(s, zero); // 1 where s = 0, so the root's gradient stays finite there
+  return keepWhere(complement(zero), p === 2 ? sqrt(lifted) : pow(lifted, 1 / p));
+}
+
+/**
+ * The vector p-norm over `axis` (`torch.linalg.vector_norm`; all axes when omitted or null):
+ * p = 2 (default) √Σ a², p = 1 Σ |a|, p = Infinity max |a|, p = -Infinity min |a|, any other
+ * p > 0 (Σ |a|^p)^(1/p). At the zero vector the gradient is 0, as in PyTorch; for p = ±Infinity
+ * it goes to the first element of largest (smallest) magnitude.
+ *
+ * @example wg.norm(wg.tensor([3, 4])) // tensor(5)
+ */
+export function norm(a: TensorLike, p = 2, axis?: Axis | null, keepdims = false): Tensor {
+  return composite('norm', a, (x) => {
+    if (typeof p !== 'number' || Number.isNaN(p) || p <= 0 && p !== -Infinity) {
+      throw new WasmgradError(`norm: p must be a number > 0, Infinity or -Infinity, got ${describeValue(p)}`);
+    }
+    const axes = normalizeAxes('norm', axis, x.shape);
+    checkKeepdims('norm', keepdims);
+    if (Math.abs(p) === Infinity && x.size === 0 && reducedShape(x.shape, axes, keepdims).every((d) => d > 0)) {
+      throw new ShapeError(`norm: p = ${p} of an empty tensor of shape ${fmtShape(x.shape)} has no value (no identity for max/min)`);
+    }
+    if (p === Infinity) return max(abs(x), axes, keepdims);
+    if (p === -Infinity) return min(abs(x), axes, keepdims);
+    if (p === 1) return sum(abs(x), axes, keepdims);
+    if (p === 2) return safeRoot(sum(mul(x, x), axes, keepdims), 2);
+    return safeRoot(sum(pow(abs(x), p), axes, keepdims), p);
+  });
+}
