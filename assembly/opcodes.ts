@@ -52,6 +52,10 @@ export const enum Binary {
   LessEqual = 9,
   /** 1 where a > b else 0. */
   Greater = 10,
+  /** 1 where a == b else 0 (0 where either is NaN). */
+  Equal = 11,
+  /** 1 where a != b else 0 (1 where either is NaN). */
+  NotEqual = 12,
 }
 
 /** Reduce op codes (thread cost class in the table). */

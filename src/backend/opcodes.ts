@@ -65,6 +65,8 @@ export const BINARY_OPS = {
   Less: { code: 8, cost: 'cheap', doc: '1 where a < b else 0.' },
   LessEqual: { code: 9, cost: 'cheap', doc: "1 where a <= b else 0 (minimum's mask for a)." },
   Greater: { code: 10, cost: 'cheap', doc: '1 where a > b else 0.' },
+  Equal: { code: 11, cost: 'cheap', doc: '1 where a == b else 0 (0 where either is NaN).' },
+  NotEqual: { code: 12, cost: 'cheap', doc: '1 where a != b else 0 (1 where either is NaN).' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Reductions along one axis. */

@@ -12,3 +12,4 @@ export { softmax, logSoftmax } from './softmax.js';
 export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
+export { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './select.js';

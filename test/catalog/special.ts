@@ -166,3 +166,42 @@ const to: OpEntry = {
 export const SPECIAL_OPS: OpEntry[] = [
   reshape, transpose, matmul, softmaxEntry(false), softmaxEntry(true), crossEntropy, mseLoss, to, broadcastTo, astype,
 ];
+
+// ---- comparison and selection (src/ops/select.ts): the masks are constants, so each case
+// differentiates through the values the mask selects (random data: no ties at the thresholds)
+function cmpEntry(name: 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne'): OpEntry {
+  return {
+    name, family: 'other', arity: 2, domain: REAL, kinks: [], method: true, secondOrder: true,
+    cases: [
+      c(`${name}(a, b).mul(a).add(b)`, [[3, 4], [4]], (a, b) => a[name](b).mul(a).add(b)),
+      c(`wg.${name}(a, 0.5).mul(a)`, [[5]], (a) => wg[name](a, 0.5).mul(a)),
+      c(`wg.${name}(a, a).mul(a)`, [[2, 3]], (a) => wg[name](a, a).mul(a)),
+    ],
+  };
+}
+const where: OpEntry = {
+  name: 'where', family: 'other', arity: 3, domain: REAL, kinks: [], tf: 'where', method: true, secondOrder: true,
+  cases: [
+    c('where(c > 0, a, b)', [[3, 4], [3, 4], [3, 4]], (cnd, a, b) => wg.where(cnd.detach().gt(0), a, b).add(cnd)),
+    c('where broadcasting [4] [3,1] [3,4]', [[4], [3, 1], [3, 4]], (cnd, a, b) => wg.where(cnd.detach().lt(0), a, b).mul(a).add(cnd)),
+    c('a.where(c, 2)', [[2, 3], [2, 3]], (cnd, a) => a.where(cnd.detach().ge(0), 2).mul(cnd)),
+  ],
+  property: pairArb.map(([a, b]) => p([a, b], `where([${a}], [${b}])`, (x, y) => wg.where(x.detach().gt(0), x, y).tanh())),
+};
+const maskedFill: OpEntry = {
+  name: 'maskedFill', family: 'other', arity: 1, domain: REAL, kinks: [], method: true, secondOrder: true,
+  cases: [
+    c('maskedFill(x > 0, -1)', [[3, 4]], (x) => x.maskedFill(x.detach().gt(0), -1).mul(x)),
+    c('maskedFill broadcast mask [4]', [[3, 4], [4]], (x, m) => wg.maskedFill(x, m.detach().lt(0), 3).mul(m)),
+  ],
+};
+const clamp: OpEntry = {
+  name: 'clamp', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'clipByValue', method: true, secondOrder: true,
+  cases: [
+    c('clamp(-0.5, 0.5)', [[3, 4]], (x) => x.clamp(-0.5, 0.5).mul(x)),
+    c('clamp(null, 0.3)', [[5]], (x) => wg.clamp(x, null, 0.3)),
+    c('clamp(tensor lo)', [[2, 3], [3]], (x, lo) => x.clamp(lo)),
+  ],
+  property: shapeArb().map((s) => p([s], `clamp([${s}], -1, 1)`, (x) => x.clamp(-1, 1).mul(x))),
+};
+SPECIAL_OPS.push(cmpEntry('gt'), cmpEntry('ge'), cmpEntry('lt'), cmpEntry('le'), cmpEntry('eq'), cmpEntry('ne'), where, maskedFill, clamp);

@@ -1,0 +1,140 @@
+// Indices, comparison and selection: gt ge lt le eq ne, where, maskedFill, clamp, indexSelect,
+// gather — hand-computed values and gradients on both backends and both float dtypes, and
+// hostile arguments (a WasmgradError naming the op and the value, memory() unchanged).
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as wg from '../src/index.js';
+
+type DT = 'float32' | 'float64';
+const CONFIGS = (['wasm', 'js'] as const).flatMap((b) => (['float32', 'float64'] as const).map((d) => [b, d] as const));
+
+beforeAll(async () => { await wg.init(); });
+
+/** The call throws a WasmgradError whose message matches every pattern, and frees everything it made. */
+function expectOpError(fn: () => unknown, ...patterns: RegExp[]): void {
+  const before = wg.memory();
+  let err: unknown = null;
+  try { fn(); } catch (e) { err = e; }
+  expect(err).toBeInstanceOf(wg.WasmgradError);
+  for (const p of patterns) expect((err as Error).message).toMatch(p);
+  const after = wg.memory();
+  expect(after.tensors).toBe(before.tensors);
+  expect(after.bytes).toBe(before.bytes);
+}
+
+describe.each(CONFIGS)('comparison and selection on %s %s', (backend, dtype: DT) => {
+  beforeAll(() => { wg.setBackend(backend); });
+  const t = (data: unknown, requiresGrad = false) => wg.tensor(data as number[], { dtype, requiresGrad });
+
+  it('gt ge lt le eq ne give 0/1 in the input dtype, broadcasting', () => {
+    const a = t([[1, 2, 3], [3, 2, 1]]);
+    const b = t([2, 2, 2]);
+    expect(a.gt(b).toArray()).toEqual([[0, 0, 1], [1, 0, 0]]);
+    expect(a.ge(b).toArray()).toEqual([[0, 1, 1], [1, 1, 0]]);
+    expect(a.lt(b).toArray()).toEqual([[1, 0, 0], [0, 0, 1]]);
+    expect(a.le(b).toArray()).toEqual([[1, 1, 0], [0, 1, 1]]);
+    expect(a.eq(b).toArray()).toEqual([[0, 1, 0], [0, 1, 0]]);
+    expect(a.ne(b).toArray()).toEqual([[1, 0, 1], [1, 0, 1]]);
+    expect(wg.gt(a, b).dtype).toBe(dtype);
+    expect(wg.lt(2, t([1, 3])).toArray()).toEqual([0, 1]);
+  });
+
+  it('comparisons with NaN: only ne is 1', () => {
+    const a = t([NaN, 1]);
+    expect(a.eq(a).toArray()).toEqual([0, 1]);
+    expect(a.ne(a).toArray()).toEqual([1, 0]);
+    expect(a.ge(a).toArray()).toEqual([0, 1]);
+  });
+
+  it('a comparison carries no gradient (its result is a leaf that does not require grad)', () => {
+    const a = t([1, 2], true);
+    const m = a.gt(1.5);
+    expect(m.requiresGrad).toBe(false);
+    expect(m.isLeaf).toBe(true);
+  });
+
+  it('comparisons over many elements (threaded size) agree with a plain loop', () => {
+    const n = 100_003;
+    const data = Array.from({ length: n }, (_, i) => (i * 7919) % 13);
+    const a = t(data);
+    const eq = a.eq(6).data();
+    const ne = a.ne(6).data();
+    for (let i = 0; i < n; i++) {
+      if (eq[i] !== (data[i] === 6 ? 1 : 0) || ne[i] !== (data[i] !== 6 ? 1 : 0)) throw new Error(`element ${i}`);
+    }
+    a.dispose();
+  });
+
+  it('where picks a where cond != 0, else b, broadcasting, and routes the gradient', () => {
+    const a = t([[1, 2, 3], [4, 5, 6]], true);
+    const b = t([10, 20, 30], true);
+    const cond = t([[1, 0, 2], [0, 0, -1]]);
+    const y = wg.where(cond, a, b);
+    expect(y.toArray()).toEqual([[1, 20, 3], [10, 20, 6]]);
+    y.mul(t([[1, 2, 3], [4, 5, 6]])).sum().backward();
+    expect(a.grad!.toArray()).toEqual([[1, 0, 3], [0, 0, 6]]);
+    expect(b.grad!.toArray()).toEqual([4, 7, 0]);
+  });
+
+  it('where takes a NaN or Infinity in the branch not taken as nothing (a select, not a product)', () => {
+    const a = t([Infinity, 1], true);
+    const y = wg.where(t([0, 1]), a, t([5, NaN]));
+    expect(y.toArray()).toEqual([5, 1]);
+    y.sum().backward();
+    expect(a.grad!.toArray()).toEqual([0, 1]);
+  });
+
+  it('the method x.where(cond, other) is where(cond, x, other)', () => {
+    expect(t([1, 2]).where(t([0, 1]), -1).toArray()).toEqual([-1, 2]);
+  });
+
+  it('maskedFill writes value where the mask is set; the gradient reaches x elsewhere', () => {
+    const x = t([[1, 2], [3, 4]], true);
+    const y = x.maskedFill(t([1, 0]), -Infinity);
+    expect(y.toArray()).toEqual([[-Infinity, 2], [-Infinity, 4]]);
+    expect(y.shape).toEqual([2, 2]);
+    wg.maskedFill(x, t([1, 0]), 0).mul(t([[1, 2], [3, 4]])).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[0, 2], [0, 4]]);
+  });
+
+  it('clamp clamps; gradient 1 inside and at a bound, 0 outside', () => {
+    const x = t([-2, 0, 0.5, 1, 3], true);
+    const y = x.clamp(0, 1);
+    expect(y.toArray()).toEqual([0, 0, 0.5, 1, 1]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 1, 1, 1, 0]);
+  });
+
+  it('clamp with one bound, min > max, NaN, and a free-function number', () => {
+    expect(t([-2, 3]).clamp(null, 1).toArray()).toEqual([-2, 1]);
+    expect(t([-2, 3]).clamp(0).toArray()).toEqual([0, 3]);
+    expect(t([-2, 3, 7]).clamp(5, 1).toArray()).toEqual([1, 1, 1]);
+    expect(Number.isNaN(t([NaN]).clamp(0, 1).item())).toBe(true);
+    expect(wg.clamp(5, 0, 1).item()).toBe(1);
+  });
+
+  it('clamp with tensor bounds sends the gradient to the bound that is selected', () => {
+    const x = t([-1, 0.5, 2], true);
+    const lo = t([0, 0, 0], true);
+    x.clamp(lo, 1).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 1, 0]);
+    expect(lo.grad!.toArray()).toEqual([1, 0, 0]);
+  });
+
+  it('hostile arguments to the comparisons and selections are errors naming the op and value', () => {
+    const a = t([1, 2, 3]), two = t([1, 0]), col = t([[1], [0]]), three = t([1, 0, 1]);
+    expectOpError(() => a.gt(two), /^gt:/, /\[3\]/, /\[2\]/);
+    expectOpError(() => a.eq('x' as unknown as number), /^eq:/, /x/);
+    const other = a.astype(dtype === 'float32' ? 'float64' : 'float32');
+    expectOpError(() => a.ne(other), /^ne:/, /float32/);
+    other.dispose();
+    expectOpError(() => wg.where(two, a, 0), /^where:/, /\[2\]/, /\[3\]/);
+    expectOpError(() => wg.where([1, 0] as unknown as wg.Tensor, a, 0), /^where:/, /condition/);
+    expectOpError(() => a.maskedFill(col, 0), /^maskedFill:/, /\[2,\s?1\]/);
+    expectOpError(() => a.maskedFill(three, '0' as unknown as number), /^maskedFill:/, /'?0'?/);
+    expectOpError(() => a.clamp(), /^clamp:/, /min and max/);
+    expectOpError(() => a.clamp('1' as unknown as number), /^clamp:/, /min/);
+    expectOpError(() => a.clamp(two), /^clamp:/, /\[2\]/);
+    for (const x of [a, two, col, three]) x.dispose();
+  });
+});
