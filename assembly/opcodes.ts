@@ -86,6 +86,8 @@ export const enum Task {
   CrossEntropyGrad = 15,
   MatmulPack = 16,
   MatmulTiles = 17,
+  Gather = 18,
+  ScatterAdd = 19,
 }
 
 /** Slots before a task's arguments. */
@@ -307,6 +309,31 @@ export const enum MatmulTilesSlot {
   BCol = 19,
   Ldc = 20,
   CBatchStride = 21,
+}
+
+export const enum GatherSlot {
+  Out = 2,
+  Src = 3,
+  Index = 4,
+  Outer = 5,
+  N = 6,
+  Inner = 7,
+  Dim = 8,
+  PerElement = 9,
+  Rows = 10,
+}
+
+export const enum ScatterAddSlot {
+  Out = 2,
+  Src = 3,
+  Index = 4,
+  Outer = 5,
+  N = 6,
+  Inner = 7,
+  Dim = 8,
+  PerElement = 9,
+  OuterPer = 10,
+  Cols = 11,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

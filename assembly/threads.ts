@@ -26,6 +26,7 @@ import { softmaxChunk, softmaxGradChunk } from './softmax';
 import { crossEntropyChunk, crossEntropyGradChunk } from './cross_entropy';
 import { sgdChunk, adamChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
+import { gatherChunk, scatterAddChunk } from './gather';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -46,6 +47,8 @@ function runChunk(args: usize, idx: i32): void {
     case Task.CrossEntropyGrad: crossEntropyGradChunk(args, idx); break;
     case Task.MatmulPack: matmulPackChunk(args, idx); break;
     case Task.MatmulTiles: matmulTilesChunk(args, idx); break;
+    case Task.Gather: gatherChunk(args, idx); break;
+    case Task.ScatterAdd: scatterAddChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

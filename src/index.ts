@@ -36,3 +36,4 @@ export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';
 export type { LossOptions } from './ops/loss.js';
 // Installs the op methods on Tensor.prototype (x.add(y), x.sum(), ...) with their types.
 import './methods.js';
+export type { IndexLike } from './ops/indexing.js';

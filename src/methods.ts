@@ -15,6 +15,7 @@ import {
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { LossOptions } from './ops/loss.js';
 import { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './ops/select.js';
+import { indexSelect, gather, type IndexLike } from './ops/indexing.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -343,6 +344,19 @@ declare module './tensor.js' {
      * @example wg.tensor([-1, 0.5, 2]).clamp(0, 1) // tensor([0, 0.5, 1])
      */
     clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    // ---- indexing (src/ops/indexing.ts) ----------------------------------------------------------
+    /**
+     * The slices at `indices` along `dim`; see `wg.indexSelect`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).indexSelect(1, [1]) // tensor([[2], [4]])
+     */
+    indexSelect(dim: number, indices: IndexLike): Tensor;
+    /**
+     * Gathers along `dim` by `index` (same number of dimensions); see `wg.gather`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).gather(1, [[1], [0]]) // tensor([[2], [3]])
+     */
+    gather(dim: number, index: IndexLike): Tensor;
   }
 }
 
@@ -404,6 +418,8 @@ const methods = {
   where(condition, other) { return where(condition, this, other); },
   maskedFill(mask, value) { return maskedFill(this, mask, value); },
   clamp(min, max) { return clamp(this, min, max); },
+  indexSelect(dim, indices) { return indexSelect(this, dim, indices); },
+  gather(dim, index) { return gather(this, dim, index); },
 } satisfies Partial<Tensor> & ThisType<Tensor>;
 
 // (defineProperty leaves a new property non-enumerable unless told otherwise)

@@ -138,6 +138,10 @@ export const TASKS = {
   MatmulPack: { code: 16, slots: MATMUL_SLOTS },
   /** MB x NB tiles of C from the packed operands (same arguments as MatmulPack). */
   MatmulTiles: { code: 17, slots: MATMUL_SLOTS },
+  /** `rows` output rows (of outer * n) per chunk; perElement 0: index [n], 1: index [outer, n, inner]. */
+  Gather: { code: 18, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
+  /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
+  ScatterAdd: { code: 19, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -13,3 +13,4 @@ export { crossEntropy, mseLoss } from './loss.js';
 export { tensor, zeros, ones, full, randn, rand, arange, eye } from './creation.js';
 export { manualSeed } from './random.js';
 export { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './select.js';
+export { indexSelect, gather } from './indexing.js';

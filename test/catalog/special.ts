@@ -205,3 +205,28 @@ const clamp: OpEntry = {
   property: shapeArb().map((s) => p([s], `clamp([${s}], -1, 1)`, (x) => x.clamp(-1, 1).mul(x))),
 };
 SPECIAL_OPS.push(cmpEntry('gt'), cmpEntry('ge'), cmpEntry('lt'), cmpEntry('le'), cmpEntry('eq'), cmpEntry('ne'), where, maskedFill, clamp);
+
+// ---- indexing (src/ops/indexing.ts): gather forward, scatter-add backward (repeats accumulate)
+const indexSelect: OpEntry = {
+  name: 'indexSelect', family: 'other', arity: 1, domain: REAL, kinks: [], method: true, secondOrder: true,
+  cases: [
+    c('indexSelect(0, [2, 0, 2])', [[3, 4]], (x) => x.indexSelect(0, [2, 0, 2]).mul(x.indexSelect(0, [1, 1, 0]))),
+    c('indexSelect(-1, Int32Array)', [[2, 3, 4]], (x) => wg.indexSelect(x, -1, Int32Array.from([3, 0, 0, 1, 3]))),
+    c('indexSelect(1, []) 3-D', [[2, 3, 2]], (x) => x.indexSelect(1, []).sum().add(x.mul(x).sum())),
+  ],
+  property: shapeArb(1, 4).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.nat(9), fc.nat()))
+    .filter(([s, d]) => s[d] > 0)
+    .map(([s, d, k, seed]) => {
+      const idx = Array.from({ length: k }, (_, i) => (seed + 5 * i) % s[d]);
+      return p([s], `indexSelect([${s}], ${d}, [${idx}])`, (x) => x.indexSelect(d, idx).tanh());
+    }),
+};
+const gather: OpEntry = {
+  name: 'gather', family: 'other', arity: 1, domain: REAL, kinks: [], tf: undefined, method: true, secondOrder: true,
+  cases: [
+    c('gather(1, [[0,0,2],[1,0,1]])', [[2, 3]], (x) => x.gather(1, [[0, 0, 2], [1, 0, 1]]).mul(x)),
+    c('gather(0, smaller index)', [[3, 4]], (x) => wg.gather(x, 0, [[2, 0, 1], [2, 2, 0]]).pow(2)),
+    c('gather(-1) 3-D', [[2, 2, 3]], (x) => x.gather(-1, [[[2, 1], [0, 0]], [[1, 1], [2, 0]]])),
+  ],
+};
+SPECIAL_OPS.push(indexSelect, gather);

@@ -12,6 +12,7 @@ import * as reductions from './reduce.js';
 import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
+import * as gathers from './gather.js';
 
 export { JsStorage };
 
@@ -52,6 +53,15 @@ export class JsBackend extends JsStorageBackend implements Backend {
   }
   crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void {
     sm.crossEntropyGrad(out, probs, labels, N, C, scale);
+  }
+
+  gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void {
+    gathers.gather(out, src, index, outer, n, inner, dim, perElement);
+  }
+  scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void {
+    gathers.scatterAdd(out, src, index, outer, n, inner, dim, perElement);
   }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,

@@ -79,6 +79,13 @@ export interface WasmExports {
   adamStep_f64(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, step: number): void;
 
+  // gather.ts (index: i32* checked in range; perElement 0: index [n], 1: index [outer, n, inner])
+  gather_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  gather_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  /** out [outer, dim, inner] must be zeroed: out[o, index, i] += src[o, j, i]. */
+  scatterAdd_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  scatterAdd_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
   work?(ctrl: Ptr): number;
