@@ -84,6 +84,13 @@ describe.each(CONFIGS)('comparison and selection on %s %s', (backend, dtype: DT)
     expect(a.grad!.toArray()).toEqual([0, 1]);
   });
 
+  it('where takes a condition of the other float dtype (only cond != 0 matters)', () => {
+    const cond = wg.tensor([0, 3], { dtype: dtype === 'float32' ? 'float64' : 'float32' });
+    const y = wg.where(cond, t([1, 2]), t([7, 8]));
+    expect(y.dtype).toBe(dtype);
+    expect(y.toArray()).toEqual([7, 2]);
+  });
+
   it('the method x.where(cond, other) is where(cond, x, other)', () => {
     expect(t([1, 2]).where(t([0, 1]), -1).toArray()).toEqual([-1, 2]);
   });
