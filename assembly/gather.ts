@@ -119,3 +119,31 @@ export function scatterAddChunk(args: usize, idx: i32): void {
   if (argF64(args)) scatterAddBlock<f64>(out, src, index, n, inner, dim, pe, o0, o1, c0, c1);
   else scatterAddBlock<f32>(out, src, index, n, inner, dim, pe, o0, o1, c0, c1);
 }
+
+// ---- index conversion ------------------------------------------------------------------------
+
+/** out[i] = src[i] as i32 while src[i] is an integer in [0, size); returns the first i where it is not, or -1. */
+@inline function indexFrom<T>(out: usize, src: usize, n: i32, size: i32): i32 {
+  const shift = elemShift<T>();
+  const hi = <T>size;
+  for (let i = 0; i < n; i++) {
+    const v = load<T>(src + (<usize>i << shift));
+    if (!(v >= <T>0 && v < hi && floor<T>(v) == v)) return i; // NaN fails every comparison
+    store<i32>(out + (<usize>i << 2), <i32>v);
+  }
+  return -1;
+}
+
+/** indexFrom_f32(out: i32* [n], src: f32* [n], n, size) -> the first entry not an integer in [0, size), or -1. */
+export function indexFrom_f32(out: usize, src: usize, n: i32, size: i32): i32 { return indexFrom<f32>(out, src, n, size); }
+/** indexFrom_f64: as indexFrom_f32 with f64 entries. */
+export function indexFrom_f64(out: usize, src: usize, n: i32, size: i32): i32 { return indexFrom<f64>(out, src, n, size); }
+/** indexFrom_i32: as indexFrom_f32 with i32 entries (a range check and copy). */
+export function indexFrom_i32(out: usize, src: usize, n: i32, size: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const v = load<i32>(src + (<usize>i << 2));
+    if (v < 0 || v >= size) return i;
+    store<i32>(out + (<usize>i << 2), v);
+  }
+  return -1;
+}

@@ -14,4 +14,4 @@ export { matmulScratchBytes_f32, matmulScratchBytes_f64, matmul_f32, matmul_f64 
 export { softmax_f32, softmax_f64, softmaxGrad_f32, softmaxGrad_f64 } from './softmax';
 export { crossEntropy_f32, crossEntropy_f64, crossEntropyGrad_f32, crossEntropyGrad_f64 } from './cross_entropy';
 export { sgdStep_f32, sgdStep_f64, adamStep_f32, adamStep_f64 } from './optim';
-export { gather_f32, gather_f64, scatterAdd_f32, scatterAdd_f64 } from './gather';
+export { gather_f32, gather_f64, scatterAdd_f32, scatterAdd_f64, indexFrom_f32, indexFrom_f64, indexFrom_i32 } from './gather';

@@ -252,10 +252,13 @@ describe.each(CONFIGS)('indexSelect and gather on %s %s', (backend, dtype: DT) =
     const x = t(X);
     const fidx = t([0, 1.5]);
     const bad2d = t([[0, 1]]);
+    const big = t([[0, 1, 2], [7, 0, 0]]), nan = t([[0, NaN, 2]]);
     expectOpError(() => x.indexSelect(0, [0, 3]), /^indexSelect:/, /index 3/, /size 3/);
     expectOpError(() => x.indexSelect(0, [-1]), /^indexSelect:/, /index -1/);
     expectOpError(() => x.indexSelect(0, [0.5]), /^indexSelect:/, /0\.5/, /not an integer/);
     expectOpError(() => x.indexSelect(0, fidx), /^indexSelect:/, /1\.5/);
+    expectOpError(() => x.gather(0, big), /^gather:/, /index 7/, /position 3/);
+    expectOpError(() => x.gather(0, nan), /^gather:/, /NaN/);
     expectOpError(() => x.indexSelect(0, [NaN]), /^indexSelect:/, /NaN/);
     expectOpError(() => x.indexSelect(0, ['1'] as unknown as number[]), /^indexSelect:/, /'?1'?/);
     expectOpError(() => x.indexSelect(2, [0]), /^indexSelect:/, /2/, /\[3,\s?3\]/);
@@ -268,6 +271,6 @@ describe.each(CONFIGS)('indexSelect and gather on %s %s', (backend, dtype: DT) =
     expectOpError(() => x.gather(-3, [[0]]), /^gather:/, /-3/);
     expectOpError(() => x.gather(0, [[0, 1], [2]]), /^gather:/, /ragged/);
     expectOpError(() => wg.gather([[1]] as unknown as wg.Tensor, 0, [[0]]), /^gather:/);
-    for (const v of [x, fidx, bad2d]) v.dispose();
+    for (const v of [x, fidx, bad2d, big, nan]) v.dispose();
   });
 });

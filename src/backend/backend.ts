@@ -119,6 +119,11 @@ export interface Backend {
   /** The adjoint of gather: out (overwritten) = 0, then out[o, index, i] += src[o, j, i]; repeated indices accumulate. */
   scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
     perElement: boolean): void;
+  /**
+   * Index tensors to int32: out (int32, src's size) = src while each entry is an integer in
+   * [0, size); returns the position of the first entry that is not (out is then partly written), or -1.
+   */
+  indexFrom(out: Storage, src: Storage, size: number): number;
 
   // ---- optimizer updates (in place on param and state; all same size and dtype) ---------------
   /**

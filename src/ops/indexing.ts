@@ -85,8 +85,8 @@ function readIndex(op: string, what: string, arg: unknown, size: number, dim: nu
     if (arg.backendName !== x.backendName) {
       throw new WasmgradError(`${op}: ${what} is on the ${arg.backendName} backend, the input on ${x.backendName} (use to(backend))`);
     }
-    flat = arg.backend.read(arg.storage);
-    shape = arg.shape.slice();
+    // converted and checked by a kernel: no JS loop over the index's elements
+    return { values: tensorIndex(op, what, arg, size, dim, x), shape: arg.shape.slice() };
   } else if (ArrayBuffer.isView(arg) && !(arg instanceof DataView) && !(arg instanceof BigInt64Array) && !(arg instanceof BigUint64Array)) {
     flat = arg as unknown as ArrayLike<number>;
     shape = [flat.length];
@@ -107,6 +107,24 @@ function readIndex(op: string, what: string, arg: unknown, size: number, dim: nu
     values[i] = v;
   }
   return { values, shape };
+}
+
+/** A tensor's entries as int32 (float tensors holding integers, or int32), checked by the backend. */
+function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: number, x: Tensor): Int32Array {
+  const backend = arg.backend;
+  const s = backend.alloc('int32', arg.size);
+  try {
+    const bad = backend.indexFrom(s, arg.storage, size);
+    if (bad >= 0) {
+      const v = backend.get(arg.storage, bad);
+      throw new WasmgradError(Number.isInteger(v)
+        ? `${op}: index ${v} at position ${bad} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(x.shape)})`
+        : `${op}: index ${describeValue(v)} at position ${bad} of ${what} is not an integer`);
+    }
+    return backend.read(s) as Int32Array;
+  } finally {
+    backend.free(s);
+  }
 }
 
 /** Nested arrays (rectangular) to flat values and a shape, without recursion. */

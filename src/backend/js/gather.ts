@@ -36,3 +36,13 @@ export function scatterAdd(out: Storage, src: Storage, index: Storage, outer: nu
     }
   }
 }
+
+export function indexFrom(out: Storage, src: Storage, size: number): number {
+  const o = arr(out), s = arr(src);
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i];
+    if (!(v >= 0 && v < size && Math.floor(v) === v)) return i;
+    o[i] = v;
+  }
+  return -1;
+}

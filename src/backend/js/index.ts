@@ -64,6 +64,8 @@ export class JsBackend extends JsStorageBackend implements Backend {
     gathers.scatterAdd(out, src, index, outer, n, inner, dim, perElement);
   }
 
+  indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(out, src, size); }
+
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {
     optim.sgdStep(param, grad, velocity, lr, momentum, dampening, weightDecay, nesterov, firstStep);

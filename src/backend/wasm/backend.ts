@@ -117,6 +117,8 @@ export class WasmBackend implements Backend {
     gathers.scatterAdd(this.k, out, src, index, outer, n, inner, dim, perElement);
   }
 
+  indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(this.k, out, src, size); }
+
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {
     optim.sgdStep(this.k, param, grad, velocity, lr, momentum, dampening, weightDecay, nesterov, firstStep);

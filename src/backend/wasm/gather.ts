@@ -44,3 +44,9 @@ export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storag
   }
   (f64 ? k.wasm.scatterAdd_f64 : k.wasm.scatterAdd_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);
 }
+
+export function indexFrom(k: Kernels, out: Storage, src: Storage, size: number): number {
+  if (src.size === 0) return -1;
+  const f = src.dtype === 'float64' ? k.wasm.indexFrom_f64 : src.dtype === 'int32' ? k.wasm.indexFrom_i32 : k.wasm.indexFrom_f32;
+  return f(ptrOf(out), ptrOf(src), src.size, size);
+}
