@@ -271,6 +271,14 @@ export function unary_f64(op: i32, out: usize, a: usize, n: i32): void { unary<f
   @inline v<T>(x: v128, y: v128): v128 { return v128.and(v128.gt<T>(x, y), v128.splat<T>(<T>1)); }
   @inline s<T>(x: T, y: T): T { return x > y ? <T>1 : <T>0; }
 }
+@final class EqualOp {
+  @inline v<T>(x: v128, y: v128): v128 { return v128.and(v128.eq<T>(x, y), v128.splat<T>(<T>1)); }
+  @inline s<T>(x: T, y: T): T { return x == y ? <T>1 : <T>0; }
+}
+@final class NotEqualOp {
+  @inline v<T>(x: v128, y: v128): v128 { return v128.and(v128.ne<T>(x, y), v128.splat<T>(<T>1)); }
+  @inline s<T>(x: T, y: T): T { return x != y ? <T>1 : <T>0; }
+}
 
 /**
  * One contiguous output row of n elements. The unit/zero inner-stride combinations (same-shape
@@ -335,6 +343,8 @@ export function unary_f64(op: i32, out: usize, a: usize, n: i32): void { unary<f
     case Binary.Less: stridedRows<T, BinaryRows<LessOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
     case Binary.LessEqual: stridedRows<T, BinaryRows<LessEqualOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
     case Binary.Greater: stridedRows<T, BinaryRows<GreaterOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.Equal: stridedRows<T, BinaryRows<EqualOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
+    case Binary.NotEqual: stridedRows<T, BinaryRows<NotEqualOp>>(out, a, b, n1, n2, n3, as0, as1, as2, as3, bs0, bs1, bs2, bs3, lo, hi); break;
     default: unreachable(); // an op code without a kernel
   }
 }

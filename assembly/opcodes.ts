@@ -62,6 +62,10 @@ export const enum Binary {
   LessEqual = 9,
   /** 1 where a > b else 0. */
   Greater = 10,
+  /** 1 where a == b else 0 (0 where either is NaN). */
+  Equal = 11,
+  /** 1 where a != b else 0 (1 where either is NaN). */
+  NotEqual = 12,
 }
 
 /** Reduce op codes (thread cost class in the table). */
@@ -103,6 +107,8 @@ export const enum Task {
   Rmsprop = 19,
   Adagrad = 20,
   Scan = 21,
+  Gather = 22,
+  ScatterAdd = 23,
 }
 
 /** Slots before a task's arguments. */
@@ -381,6 +387,31 @@ export const enum ScanSlot {
   Reverse = 7,
   Cols = 8,
   Per = 9,
+}
+
+export const enum GatherSlot {
+  Out = 2,
+  Src = 3,
+  Index = 4,
+  Outer = 5,
+  N = 6,
+  Inner = 7,
+  Dim = 8,
+  PerElement = 9,
+  Rows = 10,
+}
+
+export const enum ScatterAddSlot {
+  Out = 2,
+  Src = 3,
+  Index = 4,
+  Outer = 5,
+  N = 6,
+  Inner = 7,
+  Dim = 8,
+  PerElement = 9,
+  OuterPer = 10,
+  Cols = 11,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

@@ -27,6 +27,7 @@ import { crossEntropyChunk, crossEntropyGradChunk } from './cross_entropy';
 import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
 import { scanChunk } from './scan';
+import { gatherChunk, scatterAddChunk } from './gather';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -51,6 +52,8 @@ function runChunk(args: usize, idx: i32): void {
     case Task.Rmsprop: rmspropChunk(args, idx); break;
     case Task.Adagrad: adagradChunk(args, idx); break;
     case Task.Scan: scanChunk(args, idx); break;
+    case Task.Gather: gatherChunk(args, idx); break;
+    case Task.ScatterAdd: scatterAddChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

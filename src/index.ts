@@ -38,3 +38,4 @@ export type { VarOptions } from './ops/statistics.js';
 // Installs the op methods on Tensor.prototype (x.add(y), x.sum(), ...) with their types.
 import './methods.js';
 export type { CrossEntropyOptions, NllLossOptions, ReductionOptions, HuberLossOptions, Reduction, Labels } from './ops/loss.js';
+export type { IndexLike } from './ops/indexing.js';

@@ -23,6 +23,9 @@ import type { VarOptions } from './ops/statistics.js';
 import { cumsum } from './ops/index.js';
 import { add_, sub_, mul_, div_, clamp_, copy_, fill_, zero_ } from './ops/inplace.js';
 import type { CrossEntropyOptions, HuberLossOptions, Labels, NllLossOptions, ReductionOptions } from './ops/loss.js';
+import type { LossOptions } from './ops/loss.js';
+import { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './ops/select.js';
+import { indexSelect, gather, type IndexLike } from './ops/indexing.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -548,6 +551,75 @@ declare module './tensor.js' {
      * @example wg.tensor([0, 100]).binaryCrossEntropyWithLogits(wg.tensor([1, 1])) // tensor(0.3466)
      */
     binaryCrossEntropyWithLogits(targets: TensorLike, opts?: ReductionOptions): Tensor;
+    mseLoss(target: TensorLike, opts?: LossOptions): Tensor;
+    // ---- comparison and selection (src/ops/select.ts) ----------------------------------------
+    /**
+     * `this > b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.gt`.
+     *
+     * @example wg.tensor([1, 3]).gt(2) // tensor([0, 1])
+     */
+    gt(b: TensorLike): Tensor;
+    /**
+     * `this >= b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.ge`.
+     *
+     * @example wg.tensor([1, 2]).ge(2) // tensor([0, 1])
+     */
+    ge(b: TensorLike): Tensor;
+    /**
+     * `this < b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.lt`.
+     *
+     * @example wg.tensor([1, 3]).lt(2) // tensor([1, 0])
+     */
+    lt(b: TensorLike): Tensor;
+    /**
+     * `this <= b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.le`.
+     *
+     * @example wg.tensor([2, 3]).le(2) // tensor([1, 0])
+     */
+    le(b: TensorLike): Tensor;
+    /**
+     * `this == b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.eq`.
+     *
+     * @example wg.tensor([2, 3]).eq(2) // tensor([1, 0])
+     */
+    eq(b: TensorLike): Tensor;
+    /**
+     * `this != b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.ne`.
+     *
+     * @example wg.tensor([2, 3]).ne(2) // tensor([0, 1])
+     */
+    ne(b: TensorLike): Tensor;
+    /**
+     * `condition ? this : other` elementwise, broadcasting (`torch.Tensor.where`); see `wg.where`.
+     *
+     * @example wg.tensor([1, 2]).where(wg.tensor([1, 0]), 0) // tensor([1, 0])
+     */
+    where(condition: Tensor, other: TensorLike): Tensor;
+    /**
+     * A copy with `value` where `mask` is not 0; see `wg.maskedFill`.
+     *
+     * @example wg.tensor([1, 2]).maskedFill(wg.tensor([0, 1]), 9) // tensor([1, 9])
+     */
+    maskedFill(mask: Tensor, value: number): Tensor;
+    /**
+     * Clamps into [min, max] (either may be null); see `wg.clamp`.
+     *
+     * @example wg.tensor([-1, 0.5, 2]).clamp(0, 1) // tensor([0, 0.5, 1])
+     */
+    clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    // ---- indexing (src/ops/indexing.ts) ----------------------------------------------------------
+    /**
+     * The slices at `indices` along `dim`; see `wg.indexSelect`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).indexSelect(1, [1]) // tensor([[2], [4]])
+     */
+    indexSelect(dim: number, indices: IndexLike): Tensor;
+    /**
+     * Gathers along `dim` by `index` (same number of dimensions); see `wg.gather`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).gather(1, [[1], [0]]) // tensor([[2], [3]])
+     */
+    gather(dim: number, index: IndexLike): Tensor;
   }
 }
 
@@ -642,6 +714,17 @@ const methods = {
   huberLoss(target, opts) { return huberLoss(this, target, opts); },
   binaryCrossEntropy(targets, opts) { return binaryCrossEntropy(this, targets, opts); },
   binaryCrossEntropyWithLogits(targets, opts) { return binaryCrossEntropyWithLogits(this, targets, opts); },
+  gt(b) { return gt(this, b); },
+  ge(b) { return ge(this, b); },
+  lt(b) { return lt(this, b); },
+  le(b) { return le(this, b); },
+  eq(b) { return eq(this, b); },
+  ne(b) { return ne(this, b); },
+  where(condition, other) { return where(condition, this, other); },
+  maskedFill(mask, value) { return maskedFill(this, mask, value); },
+  clamp(min, max) { return clamp(this, min, max); },
+  indexSelect(dim, indices) { return indexSelect(this, dim, indices); },
+  gather(dim, index) { return gather(this, dim, index); },
 } satisfies Partial<Tensor> & ThisType<Tensor>;
 
 // (defineProperty leaves a new property non-enumerable unless told otherwise)

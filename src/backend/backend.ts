@@ -129,6 +129,22 @@ export interface Backend {
   /** out[i, c] = scale * (probs[i, c] - (c == labels[i])). */
   crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void;
 
+  // ---- gather / scatter-add along one dimension (indexSelect, gather, their backward) ---------
+  // The gathered side is viewed as [outer, n, inner], the indexed side as [outer, dim, inner];
+  // index is int32, every entry already checked to lie in [0, dim): [n] (one index per row,
+  // perElement false) or [outer, n, inner] (one per element, perElement true).
+  /** out[o, j, i] = src[o, index[j] (or index[o, j, i]), i]. */
+  gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void;
+  /** The adjoint of gather: out (overwritten) = 0, then out[o, index, i] += src[o, j, i]; repeated indices accumulate. */
+  scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void;
+  /**
+   * Index tensors to int32: out (int32, src's size) = src while each entry is an integer in
+   * [0, size); returns the position of the first entry that is not (out is then partly written), or -1.
+   */
+  indexFrom(out: Storage, src: Storage, size: number): number;
+
   // ---- optimizer updates (in place on param and state; all same size and dtype) ---------------
   /**
    * SGD as PyTorch defines it: d = grad + weightDecay * param; with momentum > 0,

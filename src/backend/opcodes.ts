@@ -73,6 +73,8 @@ export const BINARY_OPS = {
   Less: { code: 8, cost: 'cheap', doc: '1 where a < b else 0.' },
   LessEqual: { code: 9, cost: 'cheap', doc: "1 where a <= b else 0 (minimum's mask for a)." },
   Greater: { code: 10, cost: 'cheap', doc: '1 where a > b else 0.' },
+  Equal: { code: 11, cost: 'cheap', doc: '1 where a == b else 0 (0 where either is NaN).' },
+  NotEqual: { code: 12, cost: 'cheap', doc: '1 where a != b else 0 (1 where either is NaN).' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Reductions along one axis. */
@@ -160,6 +162,10 @@ export const TASKS = {
   Adagrad: { code: 20, slots: ['param', 'grad', 'sum', 'n', 'clr', 'weightDecay', 'eps', 'chunk'] },
   /** `per` units per chunk; a unit is one outer slice's block of `cols` columns (cumsum). */
   Scan: { code: 21, slots: ['out', 'a', 'outer', 'n', 'inner', 'reverse', 'cols', 'per'] },
+  /** `rows` output rows (of outer * n) per chunk; perElement 0: index [n], 1: index [outer, n, inner]. */
+  Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
+  /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
+  ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

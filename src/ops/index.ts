@@ -21,3 +21,5 @@ export { sign, floor, ceil, round, square, rsqrt, reciprocal, log1p, expm1 } fro
 export { logSigmoid, leakyRelu, elu, softplus, hardtanh, gelu } from './activation.js';
 export { logsumexp, var, std, norm } from './statistics.js';
 export { cumsum } from './scan.js';
+export { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './select.js';
+export { indexSelect, gather } from './indexing.js';

@@ -309,3 +309,66 @@ const cumsum: OpEntry = {
 };
 
 SPECIAL_OPS.push(prod, argEntry('argmax'), argEntry('argmin'), logsumexp, varianceEntry('var'), varianceEntry('std'), normEntry, cumsum);
+// ---- comparison and selection (src/ops/select.ts): the masks are constants, so each case
+// differentiates through the values the mask selects (random data: no ties at the thresholds)
+function cmpEntry(name: 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne'): OpEntry {
+  return {
+    name, family: 'other', arity: 2, domain: REAL, kinks: [], method: true, secondOrder: true,
+    cases: [
+      c(`${name}(a, b).mul(a).add(b)`, [[3, 4], [4]], (a, b) => a[name](b).mul(a).add(b)),
+      c(`wg.${name}(a, 0.5).mul(a)`, [[5]], (a) => wg[name](a, 0.5).mul(a)),
+      c(`wg.${name}(a, a).mul(a)`, [[2, 3]], (a) => wg[name](a, a).mul(a)),
+    ],
+  };
+}
+const where: OpEntry = {
+  name: 'where', family: 'other', arity: 3, domain: REAL, kinks: [], tf: 'where', method: true, secondOrder: true,
+  cases: [
+    c('where(c > 0, a, b)', [[3, 4], [3, 4], [3, 4]], (cnd, a, b) => wg.where(cnd.detach().gt(0), a, b).add(cnd)),
+    c('where broadcasting [4] [3,1] [3,4]', [[4], [3, 1], [3, 4]], (cnd, a, b) => wg.where(cnd.detach().lt(0), a, b).mul(a).add(cnd)),
+    c('a.where(c, 2)', [[2, 3], [2, 3]], (cnd, a) => a.where(cnd.detach().ge(0), 2).mul(cnd)),
+  ],
+  property: pairArb.map(([a, b]) => p([a, b], `where([${a}], [${b}])`, (x, y) => wg.where(x.detach().gt(0), x, y).tanh())),
+};
+const maskedFill: OpEntry = {
+  name: 'maskedFill', family: 'other', arity: 1, domain: REAL, kinks: [], method: true, secondOrder: true,
+  cases: [
+    c('maskedFill(x > 0, -1)', [[3, 4]], (x) => x.maskedFill(x.detach().gt(0), -1).mul(x)),
+    c('maskedFill broadcast mask [4]', [[3, 4], [4]], (x, m) => wg.maskedFill(x, m.detach().lt(0), 3).mul(m)),
+  ],
+};
+const clamp: OpEntry = {
+  name: 'clamp', family: 'other', arity: 1, domain: REAL, kinks: [], tf: 'clipByValue', method: true, secondOrder: true,
+  cases: [
+    c('clamp(-0.5, 0.5)', [[3, 4]], (x) => x.clamp(-0.5, 0.5).mul(x)),
+    c('clamp(null, 0.3)', [[5]], (x) => wg.clamp(x, null, 0.3)),
+    c('clamp(tensor lo)', [[2, 3], [3]], (x, lo) => x.clamp(lo)),
+  ],
+  property: shapeArb().map((s) => p([s], `clamp([${s}], -1, 1)`, (x) => x.clamp(-1, 1).mul(x))),
+};
+SPECIAL_OPS.push(cmpEntry('gt'), cmpEntry('ge'), cmpEntry('lt'), cmpEntry('le'), cmpEntry('eq'), cmpEntry('ne'), where, maskedFill, clamp);
+
+// ---- indexing (src/ops/indexing.ts): gather forward, scatter-add backward (repeats accumulate)
+const indexSelect: OpEntry = {
+  name: 'indexSelect', family: 'other', arity: 1, domain: REAL, kinks: [], method: true, secondOrder: true,
+  cases: [
+    c('indexSelect(0, [2, 0, 2])', [[3, 4]], (x) => x.indexSelect(0, [2, 0, 2]).mul(x.indexSelect(0, [1, 1, 0]))),
+    c('indexSelect(-1, Int32Array)', [[2, 3, 4]], (x) => wg.indexSelect(x, -1, Int32Array.from([3, 0, 0, 1, 3]))),
+    c('indexSelect(1, []) 3-D', [[2, 3, 2]], (x) => x.indexSelect(1, []).sum().add(x.mul(x).sum())),
+  ],
+  property: shapeArb(1, 4).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.nat(9), fc.nat()))
+    .filter(([s, d]) => s[d] > 0)
+    .map(([s, d, k, seed]) => {
+      const idx = Array.from({ length: k }, (_, i) => (seed + 5 * i) % s[d]);
+      return p([s], `indexSelect([${s}], ${d}, [${idx}])`, (x) => x.indexSelect(d, idx).tanh());
+    }),
+};
+const gather: OpEntry = {
+  name: 'gather', family: 'other', arity: 1, domain: REAL, kinks: [], tf: undefined, method: true, secondOrder: true,
+  cases: [
+    c('gather(1, [[0,0,2],[1,0,1]])', [[2, 3]], (x) => x.gather(1, [[0, 0, 2], [1, 0, 1]]).mul(x)),
+    c('gather(0, smaller index)', [[3, 4]], (x) => wg.gather(x, 0, [[2, 0, 1], [2, 2, 0]]).pow(2)),
+    c('gather(-1) 3-D', [[2, 2, 3]], (x) => x.gather(-1, [[[2, 1], [0, 0]], [[1, 1], [2, 0]]])),
+  ],
+};
+SPECIAL_OPS.push(indexSelect, gather);

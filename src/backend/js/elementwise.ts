@@ -68,6 +68,8 @@ const BINARY_KERNELS: { readonly [K in keyof typeof BINARY_OPS]: (a: number, b: 
   Less: (a, b) => (a < b ? 1 : 0),
   LessEqual: (a, b) => (a <= b ? 1 : 0),
   Greater: (a, b) => (a > b ? 1 : 0),
+  Equal: (a, b) => (a === b ? 1 : 0),
+  NotEqual: (a, b) => (a !== b ? 1 : 0),
 };
 const BINARY_NAMES = namesByCode(BINARY_OPS);
 

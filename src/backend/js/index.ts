@@ -13,6 +13,7 @@ import * as scan from './scan.js';
 import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
+import * as gathers from './gather.js';
 
 export { JsStorage };
 
@@ -61,6 +62,17 @@ export class JsBackend extends JsStorageBackend implements Backend {
   crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void {
     sm.crossEntropyGrad(out, probs, labels, N, C, scale);
   }
+
+  gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void {
+    gathers.gather(out, src, index, outer, n, inner, dim, perElement);
+  }
+  scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void {
+    gathers.scatterAdd(out, src, index, outer, n, inner, dim, perElement);
+  }
+
+  indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(out, src, size); }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

@@ -17,6 +17,7 @@ import * as scan from './scan.js';
 import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
+import * as gathers from './gather.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
 export interface Kernels {
@@ -115,6 +116,17 @@ export class WasmBackend implements Backend {
   crossEntropyGrad(out: Storage, probs: Storage, labels: Storage, N: number, C: number, scale: number): void {
     sm.crossEntropyGrad(this.k, out, probs, labels, N, C, scale);
   }
+
+  gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void {
+    gathers.gather(this.k, out, src, index, outer, n, inner, dim, perElement);
+  }
+  scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
+    perElement: boolean): void {
+    gathers.scatterAdd(this.k, out, src, index, outer, n, inner, dim, perElement);
+  }
+
+  indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(this.k, out, src, size); }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

@@ -99,6 +99,17 @@ export interface WasmExports {
   adagradStep_f32(param: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
   adagradStep_f64(param: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
 
+  // gather.ts (index: i32* checked in range; perElement 0: index [n], 1: index [outer, n, inner])
+  gather_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  gather_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  /** out [outer, dim, inner] must be zeroed: out[o, index, i] += src[o, j, i]. */
+  scatterAdd_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  scatterAdd_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
+  /** out: i32* [n] = src [n] while each is an integer in [0, size); returns the first bad position or -1. */
+  indexFrom_f32(out: Ptr, src: Ptr, n: number, size: number): number;
+  indexFrom_f64(out: Ptr, src: Ptr, n: number, size: number): number;
+  indexFrom_i32(out: Ptr, src: Ptr, n: number, size: number): number;
+
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
   work?(ctrl: Ptr): number;

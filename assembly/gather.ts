@@ -1,0 +1,149 @@
+// Gather and scatter-add along one dimension (indexSelect, gather and their backward), with
+// their thread-task chunks. Pointers are byte addresses; counts in elements; indices are i32,
+// already checked to lie in [0, dim) by the TypeScript side.
+//
+// The tensors are viewed as [outer, n, inner] (the output of a gather, the gradient read by a
+// scatter-add) and [outer, dim, inner] (the source of a gather, the output of a scatter-add).
+// perElement = 0: one index per row j (index [n], indexSelect) — a row copy of `inner` elements;
+// perElement = 1: one index per element (index [outer, n, inner], gather).
+
+import { GatherSlot, ScatterAddSlot } from './opcodes';
+import { argi, argp, argF64, range, rangeHi } from './task';
+import { elemShift } from './simd';
+
+/** Rows [r0, r1) of the flattened [outer * n] rows of the output. */
+@inline function gatherRows<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
+  r0: i32, r1: i32): void {
+  const shift = elemShift<T>();
+  const rowBytes = <usize>inner << shift;
+  for (let r = r0; r < r1; r++) {
+    const o = r / n, j = r - o * n;
+    const dst = out + <usize>r * rowBytes;
+    const base = src + <usize>o * <usize>dim * rowBytes;
+    if (!perElement) {
+      memory.copy(dst, base + <usize>load<i32>(index + (<usize>j << 2)) * rowBytes, rowBytes);
+    } else {
+      const idx = index + ((<usize>r * <usize>inner) << 2);
+      for (let i = 0; i < inner; i++) {
+        const k = <usize>load<i32>(idx + (<usize>i << 2));
+        store<T>(dst + (<usize>i << shift), load<T>(base + k * rowBytes + (<usize>i << shift)));
+      }
+    }
+  }
+}
+
+/**
+ * gather_f32(out: f32* [outer, n, inner], src: f32* [outer, dim, inner], index: i32* [n] or
+ * [outer, n, inner], ...): out[o, j, i] = src[o, index[j] (or index[o, j, i]), i].
+ */
+export function gather_f32(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
+  gatherRows<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer * n);
+}
+/** gather_f64: as gather_f32 with f64 elements. */
+export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
+  gatherRows<f64>(out, src, index, n, inner, dim, perElement != 0, 0, outer * n);
+}
+
+/**
+ * out[o, index, i] += src[o, j, i] for o in [o0, o1), columns i in [c0, c1), every j in order
+ * (so repeated indices accumulate in the same order on any split). out must be zeroed first.
+ */
+@inline function scatterAddBlock<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
+  o0: i32, o1: i32, c0: i32, c1: i32): void {
+  const shift = elemShift<T>();
+  const rowBytes = <usize>inner << shift;
+  const lo = <usize>c0 << shift, hi = <usize>c1 << shift;
+  const vecHi = lo + ((hi - lo) & ~15);
+  for (let o = o0; o < o1; o++) {
+    const base = out + <usize>o * <usize>dim * rowBytes;
+    for (let j = 0; j < n; j++) {
+      const r = <usize>o * <usize>n + <usize>j;
+      const s = src + r * rowBytes;
+      if (!perElement) {
+        const d = base + <usize>load<i32>(index + (<usize>j << 2)) * rowBytes;
+        let b = lo;
+        for (; b < vecHi; b += 16) v128.store(d + b, v128.add<T>(v128.load(d + b), v128.load(s + b)));
+        for (; b < hi; b += sizeof<T>()) store<T>(d + b, load<T>(d + b) + load<T>(s + b));
+      } else {
+        const idx = index + ((r * <usize>inner) << 2);
+        for (let i = c0; i < c1; i++) {
+          const at = base + <usize>load<i32>(idx + (<usize>i << 2)) * rowBytes + (<usize>i << shift);
+          store<T>(at, load<T>(at) + load<T>(s + (<usize>i << shift)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * scatterAdd_f32(out: f32* [outer, dim, inner] zeroed, src: f32* [outer, n, inner], index as
+ * for gather_f32): out[o, index, i] += src[o, j, i] — the adjoint of gather_f32.
+ */
+export function scatterAdd_f32(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
+  scatterAddBlock<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer, 0, inner);
+}
+/** scatterAdd_f64: as scatterAdd_f32 with f64 elements. */
+export function scatterAdd_f64(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
+  scatterAddBlock<f64>(out, src, index, n, inner, dim, perElement != 0, 0, outer, 0, inner);
+}
+
+// ---- thread-task chunks ----------------------------------------------------------------------
+
+/** Chunk idx of a Gather task: `rows` rows of the [outer * n] output rows. */
+export function gatherChunk(args: usize, idx: i32): void {
+  const n = argi(args, GatherSlot.N);
+  const r0 = <i32>range(idx, <usize>argi(args, GatherSlot.Outer) * <usize>n, argp(args, GatherSlot.Rows));
+  const out = argp(args, GatherSlot.Out), src = argp(args, GatherSlot.Src), index = argp(args, GatherSlot.Index);
+  const inner = argi(args, GatherSlot.Inner), dim = argi(args, GatherSlot.Dim), pe = argi(args, GatherSlot.PerElement) != 0;
+  if (argF64(args)) gatherRows<f64>(out, src, index, n, inner, dim, pe, r0, <i32>rangeHi);
+  else gatherRows<f32>(out, src, index, n, inner, dim, pe, r0, <i32>rangeHi);
+}
+
+/**
+ * Chunk idx of a ScatterAdd task: `outerPer` outer slices (all columns) when outerPer > 0, else
+ * `cols` columns of every slice. Either way no two chunks write the same element.
+ */
+export function scatterAddChunk(args: usize, idx: i32): void {
+  const outer = argi(args, ScatterAddSlot.Outer), inner = argi(args, ScatterAddSlot.Inner);
+  const outerPer = argp(args, ScatterAddSlot.OuterPer);
+  let o0 = 0, o1 = outer, c0 = 0, c1 = inner;
+  if (outerPer > 0) {
+    o0 = <i32>range(idx, <usize>outer, outerPer);
+    o1 = <i32>rangeHi;
+  } else {
+    c0 = <i32>range(idx, <usize>inner, argp(args, ScatterAddSlot.Cols));
+    c1 = <i32>rangeHi;
+  }
+  const out = argp(args, ScatterAddSlot.Out), src = argp(args, ScatterAddSlot.Src), index = argp(args, ScatterAddSlot.Index);
+  const n = argi(args, ScatterAddSlot.N), dim = argi(args, ScatterAddSlot.Dim), pe = argi(args, ScatterAddSlot.PerElement) != 0;
+  if (argF64(args)) scatterAddBlock<f64>(out, src, index, n, inner, dim, pe, o0, o1, c0, c1);
+  else scatterAddBlock<f32>(out, src, index, n, inner, dim, pe, o0, o1, c0, c1);
+}
+
+// ---- index conversion ------------------------------------------------------------------------
+
+/** out[i] = src[i] as i32 while src[i] is an integer in [0, size); returns the first i where it is not, or -1. */
+@inline function indexFrom<T>(out: usize, src: usize, n: i32, size: i32): i32 {
+  const shift = elemShift<T>();
+  const hi = <T>size;
+  for (let i = 0; i < n; i++) {
+    const v = load<T>(src + (<usize>i << shift));
+    if (!(v >= <T>0 && v < hi && floor<T>(v) == v)) return i; // NaN fails every comparison
+    store<i32>(out + (<usize>i << 2), <i32>v);
+  }
+  return -1;
+}
+
+/** indexFrom_f32(out: i32* [n], src: f32* [n], n, size) -> the first entry not an integer in [0, size), or -1. */
+export function indexFrom_f32(out: usize, src: usize, n: i32, size: i32): i32 { return indexFrom<f32>(out, src, n, size); }
+/** indexFrom_f64: as indexFrom_f32 with f64 entries. */
+export function indexFrom_f64(out: usize, src: usize, n: i32, size: i32): i32 { return indexFrom<f64>(out, src, n, size); }
+/** indexFrom_i32: as indexFrom_f32 with i32 entries (a range check and copy). */
+export function indexFrom_i32(out: usize, src: usize, n: i32, size: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const v = load<i32>(src + (<usize>i << 2));
+    if (v < 0 || v >= size) return i;
+    store<i32>(out + (<usize>i << 2), v);
+  }
+  return -1;
+}

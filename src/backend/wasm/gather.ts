@@ -1,0 +1,52 @@
+// Gather and scatter-add of the wasm backend (assembly/gather.ts): memory-bound like a strided
+// copy, so split across threads above the 'reduce' threshold (elements moved).
+
+import type { Storage } from '../backend.js';
+import type { Kernels } from './backend.js';
+import { isF64, ptrOf } from './storage.js';
+import { PAR } from './thresholds.js';
+
+export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
+  dim: number, perElement: boolean): void {
+  if (out.size === 0) return;
+  const f64 = isF64(out);
+  const pe = perElement ? 1 : 0;
+  if (k.threads.split(out.size, PAR.reduce)) {
+    const rows = outer * n;
+    const per = k.threads.perChunk(rows, out.size, PAR.reduce >> 2);
+    k.threads.dispatch('Gather', f64, Math.ceil(rows / per),
+      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, rows: per });
+    return;
+  }
+  (f64 ? k.wasm.gather_f64 : k.wasm.gather_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);
+}
+
+export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
+  dim: number, perElement: boolean): void {
+  k.heap.fill(out, 0);
+  if (src.size === 0 || out.size === 0) return;
+  const f64 = isF64(out);
+  const pe = perElement ? 1 : 0;
+  if (k.threads.split(src.size, PAR.reduce)) {
+    // Split where no two chunks can write one element: over outer slices when there are enough,
+    // else over columns (repeated indices of one slice then stay in one chunk's column range).
+    const threads = k.threads.threads;
+    if (outer >= 2 * threads || inner < 32) {
+      const outerPer = k.threads.perChunk(outer, src.size, PAR.reduce >> 2);
+      k.threads.dispatch('ScatterAdd', f64, Math.ceil(outer / outerPer),
+        { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer, cols: 0 });
+    } else {
+      const cols = Math.max(16, Math.ceil(inner / (threads * 16)) * 16);
+      k.threads.dispatch('ScatterAdd', f64, Math.ceil(inner / cols),
+        { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer: 0, cols });
+    }
+    return;
+  }
+  (f64 ? k.wasm.scatterAdd_f64 : k.wasm.scatterAdd_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);
+}
+
+export function indexFrom(k: Kernels, out: Storage, src: Storage, size: number): number {
+  if (src.size === 0) return -1;
+  const f = src.dtype === 'float64' ? k.wasm.indexFrom_f64 : src.dtype === 'int32' ? k.wasm.indexFrom_i32 : k.wasm.indexFrom_f32;
+  return f(ptrOf(out), ptrOf(src), src.size, size);
+}

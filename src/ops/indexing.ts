@@ -1,0 +1,215 @@
+// Indexing along one dimension: indexSelect and gather. Forward is the gather kernel; its
+// adjoint is the scatter-add kernel (repeated indices accumulate), and the adjoint of that is
+// the gather again, so both gates are written with each other and createGraph differentiates
+// any order. Indices are checked once, here, and kept as an Int32Array in the gate's
+// attributes (as crossEntropy keeps its labels); each kernel call copies them into a
+// temporary int32 storage that it frees before returning.
+
+import type { Backend, Storage } from '../backend/backend.js';
+import { Tensor } from '../tensor.js';
+import { applyGate, type Gate } from '../autograd/tape.js';
+import { DTypeError, ShapeError, WasmgradError, describeValue, fmtShape } from '../errors.js';
+import { empty, normalizeAxis, requireTensor } from './util.js';
+
+/** Indices as the public API takes them: arrays (nested for gather), typed arrays, tensors. */
+export type IndexLike = Tensor | ArrayLike<number> | readonly unknown[];
+
+interface IndexAttrs {
+  readonly index: Int32Array;
+  readonly dim: number;
+  /** false: one index per slice along dim (indexSelect); true: one per element (gather). */
+  readonly perElement: boolean;
+  /** Shape of the indexed tensor (the gather's source, the scatter-add's output). */
+  readonly srcShape: readonly number[];
+  /** Shape of the gathered tensor (the gather's output, the scatter-add's input). */
+  readonly outShape: readonly number[];
+}
+
+const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+/** Runs one gather-family kernel with the indices copied into a temporary int32 storage. */
+function withIndex(backend: Backend, index: Int32Array, run: (s: Storage) => void): void {
+  const s = backend.alloc('int32', index.length);
+  try {
+    backend.write(s, index);
+    run(s);
+  } finally {
+    backend.free(s);
+  }
+}
+
+/** The kernel's view: [outer, n, inner] gathered, [outer, dim, inner] indexed. */
+function view(at: IndexAttrs): [number, number, number, number] {
+  const d = at.dim;
+  return [prod(at.srcShape.slice(0, d)), at.outShape[d], prod(at.srcShape.slice(d + 1)), at.srcShape[d]];
+}
+
+/**
+ * The gate pair of one op: its gather (gradient: the scatter-add of dy back to the source's
+ * shape) and that scatter-add (gradient: the gather again), named after the op on the tape.
+ */
+function gatePair(name: string): Gate<IndexAttrs> {
+  const gatherGate: Gate<IndexAttrs> = {
+    name,
+    forward(_ctx, [src], at) {
+      const out = empty(at.outShape, src.dtype, src.backend, name);
+      const [outer, n, inner, dim] = view(at);
+      withIndex(src.backend, at.index, (idx) => src.backend.gather(out.storage, src.storage, idx, outer, n, inner, dim, at.perElement));
+      return out;
+    },
+    backward(ctx, dy) { return [ctx.needsInputGrad(0) ? applyGate(scatterAddGate, [dy], ctx.attrs) : null]; },
+  };
+  const scatterAddGate: Gate<IndexAttrs> = {
+    name: `${name}Backward`,
+    forward(_ctx, [g], at) {
+      const out = empty(at.srcShape, g.dtype, g.backend, name);
+      const [outer, n, inner, dim] = view(at);
+      withIndex(g.backend, at.index, (idx) => g.backend.scatterAdd(out.storage, g.storage, idx, outer, n, inner, dim, at.perElement));
+      return out;
+    },
+    backward(ctx, gg) { return [ctx.needsInputGrad(0) ? applyGate(gatherGate, [gg], ctx.attrs) : null]; },
+  };
+  return gatherGate;
+}
+const indexSelectGate = gatePair('indexSelect');
+const gatherGate = gatePair('gather');
+
+// ---- index arguments -----------------------------------------------------------------------------
+
+/** Flattens an index argument, reading its shape; every entry an integer in [0, size). */
+function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { values: Int32Array; shape: number[] } {
+  let flat: ArrayLike<unknown>;
+  let shape: number[];
+  if (arg instanceof Tensor) {
+    arg.assertLive(op);
+    if (arg.backendName !== x.backendName) {
+      throw new WasmgradError(`${op}: ${what} is on the ${arg.backendName} backend, the input on ${x.backendName} (use to(backend))`);
+    }
+    // converted and checked by a kernel: no JS loop over the index's elements
+    return { values: tensorIndex(op, what, arg, size, dim, x), shape: arg.shape.slice() };
+  } else if (ArrayBuffer.isView(arg) && !(arg instanceof DataView) && !(arg instanceof BigInt64Array) && !(arg instanceof BigUint64Array)) {
+    flat = arg as unknown as ArrayLike<number>;
+    shape = [flat.length];
+  } else if (Array.isArray(arg)) {
+    ({ flat, shape } = flattenNested(op, what, arg));
+  } else {
+    throw new WasmgradError(`${op}: ${what} must be an array, an Int32Array or a Tensor of integers, got ${describeValue(arg)}`);
+  }
+  const values = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new WasmgradError(`${op}: index ${describeValue(v)} at position ${i} of ${what} is not an integer`);
+    }
+    if (v < 0 || v >= size) {
+      throw new WasmgradError(`${op}: index ${v} at position ${i} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(x.shape)})`);
+    }
+    values[i] = v;
+  }
+  return { values, shape };
+}
+
+/** A tensor's entries as int32 (float tensors holding integers, or int32), checked by the backend. */
+function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: number, x: Tensor): Int32Array {
+  const backend = arg.backend;
+  const s = backend.alloc('int32', arg.size);
+  try {
+    const bad = backend.indexFrom(s, arg.storage, size);
+    if (bad >= 0) {
+      const v = backend.get(arg.storage, bad);
+      throw new WasmgradError(Number.isInteger(v)
+        ? `${op}: index ${v} at position ${bad} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(x.shape)})`
+        : `${op}: index ${describeValue(v)} at position ${bad} of ${what} is not an integer`);
+    }
+    return backend.read(s) as Int32Array;
+  } finally {
+    backend.free(s);
+  }
+}
+
+/** Nested arrays (rectangular) to flat values and a shape, without recursion. */
+function flattenNested(op: string, what: string, data: readonly unknown[]): { flat: unknown[]; shape: number[] } {
+  const shape: number[] = [];
+  for (let p: unknown = data; Array.isArray(p); p = p[0]) shape.push(p.length);
+  const flat: unknown[] = [];
+  const stack: [unknown, number][] = [[data, 0]];
+  while (stack.length > 0) {
+    const [a, depth] = stack.pop()!;
+    if (depth === shape.length) { flat.push(a); continue; }
+    if (!Array.isArray(a) || a.length !== shape[depth]) {
+      throw new ShapeError(`${op}: ${what} is ragged: expected an array of length ${shape[depth]} at depth ${depth}`);
+    }
+    for (let i = a.length - 1; i >= 0; i--) stack.push([a[i], depth + 1]);
+  }
+  return { flat, shape };
+}
+
+/** The input tensor of an indexing op: live, and a float dtype (these ops are differentiable). */
+function input(op: string, x: unknown): Tensor {
+  const t = requireTensor(op, x);
+  if ((t.dtype as string) !== 'float32' && (t.dtype as string) !== 'float64') {
+    throw new DTypeError(`${op}: expected a float32 or float64 input, got ${t.dtype} ${t.shapeString}`);
+  }
+  return t;
+}
+
+// ---- the ops -------------------------------------------------------------------------------------
+
+/**
+ * The slices of `x` at `indices` along `dim` (`torch.index_select`): the result has `x`'s
+ * shape with `shape[dim] = indices.length`. `indices` is a 1-D list of integers in
+ * [0, x.shape[dim]) — an array, an Int32Array or a tensor (a 0-d tensor counts as one index);
+ * repeats are allowed and their gradients add up. `dim` may be negative. Errors name the
+ * offending index or dim.
+ *
+ * @example wg.indexSelect(wg.tensor([[1, 2], [3, 4], [5, 6]]), 0, [2, 0]) // tensor([[5, 6], [1, 2]])
+ */
+export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor {
+  const t = input('indexSelect', x);
+  const d = normalizeAxis('indexSelect', dim, t.shape);
+  const { values, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t);
+  if (shape.length > 1) {
+    throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
+  }
+  const outShape = t.shape.slice();
+  outShape[d] = values.length;
+  return applyGate(indexSelectGate, [t], { index: values, dim: d, perElement: false, srcShape: t.shape, outShape });
+}
+
+/**
+ * Gathers along `dim` (`torch.gather`): `out[i][j][k] = x[index[i][j][k]][j][k]` for dim 0 (and
+ * likewise for other dims). `index` has as many dimensions as `x`, each no larger than `x`'s
+ * outside `dim`; the result has `index`'s shape. `index` is a tensor, nested arrays or (for
+ * 1-D `x`) an Int32Array of integers in [0, x.shape[dim]). The gradient scatter-adds into `x`
+ * (repeated indices accumulate). Errors name the offending index, dim or shapes.
+ *
+ * @example wg.gather(wg.tensor([[1, 2], [3, 4]]), 1, [[0, 0], [1, 0]]) // tensor([[1, 1], [4, 3]])
+ */
+export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
+  let t = input('gather', x);
+  const d = normalizeAxis('gather', dim, t.shape);
+  const { values, shape } = readIndex('gather', 'index', index, t.shape[d], d, t);
+  if (shape.length !== t.ndim) {
+    throw new ShapeError(`gather: index of shape ${fmtShape(shape)} must have as many dimensions as the input ${fmtShape(t.shape)}`);
+  }
+  for (let i = 0; i < shape.length; i++) {
+    if (i !== d && shape[i] > t.shape[i]) {
+      throw new ShapeError(`gather: index of shape ${fmtShape(shape)} is larger than the input ${fmtShape(t.shape)} in dimension ${i}`);
+    }
+  }
+  // An index smaller than the input outside dim reads the leading part of those dimensions: crop
+  // the input first (an indexSelect of 0..k-1, so the gradient is scattered back in place).
+  const crops: Tensor[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (i !== d && shape[i] < t.shape[i]) {
+      t = indexSelect(t, i, Int32Array.from({ length: shape[i] }, (_, k) => k));
+      crops.push(t);
+    }
+  }
+  try {
+    return applyGate(gatherGate, [t], { index: values, dim: d, perElement: true, srcShape: t.shape, outShape: shape });
+  } finally {
+    // without a graph the crops are not needed after the gather (with one, the graph keeps their records)
+    if (!t.requiresGrad) for (const c of crops) c.dispose();
+  }
+}
