@@ -19,7 +19,7 @@ const LAYERS = [
   { name: 'autograd', paths: ['^src/autograd/'] },
   { name: 'ops', paths: ['^src/ops/'] },
   // Installs the op methods on Tensor.prototype (declaration merging keeps their types).
-  { name: 'methods', paths: ['^src/methods\\.ts$'] },
+  { name: 'methods', paths: ['^src/methods/'] },
   // Built on the whole op set (and on tensor methods).
   { name: 'library', paths: ['^src/nn/', '^src/optim/', '^src/io/', '^src/viz/'] },
   { name: 'index', paths: ['^src/index\\.ts$'] },

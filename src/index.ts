@@ -36,6 +36,6 @@ export type { CheckpointContents, LoadCheckpointOptions } from './io/index.js';
 export type { LossOptions } from './ops/loss.js';
 export type { VarOptions } from './ops/statistics.js';
 // Installs the op methods on Tensor.prototype (x.add(y), x.sum(), ...) with their types.
-import './methods.js';
+import './methods/index.js';
 export type { CrossEntropyOptions, NllLossOptions, ReductionOptions, HuberLossOptions, Reduction, Labels } from './ops/loss.js';
 export type { IndexLike } from './ops/indexing.js';

@@ -1,7 +1,7 @@
 // Tensor: a shape, a dtype, a storage handle on one backend, a gradient, and a link to the tape
 // record of the gate that made it (null for leaves). This file holds a tensor's data and
 // lifetime only and imports no op: the op methods (x.add(y), x.backward(), ...) are declared
-// and installed by src/methods.ts, above the ops and autograd layers.
+// and installed by src/methods/, above the ops and autograd layers.
 
 import type { Backend, BackendName, DType, Storage } from './backend/backend.js';
 import { sizeOf } from './backend/strides.js';

@@ -30,9 +30,9 @@ describe('import layers (dependency-cruiser)', () => {
     expect(code).toBe(0);
   }, 120_000);
 
-  it('the layers below methods.ts call no Tensor method: they type-check without it', async () => {
+  it('the layers below methods/ call no Tensor method: they type-check without it', async () => {
     // An op method (x.neg()) in ops/ or autograd/ is a hidden upward dependency that no import
-    // shows: it works only once methods.ts has run. Without methods.ts in the program, TypeScript
+    // shows: it works only once methods/ has run. Without methods/ in the program, TypeScript
     // sees no such method and reports the call.
     const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-nomethods-'));
     try {
