@@ -51,3 +51,30 @@ describe.each(['wasm', 'js'] as const)('int32 indices (%s)', (backend) => {
     m.dispose(); a.dispose();
   });
 });
+
+describe.each(['wasm', 'js'] as const)('int32 through shape and joining ops (%s)', (backend) => {
+  it('narrow, select, flip, pad, cat, stack, split, permute, expand keep int32 values exactly', async () => {
+    await wg.init({ backend });
+    const x = wg.tensor([[1, 2, 3], [4, 5, 16777217]], { dtype: 'int32' });
+    const outs = [x.narrow(1, 1, 2), x.select(0, 1), x.flip([1]), x.pad([1, 0], 7), wg.cat([x, x], 0),
+      wg.stack([x, x]), x.permute(1, 0), x.expand([2, 2, 3]), ...x.split(2, 1)];
+    expect(outs.every((t) => t.dtype === 'int32')).toBe(true);
+    expect(outs[0].toArray()).toEqual([[2, 3], [5, 16777217]]);
+    expect(outs[1].toArray()).toEqual([4, 5, 16777217]);
+    expect(outs[2].toArray()).toEqual([[3, 2, 1], [16777217, 5, 4]]);
+    expect(outs[3].toArray()).toEqual([[7, 1, 2, 3], [7, 4, 5, 16777217]]);
+    expect(outs[4].shape).toEqual([4, 3]);
+    expect(outs[6].toArray()).toEqual([[1, 4], [2, 5], [3, 16777217]]);
+    expect(outs[9].toArray()).toEqual([[3], [16777217]]);
+  });
+
+  it('cat of int32 with float32 is a DTypeError naming cat, and leaks nothing', async () => {
+    await wg.init({ backend });
+    const a = wg.tensor([[1, 2]], { dtype: 'int32' });
+    const b = wg.tensor([[1, 2]]);
+    const before = wg.memory();
+    expect(() => wg.cat([a, b], 0)).toThrow(wg.DTypeError);
+    expect(() => wg.cat([a, b], 0)).toThrow(/^cat: dtypes differ: int32 \[1,2\] and float32 \[1,2\]/);
+    expect(wg.memory()).toEqual(before);
+  });
+});

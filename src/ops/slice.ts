@@ -8,15 +8,17 @@
 import { contiguousStrides } from '../backend/strides.js';
 import type { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { ShapeError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
 import { empty, requireTensor } from './util.js';
 
 /** Where a tensor sits in a larger one: an element offset and a stride per dimension. */
 export interface Placement { readonly offset: number; readonly strides: readonly number[] }
 
 // view: the input read at { offset, strides } into a contiguous `shape`.
+// Both gates only move elements, so int32 tensors (indices) pass through them as in PyTorch.
 const viewGate: Gate<{ op: string; shape: number[]; at: Placement }> = {
   name: 'view',
+  acceptsInt32: true,
   forward(_ctx, [a], { op, shape, at }) {
     const out = empty(shape, a.dtype, a.backend, op);
     a.backend.copyStrided(out.storage, a.storage, shape, at.strides, at.offset);
@@ -36,6 +38,7 @@ export function stridedView(op: string, a: Tensor, shape: number[], at: Placemen
 // assemble: a tensor of `shape` filled with `value`, each input written at its placement.
 const assembleGate: Gate<{ op: string; shape: number[]; at: Placement[]; value: number; covers: boolean }> = {
   name: 'assemble',
+  acceptsInt32: true,
   forward(_ctx, inputs, { op, shape, at, value, covers }) {
     const first = inputs[0];
     const out = empty(shape, first.dtype, first.backend, op);
@@ -57,6 +60,11 @@ const assembleGate: Gate<{ op: string; shape: number[]; at: Placement[]; value: 
  */
 export function assemble(op: string, inputs: Tensor[], shape: number[], at: Placement[], value: number,
   covers = false): Tensor {
+  // The gate accepts int32 (it only moves elements) but never a mix: a copy does not convert.
+  const mixed = inputs.find((x) => typeof x?.dtype === 'string' && x.dtype !== inputs[0]?.dtype);
+  if (mixed !== undefined) {
+    throw new DTypeError(`${op}: dtypes differ: ${inputs[0].dtype} ${inputs[0].shapeString} and ${mixed.dtype} ${mixed.shapeString} (use astype)`);
+  }
   return applyGate({ ...assembleGate, name: op }, inputs, { op, shape, at, value, covers });
 }
 
