@@ -5,6 +5,7 @@
 import * as wg from '../../src/index.js';
 import { broadcast, sizeOf } from '../catalog/shapes.js';
 import type { Axis, BinaryOp, Instr, Program, ReduceOp, Shape, Tensor, UnaryOp } from './programs.js';
+import { type OtherInstr, fmtOther, operandsOf } from './other-steps.js';
 
 const f32 = Math.fround;
 
@@ -24,6 +25,8 @@ export interface Engine<T> {
   softmax(a: T, axis: number, log: boolean): T;
   crossEntropy(a: T, labels: number[], int32: boolean): T;
   mse(pred: T, target: T): T;
+  /** An op of other-steps.ts, given its operands (operandsOf(ins)). */
+  other(ins: OtherInstr, xs: T[]): T;
   /** sum(a * w) */
   weightedSum(a: T, w: T): T;
   add(a: T, b: T): T;
@@ -61,6 +64,7 @@ export function evaluate<T>(prog: Program, eng: Engine<T>, inputs: T[]): { nodes
         t = ins.d === null ? nodes[ins.a] : eng.add(nodes[ins.a], eng.constant(ins.d, ins.shape));
         break;
       }
+      default: t = eng.other(ins, operandsOf(ins).map((x) => nodes[x]));
     }
     const got = eng.shapeOf(t);
     if (got.join() !== prog.shapes[i].join()) {
@@ -181,6 +185,7 @@ export function fmtInstr(ins: Instr, i: number): string {
     case 'ce': return `crossEntropy(${n(ins.a)}, ${JSON.stringify(ins.labels)}${ins.int32 ? ' as Int32Array' : ''})`;
     case 'mse': return `mseLoss(${n(ins.a)}, ${n(ins.b)})`;
     case 'fix': return ins.d ? `${n(ins.a)} + d (moved off the ${ins.mode.kind === 'top' ? 'max tie' : ins.mode.kind === 'tie' ? `tie with n${ins.mode.b}` : `kink at ${ins.mode.center}`})` : `${n(ins.a)}`;
+    default: return fmtOther(ins, n);
   }
   return `?${i}`;
 }
@@ -245,6 +250,29 @@ export class WgEngine implements Engine<Tensor> {
   }
   // mseLoss refuses a target of another shape (issue 10): the generated one is broadcast first
   mse(pred: Tensor, target: Tensor): Tensor { return pred.mseLoss(wg.broadcastTo(target, pred.shape)); }
+  other(ins: OtherInstr, xs: Tensor[]): Tensor {
+    const [a] = xs;
+    switch (ins.k) {
+      case 'narrow': return a.narrow(ins.dim, ins.start, ins.length);
+      case 'cat': return wg.cat(xs, ins.dim);
+      case 'pad': return ins.value === 0 && ins.pads.length === 2 ? a.pad(ins.pads) : a.pad(ins.pads, ins.value);
+      case 'flip': return a.flip(ins.dims);
+      case 'permute': return ins.spread ? a.permute(...ins.dims) : a.permute(ins.dims);
+      case 'squeeze': return ins.dim === undefined ? a.squeeze() : a.squeeze(ins.dim);
+      case 'unsqueeze': return a.unsqueeze(ins.dim);
+      case 'indexSelect': {
+        const idx = ins.form === 'array' ? ins.indices : ins.form === 'int32array' ? Int32Array.from(ins.indices)
+          : wg.tensor(Int32Array.from(ins.indices), { dtype: 'int32', shape: [ins.indices.length] });
+        return a.indexSelect(ins.dim, idx);
+      }
+      case 'gather': return a.gather(ins.dim, wg.tensor(Int32Array.from(ins.index), { dtype: 'int32', shape: ins.indexShape }));
+      case 'where': return xs[2].where(xs[0].gt(xs[1]), xs[3]);
+      case 'clamp': return a.clamp(ins.min ?? null, ins.max ?? null);
+      case 'prod': return ins.axis === undefined && !ins.keepdims ? a.prod() : a.prod(ins.axis, ins.keepdims);
+      case 'logsumexp': return ins.keepdims ? a.logsumexp(ins.axis, true) : a.logsumexp(ins.axis);
+      case 'cumsum': return a.cumsum(ins.dim);
+    }
+  }
   weightedSum(a: Tensor, w: Tensor): Tensor { return a.mul(w).sum(); }
   add(a: Tensor, b: Tensor): Tensor { return a.add(b); }
   shapeOf(a: Tensor): Shape { return a.shape.slice(); }

@@ -8,7 +8,9 @@
 // position (tensor or plain number on either side), unary ops, sum/mean/max with random axes
 // and keepdims, reshape (with -1), transpose (random permutations), matmul (2-D, batched with
 // broadcast batch dims, 1-D on either side), softmax/logSoftmax on any axis, crossEntropy and
-// mseLoss. The program ends in a scalar: Σ over the nodes nobody consumed of sum(node * W) with
+// mseLoss, and the "other" family (other-steps.ts: narrow, cat, pad, flip, permute,
+// squeeze/unsqueeze, indexSelect, gather, where on a gt condition, clamp, prod, logsumexp,
+// cumsum). The program ends in a scalar: Σ over the nodes nobody consumed of sum(node * W) with
 // a fixed random W per node, so every input gets a gradient.
 //
 // Conditioning. The generator tracks an interval [lo, hi] for every node and keeps programs
@@ -30,6 +32,7 @@ import { makeRng } from '../support/random.js';
 import { BINARY_ENTRIES, REDUCE_ENTRIES, UNARY_ENTRIES, entry } from '../catalog/ops.js';
 import type { Domain } from '../catalog/domains.js';
 import { broadcast, matmulShape, sizeOf } from '../catalog/shapes.js';
+import { OTHER_STEP_COUNT, type OtherInstr, differentiableOperandsOf, isOther, otherStep } from './other-steps.js';
 
 export { broadcast, matmulShape, sizeOf };
 
@@ -88,7 +91,9 @@ export type Instr =
   | { k: 'ce'; a: number; labels: number[]; int32: boolean }
   | { k: 'mse'; a: number; b: number }
   /** Adds the constant d (of `shape`) to node a, computed by repair(); a itself when d is null. */
-  | { k: 'fix'; a: number; mode: FixMode; shape: Shape; d: Float64Array | null | undefined };
+  | { k: 'fix'; a: number; mode: FixMode; shape: Shape; d: Float64Array | null | undefined }
+  /** narrow, cat, pad, flip, permute, squeeze/unsqueeze, indexSelect, gather, where, clamp, prod, logsumexp, cumsum */
+  | OtherInstr;
 
 export type FixMode =
   | { kind: 'zero'; center: number }
@@ -134,7 +139,8 @@ function domainsOf(op: string): [Domain, Domain] {
   return Array.isArray(d) ? [d[0], d[1]] : [d, d];
 }
 
-class Builder {
+export class Builder {
+  readonly maxSize = MAX_SIZE;
   readonly prog: Program = { inputs: [], instrs: [], shapes: [], bounds: [], sinks: [] };
   readonly info: Info[] = [];
   r: () => number;
@@ -146,9 +152,10 @@ class Builder {
   pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.r() * xs.length)]; }
   chance(p: number): boolean { return this.r() < p; }
 
-  private push(ins: Instr, shape: Shape, lo: number, hi: number): number {
+  push(ins: Instr, shape: Shape, lo: number, hi: number): number {
     const refs: number[] = [];
-    if ('a' in ins) refs.push(ins.a);
+    if (isOther(ins)) refs.push(...differentiableOperandsOf(ins));
+    else if ('a' in ins) refs.push(ins.a);
     if (ins.k === 'bin' || ins.k === 'matmul' || ins.k === 'mse') refs.push(ins.b);
     for (const r of refs) this.info[r].uses++;
     this.prog.instrs.push(ins);
@@ -479,7 +486,7 @@ class Builder {
     const live = this.info.length;
     // mostly continue from the newest node; sometimes reach back (fan-out)
     const a = rec.a % 3 !== 0 ? live - 1 : rec.a % live;
-    const kinds = 14;
+    const kinds = 14 + OTHER_STEP_COUNT;
     const k = rec.op % kinds;
     const { shape } = this.info[a];
     switch (k) {
@@ -501,6 +508,7 @@ class Builder {
         break;
       case 12: this.crossEntropy(a); break;
       case 13: this.mse(a); break;
+      default: otherStep(this, k - 14, a);
     }
   }
 

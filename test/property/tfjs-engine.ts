@@ -7,11 +7,20 @@
 //   reduce broadcast batch dims);
 // - softmax/logSoftmax on an axis other than the last: transpose it last and back;
 // - crossEntropy: tf.losses.softmaxCrossEntropy with one-hot labels, reduction MEAN;
-// - mseLoss: tf.losses.meanSquaredError with the target broadcast to the prediction.
+// - mseLoss: tf.losses.meanSquaredError with the target broadcast to the prediction;
+// - the "other" ops (other-steps.ts): narrow → tf.slice, cat → tf.concat, pad → tf.pad then
+//   tf.slice for negative (cropping) amounts, flip → tf.reverse, permute → tf.transpose,
+//   squeeze → tf.squeeze of the named size-1 dims, unsqueeze → tf.expandDims, indexSelect →
+//   tf.gather, where(gt) → tf.where(tf.greater) on operands broadcast first, clamp →
+//   tf.clipByValue (±Infinity for a missing bound), prod → tf.prod, logsumexp → tf.logSumExp,
+//   cumsum → tf.cumsum on the axis transposed last (tf.js's Cumsum gradient is wrong for other
+//   axes; 0-d: the identity). gather (torch.gather) has no tf.js counterpart:
+//   programs drawing it are skipped and counted.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Axis, BinaryOp, Engine, Outcome, Program, ReduceOp, Shape, UnaryOp } from './programs.js';
 import { evaluate } from './programs.js';
+import type { OtherInstr } from './other-steps.js';
 import { entry } from '../catalog/ops.js';
 
 let ready: Promise<void> | null = null;
@@ -42,6 +51,14 @@ function broadcastBoth(a: tf.Tensor, b: tf.Tensor): [tf.Tensor, tf.Tensor] {
   return [to(a), to(b)];
 }
 
+function broadcastShape(s: number[], t: number[]): number[] {
+  const n = Math.max(s.length, t.length);
+  return Array.from({ length: n }, (_, i) => {
+    const x = s[s.length - n + i] ?? 1, y = t[t.length - n + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+}
+
 /** The tf.js function a catalog entry names (its `tf` field). */
 function tfOp(op: string): (...args: any[]) => tf.Tensor {
   const name = entry(op).tf;
@@ -50,9 +67,14 @@ function tfOp(op: string): (...args: any[]) => tf.Tensor {
   return f;
 }
 
-/** Whether every op of the program has a tf.js counterpart (the catalog's `tf` field). */
+/**
+ * Whether every op of the program has a tf.js counterpart (the catalog's `tf` field; not gather)
+ * and no node is empty: tf.js's gradients of broadcasting and gather into or out of size-0
+ * tensors reshape them to non-empty shapes and throw (size-0 shapes are checked wasm vs js).
+ */
 export function tfComparable(prog: Program): boolean {
-  return prog.instrs.every((ins) => !('op' in ins) || entry(ins.op).tf !== undefined);
+  return prog.shapes.every((s) => !s.includes(0))
+    && prog.instrs.every((ins) => ins.k !== 'gather' && (!('op' in ins) || entry(ins.op).tf !== undefined));
 }
 
 class TfEngine implements Engine<tf.Tensor> {
@@ -116,6 +138,66 @@ class TfEngine implements Engine<tf.Tensor> {
   mse(pred: tf.Tensor, target: tf.Tensor): tf.Tensor {
     const t = target.shape.join() === pred.shape.join() ? target : tf.broadcastTo(target, pred.shape);
     return tf.losses.meanSquaredError(t, pred, undefined, tf.Reduction.MEAN);
+  }
+  other(ins: OtherInstr, xs: tf.Tensor[]): tf.Tensor {
+    const [a] = xs;
+    const n = a.rank;
+    const nd = (d: number, rank = n) => (d < 0 ? d + rank : d);
+    switch (ins.k) {
+      case 'narrow': {
+        const d = nd(ins.dim), size = a.shape[d]!;
+        const begin = a.shape.map(() => 0), len = a.shape.slice();
+        begin[d] = ins.start < 0 ? ins.start + size : ins.start;
+        len[d] = ins.length;
+        return tf.slice(a, begin, len);
+      }
+      case 'cat': return tf.concat(xs, nd(ins.dim));
+      case 'pad': {
+        const pairs: [number, number][] = a.shape.map(() => [0, 0]);
+        for (let k = 0; k < ins.pads.length / 2; k++) pairs[n - 1 - k] = [ins.pads[2 * k], ins.pads[2 * k + 1]];
+        const padded = tf.pad(a, pairs.map(([x, y]) => [Math.max(x, 0), Math.max(y, 0)] as [number, number]), ins.value);
+        if (pairs.every(([x, y]) => x >= 0 && y >= 0)) return padded;
+        const begin = pairs.map(([x]) => Math.max(-x, 0));
+        const size = padded.shape.map((s, d) => s - begin[d] - Math.max(-pairs[d][1], 0));
+        return tf.slice(padded, begin, size);
+      }
+      case 'flip': return tf.reverse(a, (Array.isArray(ins.dims) ? ins.dims : [ins.dims]).map((d) => nd(d)));
+      case 'permute': return tf.transpose(a, ins.dims.map((d) => nd(d)));
+      case 'squeeze': {
+        if (ins.dim === undefined) return tf.squeeze(a);
+        const ones = (Array.isArray(ins.dim) ? ins.dim : [ins.dim]).map((d) => nd(d)).filter((d) => a.shape[d] === 1);
+        return ones.length === 0 ? tf.clone(a) : tf.squeeze(a, ones);
+      }
+      case 'unsqueeze': return tf.expandDims(a, nd(ins.dim, n + 1));
+      case 'indexSelect': return tf.gather(a, tf.tensor1d(ins.indices, 'int32'), nd(ins.dim));
+      case 'gather': throw new Error('gather has no tf.js counterpart: the program should have been skipped');
+      case 'where': {
+        const [c1, c2, x, y] = xs;
+        // tf.Greater has no gradient function: the mask enters as a constant (no gradient through it)
+        const gt = tf.greater(c1, c2);
+        const cond = tf.tensor(gt.dataSync(), gt.shape, 'bool');
+        const out = [cond.shape, x.shape, y.shape].reduce((s, t) => broadcastShape(s, t));
+        const to = (t: tf.Tensor) => (t.shape.join() === out.join() ? t : tf.broadcastTo(t, out));
+        return tf.where(to(cond), to(x), to(y));
+      }
+      case 'clamp': return tf.clipByValue(a, ins.min ?? -Infinity, ins.max ?? Infinity);
+      case 'prod': {
+        const ax = axesOf(n, ins.axis);
+        if (ax !== undefined && ax.length === 0) return tf.clone(a);
+        return tf.prod(a, ax, ins.keepdims);
+      }
+      case 'logsumexp': return tf.logSumExp(a, axesOf(n, ins.axis), ins.keepdims);
+      case 'cumsum': {
+        // tf.js's Cumsum gradient transposes wrongly for an axis other than the last: move it last
+        if (n === 0) return tf.clone(a);
+        const ax = nd(ins.dim);
+        if (ax === n - 1) return tf.cumsum(a, ax);
+        const perm = a.shape.map((_, i) => i).filter((i) => i !== ax).concat([ax]);
+        const inv = new Array<number>(n);
+        perm.forEach((p, i) => { inv[p] = i; });
+        return tf.transpose(tf.cumsum(tf.transpose(a, perm), n - 1), inv);
+      }
+    }
   }
   weightedSum(a: tf.Tensor, w: tf.Tensor): tf.Tensor { return tf.sum(tf.mul(a, w)); }
   add(a: tf.Tensor, b: tf.Tensor): tf.Tensor { return tf.add(a, b); }
