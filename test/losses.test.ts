@@ -6,21 +6,13 @@
 import { expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose, forEachConfig } from './helpers.js';
+import { expectError } from './support/errors.js';
 
 // logits rows [1, 2, 3] and [1, -1, 0] share L = log(1 + e^-1 + e^-2): lse = 3 + L and 1 + L.
 const L = Math.log(1 + Math.exp(-1) + Math.exp(-2));
 const X = [[1, 2, 3], [1, -1, 0]];
 const SM = [[Math.exp(-2 - L), Math.exp(-1 - L), Math.exp(-L)], [Math.exp(-L), Math.exp(-2 - L), Math.exp(-1 - L)]];
 
-/** Runs f, expecting a WasmgradError whose message matches `pattern`, with nothing leaked. */
-function expectError(f: () => unknown, pattern: RegExp): void {
-  const before = wg.memory().tensors;
-  let caught: unknown;
-  try { f(); } catch (e) { caught = e; }
-  expect(caught).toBeInstanceOf(wg.WasmgradError);
-  expect((caught as Error).message).toMatch(pattern);
-  expect(wg.memory().tensors).toBe(before);
-}
 
 forEachConfig('losses', ({ dtype }) => {
   const tol = dtype === 'float32' ? { rtol: 2e-6, atol: 1e-6 } : { rtol: 1e-12, atol: 1e-13 };

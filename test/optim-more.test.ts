@@ -9,18 +9,10 @@ import type { Backend, DType as SDType, Storage } from '../src/backend/backend.j
 import { jsBackend } from '../src/backend/js/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { BACKENDS, expectClose, forEachConfig, randomFlat } from './helpers.js';
+import { expectError } from './support/errors.js';
 
 type Tensor = ReturnType<typeof wg.tensor>;
 
-/** Runs f, expecting a WasmgradError whose message matches `pattern`, with nothing leaked. */
-function expectError(f: () => unknown, pattern: RegExp): void {
-  const before = wg.memory().tensors;
-  let caught: unknown;
-  try { f(); } catch (e) { caught = e; }
-  expect(caught).toBeInstanceOf(wg.WasmgradError);
-  expect((caught as Error).message).toMatch(pattern);
-  expect(wg.memory().tensors).toBe(before);
-}
 
 /** Sets p.grad to `g` through a backward pass of sum(p * g). */
 function setGrad(p: Tensor, g: number[]): void {
