@@ -145,6 +145,17 @@ export interface Backend {
    */
   indexFrom(out: Storage, src: Storage, size: number): number;
 
+  // ---- convolution (NCHW; 1-d convolutions use H = KH = OH = 1) -------------------------------
+  // x [N, C, H, W], w [O, C/groups, KH, KW], y [N, O, OH, OW]; cross-correlation (no kernel
+  // flip) with zero padding; padH/padW pad the top/left edge, the bottom/right padding is
+  // whatever OH/OW imply. No bias (the ops add it). Outputs are overwritten.
+  /** y = conv(x, w). */
+  conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void;
+  /** dx = the adjoint of conv2d in x applied to dy (col2im of wᵀ·dy); also convTranspose2d's forward. */
+  conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void;
+  /** dw = the adjoint of conv2d in w applied to dy: Σ over images of dy · im2col(x)ᵀ. */
+  conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void;
+
   // ---- optimizer updates (in place on param and state; all same size and dtype) ---------------
   /**
    * SGD as PyTorch defines it: d = grad + weightDecay * param; with momentum > 0,
@@ -171,6 +182,19 @@ export interface Backend {
     alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean): void;
   /** Adagrad: g = grad + weightDecay * param; sum += g²; param -= clr g / (sqrt(sum) + eps). */
   adagradStep(param: Storage, grad: Storage, sum: Storage, clr: number, weightDecay: number, eps: number): void;
+}
+
+/**
+ * The geometry of one 2-d convolution, in elements: input x [N, C, H, W], weight
+ * w [O, C/groups, KH, KW], output y [N, O, OH, OW]; output position (oy, ox) with kernel tap
+ * (ky, kx) reads x at (oy*strideH - padH + ky*dilationH, ox*strideW - padW + kx*dilationW),
+ * zero outside. The ops layer checks it (OH, OW >= 1 unless N or O is 0, groups divides C and O).
+ */
+export interface ConvGeom {
+  N: number; C: number; H: number; W: number;
+  O: number; KH: number; KW: number; OH: number; OW: number;
+  strideH: number; strideW: number; padH: number; padW: number;
+  dilationH: number; dilationW: number; groups: number;
 }
 
 /** Bytes per element of a storage type. */

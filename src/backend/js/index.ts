@@ -4,7 +4,7 @@
 // Storage is in storage.ts, the kernels in one file per family; this class joins them.
 
 import type {
-  Backend, Binary, Reduce, Storage, Unary, UnaryGrad,
+  Backend, Binary, ConvGeom, Reduce, Storage, Unary, UnaryGrad,
 } from '../backend.js';
 import { JsStorage, JsStorageBackend } from './storage.js';
 import * as elementwise from './elementwise.js';
@@ -14,6 +14,7 @@ import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
+import * as conv from './conv.js';
 
 export { JsStorage };
 
@@ -73,6 +74,10 @@ export class JsBackend extends JsStorageBackend implements Backend {
   }
 
   indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(out, src, size); }
+
+  conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(y, x, w, g); }
+  conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(dx, dy, w, g); }
+  conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(dw, x, dy, g); }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

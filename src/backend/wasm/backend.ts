@@ -4,7 +4,7 @@
 // dispatch.ts (threads), and one file of kernels per family.
 
 import type {
-  Backend, Binary, Reduce, SType, Storage, Unary, UnaryGrad,
+  Backend, Binary, ConvGeom, Reduce, SType, Storage, Unary, UnaryGrad,
 } from '../backend.js';
 import type { WasmExports } from './exports.js';
 import type { WasmVariant } from './load.js';
@@ -18,6 +18,7 @@ import * as mm from './matmul.js';
 import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
+import * as conv from './conv.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
 export interface Kernels {
@@ -127,6 +128,10 @@ export class WasmBackend implements Backend {
   }
 
   indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(this.k, out, src, size); }
+
+  conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(this.k, y, x, w, g); }
+  conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(this.k, dx, dy, w, g); }
+  conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(this.k, dw, x, dy, g); }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {
