@@ -372,3 +372,4 @@ const gather: OpEntry = {
   ],
 };
 SPECIAL_OPS.push(indexSelect, gather);
+import { CONV_OPS } from './conv.js'; SPECIAL_OPS.push(...CONV_OPS); // convolution (src/ops/conv.ts)
