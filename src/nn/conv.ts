@@ -74,6 +74,10 @@ abstract class ConvBase extends Module {
   readonly weight: Tensor;
   /** The bias, shape `[outChannels]`; null with `{ bias: false }`. */
   readonly bias: Tensor | null;
+  /** Channels of the input. */
+  readonly inChannels: number;
+  /** Channels of the output. */
+  readonly outChannels: number;
   /** Kernel size per spatial dim. */
   readonly kernelSize: number[];
   /** Stride per spatial dim. */
@@ -89,11 +93,11 @@ abstract class ConvBase extends Module {
   /** Always 'zeros'. */
   readonly paddingMode = 'zeros';
 
-  constructor(op: string, dims: number, transposed: boolean, readonly inChannels: number, readonly outChannels: number,
+  constructor(op: string, dims: number, transposed: boolean, inChannels: number, outChannels: number,
     kernelSize: number | readonly number[], opts: Record<string, unknown>) {
     super();
-    positive(op, 'inChannels', inChannels);
-    positive(op, 'outChannels', outChannels);
+    this.inChannels = positive(op, 'inChannels', inChannels);
+    this.outChannels = positive(op, 'outChannels', outChannels);
     this.kernelSize = spatial(op, 'kernelSize', kernelSize, dims, 1);
     this.stride = spatial(op, 'stride', opts.stride ?? 1, dims, 1);
     this.dilation = spatial(op, 'dilation', opts.dilation ?? 1, dims, 1);
