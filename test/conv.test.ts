@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose, forEachBackend, forEachConfig, nest, randomFlat } from './helpers.js';
 import { expectError } from './support/errors.js';
+import * as tf from '@tensorflow/tfjs';
+import { initTf } from './property/tfjs-engine.js';
 
 const X33 = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
 
@@ -285,5 +287,59 @@ describe('conv exports', () => {
   it('the functional ops and the modules are exported', () => {
     for (const f of [wg.conv1d, wg.conv2d, wg.convTranspose1d, wg.convTranspose2d]) expect(typeof f).toBe('function');
     for (const m of [wg.nn.Conv1d, wg.nn.Conv2d, wg.nn.ConvTranspose1d, wg.nn.ConvTranspose2d]) expect(typeof m).toBe('function');
+  });
+});
+
+// ---- TensorFlow.js (cpu backend) as an independent reference: NHWC/HWIO layouts, so inputs and
+// results are transposed; forward values and both gradients of sum(y · r) in float32 ----------
+
+
+interface TfCase { name: string; x: number[]; w: number[]; stride: number; padding: number | 'same' | 'valid'; dilation: number; grads?: false }
+const TF_CASES: TfCase[] = [
+  { name: 'stride 1 valid', x: [2, 3, 6, 5], w: [4, 3, 3, 2], stride: 1, padding: 'valid', dilation: 1 },
+  { name: 'stride 2 padding 1', x: [1, 2, 7, 6], w: [3, 2, 3, 3], stride: 2, padding: 1, dilation: 1 },
+  { name: "'same' even kernel", x: [2, 2, 5, 4], w: [2, 2, 2, 4], stride: 1, padding: 'same', dilation: 1 },
+  // with dilation, tf.js's numeric padding 0 gives a wrong output size ([1,3,3,2] here: 'valid'
+  // instead) and its conv2d gradient throws ("dilation rates greater than 1 are not yet supported")
+  { name: 'dilation 2 (values only)', x: [1, 3, 7, 7], w: [2, 3, 3, 2], stride: 1, padding: 'valid', dilation: 2, grads: false },
+];
+
+forEachBackend('conv2d agrees with TensorFlow.js', () => {
+  it.each(TF_CASES)('conv2d $name matches tf.conv2d: values, and input and weight gradients where tf.js has them', async ({ x: xs, w: ws, stride, padding, dilation, grads }) => {
+    await initTf();
+    const xv = randomFlat(xs.reduce((a, b) => a * b, 1), 21, -1, 1).map(Math.fround);
+    const wv = randomFlat(ws.reduce((a, b) => a * b, 1), 22, -1, 1).map(Math.fround);
+    const x = wg.tensor(nest(xv, xs), { requiresGrad: true }), w = wg.tensor(nest(wv, ws), { requiresGrad: true });
+    const y = wg.conv2d(x, w, null, { stride, padding, dilation });
+    const rv = randomFlat(y.size, 23, -1, 1).map(Math.fround);
+    y.mul(wg.tensor(nest(rv, y.shape as number[]))).sum().backward();
+
+    const tx = tf.tensor(xv, xs).transpose([0, 2, 3, 1]) as tf.Tensor4D;
+    const tw = tf.tensor(wv, ws).transpose([2, 3, 1, 0]) as tf.Tensor4D;
+    const tr = tf.tensor(rv, y.shape as number[]).transpose([0, 2, 3, 1]);
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, stride, padding, 'NHWC', dilation);
+    const ty = f(tx, tw).transpose([0, 3, 1, 2]);
+    const tol = { rtol: 1e-4, atol: 1e-5 };
+    expectClose(y.toArray(), ty.arraySync(), tol);
+    if (grads === false) {
+      tf.dispose([tx, tw, tr, ty]);
+      return;
+    }
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), tr)))([tx, tw]);
+    expectClose(x.grad!.toArray(), gx.transpose([0, 3, 1, 2]).arraySync(), tol);
+    expectClose(w.grad!.toArray(), gw.transpose([3, 2, 0, 1]).arraySync(), tol);
+    tf.dispose([tx, tw, tr, ty, gx, gw]);
+  });
+
+  it('convTranspose2d stride 2 equals tf.conv2dTranspose', async () => {
+    await initTf();
+    const xs = [1, 3, 3, 4], ws = [3, 2, 3, 2];
+    const xv = randomFlat(36, 31, -1, 1).map(Math.fround), wv = randomFlat(36, 32, -1, 1).map(Math.fround);
+    const y = wg.convTranspose2d(wg.tensor(nest(xv, xs)), wg.tensor(nest(wv, ws)), null, { stride: 2 });
+    expect(y.shape).toEqual([1, 2, 7, 8]);
+    // PyTorch weight [Cin, Cout, kh, kw] → tf.js filter [kh, kw, Cout, Cin]
+    const ty = tf.conv2dTranspose(tf.tensor(xv, xs).transpose([0, 2, 3, 1]) as tf.Tensor4D,
+      tf.tensor(wv, ws).transpose([2, 3, 1, 0]) as tf.Tensor4D, [1, 7, 8, 2], 2, 'valid');
+    expectClose(y.toArray(), ty.transpose([0, 3, 1, 2]).arraySync(), { rtol: 1e-4, atol: 1e-5 });
   });
 });
