@@ -120,6 +120,16 @@ forEachConfig('conv values', ({ dtype }) => {
     expectClose(xt.toArray(), x.grad!.toArray(), dtype === 'float32' ? { rtol: 1e-5, atol: 1e-5 } : tol);
   });
 
+  it('only the output stays allocated without recording; a training step in tidy leaves only the gradients', () => {
+    const x = t([[X33]]), w = t([[[[1, 2], [3, 4]]]], true), b = t([0.5], true);
+    const before = wg.memory().tensors;
+    const y0 = wg.noGrad(() => wg.conv2d(x, w, b));
+    expect(wg.memory().tensors).toBe(before + 1);
+    y0.dispose();
+    wg.tidy(() => { wg.conv2d(x, w, b).sum().backward(); });
+    expect(wg.memory().tensors).toBe(before + 2); // w.grad and b.grad
+  });
+
   it('a conv graph is differentiated twice under createGraph (a Hessian-vector product)', () => {
     // f(w) = Σ conv1d(x, w)² with x = [1, 2, 3], w = [a, b]: y = [a + 2b, 2a + 3b]
     // ∂f/∂w = 2·[y0 + 2·y1, 2·y0 + 3·y1]; H = 2·[[5, 8], [8, 13]]; H·[1, 0] = [10, 16]
