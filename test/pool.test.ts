@@ -4,9 +4,12 @@
 // [floor(i·n/o), ceil((i+1)·n/o))), on every backend × dtype; the tie and NaN rules of max
 // pooling's gradient; hostile arguments leave memory unchanged.
 
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
-import { expectClose, forEachBackend, forEachConfig } from './helpers.js';
+import type { PoolGeom, SType, Storage } from '../src/backend/backend.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { type WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { expectClose, forEachBackend, forEachConfig, makeRng } from './helpers.js';
 import { expectError } from './support/errors.js';
 
 const ARANGE9 = [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]];
@@ -334,4 +337,69 @@ forEachBackend('pooling modules', () => {
     expectError(() => new wg.nn.AdaptiveAvgPool2d(-3), /AdaptiveAvgPool2d: outputSize must hold non-negative integers/);
     expectError(() => new wg.nn.AvgPool1d(2, -1), /AvgPool1d: stride must be positive/);
   });
+});
+
+// ---- the kernels: split over planes on 2 threads, the same bits as on 1, and the js reference's values
+
+describe('pooling kernels on threads', () => {
+  let be: WasmBackend;
+  let shipped: ParThresholds;
+  beforeAll(async () => {
+    be = await createWasmBackend({ variant: 'threads', threads: 2 });
+    shipped = parThresholds();
+    for (let i = 0; i < 200 && be.threadStats().workersReady < 1; i++) await new Promise((r) => setTimeout(r, 25));
+  }, 30_000);
+  afterAll(() => {
+    parThresholds(shipped);
+    be?.closeThreads();
+  });
+
+  const rnd = makeRng(1313);
+  const G = (g: Partial<PoolGeom>): PoolGeom => ({
+    planes: 7, H: 9, W: 11, OH: 4, OW: 5, KH: 3, KW: 3, strideH: 2, strideW: 2, padH: 1, padW: 0, dilationH: 1, dilationW: 1,
+    countIncludePad: true, divisor: 0, adaptive: false, ...g,
+  });
+  const GEOMS: PoolGeom[] = [
+    G({}), G({ countIncludePad: false, padW: 1, OW: 6 }), G({ divisor: 5 }), G({ adaptive: true, OH: 4, OW: 7 }),
+    G({ dilationH: 2, dilationW: 2, OH: 4, OW: 4, padH: 0 }),
+  ];
+  /** Runs kernel on wasm with the given threads (or js) and returns every output's values. */
+  function run(backend: 'js' | 1 | 2, dtype: SType, x: number[], kernel: (b: typeof jsBackend, out: Storage[], x: Storage) => void, sizes: [SType, number][]): number[][] {
+    const b = backend === 'js' ? jsBackend : be;
+    if (backend !== 'js') be.setThreads(backend);
+    const xs = b.alloc(dtype, x.length);
+    b.write(xs, x);
+    const outs = sizes.map(([t, n]) => b.alloc(t, n));
+    kernel(b, outs, xs);
+    const res = outs.map((o) => Array.from(b.read(o)));
+    [xs, ...outs].forEach((s) => b.free(s));
+    return res;
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`maxPool2d, avgPool2d and its adjoint split over planes agree bit for bit with 1 thread and with js [${dtype}]`, () => {
+      parThresholds({ reduce: 0 });
+      try {
+        for (const g of GEOMS) {
+          const xin = Array.from({ length: g.planes * g.H * g.W }, (_, i) => (i % 37 === 5 ? NaN : Math.round(rnd() * 8) / 4));
+          const dyin = Array.from({ length: g.planes * g.OH * g.OW }, () => rnd() * 2 - 1);
+          const cases: [string, number[], (b: typeof jsBackend, o: Storage[], x: Storage) => void, [SType, number][]][] = [
+            ['avgPool2d', xin.map((v) => (Number.isNaN(v) ? 0.5 : v)), (b, [y], x) => b.avgPool2d(y, x, g), [[dtype, dyin.length]]],
+            ['avgPool2dBackward', dyin, (b, [dx], dy) => b.avgPool2dBackward(dx, dy, g), [[dtype, xin.length]]],
+          ];
+          if (!g.adaptive) {
+            cases.push(['maxPool2d', xin, (b, [y, i], x) => b.maxPool2d(y, i, x, g), [[dtype, dyin.length], ['int32', dyin.length]]]);
+          }
+          for (const [name, input, kernel, sizes] of cases) {
+            const one = run(1, dtype, input, kernel, sizes), two = run(2, dtype, input, kernel, sizes), js = run('js', dtype, input, kernel, sizes);
+            expect(two, `${name} ${JSON.stringify(g)}: 2 threads vs 1`).toEqual(one);
+            expect(one, `${name} ${JSON.stringify(g)}: wasm vs js`).toEqual(js);
+          }
+        }
+        expect(be.threadStats().dispatches).toBeGreaterThan(0);
+      } finally {
+        parThresholds(shipped);
+      }
+    });
+  }
 });
