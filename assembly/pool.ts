@@ -18,6 +18,10 @@ import { elemShift } from './simd';
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, p0: i32, p1: i32): void {
   const shift = elemShift<T>();
   const plane = <usize>H * <usize>W, oplane = <usize>OH * <usize>OW;
+  // f32 windows two columns wide at stride 2 (the common 2x2/2 and 3x2 layers): 4 outputs per
+  // step with SIMD, for the outputs [oxA, oxB) whose columns lie inside the row
+  const oxA = (pW + 1) >> 1, oxB = min(OW, ((W - 2 + pW) >> 1) + 1);
+  const vec = sizeof<T>() == 4 && KW == 2 && sW == 2 && dW == 1 && oxB - oxA >= 4;
   for (let p = p0; p < p1; p++) {
     const xp = x + ((<usize>p * plane) << shift);
     let o = <usize>p * oplane;
@@ -26,6 +30,14 @@ import { elemShift } from './simd';
       const iy1 = min(iy0 + (KH - 1) * dH + 1, H);
       if (iy0 < 0) iy0 += ((-iy0 + dH - 1) / dH) * dH; // the first tap inside the plane
       for (let ox = 0; ox < OW; ox++, o++) {
+        if (vec && ox >= oxA && ox < oxB) {
+          // the last step of a row ends at oxB, overlapping the previous one (same values again)
+          const s0 = min(ox, oxB - 4), back = <usize>(ox - s0);
+          maxPool4x2(y + ((o - back) << 2), idx + ((o - back) << 2), xp, W, iy0, iy1, dH, s0 * 2 - pW);
+          ox = s0 + 3;
+          o += 3 - back;
+          continue;
+        }
         let ix0 = ox * sW - pW;
         const ix1 = min(ix0 + (KW - 1) * dW + 1, W);
         if (ix0 < 0) ix0 += ((-ix0 + dW - 1) / dW) * dW;
@@ -43,6 +55,33 @@ import { elemShift } from './simd';
       }
     }
   }
+}
+
+/**
+ * Four f32 outputs of one output row whose windows are columns (c, c+1), (c+2, c+3), ... (c+6,
+ * c+7) of rows iy0, iy0 + dH, ... < iy1: the even and odd columns are the two candidates per row,
+ * taken in window order with the scalar rule (strictly greater, or NaN), lane by lane.
+ */
+@inline function maxPool4x2(y: usize, idx: usize, xp: usize, W: i32, iy0: i32, iy1: i32, dH: i32, c: i32): void {
+  const evenCols = i32x4(0, 2, 4, 6);
+  let best = f32x4.splat(-Infinity);
+  let at = i32x4.add(i32x4.splat(iy0 * W + c), evenCols);
+  for (let iy = iy0; iy < iy1; iy += dH) {
+    const first = iy * W + c;
+    const rowp = xp + (<usize>first << 2);
+    const a = v128.load(rowp), b = v128.load(rowp, 16);
+    const ie = i32x4.add(i32x4.splat(first), evenCols);
+    let cand = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+    let take = v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand));
+    best = v128.bitselect(cand, best, take);
+    at = v128.bitselect(ie, at, take);
+    cand = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    take = v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand));
+    best = v128.bitselect(cand, best, take);
+    at = v128.bitselect(i32x4.add(ie, i32x4.splat(1)), at, take);
+  }
+  v128.store(y, best);
+  v128.store(idx, at);
 }
 
 /**

@@ -97,6 +97,13 @@ forEachConfig('pooling', ({ dtype, tol }) => {
     expect(gradOf(z, wg.maxPool1d(z, 4))).toEqual([[0, 0, 1, 0]]);
   });
 
+  it('maxPool2d 2x2 over a wide row (the 4-output SIMD step) keeps the tie, NaN and -Infinity rules', () => {
+    const x = t([[[1, 1, 3, 2, NaN, 0, -Infinity, -Infinity, 5, 5], [1, 0, 3, 3, 1, NaN, -Infinity, -Infinity, 4, 6]]], true);
+    const y = wg.maxPool2d(x, 2);
+    expect(Array.from(y.data())).toEqual([1, 3, NaN, -Infinity, 6]);
+    expect(gradOf(x, y, [[[1, 2, 3, 4, 5]]])).toEqual([[[1, 0, 2, 0, 0, 0, 4, 0, 0, 0], [0, 0, 0, 0, 0, 3, 0, 0, 0, 5]]]);
+  });
+
   it('maxPool2d batched [N, C, H, W] and unbatched [C, H, W] agree, planes independent', () => {
     const data = [[[1, 2], [3, 4]], [[8, 7], [6, 5]]];
     expect(wg.maxPool2d(t(data), 2).toArray()).toEqual([[[4]], [[8]]]);
@@ -362,6 +369,9 @@ describe('pooling kernels on threads', () => {
   const GEOMS: PoolGeom[] = [
     G({}), G({ countIncludePad: false, padW: 1, OW: 6 }), G({ divisor: 5 }), G({ adaptive: true, OH: 4, OW: 7 }),
     G({ dilationH: 2, dilationW: 2, OH: 4, OW: 4, padH: 0 }),
+    // two columns at stride 2: the f32 SIMD step of 4 outputs (with and without padding, ragged row ends)
+    G({ W: 19, KW: 2, strideW: 2, padW: 1, OW: 10, KH: 2, padH: 1, OH: 5 }), G({ W: 16, KW: 2, strideW: 2, OW: 8, KH: 2, padH: 0, OH: 4 }),
+    G({ W: 13, KW: 2, strideW: 2, OW: 6, KH: 3, strideH: 1, OH: 7 }),
   ];
   /** Runs kernel on wasm with the given threads (or js) and returns every output's values. */
   function run(backend: 'js' | 1 | 2, dtype: SType, x: number[], kernel: (b: typeof jsBackend, out: Storage[], x: Storage) => void, sizes: [SType, number][]): number[][] {
