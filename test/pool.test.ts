@@ -178,6 +178,13 @@ forEachConfig('pooling', ({ dtype, tol }) => {
     expect(wg.adaptiveAvgPool2d(t(ARANGE9), null).shape).toEqual([1, 3, 3]);
   });
 
+  it('adaptiveAvgPool2d to size 0 gives an empty output and a zero gradient', () => {
+    const x = t(ARANGE9, true);
+    const y = wg.adaptiveAvgPool2d(x, [0, 2]);
+    expect(y.shape).toEqual([1, 0, 2]);
+    expect(gradOf(x, y)).toEqual([[[0, 0, 0], [0, 0, 0], [0, 0, 0]]]);
+  });
+
   it('maxPool2d createGraph: the gradient of the scatter is the gather through the same indices', () => {
     // L = sum(maxPool(x)^2): dL/dx = scatter(2 y); d/dx sum(dL/dx · v) = 2 · scatter(gather(v))
     const x = t([[[1, 5], [3, 2]], [[0, -1], [4, 6]]], true);
