@@ -342,6 +342,11 @@ forEachBackend('pooling modules', () => {
     expect(new wg.nn.AdaptiveAvgPool2d([1, null]).forward(wg.zeros([2, 3, 4, 5])).shape).toEqual([2, 3, 1, 5]);
     expectClose(new wg.nn.AdaptiveAvgPool1d(1).forward(wg.tensor([[1, 2, 6]])).toArray(), [[3]]);
     expect(Object.keys(new wg.nn.AvgPool2d(2).stateDict())).toEqual([]);
+    const mp = new wg.nn.MaxPool2d([2, 3], { padding: 1 });
+    expect([mp.kernelSize, mp.stride, mp.padding, mp.dilation, mp.ceilMode]).toEqual([[2, 3], [2, 3], 1, 1, false]);
+    const ap = new wg.nn.AvgPool1d(3, 1);
+    expect([ap.stride, ap.padding, ap.ceilMode, ap.countIncludePad]).toEqual([1, 0, false, true]);
+    expect(new wg.nn.AvgPool2d(2, { divisorOverride: 3 }).divisorOverride).toBe(3);
   });
 
   it('module arguments are checked when the module is made', () => {

@@ -33,10 +33,26 @@ function checkWindow(op: string, dims: 1 | 2, kernelSize: unknown, o: Record<str
   }
 }
 
+/** A module's attributes with PyTorch's defaults filled in (options already checked). */
+function attrs<K>(kernelSize: K, o: { stride?: unknown; padding?: unknown; dilation?: unknown; ceilMode?: boolean; countIncludePad?: boolean }) {
+  return {
+    stride: (o.stride ?? kernelSize) as K, padding: (o.padding ?? 0) as K, dilation: (o.dilation ?? 1) as K,
+    ceilMode: o.ceilMode ?? false, countIncludePad: o.countIncludePad ?? true,
+  };
+}
+
 /** `maxPool2d` as a module (PyTorch's `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`). */
 export class MaxPool2d extends Module {
   /** The options passed to `maxPool2d`. */
   readonly options: MaxPool2dOptions;
+  /** PyTorch's attributes: the stride (the kernel size by default), padding, dilation and ceilMode. */
+  readonly stride: Size2;
+  /** Padding on each side. */
+  readonly padding: Size2;
+  /** Spacing between the kernel's taps. */
+  readonly dilation: Size2;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
   /**
    * @param kernelSize The window size: one integer or [h, w].
    * @param strideOrOptions The stride (default: the kernel size), or `{ stride, padding, dilation, ceilMode }`.
@@ -46,6 +62,7 @@ export class MaxPool2d extends Module {
     super();
     this.options = moduleOptions('MaxPool2d', strideOrOptions, ['stride', 'padding', 'dilation', 'ceilMode']);
     checkWindow('MaxPool2d', 2, kernelSize, this.options as Record<string, unknown>, true);
+    ({ stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode } = attrs(kernelSize, this.options));
   }
   /**
    *
@@ -58,6 +75,14 @@ export class MaxPool2d extends Module {
 export class MaxPool1d extends Module {
   /** The options passed to `maxPool1d`. */
   readonly options: MaxPool1dOptions;
+  /** PyTorch's attributes: the stride (the kernel size by default), padding, dilation and ceilMode. */
+  readonly stride: number;
+  /** Padding on each side. */
+  readonly padding: number;
+  /** Spacing between the kernel's taps. */
+  readonly dilation: number;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
   /**
    * @param kernelSize The window length.
    * @param strideOrOptions The stride (default: the kernel size), or `{ stride, padding, dilation, ceilMode }`.
@@ -67,6 +92,7 @@ export class MaxPool1d extends Module {
     super();
     this.options = moduleOptions('MaxPool1d', strideOrOptions, ['stride', 'padding', 'dilation', 'ceilMode']);
     checkWindow('MaxPool1d', 1, kernelSize, this.options as Record<string, unknown>, true);
+    ({ stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode } = attrs(kernelSize, this.options));
   }
   /**
    *
@@ -79,6 +105,16 @@ export class MaxPool1d extends Module {
 export class AvgPool2d extends Module {
   /** The options passed to `avgPool2d`. */
   readonly options: AvgPool2dOptions;
+  /** PyTorch's attributes: the stride (the kernel size by default), padding, ceilMode, countIncludePad, divisorOverride. */
+  readonly stride: Size2;
+  /** Padding on each side. */
+  readonly padding: Size2;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+  /** Whether the padding counts in each window's divisor. */
+  readonly countIncludePad: boolean;
+  /** The divisor replacing the window size, or null. */
+  readonly divisorOverride: number | null;
   /**
    * @param kernelSize The window size: one integer or [h, w].
    * @param strideOrOptions The stride (default: the kernel size), or `{ stride, padding, ceilMode, countIncludePad, divisorOverride }`.
@@ -88,6 +124,8 @@ export class AvgPool2d extends Module {
     super();
     this.options = moduleOptions('AvgPool2d', strideOrOptions, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     checkWindow('AvgPool2d', 2, kernelSize, this.options as Record<string, unknown>, false);
+    ({ stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad } = attrs(kernelSize, this.options));
+    this.divisorOverride = this.options.divisorOverride ?? null;
   }
   /**
    *
@@ -100,6 +138,14 @@ export class AvgPool2d extends Module {
 export class AvgPool1d extends Module {
   /** The options passed to `avgPool1d`. */
   readonly options: AvgPool1dOptions;
+  /** PyTorch's attributes: the stride (the kernel size by default), padding, ceilMode and countIncludePad. */
+  readonly stride: number;
+  /** Padding on each side. */
+  readonly padding: number;
+  /** Whether the output size rounds up. */
+  readonly ceilMode: boolean;
+  /** Whether the padding counts in each window's divisor. */
+  readonly countIncludePad: boolean;
   /**
    * @param kernelSize The window length.
    * @param strideOrOptions The stride (default: the kernel size), or `{ stride, padding, ceilMode, countIncludePad }`.
@@ -109,6 +155,7 @@ export class AvgPool1d extends Module {
     super();
     this.options = moduleOptions('AvgPool1d', strideOrOptions, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
     checkWindow('AvgPool1d', 1, kernelSize, this.options as Record<string, unknown>, false);
+    ({ stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad } = attrs(kernelSize, this.options));
   }
   /**
    *
