@@ -166,6 +166,10 @@ export const TASKS = {
   Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
   /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
   ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
+  /** Attention's fused masked softmax, in place on p [rows, S]: `per` rows per chunk (AttnMask in backend.ts). */
+  AttnSoftmax: { code: 40, slots: ['p', 'L', 'S', 'scale', 'causal', 'kind', 'mask', 'b1', 'sb0', 'sb1', 'sl', 'ss', 'rows', 'per'] },
+  /** out = scale * p * (dp - rowsum(dp * p)): `per` rows per chunk. */
+  AttnSoftmaxGrad: { code: 41, slots: ['out', 'p', 'dp', 'S', 'scale', 'rows', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -4,7 +4,7 @@
 // Storage is in storage.ts, the kernels in one file per family; this class joins them.
 
 import type {
-  Backend, Binary, ConvGeom, Reduce, Storage, Unary, UnaryGrad,
+  AttnMask, Backend, Binary, ConvGeom, Reduce, Storage, Unary, UnaryGrad,
 } from '../backend.js';
 import { JsStorage, JsStorageBackend } from './storage.js';
 import * as elementwise from './elementwise.js';
@@ -15,6 +15,7 @@ import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
+import * as attn from './attention.js';
 
 export { JsStorage };
 
@@ -75,6 +76,12 @@ export class JsBackend extends JsStorageBackend implements Backend {
 
   indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(out, src, size); }
 
+  attnSoftmax(p: Storage, batch: number, L: number, S: number, scale: number, causal: boolean, mask: AttnMask | null): void {
+    attn.attnSoftmax(p, batch, L, S, scale, causal, mask);
+  }
+  attnSoftmaxGrad(out: Storage, p: Storage, dp: Storage, rows: number, S: number, scale: number): void {
+    attn.attnSoftmaxGrad(out, p, dp, rows, S, scale);
+  }
   conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(y, x, w, g); }
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(dw, x, dy, g); }
