@@ -372,3 +372,4 @@ const gather: OpEntry = {
   ],
 };
 SPECIAL_OPS.push(indexSelect, gather);
+import { ATTENTION_OPS } from './attention.js'; SPECIAL_OPS.push(...ATTENTION_OPS);
