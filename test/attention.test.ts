@@ -206,3 +206,117 @@ describe('scaledDotProductAttention with threads', () => {
     for (let i = 0; i < 4; i++) expect(Array.from(two[i])).toEqual(Array.from(one[i]));
   });
 });
+
+/** PyTorch's algorithm written out head by head from the module's named parameters (batch first). */
+function mhaReference(m: InstanceType<typeof wg.nn.MultiheadAttention>, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null) {
+  const E = m.embedDim, H = m.numHeads, hd = E / H;
+  const sd = m.stateDict();
+  const W = sd.get('in_proj_weight')!, b = sd.get('in_proj_bias')!;
+  const lin = (x: Tensor, w: Tensor, bias: Tensor) => x.matmul(w.transpose()).add(bias);
+  const Q = lin(q, W.narrow(0, 0, E), b.narrow(0, 0, E));
+  const K = lin(k, W.narrow(0, E, E), b.narrow(0, E, E));
+  const V = lin(v, W.narrow(0, 2 * E, E), b.narrow(0, 2 * E, E));
+  const outs: Tensor[] = [], ws: Tensor[] = [];
+  for (let h = 0; h < H; h++) {
+    const Qh = Q.narrow(2, h * hd, hd), Kh = K.narrow(2, h * hd, hd), Vh = V.narrow(2, h * hd, hd);
+    let s = Qh.matmul(Kh.transpose([0, 2, 1])).mul(1 / Math.sqrt(hd));
+    if (mask) s = s.add(mask);
+    const A = wg.softmax(s, -1);
+    ws.push(A);
+    outs.push(A.matmul(Vh));
+  }
+  const out = lin(wg.cat(outs, 2), sd.get('out_proj.weight')!, sd.get('out_proj.bias')!);
+  return { out, weights: wg.stack(ws, 1).mean(1) };
+}
+
+forEachConfig('MultiheadAttention', ({ dtype }) => {
+  const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
+
+  it("has PyTorch's parameter names, shapes and initialisation", () => {
+    wg.manualSeed(5);
+    const m = new wg.nn.MultiheadAttention(16, 4, { dtype });
+    expect([...m.stateDict().entries()].map(([k, t]) => [k, t.shape])).toEqual([
+      ['in_proj_weight', [48, 16]], ['in_proj_bias', [48]], ['out_proj.weight', [16, 16]], ['out_proj.bias', [16]]]);
+    const bound = Math.sqrt(6 / (16 + 48));
+    const w = m.in_proj_weight.data();
+    expect(Math.max(...w)).toBeLessThanOrEqual(bound);
+    expect(Math.max(...w)).toBeGreaterThan(0.9 * bound);
+    expect(Math.min(...w)).toBeGreaterThanOrEqual(-bound);
+    expect([...m.in_proj_bias!.data(), ...m.out_proj.bias!.data()].every((x) => x === 0)).toBe(true);
+    expect([...new wg.nn.MultiheadAttention(4, 2, { bias: false, dtype }).stateDict().keys()]).toEqual(['in_proj_weight', 'out_proj.weight']);
+  });
+
+  it('matches the PyTorch algorithm computed from its named parameters', () => {
+    wg.manualSeed(9);
+    const m = new wg.nn.MultiheadAttention(6, 3, { batchFirst: true, dtype });
+    for (const p of m.parameters()) wg.noGrad(() => p.add_(wg.randn(p.shape, { dtype }).mul(0.1)));
+    const q = wg.randn([2, 4, 6], { dtype }), k = wg.randn([2, 5, 6], { dtype }), v = wg.randn([2, 5, 6], { dtype });
+    const [out, weights] = m.forward(q, k, v);
+    const ref = mhaReference(m, q, k, v, null);
+    expectClose(out.toArray(), ref.out.toArray(), tol);
+    expectClose(weights!.toArray(), ref.weights.toArray(), tol);
+    // the fused path (needWeights false) gives the same output
+    const [fused, none] = m.forward(q, k, v, { needWeights: false });
+    expect(none).toBeNull();
+    expectClose(fused.toArray(), ref.out.toArray(), tol);
+    // sequence-first layout (PyTorch's default) and unbatched inputs
+    const m2 = new wg.nn.MultiheadAttention(6, 3, { dtype });
+    const sd = m.stateDict();
+    for (const [name, t] of m2.stateDict()) wg.noGrad(() => t.copy_(sd.get(name)!));
+    const [seqFirst] = m2.forward(q.transpose([1, 0, 2]), k.transpose([1, 0, 2]), v.transpose([1, 0, 2]));
+    expectClose(seqFirst.transpose([1, 0, 2]).toArray(), ref.out.toArray(), tol);
+    const [one, w1] = m2.forward(q.select(0, 1), k.select(0, 1), v.select(0, 1));
+    expectClose(one.toArray(), ref.out.select(0, 1).toArray(), tol);
+    expect(w1!.shape).toEqual([4, 5]);
+  });
+
+  it('applies key padding and attention masks (int32 nonzero = masked, as PyTorch bool True)', () => {
+    wg.manualSeed(4);
+    const m = new wg.nn.MultiheadAttention(4, 2, { batchFirst: true, dtype });
+    const q = wg.randn([2, 3, 4], { dtype }), k = wg.randn([2, 3, 4], { dtype }), v = wg.randn([2, 3, 4], { dtype });
+    const kpm = wg.tensor([[0, 0, 1], [0, 1, 1]], { dtype: 'int32' });
+    const causal = wg.tensor([[0, 1, 1], [0, 0, 1], [0, 0, 0]], { dtype: 'int32' });
+    const add = wg.tensor([[[0, 0, -Infinity]], [[0, -Infinity, -Infinity]]], { dtype })
+      .add(wg.tensor([[0, -Infinity, -Infinity], [0, 0, -Infinity], [0, 0, 0]], { dtype }));
+    const ref = mhaReference(m, q, k, v, add);
+    for (const needWeights of [true, false]) {
+      const [out, w] = m.forward(q, k, v, { keyPaddingMask: kpm, attnMask: causal, isCausal: true, needWeights });
+      expectClose(out.toArray(), ref.out.toArray(), tol);
+      if (needWeights) expectClose(w!.toArray(), ref.weights.toArray(), tol);
+    }
+    // the causal hint alone goes to the fused kernel's causal path
+    const [hinted] = m.forward(q, k, v, { attnMask: causal, isCausal: true, needWeights: false });
+    const [plain] = m.forward(q, k, v, { attnMask: causal });
+    expectClose(hinted.toArray(), plain.toArray(), tol);
+  });
+
+  it('rejects bad arguments naming the shapes, with memory unchanged', () => {
+    const m = new wg.nn.MultiheadAttention(4, 2, { batchFirst: true, dtype });
+    const x = wg.ones([2, 3, 4], { dtype }), y = wg.ones([2, 5, 4], { dtype }), x5 = wg.ones([2, 3, 5], { dtype });
+    const m33 = wg.ones([3, 3], { dtype }), kp = wg.ones([2, 4], { dtype: 'int32' });
+    const before = wg.memory();
+    expectError(() => new wg.nn.MultiheadAttention(6, 4), /MultiheadAttention: embedDim 6 is not divisible by numHeads 4/);
+    expectError(() => new wg.nn.MultiheadAttention(6, 3, { kdim: 5 }), /kdim 5 differs from embedDim 6/);
+    expectError(() => new wg.nn.MultiheadAttention(6, 3, { batch_first: true } as never), /unknown option 'batch_first'/);
+    expectError(() => m.forward(x, x5, x5), /ending in embedDim 4.*key \[2,3,5\]/);
+    expectError(() => m.forward(x, y, x), /key \[2,5,4\] and value \[2,3,4\] do not match/);
+    expectError(() => m.forward(x, y, y, { attnMask: m33 }), /attnMask must be \[3,5\] or \[4,3,5\], got \[3,3\]/);
+    expectError(() => m.forward(x, y, y, { keyPaddingMask: kp }), /keyPaddingMask must be \[2,5\], got \[2,4\]/);
+    expectError(() => m.forward(x, x, x, { isCausal: true }), /isCausal is a hint that needs attnMask/);
+    expect(wg.memory()).toEqual(before);
+  });
+});
+
+forEachBackend('MultiheadAttention gradients', () => {
+  it('passes float64 gradcheck in its inputs and parameters', () => {
+    wg.manualSeed(2);
+    const m = new wg.nn.MultiheadAttention(4, 2, { batchFirst: true, dtype: 'float64' });
+    const q = wg.randn([2, 3, 4], { dtype: 'float64', requiresGrad: true }), kv = wg.randn([2, 2, 4], { dtype: 'float64', requiresGrad: true });
+    const kpm = wg.tensor([[0, 0], [0, 1]], { dtype: 'int32' });
+    for (const needWeights of [true, false]) {
+      const res = wg.gradcheck((a, b) => m.forward(a, b, b, { needWeights, keyPaddingMask: kpm })[0].square().sum(),
+        [q, kv, m.in_proj_weight, m.out_proj.weight], { eps: 1e-6, atol: 1e-7, rtol: 1e-6 });
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+    }
+  });
+});

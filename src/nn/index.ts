@@ -8,3 +8,4 @@ export { ReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
 export { GELU, SiLU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';
 export { Embedding, type EmbeddingModuleOptions } from './embedding.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
