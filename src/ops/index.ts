@@ -23,5 +23,5 @@ export { logsumexp, var, std, norm } from './statistics.js';
 export { cumsum } from './scan.js';
 export { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './select.js';
 export { indexSelect, gather } from './indexing.js';
-export { embedding } from './embedding.js';
+export { embedding, type EmbeddingOptions } from './embedding.js';
 export { scaledDotProductAttention, type AttentionOptions } from './attention.js';
