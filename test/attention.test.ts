@@ -189,8 +189,8 @@ describe('scaledDotProductAttention with threads', () => {
     await wg.init();
     wg.setBackend('wasm');
     wg.manualSeed(3);
-    const q = wg.randn([2, 4, 64, 16], { requiresGrad: true }), k = wg.randn([2, 4, 64, 16], { requiresGrad: true });
-    const v = wg.randn([2, 4, 64, 16], { requiresGrad: true });
+    const q = wg.randn([2, 4, 96, 16], { requiresGrad: true }), k = wg.randn([2, 4, 96, 16], { requiresGrad: true });
+    const v = wg.randn([2, 4, 96, 16], { requiresGrad: true }); // P: 73,728 elements, above both thresholds
     const run = () => {
       for (const x of [q, k, v]) x.zeroGrad();
       const y = wg.scaledDotProductAttention(q, k, v, { isCausal: true });
