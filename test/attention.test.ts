@@ -145,6 +145,29 @@ forEachConfig('scaledDotProductAttention', ({ dtype, tol }) => {
       [[2, 3, 4, 2], [2, 3, 3, 2], [2, 3, 3, 2]], dtype);
   });
 
+  it('broadcasts a mask along the keys ([L, 1]) and handles empty sizes', () => {
+    const col = wg.tensor([[0.5], [-1], [2]], { dtype });
+    agree((q, k, v) => wg.scaledDotProductAttention(q, k, v, { attnMask: col }), (q, k, v) => composite(q, k, v, { mask: col }),
+      [[2, 3, 4], [2, 5, 4], [2, 5, 3]], dtype);
+    const q = wg.ones([2, 3, 4], { dtype, requiresGrad: true });
+    const empty = wg.scaledDotProductAttention(q, wg.ones([2, 0, 4], { dtype }), wg.ones([2, 0, 5], { dtype }));
+    expect(empty.shape).toEqual([2, 3, 5]);
+    expect(Array.from(empty.data())).toEqual(new Array(30).fill(0));
+    expect(wg.scaledDotProductAttention(wg.ones([0, 3, 4], { dtype }), wg.ones([0, 2, 4], { dtype }), wg.ones([0, 2, 5], { dtype })).shape)
+      .toEqual([0, 3, 5]);
+  });
+
+  it('applies inverted dropout to the weights with dropoutP, reproducibly after manualSeed', () => {
+    const q = wg.randn([2, 4, 3], { dtype }), k = wg.randn([2, 5, 3], { dtype }), v = wg.randn([2, 5, 3], { dtype });
+    const plain = wg.scaledDotProductAttention(q, k, v).toArray();
+    wg.manualSeed(8);
+    const a = wg.scaledDotProductAttention(q, k, v, { dropoutP: 0.5 }).toArray();
+    wg.manualSeed(8);
+    const b = wg.scaledDotProductAttention(q, k, v, { dropoutP: 0.5 }).toArray();
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(plain);
+  });
+
   it('gives NaN for a row with every position masked, as PyTorch', () => {
     const q = wg.ones([2, 2], { dtype }), k = wg.ones([2, 2], { dtype }), v = wg.ones([2, 2], { dtype });
     const out = wg.scaledDotProductAttention(q, k, v, { attnMask: wg.tensor([[0, 0], [1, 0]], { dtype: 'int32' }) }).data();
