@@ -1,7 +1,7 @@
 // Attention's fused masked softmax and its backward, over rows of S scores ([batch, L, S],
 // row r = (u, i) with u = r / L, i = r % L). One pass per row scales the scores, applies the
-// causal / boolean / additive mask and finds the max (SIMD when the mask is absent or a
-// contiguous additive row); the softmax of the row is softmax.ts's softmaxRow. A causal row
+// causal / boolean / additive mask and finds the max (SIMD unless the mask is strided along
+// the row); the softmax of the row is softmax.ts's softmaxRow. A causal row
 // stops at column i: the columns after it are written as 0 without an exp. A row with every
 // position masked becomes NaN (PyTorch). Pointers are byte addresses; counts and strides in
 // elements. Rows are independent, so any split over threads gives the same bits.
@@ -37,15 +37,22 @@ const MASK_NONE = 0, MASK_BOOL = 1, MASK_ADD = 2;
   const endB = <usize>end << shift;
   let m: T = <T>-Infinity;
   let i: usize = 0;
-  if (kind == MASK_NONE || (kind == MASK_ADD && ss == 1)) {
+  if (ss == 1 || kind == MASK_NONE) {
     const vecEnd = endB & ~15;
     if (vecEnd > 0) {
       const sv = v128.splat<T>(scale);
-      let mv = v128.splat<T>(<T>-Infinity);
+      const ninf = v128.splat<T>(<T>-Infinity);
+      let mv = ninf;
       let nan = v128.splat<i32>(0);
       for (; i < vecEnd; i += 16) {
         let x = v128.mul<T>(v128.load(row + i), sv);
         if (kind == MASK_ADD) x = v128.add<T>(x, v128.load(mrow + i));
+        if (kind == MASK_BOOL) { // i32 mask lanes widened to the element's lanes: -Inf where 0
+          const allowed = sizeof<T>() == 4
+            ? v128.ne<i32>(v128.load(mrow + i), v128.splat<i32>(0))
+            : v128.ne<i64>(i64x2.extend_low_i32x4_s(v128.load64_zero(mrow + (i >> 1))), v128.splat<i64>(0));
+          x = v128.bitselect(x, ninf, allowed);
+        }
         v128.store(row + i, x);
         mv = v128.pmax<T>(mv, x);
         nan = v128.or(nan, v128.ne<T>(x, x));
@@ -55,6 +62,7 @@ const MASK_NONE = 0, MASK_BOOL = 1, MASK_ADD = 2;
     for (; i < endB; i += sizeof<T>()) {
       let v = load<T>(row + i) * scale;
       if (kind == MASK_ADD) v += load<T>(mrow + i);
+      if (kind == MASK_BOOL && load<i32>(mrow + ((i >> shift) << 2)) == 0) v = <T>-Infinity;
       store<T>(row + i, v);
       if (v > m || v != v) m = v;
     }
