@@ -343,3 +343,21 @@ forEachBackend('MultiheadAttention gradients', () => {
     }
   });
 });
+
+forEachBackend('scaledDotProductAttention second order', () => {
+  it('differentiates its gradient again (createGraph) with causal and boolean masks', () => {
+    wg.manualSeed(6);
+    const q = wg.randn([2, 3, 2], { dtype: 'float64', requiresGrad: true }), k = wg.randn([2, 4, 2], { dtype: 'float64', requiresGrad: true });
+    const v = wg.randn([2, 4, 3], { dtype: 'float64', requiresGrad: true });
+    const w = wg.randn([2, 3, 3], { dtype: 'float64' });
+    const mask = wg.tensor([[1, 0, 1, 1], [1, 1, 0, 0], [0, 1, 1, 1]], { dtype: 'int32' });
+    for (const opts of [{ isCausal: true }, { attnMask: mask }]) {
+      const g = (a: Tensor, b: Tensor, c: Tensor) => {
+        const grads = wg.grad((x: Tensor, y: Tensor, z: Tensor) => wg.scaledDotProductAttention(x, y, z, opts).mul(w).sum())(a, b, c);
+        return grads.map((gi, i) => gi.mul([a, b, c][i]).sum()).reduce((acc, t) => acc.add(t));
+      };
+      const res = wg.gradcheck(g, [q, k, v], { eps: 1e-6, atol: 1e-7, rtol: 1e-6 });
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+    }
+  });
+});
