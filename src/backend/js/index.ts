@@ -4,7 +4,7 @@
 // Storage is in storage.ts, the kernels in one file per family; this class joins them.
 
 import type {
-  AttnMask, Backend, Binary, ConvGeom, Reduce, Storage, Unary, UnaryGrad,
+  Backend, Binary, ConvGeom, Reduce, Storage, Unary, UnaryGrad,
 } from '../backend.js';
 import { JsStorage, JsStorageBackend } from './storage.js';
 import * as elementwise from './elementwise.js';
@@ -16,6 +16,7 @@ import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
 import * as attn from './attention.js';
+import type { AttnMask } from '../backend.js';
 
 export { JsStorage };
 

@@ -4,7 +4,7 @@
 // dispatch.ts (threads), and one file of kernels per family.
 
 import type {
-  AttnMask, Backend, Binary, ConvGeom, Reduce, SType, Storage, Unary, UnaryGrad,
+  Backend, Binary, ConvGeom, Reduce, SType, Storage, Unary, UnaryGrad,
 } from '../backend.js';
 import type { WasmExports } from './exports.js';
 import type { WasmVariant } from './load.js';
@@ -20,6 +20,7 @@ import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
 import * as attn from './attention.js';
+import type { AttnMask } from '../backend.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
 export interface Kernels {
