@@ -361,3 +361,47 @@ forEachBackend('scaledDotProductAttention second order', () => {
     }
   });
 });
+
+forEachBackend('scaledDotProductAttention additive mask gradient', () => {
+  it('gives a float attnMask that requires a gradient its gradient (first and second order)', () => {
+    wg.manualSeed(12);
+    const q = wg.randn([2, 2, 3, 2], { dtype: 'float64', requiresGrad: true }), k = wg.randn([2, 2, 4, 2], { dtype: 'float64', requiresGrad: true });
+    const v = wg.randn([2, 2, 4, 3], { dtype: 'float64', requiresGrad: true });
+    const w = wg.randn([2, 2, 3, 3], { dtype: 'float64' });
+    const GC = { eps: 1e-6, atol: 1e-7, rtol: 1e-6 };
+    // a bias shared over the batch ([2, 3, 4] over [2, 2, 3, 4]), one broadcast along heads and keys, a full one
+    for (const shape of [[2, 3, 4], [2, 1, 3, 1], [2, 2, 3, 4]]) {
+      const bias = wg.randn(shape, { dtype: 'float64', requiresGrad: true });
+      const f = (a: Tensor, b: Tensor, c: Tensor, m: Tensor) => wg.scaledDotProductAttention(a, b, c, { attnMask: m, scale: 0.8 }).mul(w).sum();
+      const first = wg.gradcheck(f, [q, k, v, bias], GC);
+      expect(first.ok, `${shape}: ${JSON.stringify(first)}`).toBe(true);
+      // only the mask requires a gradient
+      const qd = q.detach(), kd = k.detach(), vd = v.detach();
+      const onlyMask = wg.gradcheck((m: Tensor) => f(qd, kd, vd, m), [bias], GC);
+      expect(onlyMask.ok, `${shape} (mask only): ${JSON.stringify(onlyMask)}`).toBe(true);
+      const g = (a: Tensor, m: Tensor) => {
+        const [ga, gm] = wg.grad((x: Tensor, y: Tensor) => f(x, k, v, y))(a, m);
+        return ga.mul(a).sum().add(gm.mul(m).sum());
+      };
+      const second = wg.gradcheck(g, [q, bias], GC);
+      expect(second.ok, `${shape} (second order): ${JSON.stringify(second)}`).toBe(true);
+    }
+  });
+});
+
+forEachBackend('scaledDotProductAttention mask copies', () => {
+  it('agrees with the composite and passes gradcheck when the mask batch strides need a copy', () => {
+    wg.manualSeed(13);
+    const shapes = [[2, 2, 2, 2, 2], [2, 2, 2, 3, 2], [2, 2, 2, 3, 2]];
+    const [q, k, v] = shapes.map((sh) => wg.randn(sh, { dtype: 'float64', requiresGrad: true }));
+    const bias = wg.randn([2, 1, 2, 2, 3], { dtype: 'float64', requiresGrad: true }); // batch strides [6·2, 0, 6]: three runs
+    const f = (a: Tensor, b: Tensor, c: Tensor, m: Tensor) => wg.scaledDotProductAttention(a, b, c, { attnMask: m }).square().sum();
+    expectClose(f(q, k, v, bias).item(), composite(q, k, v, { mask: bias }).square().sum().item(), { rtol: 1e-12, atol: 1e-12 });
+    const res = wg.gradcheck(f, [q, k, v, bias], { eps: 1e-6, atol: 1e-7, rtol: 1e-6 });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const bool = wg.tensor([1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1], { shape: [2, 1, 2, 2, 3], dtype: 'int32' });
+    const boolAdd = wg.tensor(Array.from(bool.data(), (x) => (x ? 0 : -Infinity)), { shape: [2, 1, 2, 2, 3], dtype: 'float64' });
+    expectClose(wg.scaledDotProductAttention(q, k, v, { attnMask: bool }).toArray(), composite(q, k, v, { mask: boolAdd }).toArray(),
+      { rtol: 1e-12, atol: 1e-12 });
+  });
+});

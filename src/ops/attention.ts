@@ -6,6 +6,7 @@
 // one pass per row), then P·v. Only P (one L×S matrix per batch entry) is saved.
 // Backward: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = scale · P ⊙ (dP − rowsum(dP ⊙ P)) (fused kernel, in
 // place on dP, the only L×S temporary), dQ = dS·K, dK = dSᵀ·Q.
+// An additive mask that requires a gradient gets the unscaled dS, summed to its shape.
 // Under createGraph the same rule is written with ops on a P recomputed with ops from q and k,
 // so it differentiates again; the composite (attentionComposite) is also the test oracle and
 // the path for dropoutP > 0.
@@ -106,33 +107,42 @@ const attentionGate: Gate<AttnAttrs> = {
     const mask = ctx.inputs[3] ?? null;
     const at = ctx.attrs;
     const needQ = ctx.needsInputGrad(0), needK = ctx.needsInputGrad(1), needV = ctx.needsInputGrad(2);
+    const needM = mask !== null && ctx.needsInputGrad(3); // an additive mask that requires a gradient
     if (isGradEnabled()) { // createGraph: the rule with ops, on a P that depends on q and k
       const p = attentionWeights(q, k, mask, at.scale, at.causal);
       const dv = needV ? sumTo(matmulFlags(p, dO, true, false), v.shape) : null;
-      let dq: Tensor | null = null, dk: Tensor | null = null;
-      if (needQ || needK) {
+      let dq: Tensor | null = null, dk: Tensor | null = null, dm: Tensor | null = null;
+      if (needQ || needK || needM) {
         const dp = matmulFlags(dO, v, false, true);
-        const ds = mul(mul(p, sub(dp, sum(mul(dp, p), -1, true))), at.scale);
+        const dScores = mul(p, sub(dp, sum(mul(dp, p), -1, true))); // the gradient of the masked scores
+        const ds = mul(dScores, at.scale);
         if (needQ) dq = sumTo(matmulFlags(ds, k, false, false), q.shape);
         if (needK) dk = sumTo(matmulFlags(ds, q, true, false), k.shape);
+        if (needM) dm = sumTo(dScores, mask!.shape);
       }
-      return [dq, dk, dv, null];
+      return [dq, dk, dv, dm];
     }
     const p = ctx.saved[0];
     const { L, S, E, Ev, batchShape } = at;
     const B = sizeOf(batchShape);
     const be = q.backend;
-    let dq: Tensor | null = null, dk: Tensor | null = null, dv: Tensor | null = null;
+    let dq: Tensor | null = null, dk: Tensor | null = null, dv: Tensor | null = null, dm: Tensor | null = null;
     if (needV) {
       dv = empty([...batchShape, S, Ev], q.dtype, be, 'scaledDotProductAttention');
       be.matmul(dv.storage, p.storage, dO.storage, B, S, Ev, L, true, false, L * S, L * Ev);
       dv = sumTo(dv, v.shape);
     }
-    if (needQ || needK) {
-      const ds = empty([...batchShape, L, S], q.dtype, be, 'scaledDotProductAttention');
+    if (needQ || needK || needM) {
+      // dS in place on dP, with the scale folded in; a mask that takes a gradient needs it unscaled
+      const raw = empty([...batchShape, L, S], q.dtype, be, 'scaledDotProductAttention');
+      let ds = raw;
       try {
-        be.matmul(ds.storage, dO.storage, v.storage, B, L, S, Ev, false, true, L * Ev, batchStride(v, S, Ev));
-        be.attnSoftmaxGrad(ds.storage, p.storage, ds.storage, B * L, S, at.scale);
+        be.matmul(raw.storage, dO.storage, v.storage, B, L, S, Ev, false, true, L * Ev, batchStride(v, S, Ev));
+        be.attnSoftmaxGrad(raw.storage, p.storage, raw.storage, B * L, S, needM ? 1 : at.scale);
+        if (needM) {
+          dm = sumTo(raw, mask!.shape);
+          if (needQ || needK) ds = mul(raw, at.scale);
+        }
         if (needQ) {
           dq = empty([...batchShape, L, E], q.dtype, be, 'scaledDotProductAttention');
           be.matmul(dq.storage, ds.storage, k.storage, B, L, E, S, false, false, L * S, batchStride(k, S, E));
@@ -144,10 +154,11 @@ const attentionGate: Gate<AttnAttrs> = {
           dk = sumTo(dk, k.shape);
         }
       } finally {
-        ds.dispose();
+        if (ds !== raw) ds.dispose();
+        if (raw !== dm) raw.dispose();
       }
     }
-    return [dq, dk, dv, null];
+    return [dq, dk, dv, dm];
   },
 };
 
@@ -155,7 +166,7 @@ const attentionGate: Gate<AttnAttrs> = {
 export interface AttentionOptions {
   /**
    * Broadcastable to `[..., L, S]`: an int32 tensor is PyTorch's boolean mask (nonzero = may
-   * attend), a float tensor (q's dtype) is added to the scaled scores. No gradient flows to it.
+   * attend), a float tensor (q's dtype) is added to the scaled scores. It takes a gradient when it requires one (learned position biases).
    */
   attnMask?: Tensor | null;
   /** Query i attends to keys j <= i (top-left aligned when L ≠ S); an error together with attnMask. */
@@ -236,7 +247,6 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
       throw new DTypeError(`${op}: attnMask must be int32 (a boolean mask) or ${Q.dtype} (additive), got ${mask.dtype} ${mask.shapeString}`);
     }
     if (mask.backendName !== Q.backendName) throw new WasmgradError(`${op}: attnMask is on ${mask.backendName}, query on ${Q.backendName}`);
-    if (mask.requiresGrad) throw new WasmgradError(`${op}: attnMask takes no gradient; pass attnMask.detach()`);
     const full = [...batchShape, L, S];
     let ok = mask.ndim <= full.length;
     for (let i = 1; ok && i <= mask.ndim; i++) {
