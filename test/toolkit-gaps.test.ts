@@ -85,3 +85,99 @@ describe.each(['wasm', 'js'] as const)('int32 where PyTorch accepts it on %s', (
     wg.dispose([x, m, m3]);
   });
 });
+
+const CONFIGS = (['wasm', 'js'] as const).flatMap((b) => (['float32', 'float64'] as const).map((d) => [b, d] as const));
+
+/** Values within the dtype's tolerance (float32 ≈ 1e-6 relative). */
+function expectValues(t: T, want: number[], dtype: DT): void {
+  const got = Array.from(t.data() as ArrayLike<number>);
+  expect(got.length).toBe(want.length);
+  const tol = dtype === 'float32' ? 1e-6 : 1e-14;
+  want.forEach((w, i) => {
+    if (Number.isNaN(w) || !Number.isFinite(w)) expect(got[i]).toBe(w);
+    else expect(Math.abs(got[i] - w)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
+  });
+}
+
+describe.each(CONFIGS)('norm as PyTorch on %s %s', (backend, dtype: DT) => {
+  beforeAll(() => { wg.setBackend(backend); });
+  const t = (data: unknown, requiresGrad = false) => wg.tensor(data as number[], { dtype, requiresGrad });
+  /** The norm's value and the gradient of its sum. */
+  function run(data: unknown, f: (x: T) => T): [T, T] {
+    const x = t(data, true);
+    const y = f(x);
+    y.sum().backward();
+    return [y, x.grad!];
+  }
+
+  it('p = 0 counts the nonzero elements (NaN counts) with a zero gradient', () => {
+    const [y, g] = run([[0, 1, -2], [0, 0, 3]], (x) => x.norm(0, 1));
+    expectValues(y, [2, 1], dtype);
+    expect(y.dtype).toBe(dtype);
+    expectValues(g, [0, 0, 0, 0, 0, 0], dtype);
+    expectValues(wg.norm(t([0, NaN, 5, -0]), 0), [2], dtype);
+    expectValues(wg.norm(t([[1, 0], [2, 0]]), 0, 0, true), [2, 0], dtype);
+  });
+
+  it('negative p is (Σ|x|^p)^(1/p) with the gradient x^(p-1)·norm^(1-p)', () => {
+    const [y, g] = run([1, -2], (x) => x.norm(-1));
+    expectValues(y, [2 / 3], dtype);
+    expectValues(g, [4 / 9, -1 / 9], dtype); // sgn(x)|x|^-2 · (2/3)^2
+    expectValues(wg.norm(t([1, 2]), -2), [1 / Math.sqrt(1.25)], dtype);
+  });
+
+  it('negative p with a zero element is 0 with a zero gradient', () => {
+    const [y, g] = run([[0, 2, 3], [1, 1, 2]], (x) => x.norm(-1, 1));
+    expectValues(y, [0, 1 / 2.5], dtype);
+    expectValues(g, [0, 0, 0, 1 / 6.25, 1 / 6.25, 0.25 / 6.25], dtype);
+  });
+
+  it('0 < p < 1 gives a zero element no gradient (PyTorch), the others S/√x for p = 1/2', () => {
+    const [y, g] = run([0, 4, 1], (x) => x.norm(0.5));
+    expectValues(y, [9], dtype);
+    expectValues(g, [0, 1.5, 3], dtype);
+  });
+
+  it('p = Infinity splits the gradient evenly among tied maxima, with their signs', () => {
+    const [y, g] = run([1, -3, 3, 2], (x) => x.norm(Infinity));
+    expectValues(y, [3], dtype);
+    expectValues(g, [0, -0.5, 0.5, 0], dtype);
+    const [y3, g3] = run([[2, -2, 2], [1, 0, 0]], (x) => wg.norm(x, Infinity, -1, true));
+    expectValues(y3, [2, 1], dtype);
+    expectValues(g3, [1 / 3, -1 / 3, 1 / 3, 1, 0, 0], dtype);
+  });
+
+  it('p = -Infinity splits it among tied minima; zeros (sign 0) take none', () => {
+    const [y, g] = run([[2, -1, 1, 5], [0, 4, 0, 3]], (x) => x.norm(-Infinity, 1));
+    expectValues(y, [1, 0], dtype);
+    expectValues(g, [0, -0.5, 0.5, 0, 0, 0, 0, 0], dtype);
+  });
+
+  it("'fro' is the 2-norm over the axes", () => {
+    const [y, g] = run([[1, 2], [2, 4]], (x) => x.norm('fro'));
+    expectValues(y, [5], dtype);
+    expectValues(g, [0.2, 0.4, 0.4, 0.8], dtype);
+    expectValues(wg.norm(t([[3, 4], [0, 1]]), 'fro', 1), [5, 1], dtype);
+  });
+
+  it('the Infinity norm differentiates again under createGraph (d²(max|x|)²/dx² = 2 at the max)', () => {
+    const x = t([1, -3, 2], true);
+    const [g] = wg.grad((v: T) => v.norm(Infinity).square())(x);
+    expectValues(g, [0, -6, 0], dtype);
+    const [h] = wg.grad((v: T) => wg.grad((w: T) => w.norm(Infinity).square())(v)[0].sum())(x);
+    expectValues(h, [0, 2, 0], dtype);
+    wg.dispose([x, g, h]);
+  });
+
+  it('bad p and empty reductions without identity are errors naming norm and the value', () => {
+    const x = t([1, 2]);
+    expectError(() => wg.norm(x, NaN), /^norm: p .*NaN/);
+    expectError(() => wg.norm(x, 'nuc' as unknown as number), /^norm: p .*nuc/);
+    const e = t([]);
+    expectError(() => wg.norm(e, -1), /^norm: p = -1 of an empty tensor of shape \[0\]/);
+    expectError(() => wg.norm(e, Infinity), /^norm: p = Infinity of an empty/);
+    expectValues(wg.norm(e, 0), [0], dtype);
+    expectValues(wg.norm(e, 0.5), [0], dtype);
+    wg.dispose([x, e]);
+  });
+});
