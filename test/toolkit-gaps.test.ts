@@ -181,3 +181,45 @@ describe.each(CONFIGS)('norm as PyTorch on %s %s', (backend, dtype: DT) => {
     wg.dispose([x, e]);
   });
 });
+
+describe.each(CONFIGS)("prod's second derivative with zeros on %s %s", (backend, dtype: DT) => {
+  beforeAll(() => { wg.setBackend(backend); });
+  const t = (data: unknown, requiresGrad = false) => wg.tensor(data as number[], { dtype, requiresGrad });
+  /** Row i of the Hessian of sum(prod(x, axis)) by grad of grad. */
+  const hessianRow = (x: T, i: number, axis?: number) => {
+    const onehot = t(Array.from({ length: x.size }, (_, k) => (k === i ? 1 : 0))).reshape(x.shape);
+    const [h] = wg.grad((v: T) => wg.grad((w: T) => wg.prod(w, axis).sum())(v)[0].mul(onehot).sum())(x);
+    onehot.dispose();
+    return h;
+  };
+
+  it('d²prod/dx_i dx_j is the product of the others when x_i and x_j are the only zeros', () => {
+    const x = t([0, 0, 2, 3], true);
+    const h0 = hessianRow(x, 0);
+    expectValues(h0, [0, 6, 0, 0], dtype);
+    const h2 = hessianRow(x, 2);
+    expectValues(h2, [0, 0, 0, 0], dtype); // every product of others still holds a zero
+    wg.dispose([x, h0, h2]);
+  });
+
+  it('per row: two zeros give the pair the product of the others, one zero and three zeros as before', () => {
+    const x = t([[2, 0, 5, 0], [0, 0, 0, 4], [0, 1, 2, 3]], true);
+    const h1 = hessianRow(x, 1, 1); // row 0: zeros at 1 and 3 → H[1][3] = 2·5
+    expectValues(h1, [0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0], dtype);
+    const h4 = hessianRow(x, 4, 1); // row 1: three zeros → 0
+    expectValues(h4, new Array(12).fill(0), dtype);
+    const h8 = hessianRow(x, 8, 1); // row 2: one zero at 8 → H[8][k] = product of the others but k
+    expectValues(h8, [0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 3, 2], dtype);
+    wg.dispose([x, h1, h4, h8]);
+  });
+
+  it.skipIf(dtype !== 'float64')('gradcheck of the gradient of prod passes with two zeros (float64)', () => {
+    const x = t([[0, 1.5, 0, -2], [0.5, 0, 3, 0]], true);
+    const w = t([[1, -2, 0.5, 3], [2, 1, -1, 0.25]]);
+    const r = wg.gradcheck((v: T) => wg.grad((u: T) => wg.prod(u, 1).sum())(v)[0].mul(w).sum(), [x], { rtol: 1e-7 });
+    expect(r.ok).toBe(true);
+    const all = t([0, 0, -1.5, 2], true);
+    expect(wg.gradcheck((v: T) => wg.grad((u: T) => wg.prod(u))(v)[0].mul(w.reshape([8]).narrow(0, 0, 4)).sum(), [all], { rtol: 1e-7 }).ok).toBe(true);
+    wg.dispose([x, w, all]);
+  });
+});
