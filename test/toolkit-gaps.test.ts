@@ -223,3 +223,63 @@ describe.each(CONFIGS)("prod's second derivative with zeros on %s %s", (backend,
     wg.dispose([x, w, all]);
   });
 });
+
+describe.each(CONFIGS)('index tensors stay in the backend on %s %s', (backend, dtype: DT) => {
+  beforeAll(() => { wg.setBackend(backend); });
+
+  /** Counts the backend's read/write calls (copies between JavaScript and the tensor storage) during f. */
+  function copiesDuring(x: T, f: () => void): number {
+    const b = x.backend as unknown as { read: (...a: unknown[]) => unknown; write: (...a: unknown[]) => unknown };
+    const { read, write } = b;
+    let calls = 0;
+    b.read = (...a) => { calls++; return read.apply(b, a); };
+    b.write = (...a) => { calls++; return write.apply(b, a); };
+    try { f(); } finally { b.read = read; b.write = write; }
+    return calls;
+  }
+
+  it('gather and indexSelect with an index tensor (int32 or float) copy nothing through JavaScript, forward and backward', () => {
+    const x = wg.tensor([[1, 2, 3], [4, 5, 6]], { dtype, requiresGrad: true });
+    for (const idt of ['int32', dtype] as const) {
+      const idx = wg.tensor([[2, 0], [1, 1]], { dtype: idt });
+      const sel = wg.tensor([1, 1, 0], { dtype: idt });
+      let g: T | null = null, s: T | null = null;
+      expect(copiesDuring(x, () => {
+        g = x.gather(1, idx);
+        s = x.indexSelect(0, sel);
+        g.sum().add(s.sum()).backward();
+      })).toBe(0);
+      expectValues(g!, [3, 1, 5, 5], dtype);
+      expectValues(s!, [4, 5, 6, 4, 5, 6, 1, 2, 3], dtype);
+      expectValues(x.grad!, [2, 1, 2, 2, 4, 2], dtype);
+      x.zeroGrad();
+      wg.dispose([idx, sel, g!, s!]);
+    }
+    x.dispose();
+  });
+
+  it('an int32 index disposed before backward still gives the gradient (the graph keeps its share), and everything is freed after', () => {
+    const before = wg.memory();
+    wg.tidy(() => {
+      const x = wg.tensor([1, 2, 3, 4], { dtype, requiresGrad: true });
+      const idx = wg.tensor([3, 3, 0], { dtype: 'int32' });
+      const y = x.indexSelect(0, idx);
+      idx.dispose();
+      const [gx] = wg.grad((v: T) => wg.gather(v, 0, wg.tensor([1, 1], { dtype: 'int32' })).square().sum())(x);
+      y.mul(y).sum().backward();
+      expectValues(x.grad!, [2, 0, 0, 16], dtype);
+      expectValues(gx, [0, 8, 0, 0], dtype);
+    });
+    expect(wg.memory()).toEqual(before);
+  });
+
+  it('a bad int32 index is an error naming it, leaves the index unchanged and leaks nothing', () => {
+    const x = wg.tensor([[1, 2], [3, 4]], { dtype });
+    const idx = wg.tensor([[1, 5], [0, 1]], { dtype: 'int32' });
+    expectError(() => x.gather(1, idx), /^gather: index 5 at position 1 of index is out of range for dimension 1 of size 2/);
+    expect(idx.toArray()).toEqual([[1, 5], [0, 1]]);
+    const neg = wg.tensor([0, -1], { dtype: 'int32' });
+    expectError(() => x.indexSelect(0, neg), /^indexSelect: index -1 at position 1/);
+    wg.dispose([x, idx, neg]);
+  });
+});
