@@ -6,7 +6,7 @@ import * as wg from '../../src/index.js';
 import { broadcast, sizeOf } from '../catalog/shapes.js';
 import type { Axis, BinaryOp, Instr, Program, ReduceOp, Shape, Tensor, UnaryOp } from './programs.js';
 import { type OtherInstr, fmtOther, operandsOf } from './other-steps.js';
-import { MORE_KINDS, type MoreInstr, moreKey, pieceSizes } from './more-steps.js';
+import { MORE_KINDS, type MoreInstr, moreKey, wgMore } from './more-steps.js';
 
 const f32 = Math.fround;
 
@@ -274,54 +274,7 @@ export class WgEngine implements Engine<Tensor> {
       case 'prod': return ins.axis === undefined && !ins.keepdims ? a.prod() : a.prod(ins.axis, ins.keepdims);
       case 'logsumexp': return ins.keepdims ? a.logsumexp(ins.axis, true) : a.logsumexp(ins.axis);
       case 'cumsum': return a.cumsum(ins.dim);
-      default: return this.more(ins, xs);
-    }
-  }
-  more(ins: MoreInstr, xs: Tensor[]): Tensor {
-    const [a] = xs;
-    const red = (r: string | undefined) => (r === undefined ? undefined : { reduction: r as 'mean' });
-    switch (ins.k) {
-      case 'stack': return wg.stack(xs, ins.dim);
-      case 'select': return ins.method ? a.select(ins.dim, ins.index) : wg.select(a, ins.dim, ins.index);
-      case 'piece': {
-        const pieces = ins.how === 'split' ? wg.split(a, ins.arg, ins.dim) : wg.chunk(a, ins.arg as number, ins.dim);
-        const n = a.shape[ins.dim < 0 ? ins.dim + a.ndim : ins.dim];
-        if (pieces.length !== pieceSizes(ins.how, ins.arg, n).length) throw new Error(`${ins.how} made ${pieces.length} pieces`);
-        return pieces[ins.take];
-      }
-      case 'triangle': return ins.upper ? a.triu(ins.diagonal) : wg.tril(a, ins.diagonal);
-      case 'maskedFill': return xs[2].maskedFill(xs[0].gt(xs[1]), ins.value);
-      case 'variance': {
-        const opts = { correction: ins.correction, keepdims: ins.keepdims };
-        return ins.std ? a.std(ins.axis, opts) : wg.var(a, ins.axis ?? null, opts);
-      }
-      case 'norm': return ins.axis === undefined && !ins.keepdims ? a.norm(ins.p) : wg.norm(a, ins.p, ins.axis, ins.keepdims);
-      case 'argIndex': {
-        const src = xs[1];
-        const arg = (keep: boolean) => (ins.lowest ? src.argmin(ins.dim, keep) : wg.argmax(src, ins.dim, keep));
-        if (ins.use === 'gather') return a.gather(ins.dim, arg(true));
-        if (ins.use === 'indexSelect') return a.indexSelect(ins.dim, arg(false).reshape([-1]));
-        return a.mul(wg.eq(arg(true), ins.match).astype(a.dtype));
-      }
-      case 'ceX': {
-        const opts: Record<string, unknown> = { labelSmoothing: ins.smoothing, reduction: ins.reduction };
-        if (ins.ignoreIndex !== undefined) opts.ignoreIndex = ins.ignoreIndex;
-        return wg.crossEntropy(a, ins.labels, opts);
-      }
-      case 'nll': {
-        const opts: Record<string, unknown> = { reduction: ins.reduction };
-        if (ins.ignoreIndex !== undefined) opts.ignoreIndex = ins.ignoreIndex;
-        return a.nllLoss(Int32Array.from(ins.labels), opts);
-      }
-      case 'pointLoss': {
-        const t = xs[1];
-        if (ins.loss === 'huberLoss') {
-          const opts: Record<string, unknown> = { ...red(ins.reduction) };
-          if (ins.delta !== undefined) opts.delta = ins.delta;
-          return a.huberLoss(t, opts);
-        }
-        return (wg as any)[ins.loss](a, t, red(ins.reduction));
-      }
+      default: return wgMore(ins, xs);
     }
   }
   weightedSum(a: Tensor, w: Tensor): Tensor { return a.mul(w).sum(); }
