@@ -293,6 +293,10 @@ const normEntry: OpEntry = {
     cs('norm(Infinity, 0, true)', [[3, 4]], NONZERO, (x) => wg.norm(x, Infinity, 0, true)),
     cs('norm(3, [0, 2])', [[2, 3, 2]], NONZERO, (x) => x.norm(3, [0, 2])),
     cs('norm(-Infinity, 1)', [[3, 4]], NONZERO, (x) => x.norm(-Infinity, 1)),
+    cs('norm(0.5, 1)', [[3, 4]], NONZERO, (x) => x.norm(0.5, 1)),
+    cs('norm(-1.5, [0, 2])', [[2, 3, 2]], NONZERO, (x) => x.norm(-1.5, [0, 2])),
+    cs("norm('fro', [0, 1])", [[3, 4]], NONZERO, (x) => x.norm('fro', [0, 1])),
+    cs('norm(0, 1) (zero gradient)', [[3, 4]], NONZERO, (x) => x.norm(0, 1).add(x.sum(1))),
   ],
   property: fc.tuple(shapeAxisArb(1), fc.constantFrom(1, 2, 3, 1.5)).map(([[s, axis, keepdims], p]) =>
     ps([s], NONZERO, `norm([${s}], ${p}, ${JSON.stringify(axis)}, ${keepdims})`, (x) => x.norm(p, axis, keepdims))),
