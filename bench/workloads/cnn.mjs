@@ -38,7 +38,7 @@ function wgCnn(wg, D, { batchNorm = false } = {}) {
   const model = new nn.Sequential(...block(1, c1), ...block(c1, c2), new nn.Flatten(), new nn.Linear(FLAT, classes));
   // The same initial values as the other libraries, through PyTorch's state_dict names.
   const state = model.stateDict();
-  const lin = batchNorm ? 10 : 7, conv2 = batchNorm ? 4 : 3;
+  const lin = batchNorm ? 9 : 7, conv2 = batchNorm ? 4 : 3;  // Sequential indices
   const init = { '0.weight': [D.w1, [c1, 1, 3, 3]], '0.bias': [D.b1, [c1]], [`${conv2}.weight`]: [D.w2, [c2, c1, 3, 3]],
     [`${conv2}.bias`]: [D.b2, [c2]], [`${lin}.weight`]: [D.w3, [classes, FLAT]], [`${lin}.bias`]: [D.b3, [classes]] };
   wg.noGrad(() => wg.tidy(() => { for (const [k, [v, shape]] of Object.entries(init)) state.get(k).copy_(wg.tensor(v, { shape })); }));
@@ -51,7 +51,7 @@ function wgCnn(wg, D, { batchNorm = false } = {}) {
     opt.step();
     return loss.item();
   });
-  return { step, cleanup: () => { for (const p of model.parameters()) p.dispose(); X.dispose(); } };
+  return { step, cleanup: () => { opt.dispose(); for (const p of model.parameters()) p.dispose(); for (const [, b] of model.namedBuffers?.() ?? []) b.dispose(); X.dispose(); } };
 }
 
 /** TF.js: the same net in NHWC (its layout), tf.train.sgd(lr).minimize. */
