@@ -96,6 +96,7 @@ export default {
     const missing = wgMissing(wg, ['conv2d']);
     // A TF.js cpu call takes seconds here: one call in --quick, no warm-up.
     const heavy = ctx.quick ? { warmup: false, reps: 1, note: '1 call' } : ctx.slow;
+    await ctx.use('tfwasm');
     tfWasmGradWhy = tfWasmConvGradMissing(tf);
     const rows = [];
     for (const s of SHAPES) {
