@@ -42,7 +42,7 @@ export function implementations(wg, tf, threads) {
     { key: 'tfwasm', label: 'tfjs wasm' },
     { key: 'tfcpu', label: 'tfjs cpu' },
     // optional: the column is shown only in the tables that have a cell for it.
-    { key: 'jax', label: 'jax-js wasm', optional: true },
+    { key: 'jax', label: 'jax-js wasm (1 thread in Node)', optional: true },
   ];
   async function use(impl) {
     if (impl === 'wasm1') {

@@ -111,6 +111,68 @@ function tfBlock(tf, D) {
   return { step, cleanup: () => { for (const t of [...vars, X, Y, mask]) t.dispose(); opt.dispose(); } };
 }
 
+/**
+ * jax-js: the same block as a function of a parameter tree, `valueAndGrad`, and AdamW written
+ * out as array ops (PyTorch's order: decay, moments, bias-corrected update). q, k and v get
+ * their own [E, E] slices of in_proj (the same product as one E→3E Linear split in three).
+ * Every array argument is consumed, so each use but the last goes through `.ref`.
+ */
+function jaxBlock(jax, D) {
+  const { numpy: np, nn, tree } = jax;
+  const { B, T, E, H, lr, weightDecay, eps } = BLOCK, hd = E / H;
+  const [b1, b2, adamEps] = [0.9, 0.999, 1e-8];
+  const arr = (v, shape) => np.array(v).reshape(shape);
+  const third = (v, i, n) => v.slice(i * n, (i + 1) * n);
+  let params = {
+    ln1g: np.ones([E]), ln1b: np.zeros([E]), ln2g: np.ones([E]), ln2b: np.zeros([E]),
+    wq: arr(third(D.qkv.w, 0, E * E), [E, E]), bq: arr(third(D.qkv.b, 0, E), [E]),
+    wk: arr(third(D.qkv.w, 1, E * E), [E, E]), bk: arr(third(D.qkv.b, 1, E), [E]),
+    wv: arr(third(D.qkv.w, 2, E * E), [E, E]), bv: arr(third(D.qkv.b, 2, E), [E]),
+    wo: arr(D.proj.w, [E, E]), bo: arr(D.proj.b, [E]),
+    w1: arr(D.fc1.w, [4 * E, E]), b1: arr(D.fc1.b, [4 * E]), w2: arr(D.fc2.w, [E, 4 * E]), b2: arr(D.fc2.b, [E]),
+  };
+  let m = tree.map((p) => np.zeros(p.shape), tree.ref(params)), v = tree.map((p) => np.zeros(p.shape), tree.ref(params));
+  const X = arr(D.x, [B, T, E]), Y = arr(D.y, [B, T, E]);
+  const mask = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
+  const M = arr(mask, [T, T]);
+  const dense = (x, w, b) => np.matmul(x, w.transpose()).add(b);
+  const layerNorm = (x, g, b) => {
+    const xc = x.ref.sub(np.mean(x, -1, { keepdims: true }));
+    const inv = np.sqrt(np.mean(np.square(xc.ref), -1, { keepdims: true }).add(eps));
+    return xc.div(inv).mul(g).add(b);
+  };
+  const heads = (t) => t.reshape([B, T, H, hd]).transpose([0, 2, 1, 3]);
+  const loss = (p, x, y, mk) => {
+    const a = layerNorm(x.ref, p.ln1g, p.ln1b);
+    const q = heads(dense(a.ref, p.wq, p.bq)), k = heads(dense(a.ref, p.wk, p.bk)), vv = heads(dense(a, p.wv, p.bv));
+    const att = nn.softmax(np.matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(hd)).add(mk), -1);
+    const o = np.matmul(att, vv).transpose([0, 2, 1, 3]).reshape([B, T, E]);
+    const h = x.add(dense(o, p.wo, p.bo));
+    const f = dense(nn.gelu(dense(layerNorm(h.ref, p.ln2g, p.ln2b), p.w1, p.b1), { approximate: false }), p.w2, p.b2);
+    return np.mean(np.square(h.add(f).sub(y)));
+  };
+  const vg = jax.valueAndGrad(loss);
+  let t = 0;
+  const step = () => {
+    const [l, g] = vg(tree.ref(params), X.ref, Y.ref, M.ref);
+    const val = l.dataSync()[0];
+    t++;
+    const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+    const next = {}, nm = {}, nv = {};
+    for (const key of Object.keys(params)) {
+      const gk = g[key];
+      nm[key] = m[key].mul(b1).add(gk.ref.mul(1 - b1));
+      nv[key] = v[key].mul(b2).add(np.square(gk).mul(1 - b2));
+      const upd = nm[key].ref.div(c1).div(np.sqrt(nv[key].ref.div(c2)).add(adamEps)).mul(lr);
+      next[key] = params[key].mul(1 - lr * weightDecay).sub(upd);
+    }
+    params = next; m = nm; v = nv;
+    return val;
+  };
+  return { step, cleanup: () => { for (const tr of [params, m, v]) tree.dispose(tr); for (const a of [X, Y, M]) a.dispose(); } };
+}
+
 // ---- causal attention forward + backward --------------------------------------------------------
 
 function attnData() {
@@ -214,6 +276,9 @@ export default {
       await ctx.cell(r, 'js', setupFor('js', (d) => wgBlock(wg, d)), toSteps, ctx.slow);
     }
     await ctx.cell(r, 'tfwasm', setupFor('tfwasm', (d) => tfBlock(tf, d)), toSteps);
+    jaxInfo = await loadJax();
+    if (jaxInfo.jax) await ctx.cell(r, 'jax', setupFor('jax', (d) => jaxBlock(jaxInfo.jax, d)), toSteps, ctx.slow);
+    else ctx.skip(r, 'jax', jaxInfo.why);
 
     const rm = ctx.row('transformer-block-step-mha', 'the same block with nn.MultiheadAttention (float causal mask)', 'steps/s', 'higher');
     if (wgMissing(wg, [...WG_BLOCK_NEEDS, 'nn.MultiheadAttention', 'triu', 'full']).length) {
@@ -223,12 +288,12 @@ export default {
     }
 
     // Same parameters and data: the first three losses (forward, then after 1 and 2 AdamW steps).
-    for (const impl of ['wasm', 'js', 'mha']) {
+    for (const impl of ['wasm', 'js', 'mha', 'jax']) {
       const ref = losses.tfwasm, got = losses[impl];
       if (!ref?.length || !got?.length) continue;
       const n = Math.min(ref.length, got.length);
       const err = Math.max(...got.slice(0, n).map((v, i) => Math.abs(v - ref[i]) / Math.max(1e-6, Math.abs(ref[i]))));
-      ctx.check(`transformer block first ${n} losses, wasmgrad ${impl} vs tfjs wasm`, err < 1e-3,
+      ctx.check(`transformer block first ${n} losses, ${impl === 'jax' ? 'jax-js' : `wasmgrad ${impl}`} vs tfjs wasm`, err < 1e-3,
         `max rel diff ${err.toExponential(2)}; ${impl}: ${got.slice(0, n).map((v) => v.toFixed(5)).join(', ')}; tfjs wasm: ${ref.slice(0, n).map((v) => v.toFixed(5)).join(', ')}`);
     }
 
@@ -251,7 +316,6 @@ export default {
       }
     }
     await ctx.cell(ra, 'tfwasm', () => tfAttn(tf, A), ms);
-    jaxInfo = await loadJax();
     if (jaxInfo.jax) await ctx.cell(ra, 'jax', () => jaxAttn(jaxInfo.jax, A), ms, ctx.slow);
     else ctx.skip(ra, 'jax', jaxInfo.why);
     return [r, rm, ra];
@@ -282,6 +346,8 @@ export default {
     '`needWeights: false`. TF.js wasm: the same block in tf ops (layer norm from `tf.moments`, exact GELU',
     'via `tf.erf`, attention as two batched `matMul`s and `softmax` with an additive −1e9 causal mask),',
     '`tf.train.adam` with the decoupled weight decay applied to the variables before each `minimize`.',
+    'jax-js: the same block as a function of a parameter tree under `valueAndGrad` (q, k, v from their',
+    'slices of in_proj), exact `nn.gelu`, and AdamW written out as array ops; loss read back with `dataSync()`.',
     `Causal attention fwd+bwd: q, k, v and a fixed dO of [${attnShape.join(', ')}], \`backward(dO)\` in wasmgrad, \`tf.grads\` in TF.js`,
     '(all three gradients read back), jax-js `grad` of sum(attention · dO) written with the same ops as',
     'the TF.js version (its `nn.dotProductAttention` needs Iterator helpers, absent in Node 20; one thread).',
