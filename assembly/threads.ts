@@ -28,6 +28,7 @@ import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
 import { scanChunk } from './scan';
 import { gatherChunk, scatterAddChunk } from './gather';
+import { batchNormChunk, batchNormGradChunk, groupNormChunk, groupNormGradChunk, normAffineGradChunk } from './norm';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -54,6 +55,11 @@ function runChunk(args: usize, idx: i32): void {
     case Task.Scan: scanChunk(args, idx); break;
     case Task.Gather: gatherChunk(args, idx); break;
     case Task.ScatterAdd: scatterAddChunk(args, idx); break;
+    case Task.BatchNorm: batchNormChunk(args, idx); break;
+    case Task.BatchNormGrad: batchNormGradChunk(args, idx); break;
+    case Task.GroupNorm: groupNormChunk(args, idx); break;
+    case Task.GroupNormGrad: groupNormGradChunk(args, idx); break;
+    case Task.NormAffineGrad: normAffineGradChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

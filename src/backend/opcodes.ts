@@ -166,6 +166,12 @@ export const TASKS = {
   Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
   /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
   ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
+  /** Normalisation (assembly/norm.ts): `per` channels per chunk (batch norm, normAffineGrad) or `per` (n, group) units (group norm). */
+  BatchNorm: { code: 34, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'C', 'S', 'eps', 'per'] },
+  BatchNormGrad: { code: 35, slots: ['dx', 'dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'C', 'S', 'per'] },
+  GroupNorm: { code: 36, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'G', 'cpg', 'S', 'eps', 'per'] },
+  GroupNormGrad: { code: 37, slots: ['dx', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'G', 'cpg', 'S', 'per'] },
+  NormAffineGrad: { code: 38, slots: ['dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'N', 'G', 'cpg', 'S', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

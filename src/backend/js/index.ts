@@ -15,6 +15,7 @@ import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
+import * as norms from './norm.js';
 
 export { JsStorage };
 
@@ -78,6 +79,27 @@ export class JsBackend extends JsStorageBackend implements Backend {
   conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(y, x, w, g); }
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(dw, x, dy, g); }
+
+  batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, C: number, S: number, eps: number): void {
+    norms.batchNorm(y, mean, invstd, x, gamma, beta, N, C, S, eps);
+  }
+  batchNormGrad(dx: Storage | null, dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage,
+    invstd: Storage, gamma: Storage | null, N: number, C: number, S: number): void {
+    norms.batchNormGrad(dx, dgamma, dbeta, dy, x, mean, invstd, gamma, N, C, S);
+  }
+  groupNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, G: number, cpg: number, S: number, eps: number): void {
+    norms.groupNorm(y, mean, invstd, x, gamma, beta, N, G, cpg, S, eps);
+  }
+  groupNormGrad(dx: Storage, dy: Storage, x: Storage, mean: Storage, invstd: Storage, gamma: Storage | null,
+    N: number, G: number, cpg: number, S: number): void {
+    norms.groupNormGrad(dx, dy, x, mean, invstd, gamma, N, G, cpg, S);
+  }
+  normAffineGrad(dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage, invstd: Storage,
+    N: number, G: number, cpg: number, S: number): void {
+    norms.normAffineGrad(dgamma, dbeta, dy, x, mean, invstd, N, G, cpg, S);
+  }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {
