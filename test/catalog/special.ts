@@ -8,6 +8,7 @@ import { REAL, type Sampling } from './domains.js';
 import { type Shape, axisArb, broadcast, matmulShape, pairArb, shapeArb, sizeOf } from './shapes.js';
 import type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
 import { SHAPE_JOIN_OPS } from './shape-join.js';
+import { NORM_OPS } from './norm.js';
 
 const ANY: Sampling = { kind: 'interval', min: -2, max: 2, avoid: [] };
 const LABELS = [2, 0, 1, 2];
@@ -372,3 +373,4 @@ const gather: OpEntry = {
   ],
 };
 SPECIAL_OPS.push(indexSelect, gather);
+SPECIAL_OPS.push(...NORM_OPS);
