@@ -39,3 +39,4 @@ export type { VarOptions } from './ops/statistics.js';
 import './methods/index.js';
 export type { CrossEntropyOptions, NllLossOptions, ReductionOptions, HuberLossOptions, Reduction, Labels } from './ops/loss.js';
 export type { IndexLike } from './ops/indexing.js';
+export type { BatchNormOptions } from './ops/norm.js';

@@ -7,3 +7,4 @@ export { Sequential, MLP, type MLPOptions, type Activation, type LayerFunction }
 export { ReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
 export { GELU, SiLU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';
+export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, type BatchNormModuleOptions, type GroupNormOptions, type LayerNormOptions } from './norm.js';
