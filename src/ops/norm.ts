@@ -178,14 +178,14 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null | undefined, run
   const op = 'batchNorm';
   const o = checkOptions(op, opts, ['training', 'momentum', 'eps']);
   const t = floatInput(op, x, 2);
-  const training = o.training ?? false;
+  const training = o.training === undefined ? false : o.training;
   if (typeof training !== 'boolean') throw new WasmgradError(`${op}: training must be true or false, got ${describeValue(training)}`);
-  const momentum = o.momentum ?? 0.1;
+  const momentum = o.momentum === undefined ? 0.1 : o.momentum;
   if (typeof momentum !== 'number' || !Number.isFinite(momentum)) {
     throw new WasmgradError(`${op}: momentum must be a finite number, got ${describeValue(o.momentum)} `
       + '(the cumulative average, momentum null, needs num_batches_tracked: use nn.BatchNorm1d/2d)');
   }
-  const eps = checkEps(op, o.eps ?? 1e-5);
+  const eps = checkEps(op, o.eps === undefined ? 1e-5 : o.eps);
   const C = t.shape[1], N = t.shape[0], S = t.size / Math.max(1, N * C);
   const perChannel = `one per channel of input ${t.shapeString}`;
   const rm = optionalLike(op, 'runningMean', runningMean, [C], t, perChannel);
