@@ -56,14 +56,21 @@ abstract class BatchNormBase extends Module {
   running_var: Tensor | null;
   /** Training batches seen (an int32 scalar); null with `trackRunningStats: false`. */
   num_batches_tracked: Tensor | null;
+  /** Added to the variance. */
   readonly eps: number;
+  /** Weight of each batch in the running statistics; null: cumulative average. */
   readonly momentum: number | null;
+  /** Whether weight and bias are learned. */
   readonly affine: boolean;
+  /** Whether running statistics are kept (and used in eval mode). */
   readonly trackRunningStats: boolean;
 
-  constructor(readonly numFeatures: number, opts: BatchNormModuleOptions, private readonly opName: string) {
+  /** C, the channels (dim 1 of the input). */
+  readonly numFeatures: number;
+
+  constructor(numFeatures: number, opts: BatchNormModuleOptions, private readonly opName: string) {
     super();
-    positiveInt(opName, 'numFeatures', numFeatures);
+    this.numFeatures = positiveInt(opName, 'numFeatures', numFeatures);
     const o = checkOptions(opName, opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     this.eps = checkEps(opName, o.eps);
     const momentum = o.momentum === undefined ? 0.1 : o.momentum;
@@ -166,7 +173,9 @@ export class GroupNorm extends Module {
   readonly weight: Tensor | null;
   /** The shift [numChannels] (zeros); null with `affine: false`. */
   readonly bias: Tensor | null;
+  /** Added to the variance. */
   readonly eps: number;
+  /** Whether weight and bias are learned. */
   readonly affine: boolean;
 
   /**
@@ -222,7 +231,9 @@ export class LayerNorm extends Module {
   readonly weight: Tensor | null;
   /** The shift (zeros, shape normalizedShape); null without elementwiseAffine or with `bias: false`. */
   readonly bias: Tensor | null;
+  /** Added to the variance. */
   readonly eps: number;
+  /** Whether weight (and bias) are learned. */
   readonly elementwiseAffine: boolean;
 
   /**
