@@ -4,8 +4,10 @@
 // the createGraph (ops) path, hostile arguments with memory unchanged. (Gradchecks, second order
 // and backend agreement come from test/catalog/norm.ts.)
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
+import type { Storage } from '../src/backend/backend.js';
+import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
 import { expectClose } from './helpers.js';
 import { expectError } from './support/errors.js';
 
@@ -282,5 +284,59 @@ describe.each(['wasm', 'js'] as const)('hostile arguments [%s]: errors name the 
     expectError(() => wg.layerNorm(x23, [3], w2), /layerNorm: weight must have shape \[3\] \(normalizedShape\), got \[2\]/);
     expectError(() => wg.layerNorm(x23, [3], null, null, Number.NaN), /layerNorm: eps must be a finite number >= 0, got NaN/);
     expectError(() => wg.layerNorm(x23, [3], w64), /layerNorm: weight is float64 \[3\] but the input is float32 \[2,3\]/);
+  });
+});
+
+// ---- threads: the normalisation kernels split over channels/units give the same bits on 1 and 2 threads
+
+describe('normalisation kernels are bit-identical on 1 and 2 threads (thresholds lowered to 0)', () => {
+  let be: WasmBackend;
+  let shipped: ParThresholds;
+  beforeAll(async () => {
+    be = await createWasmBackend({ variant: 'threads', threads: 2 });
+    shipped = parThresholds();
+    for (let i = 0; i < 200 && be.threadStats().workersReady < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    parThresholds({ cheap: 0, medium: 0, costly: 0, reduce: 0, matmul: 0, pack: 0 });
+  }, 30_000);
+  afterAll(() => {
+    parThresholds(shipped);
+    be?.closeThreads();
+  });
+
+  /** Runs body with 1 and with 2 threads on fresh storages; every output's bytes must agree. */
+  function same(dtype: 'float32' | 'float64', ins: number[][], outSizes: number[], body: (i: Storage[], o: Storage[]) => void): void {
+    const runs: Uint8Array[][] = [];
+    for (const threads of [1, 2]) {
+      be.setThreads(threads);
+      const i = ins.map((d) => { const s = be.alloc(dtype, d.length); be.write(s, d); return s; });
+      const o = outSizes.map((n) => { const s = be.alloc(dtype, n); be.fill(s, NaN); return s; });
+      body(i, o);
+      runs.push(o.map((s) => { const v = be.read(s); return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice(); }));
+      for (const s of [...i, ...o]) be.free(s);
+    }
+    runs[1].forEach((b, k) => expect(Buffer.from(b).equals(Buffer.from(runs[0][k])), `output ${k}`).toBe(true));
+  }
+  const data = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + (i % 7));
+
+  it.each(['float32', 'float64'] as const)('batchNorm, groupNorm, layerNorm forward and backward [%s]', (dtype) => {
+    const before = be.threadStats().dispatches;
+    const [N, C, S] = [3, 37, 5], n = N * C * S;
+    same(dtype, [data(n, 1), data(C, 2), data(C, 3), data(n, 4)], [n, C, C, n, C, C], ([x, g, b, dy], [y, m, is, dx, dg, db]) => {
+      be.batchNorm(y, m, is, x, g, b, N, C, S, 1e-5);
+      be.batchNormGrad(dx, dg, db, dy, x, m, is, g, N, C, S);
+    });
+    const G = 37, cpg = 2, C2 = G * cpg, n2 = N * C2 * S;
+    same(dtype, [data(n2, 5), data(C2, 6), data(C2, 7), data(n2, 8)], [n2, N * G, N * G, n2, C2, C2], ([x, g, b, dy], [y, m, is, dx, dg, db]) => {
+      be.groupNorm(y, m, is, x, g, b, N, G, cpg, S, 1e-5);
+      be.groupNormGrad(dx, dy, x, m, is, g, N, G, cpg, S);
+      be.normAffineGrad(dg, db, dy, x, m, is, N, G, cpg, S);
+    });
+    const R = 41, D = 67, n3 = R * D;
+    same(dtype, [data(n3, 9), data(D, 10), data(D, 11), data(n3, 12)], [n3, R, R, n3, D, D], ([x, g, b, dy], [y, m, is, dx, dg, db]) => {
+      be.groupNorm(y, m, is, x, g, b, R, 1, D, 1, 1e-5);
+      be.groupNormGrad(dx, dy, x, m, is, g, R, 1, D, 1);
+      be.normAffineGrad(dg, db, dy, x, m, is, R, 1, D, 1);
+    });
+    expect(be.threadStats().dispatches - before).toBe(8); // each of the 8 kernel calls split once (2-thread runs)
   });
 });
