@@ -73,6 +73,12 @@ describe.each(ROWS)('normalisation [$backend/$dtype]', ({ backend, dtype }) => {
     expectClose(rm.toArray(), [1, 2], tol); // untouched
   });
 
+  it('batchNorm in training accepts one sample with several positions per channel', () => {
+    use();
+    const y = wg.batchNorm(t([[[1, 3], [2, 6], [0, 4]]]), null, null, null, null, { training: true, eps: 0 });
+    expectClose(y.toArray(), [[[-1, 1], [-1, 1], [-1, 1]]], tol);
+  });
+
   it('batchNorm over [N, C, L] takes statistics over N and L', () => {
     use();
     const x = t([[[1, 2], [10, 20]], [[3, 4], [30, 40]]]); // channel 0: 1,2,3,4; channel 1: 10,20,30,40
@@ -162,6 +168,18 @@ describe.each(['wasm', 'js'] as const)('normalisation modules [%s]', (backend) =
     expect([...new wg.nn.LayerNorm(4, { bias: false }).stateDict().keys()]).toEqual(['weight']);
     expect(new wg.nn.LayerNorm([2, 3]).weight!.shape).toEqual([2, 3]);
     expect([...new wg.nn.LayerNorm(4, { elementwiseAffine: false }).stateDict().keys()]).toEqual([]);
+  });
+
+  it('a checkpoint of a model with batch norm restores its running statistics and counter', () => {
+    wg.setBackend(backend);
+    const m = new wg.nn.BatchNorm1d(2);
+    m.forward(wg.tensor([[1, 2], [3, 5]]));
+    const bytes = wg.saveCheckpoint({ model: m });
+    const n = new wg.nn.BatchNorm1d(2);
+    wg.loadCheckpoint(bytes, { model: n });
+    expect(n.num_batches_tracked!.item()).toBe(1);
+    expectClose(n.running_mean!.toArray(), [0.2, 0.35], { rtol: 1e-6 });
+    expectClose(n.running_var!.toArray(), [0.9 + 0.1 * 2, 0.9 + 0.1 * 4.5], { rtol: 1e-6 });
   });
 
   it('BatchNorm1d counts training batches and updates running statistics; eval() uses them', () => {
