@@ -285,6 +285,9 @@ describe.each(['wasm', 'js'] as const)('hostile arguments [%s]: errors name the 
     expectError(() => wg.batchNorm(x, c3, c3, null, null, { eps: -1 }), /batchNorm: eps must be a finite number >= 0, got -1/);
     expectError(() => wg.batchNorm(v4, null, null, null, null, { training: true }), /batchNorm: input must have at least 2 dimensions \(\[N, C, \*\]\), got \[4\]/);
     expectError(() => wg.batchNorm(i32, c3, c3), /batchNorm: input is an int32 tensor/);
+    const other = wg.zeros([3]).to(backend === 'wasm' ? 'js' : 'wasm'), notTensor = [1, 2, 3];
+    expectError(() => wg.batchNorm(x, c3, other, null, null, { training: true }), new RegExp(`batchNorm: runningVar is on ${backend === 'wasm' ? 'js' : 'wasm'} but the input is on ${backend}`));
+    expectError(() => wg.batchNorm(x, c3, c3, notTensor as never), /batchNorm: weight must be a Tensor, got/);
     expect(c3.toArray()).toEqual([0, 0, 0]);
   });
 

@@ -12,7 +12,7 @@
 import type { Tensor } from '../tensor.js';
 import { applyGate, checkFloat, isGradEnabled, type Gate } from '../autograd/tape.js';
 import { tidy } from '../memory/index.js';
-import { DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
+import { BackendError, DTypeError, ShapeError, WasmgradError, checkOptions, describeValue, fmtShape, fmtValue } from '../errors.js';
 import { empty, emptyLike, requireTensor } from './util.js';
 import { add, mul, sub } from './binary.js';
 import { reciprocal, rsqrt, square } from './unary.js';
@@ -121,6 +121,9 @@ function optionalLike(op: string, what: string, t: unknown, shape: readonly numb
   const v = requireTensor(op, t, what);
   if (v.dtype !== x.dtype) {
     throw new DTypeError(`${op}: ${what} is ${v.dtype} ${v.shapeString} but the input is ${x.dtype} ${x.shapeString} (use astype)`);
+  }
+  if (v.backendName !== x.backendName) {
+    throw new BackendError(`${op}: ${what} is on ${v.backendName} but the input is on ${x.backendName} (use to(backend))`);
   }
   if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) {
     throw new ShapeError(`${op}: ${what} must have shape ${fmtShape(shape)} (${shapeNote}), got ${v.shapeString} for input ${x.shapeString}`);
