@@ -28,6 +28,7 @@ import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
 import { scanChunk } from './scan';
 import { gatherChunk, scatterAddChunk } from './gather';
+import { maxPoolChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
 import { batchNormChunk, batchNormGradChunk, groupNormChunk, groupNormGradChunk, normAffineGradChunk } from './norm';
 
 function runChunk(args: usize, idx: i32): void {
@@ -55,6 +56,9 @@ function runChunk(args: usize, idx: i32): void {
     case Task.Scan: scanChunk(args, idx); break;
     case Task.Gather: gatherChunk(args, idx); break;
     case Task.ScatterAdd: scatterAddChunk(args, idx); break;
+    case Task.MaxPool: maxPoolChunk(args, idx); break;
+    case Task.AvgPool: avgPoolChunk(args, idx); break;
+    case Task.AvgPoolBackward: avgPoolBackwardChunk(args, idx); break;
     case Task.BatchNorm: batchNormChunk(args, idx); break;
     case Task.BatchNormGrad: batchNormGradChunk(args, idx); break;
     case Task.GroupNorm: groupNormChunk(args, idx); break;

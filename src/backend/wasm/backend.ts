@@ -6,6 +6,7 @@
 import type {
   Backend, Binary, ConvGeom, Reduce, SType, Storage, Unary, UnaryGrad,
 } from '../backend.js';
+import type { PoolGeom } from '../backend.js';
 import type { WasmExports } from './exports.js';
 import type { WasmVariant } from './load.js';
 import type { WorkerFactory } from './pool.js';
@@ -19,6 +20,7 @@ import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
+import * as pooling from './pool_kernels.js';
 import * as norms from './norm.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
@@ -134,6 +136,9 @@ export class WasmBackend implements Backend {
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(this.k, dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(this.k, dw, x, dy, g); }
 
+  maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pooling.maxPool2d(this.k, y, indices, x, g); }
+  avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pooling.avgPool2d(this.k, y, x, g); }
+  avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pooling.avgPool2dBackward(this.k, dx, dy, g); }
   batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
     N: number, C: number, S: number, eps: number): void {
     norms.batchNorm(this.k, y, mean, invstd, x, gamma, beta, N, C, S, eps);
