@@ -176,6 +176,12 @@ export const TASKS = {
   AttnSoftmax: { code: 40, slots: ['p', 'L', 'S', 'scale', 'causal', 'kind', 'mask', 'b1', 'sb0', 'sb1', 'sl', 'ss', 'rows', 'per'] },
   /** out = scale * p * (dp - rowsum(dp * p)): `per` rows per chunk. */
   AttnSoftmaxGrad: { code: 41, slots: ['out', 'p', 'dp', 'S', 'scale', 'rows', 'per'] },
+  /** Normalisation (assembly/norm.ts): `per` channels per chunk (batch norm, normAffineGrad) or `per` (n, group) units (group norm). */
+  BatchNorm: { code: 34, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'C', 'S', 'eps', 'per'] },
+  BatchNormGrad: { code: 35, slots: ['dx', 'dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'C', 'S', 'per'] },
+  GroupNorm: { code: 36, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'G', 'cpg', 'S', 'eps', 'per'] },
+  GroupNormGrad: { code: 37, slots: ['dx', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'G', 'cpg', 'S', 'per'] },
+  NormAffineGrad: { code: 38, slots: ['dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'N', 'G', 'cpg', 'S', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

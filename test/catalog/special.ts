@@ -9,6 +9,7 @@ import { type Shape, axisArb, broadcast, matmulShape, pairArb, shapeArb, sizeOf 
 import type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
 import { SHAPE_JOIN_OPS } from './shape-join.js';
 import { POOL_OPS } from './pool.js';
+import { NORM_OPS } from './norm.js';
 
 const ANY: Sampling = { kind: 'interval', min: -2, max: 2, avoid: [] };
 const LABELS = [2, 0, 1, 2];
@@ -380,3 +381,4 @@ SPECIAL_OPS.push(indexSelect, gather);
 import { CONV_OPS } from './conv.js'; SPECIAL_OPS.push(...CONV_OPS); // convolution (src/ops/conv.ts)
 SPECIAL_OPS.push(...POOL_OPS);
 import { ATTENTION_OPS } from './attention.js'; SPECIAL_OPS.push(...ATTENTION_OPS);
+SPECIAL_OPS.push(...NORM_OPS);
