@@ -166,6 +166,16 @@ export const TASKS = {
   Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
   /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
   ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
+  /**
+   * One unit of a convolution GEMM per chunk (assembly/conv.ts; kind 0 forward, 1 input gradient,
+   * 2 weight gradient): out/a/b are y/x/w, dx/dy/w or dw/x/dy. Each running chunk takes one of
+   * `slotCount` scratch slots of `slotBytes` (at `scratch`) through its word at `slots`.
+   */
+  Conv: {
+    code: 24,
+    slots: ['kind', 'out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
+      'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'scratch', 'slots', 'slotCount', 'slotBytes'],
+  },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

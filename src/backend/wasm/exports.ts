@@ -110,6 +110,15 @@ export interface WasmExports {
   indexFrom_f64(out: Ptr, src: Ptr, n: number, size: number): number;
   indexFrom_i32(out: Ptr, src: Ptr, n: number, size: number): number;
 
+  // conv.ts (kind 0: out = y from a = x, b = w; 1: out = dx from a = dy, b = w; 2: out = dw from
+  // a = x, b = dy; scratch: one slot of slotBytes, see src/backend/wasm/conv.ts)
+  conv_f32(kind: number, out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
+    W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
+    padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number): void;
+  conv_f64(kind: number, out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
+    W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
+    padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number): void;
+
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
   work?(ctrl: Ptr): number;

@@ -1,0 +1,383 @@
+// 2-d convolution (NCHW, cross-correlation, zero padding) and its two adjoints as GEMMs on the
+// packed panels and macro-kernel of assembly/matmul.ts. Per image n and group g, with
+// P = OH*OW output positions and Kg = Cg*KH*KW taps (k = (c, ky, kx)):
+//   forward   Y_g[Og, P]  = W_g[Og, Kg] · col(x)[Kg, P]
+//   weight    dW_g[Og, Kg] = Σ_n dY_g[Og, P] · col(x)ᵀ[P, Kg]       (one GEMM, K = N·P)
+//   input     dX += col2im(W_gᵀ[Kg, Og] · dY_g[Og, P]), a block of PB columns at a time
+// col(x)[k, p] = x[c, oy*sh - ph + ky*dh, ox*sw - pw + kx*dw] (0 outside) is never stored whole:
+// the B panels are packed straight from x (implicit im2col), one tap row (or, for the weight
+// gradient, one panel of NR taps) at a time through a short row buffer. A 1x1 stride-1 unpadded
+// convolution packs x as a plain matrix.
+//
+// Work is cut into units (the chunks of the thread tasks; the single-thread entry points run
+// them all in order): forward (n, g, row block of Og, column block of P); weight (g, row block
+// of Og, column block of Kg), each over every image; input (n, g, block of channels), whose dx
+// writes are disjoint. A unit's arithmetic per output element does not depend on the blocks, so
+// results are bit-identical for any number of threads.
+//
+// Each running unit uses one scratch slot: [plan 128 B][edge tile 128 B][A pack][B pack][buffer].
+// Thread chunks take a free slot by compare-and-swap on the slot words (at most `threads` chunks
+// run at once, so one is always free).
+
+import { ConvSlot as S } from './opcodes';
+import { argF64, argi, argp } from './task';
+import { elemShift, lanes } from './simd';
+import {
+  KC, MC, MR, align16, matmulMacroKernel, matmulPackA, matmulPackB, nc, nr, roundUp, tileBytes,
+} from './matmul';
+
+/** The three GEMMs (the `kind` of a plan). */
+const FORWARD: i32 = 0, INPUT: i32 = 1, WEIGHT: i32 = 2;
+/** Bytes reserved for the plan at the start of a slot. */
+const PLAN_BYTES: usize = 128;
+/** Bytes of the Z block of the input gradient (W_gᵀ·dY for PB columns). */
+const Z_BYTES: i32 = 512 << 10;
+
+/** One call's geometry and unit sizes, written at the start of a scratch slot. */
+@unmanaged class Plan {
+  out: usize; a: usize; b: usize;
+  N: i32; C: i32; H: i32; W: i32; O: i32; KH: i32; KW: i32; OH: i32; OW: i32;
+  sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; groups: i32;
+  kind: i32; rowBlock: i32; colBlock: i32; slotBytes: i32;
+}
+
+@inline function cg(p: Plan): i32 { return p.C / p.groups; }
+@inline function og(p: Plan): i32 { return p.O / p.groups; }
+@inline function kg(p: Plan): i32 { return cg(p) * p.KH * p.KW; }
+@inline function positions(p: Plan): i32 { return p.OH * p.OW; }
+/** 1x1, stride 1, no padding: col(x) is x itself ([Cg, H*W] with P = H*W). */
+@inline function isPointwise(p: Plan): bool {
+  return p.KH == 1 && p.KW == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && p.OH == p.H && p.OW == p.W;
+}
+/** Columns of the input gradient's Z block: fixed by the geometry (never by the thread count). */
+@inline function zCols<T>(p: Plan): i32 {
+  const NR = nr<T>();
+  const fit = max(4 * NR, (Z_BYTES / (kg(p) * sizeof<T>())) / NR * NR);
+  return min(fit, roundUp(positions(p), NR));
+}
+
+// ---- the scratch slot ---------------------------------------------------------------------------
+// GEMM shape of a unit: M rows (a row block), columns per packed B block, K slice.
+
+@inline function gemmRows(p: Plan): i32 { return p.kind == INPUT ? p.rowBlock * p.KH * p.KW : p.rowBlock; }
+@inline function gemmCols<T>(p: Plan): i32 {
+  return p.kind == INPUT ? zCols<T>(p) : min(nc<T>(), roundUp(p.colBlock, nr<T>()));
+}
+@inline function gemmSlice(p: Plan): i32 {
+  return min(KC, p.kind == FORWARD ? kg(p) : p.kind == INPUT ? og(p) : positions(p));
+}
+@inline function packAOffset(): usize { return PLAN_BYTES + 128; }
+@inline function packBOffset<T>(p: Plan): usize {
+  return packAOffset() + align16(<usize>(min(roundUp(gemmRows(p), MR), MC) * gemmSlice(p)) << elemShift<T>());
+}
+@inline function bufferOffset<T>(p: Plan): usize {
+  return packBOffset<T>(p) + align16(<usize>(gemmSlice(p) * roundUp(gemmCols<T>(p), nr<T>())) << elemShift<T>());
+}
+/** Bytes of one slot (the TypeScript side computes the same in src/backend/wasm/conv.ts). */
+@inline function slotBytes<T>(p: Plan): usize {
+  const rows = p.kind == INPUT ? gemmRows(p) * zCols<T>(p)
+    : p.kind == FORWARD ? gemmCols<T>(p) : nr<T>() * gemmSlice(p);
+  return bufferOffset<T>(p) + align16(<usize>rows << elemShift<T>());
+}
+
+// ---- implicit im2col ----------------------------------------------------------------------------
+
+/** ceil(a / b) for b > 0 and any sign of a. */
+@inline function ceilDiv(a: i32, b: i32): i32 { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+
+/**
+ * Row k = (c, ky, kx) of col(x) over output positions [p0, p0 + count) into buf (count
+ * elements): plane is channel c's H x W image. Each output row is a run of zeros, a strided
+ * read of one input row, and zeros (the valid ox range is computed, not tested per element).
+ */
+function im2colRow<T>(buf: usize, plane: usize, p: Plan, ky: i32, kx: i32, p0: i32, count: i32): void {
+  const shift = elemShift<T>();
+  const OW = p.OW, sw = p.sw;
+  const iyOff = ky * p.dh - p.ph, ixOff = kx * p.dw - p.pw;
+  const oxLo = max(0, ceilDiv(-ixOff, sw)), oxHi = max(0, ceilDiv(p.W - ixOff, sw));
+  let oy = p0 / OW, ox = p0 % OW, left = count;
+  while (left > 0) {
+    const n = min(left, OW - ox);
+    const iy = oy * p.sh + iyOff;
+    if (iy < 0 || iy >= p.H) {
+      memory.fill(buf, 0, <usize>n << shift);
+    } else {
+      const a = min(max(oxLo, ox), ox + n), b = max(a, min(oxHi, ox + n));
+      if (a > ox) memory.fill(buf, 0, <usize>(a - ox) << shift);
+      const src = plane + ((<usize>iy * <usize>p.W + <usize>(a * sw + ixOff)) << shift);
+      const dst = buf + (<usize>(a - ox) << shift);
+      const len = b - a;
+      if (sw == 1) {
+        memory.copy(dst, src, <usize>len << shift);
+      } else {
+        const step = <usize>sw << shift;
+        for (let i = 0; i < len; i++) store<T>(dst + (<usize>i << shift), load<T>(src + <usize>i * step));
+      }
+      if (ox + n > b) memory.fill(buf + (<usize>(b - ox) << shift), 0, <usize>(ox + n - b) << shift);
+    }
+    buf += <usize>n << shift;
+    left -= n;
+    oy++;
+    ox = 0;
+  }
+}
+
+/** The adjoint of im2colRow: adds buf (count elements) into channel plane at the taps' positions. */
+function col2imRow<T>(buf: usize, plane: usize, p: Plan, ky: i32, kx: i32, p0: i32, count: i32): void {
+  const shift = elemShift<T>();
+  const OW = p.OW, sw = p.sw;
+  const iyOff = ky * p.dh - p.ph, ixOff = kx * p.dw - p.pw;
+  const oxLo = max(0, ceilDiv(-ixOff, sw)), oxHi = max(0, ceilDiv(p.W - ixOff, sw));
+  let oy = p0 / OW, ox = p0 % OW, left = count;
+  while (left > 0) {
+    const n = min(left, OW - ox);
+    const iy = oy * p.sh + iyOff;
+    if (iy >= 0 && iy < p.H) {
+      const a = min(max(oxLo, ox), ox + n), b = max(a, min(oxHi, ox + n));
+      let dst = plane + ((<usize>iy * <usize>p.W + <usize>(a * sw + ixOff)) << shift);
+      let src = buf + (<usize>(a - ox) << shift);
+      let i = 0;
+      const len = b - a;
+      if (sw == 1) {
+        for (; i + lanes<T>() <= len; i += lanes<T>()) {
+          v128.store(dst, v128.add<T>(v128.load(dst), v128.load(src)));
+          dst += 16; src += 16;
+        }
+      }
+      const step = <usize>sw << shift;
+      for (; i < len; i++) {
+        store<T>(dst, load<T>(dst) + load<T>(src));
+        dst += step; src += sizeof<T>();
+      }
+    }
+    buf += <usize>n << shift;
+    left -= n;
+    oy++;
+    ox = 0;
+  }
+}
+
+/**
+ * Packs col(x) rows [k0, k0 + kc) x columns [j0, j0 + ncols) of one image's group (xg: its
+ * first channel) into NR-column panels, as matmulPackB would from a stored matrix.
+ */
+function packIm2col<T>(dst: usize, buf: usize, xg: usize, p: Plan, k0: i32, kc: i32, j0: i32, ncols: i32): void {
+  const shift = elemShift<T>();
+  const NR = nr<T>();
+  if (isPointwise(p)) {
+    matmulPackB<T>(dst, xg + ((<usize>k0 * <usize>positions(p) + <usize>j0) << shift), kc, ncols, positions(p), 1);
+    return;
+  }
+  const KHW = p.KH * p.KW, plane = <usize>(p.H * p.W) << shift;
+  const panelBytes = <usize>(NR * kc) << shift, rowBytes = <usize>NR << shift;
+  for (let r = 0; r < kc; r++) {
+    const k = k0 + r, c = k / KHW, t = k % KHW;
+    im2colRow<T>(buf, xg + <usize>c * plane, p, t / p.KW, t % p.KW, j0, ncols);
+    // Row r of every panel: NR elements of the row buffer (zeros past ncols).
+    let out = dst + <usize>r * rowBytes, src = buf;
+    let j = 0;
+    for (; j + NR <= ncols; j += NR) {
+      v128.store(out, v128.load(src));
+      v128.store(out, v128.load(src, 16), 16);
+      out += panelBytes; src += 32;
+    }
+    if (j < ncols) {
+      for (let i = 0; i < NR; i++) store<T>(out + (<usize>i << shift), j + i < ncols ? load<T>(src + (<usize>i << shift)) : <T>0);
+    }
+  }
+}
+
+/**
+ * Packs col(x)ᵀ rows [p0, p0 + kc) (output positions) x columns [j0, j0 + ncols) (taps) of one
+ * image's group into NR-column panels: NR tap rows of col(x) into buf, then packed transposed.
+ */
+function packIm2colT<T>(dst: usize, buf: usize, xg: usize, p: Plan, p0: i32, kc: i32, j0: i32, ncols: i32): void {
+  const shift = elemShift<T>();
+  const NR = nr<T>();
+  const P = positions(p);
+  if (isPointwise(p)) {
+    matmulPackB<T>(dst, xg + ((<usize>j0 * <usize>P + <usize>p0) << shift), kc, ncols, 1, P);
+    return;
+  }
+  const KHW = p.KH * p.KW, plane = <usize>(p.H * p.W) << shift;
+  for (let j = 0; j < ncols; j += NR) {
+    const cols = min(NR, ncols - j);
+    for (let i = 0; i < cols; i++) {
+      const k = j0 + j + i, c = k / KHW, t = k % KHW;
+      im2colRow<T>(buf + ((<usize>i * <usize>kc) << shift), xg + <usize>c * plane, p, t / p.KW, t % p.KW, p0, kc);
+    }
+    matmulPackB<T>(dst + ((<usize>j * <usize>kc) << shift), buf, kc, cols, 1, kc);
+  }
+}
+
+// ---- the units ----------------------------------------------------------------------------------
+
+/** Forward unit: Y rows [r0, r1) of group g, image n, columns [c0, c1). */
+function forwardUnit<T>(p: Plan, slot: usize, idx: i32): void {
+  const shift = elemShift<T>();
+  const Og = og(p), Kg = kg(p), P = positions(p);
+  const rb = (Og + p.rowBlock - 1) / p.rowBlock, cb = (P + p.colBlock - 1) / p.colBlock;
+  const c0 = (idx % cb) * p.colBlock, r0 = ((idx / cb) % rb) * p.rowBlock;
+  const g = (idx / (cb * rb)) % p.groups, n = idx / (cb * rb * p.groups);
+  const c1 = min(P, c0 + p.colBlock), r1 = min(Og, r0 + p.rowBlock);
+  const tile = slot + PLAN_BYTES, packA = slot + packAOffset(), packB = slot + packBOffset<T>(p);
+  const buf = slot + bufferOffset<T>(p);
+  const xg = p.a + ((<usize>(n * p.C + g * cg(p)) * <usize>(p.H * p.W)) << shift);
+  const wg = p.b + ((<usize>(g * Og) * <usize>Kg) << shift);
+  const yg = p.out + ((<usize>(n * p.O + g * Og) * <usize>P) << shift);
+  const NC = nc<T>();
+  for (let jc = c0; jc < c1; jc += NC) {
+    const ncols = min(NC, c1 - jc);
+    for (let pc = 0; pc < Kg; pc += KC) {
+      const kc = min(KC, Kg - pc);
+      packIm2col<T>(packB, buf, xg, p, pc, kc, jc, ncols);
+      for (let ic = r0; ic < r1; ic += MC) {
+        const mc = min(MC, r1 - ic);
+        matmulPackA<T>(packA, wg + ((<usize>ic * <usize>Kg + <usize>pc) << shift), mc, kc, Kg, 1);
+        matmulMacroKernel<T>(packA, packB, mc, ncols, kc, yg + ((<usize>ic * <usize>P + <usize>jc) << shift), P, pc > 0, tile);
+      }
+    }
+  }
+}
+
+/** Weight-gradient unit: dW rows [r0, r1) x taps [c0, c1) of group g, summed over every image. */
+function weightUnit<T>(p: Plan, slot: usize, idx: i32): void {
+  const shift = elemShift<T>();
+  const Og = og(p), Kg = kg(p), P = positions(p);
+  const rb = (Og + p.rowBlock - 1) / p.rowBlock, cb = (Kg + p.colBlock - 1) / p.colBlock;
+  const c0 = (idx % cb) * p.colBlock, r0 = ((idx / cb) % rb) * p.rowBlock, g = idx / (cb * rb);
+  const c1 = min(Kg, c0 + p.colBlock), r1 = min(Og, r0 + p.rowBlock);
+  const tile = slot + PLAN_BYTES, packA = slot + packAOffset(), packB = slot + packBOffset<T>(p);
+  const buf = slot + bufferOffset<T>(p);
+  const dwg = p.out + ((<usize>(g * Og) * <usize>Kg) << shift);
+  const NC = nc<T>();
+  for (let jc = c0; jc < c1; jc += NC) {
+    const ncols = min(NC, c1 - jc);
+    for (let n = 0; n < p.N; n++) {
+      const xg = p.a + ((<usize>(n * p.C + g * cg(p)) * <usize>(p.H * p.W)) << shift);
+      const dyg = p.b + ((<usize>(n * p.O + g * Og) * <usize>P) << shift);
+      for (let pc = 0; pc < P; pc += KC) {
+        const kc = min(KC, P - pc);
+        packIm2colT<T>(packB, buf, xg, p, pc, kc, jc, ncols);
+        for (let ic = r0; ic < r1; ic += MC) {
+          const mc = min(MC, r1 - ic);
+          matmulPackA<T>(packA, dyg + ((<usize>ic * <usize>P + <usize>pc) << shift), mc, kc, P, 1);
+          matmulMacroKernel<T>(packA, packB, mc, ncols, kc, dwg + ((<usize>ic * <usize>Kg + <usize>jc) << shift), Kg,
+            n > 0 || pc > 0, tile);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Input-gradient unit: channels [c0, c1) of group g, image n. Zeroes them, then per block of
+ * PB output positions computes Z = W_gᵀ·dY rows for those channels' taps and scatters Z back
+ * (a pointwise convolution writes W_gᵀ·dY straight into dx).
+ */
+function inputUnit<T>(p: Plan, slot: usize, idx: i32): void {
+  const shift = elemShift<T>();
+  const Og = og(p), Kg = kg(p), P = positions(p), KHW = p.KH * p.KW;
+  const Cg = cg(p), cb = (Cg + p.rowBlock - 1) / p.rowBlock;
+  const c0 = (idx % cb) * p.rowBlock, g = (idx / cb) % p.groups, n = idx / (cb * p.groups);
+  const c1 = min(Cg, c0 + p.rowBlock);
+  const k0 = c0 * KHW, k1 = c1 * KHW;
+  const tile = slot + PLAN_BYTES, packA = slot + packAOffset(), packB = slot + packBOffset<T>(p);
+  const z = slot + bufferOffset<T>(p);
+  const plane = <usize>(p.H * p.W) << shift;
+  const xg = p.out + ((<usize>(n * p.C + g * Cg)) * plane);
+  const wg = p.b + ((<usize>(g * Og) * <usize>Kg) << shift);
+  const dyg = p.a + ((<usize>(n * p.O + g * Og) * <usize>P) << shift);
+  const pointwise = isPointwise(p);
+  if (!pointwise) memory.fill(xg + <usize>c0 * plane, 0, <usize>(c1 - c0) * plane);
+  const PB = zCols<T>(p);
+  for (let j0 = 0; j0 < P; j0 += PB) {
+    const cols = min(PB, P - j0);
+    const zOut = pointwise ? xg + ((<usize>k0 * <usize>P + <usize>j0) << shift) : z;
+    const ldz = pointwise ? P : PB;
+    for (let pc = 0; pc < Og; pc += KC) {
+      const kc = min(KC, Og - pc);
+      matmulPackB<T>(packB, dyg + ((<usize>pc * <usize>P + <usize>j0) << shift), kc, cols, P, 1);
+      for (let ic = k0; ic < k1; ic += MC) {
+        const mc = min(MC, k1 - ic);
+        // A = W_gᵀ: element (k, o) at wg + o*Kg + k.
+        matmulPackA<T>(packA, wg + ((<usize>pc * <usize>Kg + <usize>ic) << shift), mc, kc, 1, Kg);
+        matmulMacroKernel<T>(packA, packB, mc, cols, kc, zOut + ((<usize>(ic - k0) * <usize>ldz) << shift), ldz, pc > 0, tile);
+      }
+    }
+    if (pointwise) continue;
+    for (let k = k0; k < k1; k++) {
+      const c = k / KHW, t = k % KHW;
+      col2imRow<T>(z + ((<usize>(k - k0) * <usize>PB) << shift), xg + <usize>c * plane, p, t / p.KW, t % p.KW, j0, cols);
+    }
+  }
+}
+
+@inline function runUnit<T>(p: Plan, slot: usize, idx: i32): void {
+  if (<usize>p.slotBytes < slotBytes<T>(p)) unreachable(); // the TypeScript plan disagrees with this layout
+  if (p.kind == FORWARD) forwardUnit<T>(p, slot, idx);
+  else if (p.kind == INPUT) inputUnit<T>(p, slot, idx);
+  else weightUnit<T>(p, slot, idx);
+}
+
+/** Units of a plan (the chunks of its thread task). */
+@inline function units(p: Plan): i32 {
+  const Og = og(p), P = positions(p);
+  if (p.kind == FORWARD) return p.N * p.groups * ((Og + p.rowBlock - 1) / p.rowBlock) * ((P + p.colBlock - 1) / p.colBlock);
+  if (p.kind == INPUT) return p.N * p.groups * ((cg(p) + p.rowBlock - 1) / p.rowBlock);
+  return p.groups * ((Og + p.rowBlock - 1) / p.rowBlock) * ((kg(p) + p.colBlock - 1) / p.colBlock);
+}
+
+// ---- entry points -------------------------------------------------------------------------------
+
+function runAll<T>(kind: i32, out: usize, a: usize, b: usize, scratch: usize, slotSize: i32,
+  N: i32, C: i32, H: i32, W: i32, O: i32, KH: i32, KW: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32): void {
+  const p = changetype<Plan>(scratch);
+  p.out = out; p.a = a; p.b = b;
+  p.N = N; p.C = C; p.H = H; p.W = W; p.O = O; p.KH = KH; p.KW = KW; p.OH = OH; p.OW = OW;
+  p.sh = sh; p.sw = sw; p.ph = ph; p.pw = pw; p.dh = dh; p.dw = dw; p.groups = groups;
+  p.kind = kind; p.rowBlock = rowBlock; p.colBlock = colBlock; p.slotBytes = slotSize;
+  const n = units(p);
+  for (let i = 0; i < n; i++) runUnit<T>(p, scratch, i);
+}
+
+/**
+ * conv_f32(kind 0 forward y = conv(x, w) / 1 input gradient dx from (dy, w) / 2 weight gradient
+ * dw from (x, dy), out, a, b, scratch (one slot of slotBytes bytes), slotBytes, the geometry
+ * N C H W O KH KW OH OW strideH strideW padH padW dilationH dilationW groups, rowBlock,
+ * colBlock): runs every unit of that GEMM on the calling thread. out is overwritten.
+ */
+export function conv_f32(kind: i32, out: usize, a: usize, b: usize, scratch: usize, slotSize: i32,
+  N: i32, C: i32, H: i32, W: i32, O: i32, KH: i32, KW: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32): void {
+  runAll<f32>(kind, out, a, b, scratch, slotSize, N, C, H, W, O, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, groups, rowBlock, colBlock);
+}
+/** conv_f64: as conv_f32 with f64 elements. */
+export function conv_f64(kind: i32, out: usize, a: usize, b: usize, scratch: usize, slotSize: i32,
+  N: i32, C: i32, H: i32, W: i32, O: i32, KH: i32, KW: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32): void {
+  runAll<f64>(kind, out, a, b, scratch, slotSize, N, C, H, W, O, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, groups, rowBlock, colBlock);
+}
+
+/**
+ * Chunk idx of a Conv task (kind: which of the three GEMMs): takes a
+ * free scratch slot, writes the plan into it from the task arguments, runs unit idx.
+ */
+export function convChunk(args: usize, idx: i32): void {
+  const slots = argp(args, S.Slots), count = argi(args, S.SlotCount), size = argi(args, S.SlotBytes);
+  let s = 0;
+  while (atomic.cmpxchg<i32>(slots + (<usize>s << 2), 0, 1) != 0) s = (s + 1) % count;
+  const slot = argp(args, S.Scratch) + <usize>s * <usize>size;
+  const p = changetype<Plan>(slot);
+  p.out = argp(args, S.Out); p.a = argp(args, S.A); p.b = argp(args, S.B);
+  p.N = argi(args, S.N); p.C = argi(args, S.C); p.H = argi(args, S.H); p.W = argi(args, S.W);
+  p.O = argi(args, S.O); p.KH = argi(args, S.KH); p.KW = argi(args, S.KW); p.OH = argi(args, S.OH); p.OW = argi(args, S.OW);
+  p.sh = argi(args, S.StrideH); p.sw = argi(args, S.StrideW); p.ph = argi(args, S.PadH); p.pw = argi(args, S.PadW);
+  p.dh = argi(args, S.DilationH); p.dw = argi(args, S.DilationW); p.groups = argi(args, S.Groups);
+  p.kind = argi(args, S.Kind); p.rowBlock = argi(args, S.RowBlock); p.colBlock = argi(args, S.ColBlock);
+  p.slotBytes = size;
+  if (argF64(args)) runUnit<f64>(p, slot, idx);
+  else runUnit<f32>(p, slot, idx);
+  atomic.store<i32>(slots + (<usize>s << 2), 0);
+}
