@@ -16,7 +16,9 @@ type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
 
 // The blocking constants of assembly/matmul.ts and assembly/conv.ts (slotBytes mirrors the
 // slot layout of conv.ts; the kernel traps if a slot is smaller than it needs).
-const KC = 256, MC = 128, NC_BYTES = 8192, PLAN_AND_TILE = 256, Z_BYTES = 512 << 10;
+const KC = 256, MC = 128, NC_BYTES = 8192, PLAN_AND_TILE = 256, Z_BYTES = 512 << 10, WEIGHT_SPAN = 256;
+/** Weight gradient: at most this many output channels x taps per unit (accumulators of 16 bytes each). */
+const WEIGHT_ROWS = 128, WEIGHT_TAPS = 64;
 
 export function conv2d(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
   if (y.size === 0) return;
@@ -60,8 +62,7 @@ function run(k: Kernels, kind: Kind, out: Storage, a: Storage, b: Storage, g: Co
     });
   } else {
     // One unit per (image, group) (per group for WEIGHT): whole rows and columns.
-    const blocks: Blocks = kind === INPUT ? { rowBlock: Cg, colBlock: 1 }
-      : { rowBlock: Og, colBlock: kind === FORWARD ? P : Kg };
+    const blocks = wholeBlocks(kind, g);
     const size = slotBytes(kind, g, f64, blocks);
     const scratch = k.heap.scratch(size);
     (f64 ? k.wasm.conv_f64 : k.wasm.conv_f32)(kind, ptrOf(out), ptrOf(a), ptrOf(b), scratch, size, ...geom,
@@ -87,22 +88,31 @@ function threadBlocks(kind: Kind, g: ConvGeom, f64: boolean, threads: number, ma
   const NR = f64 ? 4 : 8;
   const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
   const want = Math.max(threads, Math.min(3 * threads, PAR.matmul > 0 ? Math.floor(macs / TILE_MIN_MACS) : Infinity));
+  const b = wholeBlocks(kind, g);
   if (kind === INPUT) {
-    const b: Blocks = { rowBlock: Cg, colBlock: 1 };
     while (units(kind, g, b) < want && b.rowBlock > 1) b.rowBlock = Math.ceil(b.rowBlock / 2);
     return b;
   }
-  const b: Blocks = { rowBlock: Og, colBlock: kind === FORWARD ? P : Kg };
-  const minCols = kind === FORWARD ? 4 * NR : NR;
-  while (units(kind, g, b) < want && b.colBlock > minCols) b.colBlock = Math.max(minCols, roundUp(b.colBlock / 2, NR));
+  const minCols = kind === FORWARD ? 4 * NR : 2;
+  const step = kind === FORWARD ? NR : 2;
+  while (units(kind, g, b) < want && b.colBlock > minCols) b.colBlock = Math.max(minCols, roundUp(b.colBlock / 2, step));
   while (units(kind, g, b) < want && b.rowBlock > 4) b.rowBlock = Math.max(4, roundUp(b.rowBlock / 2, 4));
   return b;
+}
+
+/** The units of the single-thread form: one per (image, group), the weight gradient's bounded by its accumulators. */
+function wholeBlocks(kind: Kind, g: ConvGeom): Blocks {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
+  if (kind === INPUT) return { rowBlock: Cg, colBlock: 1 };
+  if (kind === FORWARD) return { rowBlock: Og, colBlock: P };
+  return { rowBlock: Math.min(Og, WEIGHT_ROWS), colBlock: Math.min(Kg, WEIGHT_TAPS) };
 }
 
 /** Bytes of one scratch slot (assembly/conv.ts slotBytes, same formula). */
 function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }: Blocks): number {
   const es = f64 ? 8 : 4, NR = f64 ? 4 : 8, NC = NC_BYTES / es;
   const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, KHW = g.KH * g.KW, Kg = Cg * KHW;
+  if (kind === WEIGHT) return PLAN_AND_TILE + align16(colBlock * WEIGHT_SPAN * es) + rowBlock * colBlock * 16;
   const zCols = Math.min(Math.max(4 * NR, Math.floor(Math.floor(Z_BYTES / (Kg * es)) / NR) * NR), roundUp(P, NR));
   const rows = kind === INPUT ? rowBlock * KHW : rowBlock;
   const cols = kind === INPUT ? zCols : Math.min(NC, roundUp(colBlock, NR));
