@@ -90,6 +90,22 @@ const Z_BYTES: i32 = 512 << 10;
 /** ceil(a / b) for b > 0 and any sign of a. */
 @inline function ceilDiv(a: i32, b: i32): i32 { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
+/** n zeros at dst (short runs: a loop, not a bulk-memory call, which costs more at this length). */
+@inline function zeroRun<T>(dst: usize, n: i32): void {
+  const shift = elemShift<T>();
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) v128.store(dst + (<usize>i << shift), v128.splat<T>(<T>0));
+  for (; i < n; i++) store<T>(dst + (<usize>i << shift), <T>0);
+}
+
+/** n elements from src to dst (no overlap). */
+@inline function copyRun<T>(dst: usize, src: usize, n: i32): void {
+  const shift = elemShift<T>();
+  let i = 0;
+  for (; i + lanes<T>() <= n; i += lanes<T>()) v128.store(dst + (<usize>i << shift), v128.load(src + (<usize>i << shift)));
+  for (; i < n; i++) store<T>(dst + (<usize>i << shift), load<T>(src + (<usize>i << shift)));
+}
+
 /**
  * Row k = (c, ky, kx) of col(x) over output positions [p0, p0 + count) into buf (count
  * elements): plane is channel c's H x W image. Each output row is a run of zeros, a strided
@@ -105,20 +121,20 @@ function im2colRow<T>(buf: usize, plane: usize, p: Plan, ky: i32, kx: i32, p0: i
     const n = min(left, OW - ox);
     const iy = oy * p.sh + iyOff;
     if (iy < 0 || iy >= p.H) {
-      memory.fill(buf, 0, <usize>n << shift);
+      zeroRun<T>(buf, n);
     } else {
       const a = min(max(oxLo, ox), ox + n), b = max(a, min(oxHi, ox + n));
-      if (a > ox) memory.fill(buf, 0, <usize>(a - ox) << shift);
+      zeroRun<T>(buf, a - ox);
       const src = plane + ((<usize>iy * <usize>p.W + <usize>(a * sw + ixOff)) << shift);
       const dst = buf + (<usize>(a - ox) << shift);
       const len = b - a;
       if (sw == 1) {
-        memory.copy(dst, src, <usize>len << shift);
+        copyRun<T>(dst, src, len);
       } else {
         const step = <usize>sw << shift;
         for (let i = 0; i < len; i++) store<T>(dst + (<usize>i << shift), load<T>(src + <usize>i * step));
       }
-      if (ox + n > b) memory.fill(buf + (<usize>(b - ox) << shift), 0, <usize>(ox + n - b) << shift);
+      zeroRun<T>(buf + (<usize>(b - ox) << shift), ox + n - b);
     }
     buf += <usize>n << shift;
     left -= n;
