@@ -153,6 +153,28 @@ describe.each(VARIANTS)('wasm conv kernels ($name)', (v) => {
       expect(be.liveAllocations()).toEqual(before);
     });
 
+    it('conv2d and both adjoints match the reference on random geometries', () => {
+      const be = v.backend();
+      const pick = makeRng(dtype === 'float64' ? 7 : 8);
+      const int = (lo: number, hi: number): number => lo + Math.floor(pick() * (hi - lo + 1));
+      let tried = 0;
+      while (tried < 30) {
+        const groups = int(1, 3);
+        const s: Shape = {
+          N: int(1, 3), C: groups * int(1, 3), H: int(1, 12), W: int(1, 12), O: groups * int(1, 5), KH: int(1, 4), KW: int(1, 4),
+          stride: [int(1, 3), int(1, 3)], pad: [int(0, 2), int(0, 2)], dilation: [int(1, 2), int(1, 2)], groups,
+          extra: [int(0, 1), int(0, 1)],
+        };
+        const g = geom(s);
+        if (g.OH < 1 || g.OW < 1) continue;
+        tried++;
+        const data = inputs(g);
+        for (const kind of KINDS) {
+          expectClose(runKind(be, kind, g, dtype, data), runKind(jsBackend, kind, g, 'float64', data), tol, `${kind} ${label(s)}`);
+        }
+      }
+    });
+
     it.each(EMPTY.map((s) => [label(s), s] as const))('an empty batch or no output channels gives zeros: %s', (_name, s) => {
       const be = v.backend();
       const g = geom(s);
