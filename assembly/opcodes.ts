@@ -119,6 +119,7 @@ export const enum Task {
   GroupNorm = 36,
   GroupNormGrad = 37,
   NormAffineGrad = 38,
+  Conv = 24,
 }
 
 /** Slots before a task's arguments. */
@@ -579,6 +580,35 @@ export const enum NormAffineGradSlot {
   Cpg = 10,
   S = 11,
   Per = 12,
+}
+
+export const enum ConvSlot {
+  Kind = 2,
+  Out = 3,
+  A = 4,
+  B = 5,
+  N = 6,
+  C = 7,
+  H = 8,
+  W = 9,
+  O = 10,
+  KH = 11,
+  KW = 12,
+  OH = 13,
+  OW = 14,
+  StrideH = 15,
+  StrideW = 16,
+  PadH = 17,
+  PadW = 18,
+  DilationH = 19,
+  DilationW = 20,
+  Groups = 21,
+  RowBlock = 22,
+  ColBlock = 23,
+  Scratch = 24,
+  Slots = 25,
+  SlotCount = 26,
+  SlotBytes = 27,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

@@ -31,6 +31,7 @@ import { gatherChunk, scatterAddChunk } from './gather';
 import { maxPoolChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
 import { attnSoftmaxChunk, attnSoftmaxGradChunk } from './attention';
 import { batchNormChunk, batchNormGradChunk, groupNormChunk, groupNormGradChunk, normAffineGradChunk } from './norm';
+import { convChunk } from './conv';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -67,6 +68,7 @@ function runChunk(args: usize, idx: i32): void {
     case Task.GroupNorm: groupNormChunk(args, idx); break;
     case Task.GroupNormGrad: groupNormGradChunk(args, idx); break;
     case Task.NormAffineGrad: normAffineGradChunk(args, idx); break;
+    case Task.Conv: convChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

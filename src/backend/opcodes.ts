@@ -182,6 +182,16 @@ export const TASKS = {
   GroupNorm: { code: 36, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'G', 'cpg', 'S', 'eps', 'per'] },
   GroupNormGrad: { code: 37, slots: ['dx', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'G', 'cpg', 'S', 'per'] },
   NormAffineGrad: { code: 38, slots: ['dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'N', 'G', 'cpg', 'S', 'per'] },
+  /**
+   * One unit of a convolution GEMM per chunk (assembly/conv.ts; kind 0 forward, 1 input gradient,
+   * 2 weight gradient): out/a/b are y/x/w, dx/dy/w or dw/x/dy. Each running chunk takes one of
+   * `slotCount` scratch slots of `slotBytes` (at `scratch`) through its word at `slots`.
+   */
+  Conv: {
+    code: 24,
+    slots: ['kind', 'out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
+      'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'scratch', 'slots', 'slotCount', 'slotBytes'],
+  },
 } as const;
 export type TaskName = keyof typeof TASKS;
 
