@@ -142,7 +142,6 @@ export class MultiheadAttention extends Module {
    *
    * @example new wg.nn.MultiheadAttention(4, 2).forward(wg.ones([3, 1, 4]), wg.ones([5, 1, 4]), wg.ones([5, 1, 4]))[0].shape // [3, 1, 4]
    */
-  // @ts-expect-error PyTorch's MultiheadAttention takes three inputs and returns a pair, not Module.forward's one Tensor
   forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     const op = 'MultiheadAttention';
     const o = checkOptions(op, opts, ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal']) as MultiheadAttentionForwardOptions;
