@@ -39,3 +39,9 @@ export type { VarOptions } from './ops/statistics.js';
 import './methods/index.js';
 export type { CrossEntropyOptions, NllLossOptions, ReductionOptions, HuberLossOptions, Reduction, Labels } from './ops/loss.js';
 export type { IndexLike } from './ops/indexing.js';
+export { dropout, dropout2d } from './nn/dropout.js';
+/**
+ * `wg.nn.functional` under PyTorch's customary short name (`import torch.nn.functional as F`):
+ * `wg.F.relu(x)`, `wg.F.crossEntropy(logits, labels)`, `wg.F.dropout(x, 0.1)`.
+ */
+export * as F from './nn/functional.js';

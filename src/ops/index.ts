@@ -23,3 +23,4 @@ export { logsumexp, var, std, norm } from './statistics.js';
 export { cumsum } from './scan.js';
 export { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './select.js';
 export { indexSelect, gather } from './indexing.js';
+export { oneHot } from './onehot.js';

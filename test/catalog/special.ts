@@ -372,3 +372,4 @@ const gather: OpEntry = {
   ],
 };
 SPECIAL_OPS.push(indexSelect, gather);
+import { FUNCTIONAL_OPS } from './functional.js'; SPECIAL_OPS.push(...FUNCTIONAL_OPS);

@@ -1,0 +1,19 @@
+// wg.nn.functional, alias wg.F: the functional ops that PyTorch keeps in torch.nn.functional,
+// under the same (camelCase) names, so `F.relu(x)` and `F.crossEntropy(logits, labels)` read as
+// in PyTorch. Every name here is the same function as the top-level one (`wg.F.relu === wg.relu`);
+// this file only re-exports (nn may import ops: see .dependency-cruiser.cjs).
+
+// activations
+export { relu, sigmoid, tanh, silu, gelu, elu, leakyRelu, softplus, logSigmoid, hardtanh } from '../ops/activation.js';
+export { softmax, logSoftmax } from '../ops/softmax.js';
+// losses
+export { crossEntropy, nllLoss } from '../ops/loss.js';
+export { mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits } from '../ops/loss_pointwise.js';
+// shape, encoding, regularisation
+export { pad } from '../ops/slice.js';
+export { oneHot } from '../ops/onehot.js';
+export { dropout, dropout2d } from './dropout.js';
+// ---- the lead appends the CNN and transformer families here (issues 13 and 14): -----------------
+// conv1d, conv2d, convTranspose2d (src/ops/conv.ts); maxPool1d, maxPool2d, avgPool1d, avgPool2d,
+// adaptiveAvgPool2d (pooling); batchNorm, layerNorm, groupNorm (normalisation); embedding;
+// scaledDotProductAttention (attention) — one `export { … } from '…'` line per family.
