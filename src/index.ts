@@ -45,3 +45,5 @@ export { dropout, dropout2d } from './nn/dropout.js';
  * `wg.F.relu(x)`, `wg.F.crossEntropy(logits, labels)`, `wg.F.dropout(x, 0.1)`.
  */
 export * as F from './nn/functional.js';
+export { readIdx } from './io/index.js';
+export type { IdxOptions } from './io/index.js';
