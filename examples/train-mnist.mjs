@@ -10,7 +10,7 @@ import os from 'node:os';
 import * as wg from 'wasmgrad';
 import { parseOptions } from './mnist/options.mjs';
 import { loadFull, loadSmall } from './mnist/data.mjs';
-import { missingCnnModules, parameterCount } from './mnist/models.mjs';
+import { disposeTraining, missingCnnModules, parameterCount } from './mnist/models.mjs';
 import { timeSteps, train } from './mnist/train.mjs';
 
 const opts = parseOptions(process.argv.slice(2));
@@ -50,7 +50,7 @@ if (opts.save) {
   writeFileSync(opts.save, wg.save(run.t.model));
   console.log(`saved the model to ${opts.save} (safetensors${names.length ? `: ${names.slice(0, 4).join(', ')}, …` : ''})`);
 }
-run.t.model.dispose();
+disposeTraining(run.t);
 
 // ---- the same model on the other backend, for the speedup ----------------------------------------
 if (opts.jsSteps > 0) {

