@@ -10,7 +10,7 @@ import os from 'node:os';
 import * as wg from 'wasmgrad';
 import { parseOptions } from './mnist/options.mjs';
 import { loadFull, loadSmall } from './mnist/data.mjs';
-import { disposeTraining, missingCnnModules, parameterCount } from './mnist/models.mjs';
+import { disposeTraining, missingCnnModules } from './mnist/models.mjs';
 import { timeSteps, train } from './mnist/train.mjs';
 
 const opts = parseOptions(process.argv.slice(2));
@@ -39,7 +39,7 @@ console.log(`backend: ${wg.getBackend()}${wg.getBackend() === 'wasm' ? ` (${wg.g
   + `${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
 
 const run = train(wg, opts, data);
-console.log(`model: ${run.t.describe}; ${parameterCount(run.t.model)} parameters\n`);
+console.log('');
 const rate = run.samples / run.trainSeconds;
 console.log(`test accuracy ${(run.accuracy * 100).toFixed(2)}% on the ${data.test.n} test digits`);
 console.log(`training time ${run.trainSeconds.toFixed(1)} s for ${opts.epochs} epochs of ${trainCount} digits `

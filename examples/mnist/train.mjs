@@ -4,7 +4,7 @@
 
 import cliProgress from 'cli-progress';
 import { batchOf, rng, shuffle } from './data.mjs';
-import { disposeTraining, makeTraining } from './models.mjs';
+import { disposeTraining, makeTraining, parameterCount } from './models.mjs';
 
 /** One optimizer step on a batch; returns the loss. */
 export function trainStep(wg, t, x, y, n) {
@@ -49,7 +49,7 @@ export function train(wg, opts, data, nn = wg.nn) {
   const stepsPerEpoch = Math.ceil(trainIdx.length / opts.batch);
   const t = makeTraining(wg, opts, opts.epochs * stepsPerEpoch, nn);
   t.model.train();
-  t.trainCount = trainIdx.length;
+  console.log(`model: ${t.describe}; ${parameterCount(t.model)} parameters\n`);
   const bar = new cliProgress.SingleBar({
     format: 'epoch {epoch} |{bar}| {percentage}% | loss {loss} | {rate} samples/s',
     barsize: 30, hideCursor: true, clearOnComplete: true, noTTYOutput: false,
