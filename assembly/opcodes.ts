@@ -109,6 +109,9 @@ export const enum Task {
   Scan = 21,
   Gather = 22,
   ScatterAdd = 23,
+  MaxPool = 30,
+  AvgPool = 31,
+  AvgPoolBackward = 32,
 }
 
 /** Slots before a task's arguments. */
@@ -412,6 +415,64 @@ export const enum ScatterAddSlot {
   PerElement = 9,
   OuterPer = 10,
   Cols = 11,
+}
+
+export const enum MaxPoolSlot {
+  Y = 2,
+  Idx = 3,
+  X = 4,
+  Planes = 5,
+  H = 6,
+  W = 7,
+  OH = 8,
+  OW = 9,
+  KH = 10,
+  KW = 11,
+  SH = 12,
+  SW = 13,
+  PH = 14,
+  PW = 15,
+  DH = 16,
+  DW = 17,
+  Per = 18,
+}
+
+export const enum AvgPoolSlot {
+  Y = 2,
+  X = 3,
+  Planes = 4,
+  H = 5,
+  W = 6,
+  OH = 7,
+  OW = 8,
+  KH = 9,
+  KW = 10,
+  SH = 11,
+  SW = 12,
+  PH = 13,
+  PW = 14,
+  Mode = 15,
+  Divisor = 16,
+  Per = 17,
+}
+
+export const enum AvgPoolBackwardSlot {
+  Dx = 2,
+  Dy = 3,
+  Planes = 4,
+  H = 5,
+  W = 6,
+  OH = 7,
+  OW = 8,
+  KH = 9,
+  KW = 10,
+  SH = 11,
+  SW = 12,
+  PH = 13,
+  PW = 14,
+  Mode = 15,
+  Divisor = 16,
+  Per = 17,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

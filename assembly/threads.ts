@@ -28,6 +28,7 @@ import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
 import { scanChunk } from './scan';
 import { gatherChunk, scatterAddChunk } from './gather';
+import { maxPoolChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -54,6 +55,9 @@ function runChunk(args: usize, idx: i32): void {
     case Task.Scan: scanChunk(args, idx); break;
     case Task.Gather: gatherChunk(args, idx); break;
     case Task.ScatterAdd: scatterAddChunk(args, idx); break;
+    case Task.MaxPool: maxPoolChunk(args, idx); break;
+    case Task.AvgPool: avgPoolChunk(args, idx); break;
+    case Task.AvgPoolBackward: avgPoolBackwardChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

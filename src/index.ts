@@ -39,6 +39,9 @@ export type { VarOptions } from './ops/statistics.js';
 import './methods/index.js';
 export type { CrossEntropyOptions, NllLossOptions, ReductionOptions, HuberLossOptions, Reduction, Labels } from './ops/loss.js';
 export type { IndexLike } from './ops/indexing.js';
+export type { ConvOptions, ConvTransposeOptions } from './ops/conv.js';
+export type { MaxPool2dOptions, MaxPool1dOptions, AvgPool2dOptions, AvgPool1dOptions } from './ops/pool.js';
+export type { Size2 } from './ops/pool_args.js';
 export { dropout, dropout2d } from './nn/dropout.js';
 /**
  * `wg.nn.functional` under PyTorch's customary short name (`import torch.nn.functional as F`):

@@ -9,7 +9,8 @@ import { expectError } from './support/errors.js';
 
 const TORCH_F_NAMES = ['relu', 'gelu', 'silu', 'elu', 'leakyRelu', 'softplus', 'logSigmoid', 'hardtanh', 'sigmoid', 'tanh',
   'softmax', 'logSoftmax', 'crossEntropy', 'nllLoss', 'mseLoss', 'l1Loss', 'huberLoss', 'binaryCrossEntropy',
-  'binaryCrossEntropyWithLogits', 'pad', 'dropout', 'dropout2d', 'oneHot'];
+  'binaryCrossEntropyWithLogits', 'pad', 'dropout', 'dropout2d', 'oneHot',
+  'conv1d', 'conv2d', 'convTranspose1d', 'convTranspose2d', 'maxPool1d', 'maxPool2d', 'avgPool1d', 'avgPool2d', 'adaptiveAvgPool1d', 'adaptiveAvgPool2d'];
 
 describe('wg.nn.functional', () => {
   it('wg.F is wg.nn.functional', () => {

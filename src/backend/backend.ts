@@ -156,6 +156,20 @@ export interface Backend {
   /** dw = the adjoint of conv2d in w applied to dy: Σ over images of dy · im2col(x)ᵀ. */
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void;
 
+  // ---- pooling over [planes, H, W] planes (NCHW, planes = N·C; 1-d pooling uses H = KH = OH = 1) ----
+  // Max pooling's backward is scatterAdd through its indices (outer = planes, n = OH·OW,
+  // inner = 1, dim = H·W, perElement), and the gradient of that is gather through them.
+  /**
+   * y[p, oy, ox] = the max of x[p] over the window of (oy, ox), indices[p, oy, ox] (int32) = its
+   * in-plane index iy·W + ix; ties go to the first element in window order, a NaN always wins.
+   * Every window holds at least one input element (the ops layer checks).
+   */
+  maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void;
+  /** y = the mean of each window of x (PoolGeom's avg fields; dilation is 1). A window on the padding alone gives 0. */
+  avgPool2d(y: Storage, x: Storage, g: PoolGeom): void;
+  /** dx (overwritten) = the adjoint of avgPool2d applied to dy: dy / divisor spread over each window. */
+  avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void;
+
   // ---- optimizer updates (in place on param and state; all same size and dtype) ---------------
   /**
    * SGD as PyTorch defines it: d = grad + weightDecay * param; with momentum > 0,
@@ -195,6 +209,19 @@ export interface ConvGeom {
   O: number; KH: number; KW: number; OH: number; OW: number;
   strideH: number; strideW: number; padH: number; padW: number;
   dilationH: number; dilationW: number; groups: number;
+}
+
+/**
+ * The geometry of 2-d pooling: input [planes, H, W], output [planes, OH, OW]; output (oy, ox)
+ * reads the window of taps (oy*strideH - padH + ky*dilationH, ox*strideW - padW + kx*dilationW),
+ * ky < KH, kx < KW, the taps outside the input skipped. Average pooling: `adaptive` windows are
+ * [floor(o·H/OH), ceil((o+1)·H/OH)) instead; the mean divides by `divisor` when it is not 0, else
+ * by the window's size with its padding (countIncludePad, clipped at H + padH) or without.
+ */
+export interface PoolGeom {
+  planes: number; H: number; W: number; OH: number; OW: number; KH: number; KW: number;
+  strideH: number; strideW: number; padH: number; padW: number; dilationH: number; dilationW: number;
+  countIncludePad: boolean; divisor: number; adaptive: boolean;
 }
 
 /** Bytes per element of a storage type. */

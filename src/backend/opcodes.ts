@@ -166,6 +166,12 @@ export const TASKS = {
   Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
   /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
   ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
+  /** `per` planes of the [planes, H, W] input per chunk: max pooling, the winner's in-plane index into idx (int32). */
+  MaxPool: { code: 30, slots: ['y', 'idx', 'x', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'dH', 'dW', 'per'] },
+  /** `per` planes per chunk: average pooling (mode 0 count padding, 1 not, 2 adaptive windows; divisor 0: the window's count). */
+  AvgPool: { code: 31, slots: ['y', 'x', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'mode', 'divisor', 'per'] },
+  /** `per` planes per chunk: the adjoint of AvgPool (dy / divisor spread over each window into dx). */
+  AvgPoolBackward: { code: 32, slots: ['dx', 'dy', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'mode', 'divisor', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

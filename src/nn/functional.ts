@@ -13,7 +13,9 @@ export { mseLoss, l1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithL
 export { pad } from '../ops/slice.js';
 export { oneHot } from '../ops/onehot.js';
 export { dropout, dropout2d } from './dropout.js';
-// ---- the lead appends the CNN and transformer families here (issues 13 and 14): -----------------
-// conv1d, conv2d, convTranspose2d (src/ops/conv.ts); maxPool1d, maxPool2d, avgPool1d, avgPool2d,
-// adaptiveAvgPool2d (pooling); batchNorm, layerNorm, groupNorm (normalisation); embedding;
+// convolution and pooling
+export { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+export { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptiveAvgPool1d } from '../ops/pool.js';
+// ---- the lead appends the other CNN and transformer families here (issues 13 and 14): -----------
+// batchNorm, layerNorm, groupNorm (normalisation); embedding;
 // scaledDotProductAttention (attention) — one `export { … } from '…'` line per family.

@@ -7,6 +7,8 @@ export { Sequential, MLP, type MLPOptions, type Activation, type LayerFunction }
 export { ReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
 export { GELU, SiLU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from './conv.js';
+export { MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool1d } from './pool.js';
 export { Dropout2d } from './dropout.js';
 /**
  * The functional ops of PyTorch's `torch.nn.functional` under their camelCase names (`relu`,

@@ -23,4 +23,6 @@ export { logsumexp, var, std, norm } from './statistics.js';
 export { cumsum } from './scan.js';
 export { gt, ge, lt, le, eq, ne, where, maskedFill, clamp } from './select.js';
 export { indexSelect, gather } from './indexing.js';
+export { conv1d, conv2d, convTranspose1d, convTranspose2d } from './conv.js';
+export { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptiveAvgPool1d } from './pool.js';
 export { oneHot } from './onehot.js';

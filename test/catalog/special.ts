@@ -8,6 +8,7 @@ import { REAL, type Sampling } from './domains.js';
 import { type Shape, axisArb, broadcast, matmulShape, pairArb, shapeArb, sizeOf } from './shapes.js';
 import type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
 import { SHAPE_JOIN_OPS } from './shape-join.js';
+import { POOL_OPS } from './pool.js';
 
 const ANY: Sampling = { kind: 'interval', min: -2, max: 2, avoid: [] };
 const LABELS = [2, 0, 1, 2];
@@ -372,4 +373,6 @@ const gather: OpEntry = {
   ],
 };
 SPECIAL_OPS.push(indexSelect, gather);
+import { CONV_OPS } from './conv.js'; SPECIAL_OPS.push(...CONV_OPS); // convolution (src/ops/conv.ts)
+SPECIAL_OPS.push(...POOL_OPS);
 import { FUNCTIONAL_OPS } from './functional.js'; SPECIAL_OPS.push(...FUNCTIONAL_OPS);

@@ -6,6 +6,7 @@
 import type {
   Backend, Binary, ConvGeom, Reduce, Storage, Unary, UnaryGrad,
 } from '../backend.js';
+import type { PoolGeom } from '../backend.js';
 import { JsStorage, JsStorageBackend } from './storage.js';
 import * as elementwise from './elementwise.js';
 import * as reductions from './reduce.js';
@@ -15,6 +16,7 @@ import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
+import * as pool from './pool.js';
 
 export { JsStorage };
 
@@ -78,6 +80,10 @@ export class JsBackend extends JsStorageBackend implements Backend {
   conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(y, x, w, g); }
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(dw, x, dy, g); }
+
+  maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pool.maxPool2d(y, indices, x, g); }
+  avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pool.avgPool2d(y, x, g); }
+  avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pool.avgPool2dBackward(dx, dy, g); }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

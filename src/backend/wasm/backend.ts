@@ -6,6 +6,7 @@
 import type {
   Backend, Binary, ConvGeom, Reduce, SType, Storage, Unary, UnaryGrad,
 } from '../backend.js';
+import type { PoolGeom } from '../backend.js';
 import type { WasmExports } from './exports.js';
 import type { WasmVariant } from './load.js';
 import type { WorkerFactory } from './pool.js';
@@ -19,6 +20,7 @@ import * as sm from './softmax.js';
 import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
+import * as pooling from './pool_kernels.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
 export interface Kernels {
@@ -132,6 +134,10 @@ export class WasmBackend implements Backend {
   conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(this.k, y, x, w, g); }
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(this.k, dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(this.k, dw, x, dy, g); }
+
+  maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pooling.maxPool2d(this.k, y, indices, x, g); }
+  avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pooling.avgPool2d(this.k, y, x, g); }
+  avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pooling.avgPool2dBackward(this.k, dx, dy, g); }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

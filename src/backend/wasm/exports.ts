@@ -110,6 +110,20 @@ export interface WasmExports {
   indexFrom_f64(out: Ptr, src: Ptr, n: number, size: number): number;
   indexFrom_i32(out: Ptr, src: Ptr, n: number, size: number): number;
 
+  // pool.ts: [planes, H, W] planes; mode 0 counts the padding, 1 does not, 2 adaptive windows; divisor 0: the count
+  maxPool2d_f32(y: Ptr, idx: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number): void;
+  maxPool2d_f64(y: Ptr, idx: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number): void;
+  avgPool2d_f32(y: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
+  avgPool2d_f64(y: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
+  avgPool2dBackward_f32(dx: Ptr, dy: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
+  avgPool2dBackward_f64(dx: Ptr, dy: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
+    sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
+
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
   work?(ctrl: Ptr): number;

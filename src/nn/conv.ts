@@ -1,0 +1,260 @@
+// Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, with PyTorch's
+// constructor arguments, parameter names and shapes (`weight` [out, in/groups, ...k] for a
+// convolution, [in, out/groups, ...k] for a transposed one; `bias` [out]) and default
+// initialisation, so their state dicts load into PyTorch with strict=True.
+
+import type { DType } from '../backend/backend.js';
+import { Tensor } from '../tensor.js';
+import { ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
+import { rand } from '../ops/creation.js';
+import { mul, sub } from '../ops/binary.js';
+import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
+import { spatial } from '../ops/conv_args.js';
+import { noGrad } from '../autograd/tape.js';
+import { Module } from './module.js';
+
+/** Options of `Conv1d` / `Conv2d` (PyTorch's keyword arguments, camelCase). */
+export interface ConvLayerOptions {
+  /** Step between output positions, a number or one per spatial dim (default 1). */
+  stride?: number | readonly number[];
+  /** Zero padding: a number, one per spatial dim, `'valid'` or `'same'` (stride 1 only). Default 0. */
+  padding?: number | readonly number[] | 'same' | 'valid';
+  /** Spacing between kernel taps (default 1). */
+  dilation?: number | readonly number[];
+  /** Channel groups; must divide both channel counts (default 1). */
+  groups?: number;
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  /** Only `'zeros'` (PyTorch's default) is supported. */
+  paddingMode?: 'zeros';
+  /** The parameters' dtype (default 'float32'). */
+  dtype?: DType;
+}
+
+/** Options of `ConvTranspose1d` / `ConvTranspose2d` (PyTorch's keyword arguments, camelCase). */
+export interface ConvTransposeLayerOptions {
+  /** Stride (default 1). */
+  stride?: number | readonly number[];
+  /** Trimmed from each side of the output (default 0). */
+  padding?: number | readonly number[];
+  /** Added to the bottom/right of the output; smaller than stride or dilation (default 0). */
+  outputPadding?: number | readonly number[];
+  /** Channel groups; must divide both channel counts (default 1). */
+  groups?: number;
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: number | readonly number[];
+  /** Only `'zeros'` (PyTorch's default) is supported. */
+  paddingMode?: 'zeros';
+  /** The parameters' dtype (default 'float32'). */
+  dtype?: DType;
+}
+
+/** Uniform in [-bound, bound), drawn from the library's seeded generator. */
+function uniform(shape: number[], bound: number, dtype: DType): Tensor {
+  return noGrad(() => {
+    const u = rand(shape, { dtype });
+    const scaled = mul(u, 2 * bound);
+    const t = sub(scaled, bound);
+    u.dispose();
+    scaled.dispose();
+    return t;
+  });
+}
+
+function positive(op: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new WasmgradError(`${op}: ${what} must be a positive integer, got ${fmtValue(v)}`);
+  return v;
+}
+
+/** What every convolution layer checks and stores; `transposed` swaps the weight's first two dims. */
+abstract class ConvBase extends Module {
+  /** The weight: `[out, in/groups, ...kernelSize]`, or `[in, out/groups, ...kernelSize]` when transposed. */
+  readonly weight: Tensor;
+  /** The bias, shape `[outChannels]`; null with `{ bias: false }`. */
+  readonly bias: Tensor | null;
+  /** Channels of the input. */
+  readonly inChannels: number;
+  /** Channels of the output. */
+  readonly outChannels: number;
+  /** Kernel size per spatial dim. */
+  readonly kernelSize: number[];
+  /** Stride per spatial dim. */
+  readonly stride: number[];
+  /** Dilation per spatial dim. */
+  readonly dilation: number[];
+  /** Channel groups. */
+  readonly groups: number;
+  /** Padding per side, or 'same'/'valid' (convolutions only). */
+  readonly padding: number[] | 'same' | 'valid';
+  /** Extra output size at the bottom/right (transposed layers; zeros for convolutions, as PyTorch's). */
+  readonly outputPadding: number[];
+  /** Always 'zeros'. */
+  readonly paddingMode = 'zeros';
+
+  constructor(op: string, dims: number, transposed: boolean, inChannels: number, outChannels: number,
+    kernelSize: number | readonly number[], opts: Record<string, unknown>) {
+    super();
+    this.inChannels = positive(op, 'inChannels', inChannels);
+    this.outChannels = positive(op, 'outChannels', outChannels);
+    this.kernelSize = spatial(op, 'kernelSize', kernelSize, dims, 1);
+    this.stride = spatial(op, 'stride', opts.stride ?? 1, dims, 1);
+    this.dilation = spatial(op, 'dilation', opts.dilation ?? 1, dims, 1);
+    this.groups = positive(op, 'groups', opts.groups ?? 1);
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new ShapeError(`${op}: groups ${this.groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
+    }
+    if (opts.bias !== undefined && typeof opts.bias !== 'boolean') throw new WasmgradError(`${op}: bias must be a boolean, got ${fmtValue(opts.bias)}`);
+    if (opts.paddingMode !== undefined && opts.paddingMode !== 'zeros') {
+      throw new WasmgradError(`${op}: paddingMode ${fmtValue(opts.paddingMode)} is not supported (accepted: 'zeros')`);
+    }
+    if (transposed) [this.padding, this.outputPadding] = transposeArgs(op, dims, opts, this.stride, this.dilation);
+    else [this.padding, this.outputPadding] = [convPadding(op, dims, opts.padding, this.stride), new Array<number>(dims).fill(0)];
+    const dtype = opts.dtype ?? 'float32';
+    if (dtype !== 'float32' && dtype !== 'float64') throw new WasmgradError(`${op}: dtype must be 'float32' or 'float64', got ${fmtValue(dtype)}`);
+    const [first, second] = transposed ? [inChannels, outChannels / this.groups] : [outChannels, inChannels / this.groups];
+    // PyTorch's reset_parameters: kaiming_uniform(a=√5) is U(±1/√fanIn), fanIn = weight.size(1)·k
+    const fanIn = second * this.kernelSize.reduce((a, b) => a * b, 1);
+    const bound = 1 / Math.sqrt(fanIn);
+    this.weight = this.registerParameter('weight', uniform([first, second, ...this.kernelSize], bound, dtype as DType));
+    this.bias = opts.bias === false ? null : this.registerParameter('bias', uniform([outChannels], bound, dtype as DType));
+  }
+}
+
+const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype'];
+const CONV_T_KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode', 'dtype'];
+
+/** A convolution layer's padding: checked like the op does, 'same' refused with a stride. */
+function convPadding(op: string, dims: number, p: unknown, stride: number[]): number[] | 'same' | 'valid' {
+  if (p === 'same') {
+    if (stride.some((s) => s !== 1)) throw new ShapeError(`${op}: padding 'same' is not supported for strided convolutions (stride ${fmtValue(stride)})`);
+    return 'same';
+  }
+  if (p === 'valid') return 'valid';
+  if (typeof p === 'string') throw new ShapeError(`${op}: padding must be a number, ${dims === 1 ? 'an array of one' : 'a pair'}, 'same' or 'valid', got ${fmtValue(p)}`);
+  return spatial(op, 'padding', p ?? 0, dims, 0);
+}
+
+/**
+ * A 1-d convolution layer (PyTorch's `nn.Conv1d`): `[N, inChannels, L]` (or `[inChannels, L]`)
+ * to `[N, outChannels, Lout]`, weight `[outChannels, inChannels/groups, kernelSize]`, bias
+ * `[outChannels]`, both initialised U(−1/√fanIn, 1/√fanIn) with fanIn = inChannels/groups · k.
+ */
+export class Conv1d extends ConvBase {
+  /**
+   * PyTorch's positional `(inChannels, outChannels, kernelSize)` and keyword options.
+   *
+   * @param opts `stride`, `padding`, `dilation`, `groups`, `bias` (default true), `paddingMode` ('zeros'), `dtype`.
+   * @example new wg.nn.Conv1d(4, 8, 3).weight.shape // [8, 4, 3]
+   */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
+    const o = checkOptions('Conv1d', opts, CONV_KEYS);
+    super('Conv1d', 1, false, inChannels, outChannels, kernelSize, o);
+  }
+
+  /**
+   * Convolves `x` (see `conv1d`).
+   *
+   * @example new wg.nn.Conv1d(2, 3, 3, { padding: 1 }).forward(wg.ones([1, 2, 5])).shape // [1, 3, 5]
+   */
+  forward(x: Tensor): Tensor {
+    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/**
+ * A 2-d convolution layer (PyTorch's `nn.Conv2d`): `[N, inChannels, H, W]` (or unbatched) to
+ * `[N, outChannels, Hout, Wout]`, weight `[outChannels, inChannels/groups, kH, kW]`, bias
+ * `[outChannels]`, both initialised U(−1/√fanIn, 1/√fanIn) with fanIn = inChannels/groups · kH · kW.
+ */
+export class Conv2d extends ConvBase {
+  /**
+   * PyTorch's positional `(inChannels, outChannels, kernelSize)` (a number or a pair) and keyword options.
+   *
+   * @param opts `stride`, `padding`, `dilation`, `groups`, `bias` (default true), `paddingMode` ('zeros'), `dtype`.
+   * @example new wg.nn.Conv2d(1, 8, 3).weight.shape // [8, 1, 3, 3]
+   */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
+    const o = checkOptions('Conv2d', opts, CONV_KEYS);
+    super('Conv2d', 2, false, inChannels, outChannels, kernelSize, o);
+  }
+
+  /**
+   * Convolves `x` (see `conv2d`).
+   *
+   * @example new wg.nn.Conv2d(1, 4, 3, { padding: 'same' }).forward(wg.ones([2, 1, 5, 5])).shape // [2, 4, 5, 5]
+   */
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/** Checks a transposed layer's padding and outputPadding as the op will. */
+function transposeArgs(op: string, dims: number, o: Record<string, unknown>, stride: number[], dilation: number[]): [number[], number[]] {
+  if (typeof o.padding === 'string') throw new ShapeError(`${op}: padding must be a number or ${dims === 1 ? 'an array of one' : 'a pair'}, got ${fmtValue(o.padding)}`);
+  const padding = spatial(op, 'padding', o.padding ?? 0, dims, 0);
+  const outputPadding = spatial(op, 'outputPadding', o.outputPadding ?? 0, dims, 0);
+  outputPadding.forEach((p, i) => {
+    if (p >= stride[i] && p >= dilation[i]) {
+      throw new ShapeError(`${op}: outputPadding ${fmtValue(outputPadding)} must be smaller than either stride ${fmtValue(stride)} or dilation ${fmtValue(dilation)}`);
+    }
+  });
+  return [padding, outputPadding];
+}
+
+/**
+ * A 1-d transposed convolution layer (PyTorch's `nn.ConvTranspose1d`): weight
+ * `[inChannels, outChannels/groups, kernelSize]`, bias `[outChannels]`, both U(−1/√fanIn, 1/√fanIn)
+ * with PyTorch's fanIn = outChannels/groups · k.
+ */
+export class ConvTranspose1d extends ConvBase {
+  /**
+   * PyTorch's positional `(inChannels, outChannels, kernelSize)` and keyword options.
+   *
+   * @param opts `stride`, `padding`, `outputPadding`, `groups`, `bias` (default true), `dilation`, `paddingMode` ('zeros'), `dtype`.
+   * @example new wg.nn.ConvTranspose1d(4, 2, 3).weight.shape // [4, 2, 3]
+   */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: ConvTransposeLayerOptions = {}) {
+    const o = checkOptions('ConvTranspose1d', opts, CONV_T_KEYS);
+    super('ConvTranspose1d', 1, true, inChannels, outChannels, kernelSize, o);
+  }
+
+  /**
+   * Applies the transposed convolution (see `convTranspose1d`).
+   *
+   * @example new wg.nn.ConvTranspose1d(2, 1, 2, { stride: 2 }).forward(wg.ones([1, 2, 3])).shape // [1, 1, 6]
+   */
+  forward(x: Tensor): Tensor {
+    return convTranspose1d(x, this.weight, this.bias,
+      { stride: this.stride, padding: this.padding as number[], outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation });
+  }
+}
+
+/**
+ * A 2-d transposed convolution layer (PyTorch's `nn.ConvTranspose2d`): weight
+ * `[inChannels, outChannels/groups, kH, kW]`, bias `[outChannels]`, both U(−1/√fanIn, 1/√fanIn)
+ * with PyTorch's fanIn = outChannels/groups · kH · kW.
+ */
+export class ConvTranspose2d extends ConvBase {
+  /**
+   * PyTorch's positional `(inChannels, outChannels, kernelSize)` (a number or a pair) and keyword options.
+   *
+   * @param opts `stride`, `padding`, `outputPadding`, `groups`, `bias` (default true), `dilation`, `paddingMode` ('zeros'), `dtype`.
+   * @example new wg.nn.ConvTranspose2d(8, 1, 2, { stride: 2 }).weight.shape // [8, 1, 2, 2]
+   */
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: ConvTransposeLayerOptions = {}) {
+    const o = checkOptions('ConvTranspose2d', opts, CONV_T_KEYS);
+    super('ConvTranspose2d', 2, true, inChannels, outChannels, kernelSize, o);
+  }
+
+  /**
+   * Applies the transposed convolution (see `convTranspose2d`).
+   *
+   * @example new wg.nn.ConvTranspose2d(4, 2, 2, { stride: 2 }).forward(wg.ones([1, 4, 3, 3])).shape // [1, 2, 6, 6]
+   */
+  forward(x: Tensor): Tensor {
+    return convTranspose2d(x, this.weight, this.bias,
+      { stride: this.stride, padding: this.padding as number[], outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation });
+  }
+}
