@@ -45,7 +45,6 @@ export abstract class Module {
    *
    * @example new wg.nn.Linear(3, 2).forward(wg.ones([4, 3])).shape // [4, 2]
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   abstract forward(...inputs: any[]): any;
 
   // ---- registration ---------------------------------------------------------------------------
