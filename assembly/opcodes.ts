@@ -112,6 +112,8 @@ export const enum Task {
   MaxPool = 30,
   AvgPool = 31,
   AvgPoolBackward = 32,
+  AttnSoftmax = 40,
+  AttnSoftmaxGrad = 41,
 }
 
 /** Slots before a task's arguments. */
@@ -473,6 +475,33 @@ export const enum AvgPoolBackwardSlot {
   Mode = 15,
   Divisor = 16,
   Per = 17,
+}
+
+export const enum AttnSoftmaxSlot {
+  P = 2,
+  L = 3,
+  S = 4,
+  Scale = 5,
+  Causal = 6,
+  Kind = 7,
+  Mask = 8,
+  B1 = 9,
+  Sb0 = 10,
+  Sb1 = 11,
+  Sl = 12,
+  Ss = 13,
+  Rows = 14,
+  Per = 15,
+}
+
+export const enum AttnSoftmaxGradSlot {
+  Out = 2,
+  P = 3,
+  Dp = 4,
+  S = 5,
+  Scale = 6,
+  Rows = 7,
+  Per = 8,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

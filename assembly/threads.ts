@@ -29,6 +29,7 @@ import { matmulPackChunk, matmulTilesChunk } from './matmul';
 import { scanChunk } from './scan';
 import { gatherChunk, scatterAddChunk } from './gather';
 import { maxPoolChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
+import { attnSoftmaxChunk, attnSoftmaxGradChunk } from './attention';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -58,6 +59,8 @@ function runChunk(args: usize, idx: i32): void {
     case Task.MaxPool: maxPoolChunk(args, idx); break;
     case Task.AvgPool: avgPoolChunk(args, idx); break;
     case Task.AvgPoolBackward: avgPoolBackwardChunk(args, idx); break;
+    case Task.AttnSoftmax: attnSoftmaxChunk(args, idx); break;
+    case Task.AttnSoftmaxGrad: attnSoftmaxGradChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

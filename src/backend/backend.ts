@@ -145,6 +145,17 @@ export interface Backend {
    */
   indexFrom(out: Storage, src: Storage, size: number): number;
 
+  // ---- attention (scores viewed as [batch, L, S], one row of S per query) ---------------------
+  /**
+   * In place, per row (u, i): x_j = scale * p[u, i, j] masked (causal: -Inf where j > i; a bool
+   * mask: -Inf where it is 0; an additive mask: + mask), then p = softmax(x) along the row. A
+   * row with no position left (all -Inf) becomes NaN, as in PyTorch. The mask is read at
+   * maskOffset(u) + i * sl + j * ss (see AttnMask).
+   */
+  attnSoftmax(p: Storage, batch: number, L: number, S: number, scale: number, causal: boolean, mask: AttnMask | null): void;
+  /** The softmax backward with the scale folded in: out = scale * p * (dp - rowsum(dp * p)), rows of S; out may alias dp. */
+  attnSoftmaxGrad(out: Storage, p: Storage, dp: Storage, rows: number, S: number, scale: number): void;
+
   // ---- convolution (NCHW; 1-d convolutions use H = KH = OH = 1) -------------------------------
   // x [N, C, H, W], w [O, C/groups, KH, KW], y [N, O, OH, OW]; cross-correlation (no kernel
   // flip) with zero padding; padH/padW pad the top/left edge, the bottom/right padding is
@@ -222,6 +233,16 @@ export interface PoolGeom {
   planes: number; H: number; W: number; OH: number; OW: number; KH: number; KW: number;
   strideH: number; strideW: number; padH: number; padW: number; dilationH: number; dilationW: number;
   countIncludePad: boolean; divisor: number; adaptive: boolean;
+}
+
+/**
+ * An attention mask broadcast to [batch, L, S]: `bool` (an int32 storage, nonzero = may attend)
+ * or `add` (the scores' dtype, added). Batch u reads from element
+ * floor(u / b1) * sb0 + (u % b1) * sb1; sl and ss step along L and S (0 broadcasts).
+ */
+export interface AttnMask {
+  storage: Storage; kind: 'bool' | 'add';
+  b1: number; sb0: number; sb1: number; sl: number; ss: number;
 }
 
 /** Bytes per element of a storage type. */

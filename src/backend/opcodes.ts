@@ -172,6 +172,10 @@ export const TASKS = {
   AvgPool: { code: 31, slots: ['y', 'x', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'mode', 'divisor', 'per'] },
   /** `per` planes per chunk: the adjoint of AvgPool (dy / divisor spread over each window into dx). */
   AvgPoolBackward: { code: 32, slots: ['dx', 'dy', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'mode', 'divisor', 'per'] },
+  /** Attention's fused masked softmax, in place on p [rows, S]: `per` rows per chunk (AttnMask in backend.ts). */
+  AttnSoftmax: { code: 40, slots: ['p', 'L', 'S', 'scale', 'causal', 'kind', 'mask', 'b1', 'sb0', 'sb1', 'sl', 'ss', 'rows', 'per'] },
+  /** out = scale * p * (dp - rowsum(dp * p)): `per` rows per chunk. */
+  AttnSoftmaxGrad: { code: 41, slots: ['out', 'p', 'dp', 'S', 'scale', 'rows', 'per'] },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

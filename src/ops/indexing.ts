@@ -77,7 +77,7 @@ const gatherGate = gatePair('gather');
 // ---- index arguments -----------------------------------------------------------------------------
 
 /** Flattens an index argument, reading its shape; every entry an integer in [0, size). */
-function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { values: Int32Array; shape: number[] } {
+export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { values: Int32Array; shape: number[] } {
   let flat: ArrayLike<unknown>;
   let shape: number[];
   if (arg instanceof Tensor) {

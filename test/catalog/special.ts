@@ -375,3 +375,4 @@ const gather: OpEntry = {
 SPECIAL_OPS.push(indexSelect, gather);
 import { CONV_OPS } from './conv.js'; SPECIAL_OPS.push(...CONV_OPS); // convolution (src/ops/conv.ts)
 SPECIAL_OPS.push(...POOL_OPS);
+import { ATTENTION_OPS } from './attention.js'; SPECIAL_OPS.push(...ATTENTION_OPS);

@@ -17,6 +17,8 @@ import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
 import * as pool from './pool.js';
+import * as attn from './attention.js';
+import type { AttnMask } from '../backend.js';
 
 export { JsStorage };
 
@@ -77,6 +79,12 @@ export class JsBackend extends JsStorageBackend implements Backend {
 
   indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(out, src, size); }
 
+  attnSoftmax(p: Storage, batch: number, L: number, S: number, scale: number, causal: boolean, mask: AttnMask | null): void {
+    attn.attnSoftmax(p, batch, L, S, scale, causal, mask);
+  }
+  attnSoftmaxGrad(out: Storage, p: Storage, dp: Storage, rows: number, S: number, scale: number): void {
+    attn.attnSoftmaxGrad(out, p, dp, rows, S, scale);
+  }
   conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(y, x, w, g); }
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(dw, x, dy, g); }

@@ -21,6 +21,8 @@ import * as optim from './optim.js';
 import * as gathers from './gather.js';
 import * as conv from './conv.js';
 import * as pooling from './pool_kernels.js';
+import * as attn from './attention.js';
+import type { AttnMask } from '../backend.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
 export interface Kernels {
@@ -131,6 +133,12 @@ export class WasmBackend implements Backend {
 
   indexFrom(out: Storage, src: Storage, size: number): number { return gathers.indexFrom(this.k, out, src, size); }
 
+  attnSoftmax(p: Storage, batch: number, L: number, S: number, scale: number, causal: boolean, mask: AttnMask | null): void {
+    attn.attnSoftmax(this.k, p, batch, L, S, scale, causal, mask);
+  }
+  attnSoftmaxGrad(out: Storage, p: Storage, dp: Storage, rows: number, S: number, scale: number): void {
+    attn.attnSoftmaxGrad(this.k, out, p, dp, rows, S, scale);
+  }
   conv2d(y: Storage, x: Storage, w: Storage, g: ConvGeom): void { conv.conv2d(this.k, y, x, w, g); }
   conv2dBackwardInput(dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void { conv.conv2dBackwardInput(this.k, dx, dy, w, g); }
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(this.k, dw, x, dy, g); }

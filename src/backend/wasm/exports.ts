@@ -123,6 +123,14 @@ export interface WasmExports {
     sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
   avgPool2dBackward_f64(dx: Ptr, dy: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
     sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
+  // attention.ts (rows [r0, r1) of p [batch * L, S] in place; kind 0 none, 1 bool i32 mask, 2 additive mask)
+  attnSoftmax_f32(p: Ptr, L: number, S: number, scale: number, causal: number, kind: number, mask: Ptr,
+    b1: number, sb0: number, sb1: number, sl: number, ss: number, r0: number, r1: number): void;
+  attnSoftmax_f64(p: Ptr, L: number, S: number, scale: number, causal: number, kind: number, mask: Ptr,
+    b1: number, sb0: number, sb1: number, sl: number, ss: number, r0: number, r1: number): void;
+  /** out = scale * p * (dp - rowsum(dp * p)) over rows of S; out may alias dp. */
+  attnSoftmaxGrad_f32(out: Ptr, p: Ptr, dp: Ptr, S: number, scale: number, rows: number): void;
+  attnSoftmaxGrad_f64(out: Ptr, p: Ptr, dp: Ptr, S: number, scale: number, rows: number): void;
 
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
