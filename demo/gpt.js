@@ -129,6 +129,31 @@ function sampleText(count, prompt = PROMPT, temperature = 0.8) {
   return text;
 }
 
+/**
+ * The same, written onto the page a few characters at a time between turns of the event loop,
+ * so a long sample does not freeze the page while it trains.
+ */
+async function streamSample(count, prompt = PROMPT) {
+  const rand = rng(run.step + 7);
+  const promptIds = Array.from(tokenizer.encode(prompt));
+  let ids = promptIds;
+  const pre = $('sample');
+  pre.textContent = '';
+  const p = document.createElement('span');
+  p.className = 'prompt';
+  p.textContent = prompt;
+  const body = document.createTextNode('');
+  pre.append(p, body);
+  $('sample-note').textContent = `after ${run.step} steps`;
+  while (ids.length - promptIds.length < count) {
+    const more = sample(wg, run.model, ids, Math.min(8, count - (ids.length - promptIds.length)), { temperature: 0.8, topK: 20, rand });
+    ids = ids.concat(more);
+    body.textContent += tokenizer.decode(more);
+    await yieldToUi();
+  }
+  return body.textContent;
+}
+
 const yieldToUi = () => new Promise((r) => { const ch = new MessageChannel(); ch.port1.onmessage = () => r(); ch.port2.postMessage(0); });
 
 /** Trains `steps` steps (Infinity: until paused) in chunks of ≤ 50 ms, validating and sampling as it goes. */
@@ -142,7 +167,7 @@ async function train(steps = Infinity) {
       trainStep();
       done++;
       if (run.step % EVAL_EVERY === 0) validate();
-      if (run.step % (4 * EVAL_EVERY) === 0 && steps === Infinity) sampleText(160);
+      if (run.step % (4 * EVAL_EVERY) === 0 && steps === Infinity) await streamSample(240);
       if (performance.now() - chunk > 50 || done === steps) {
         showStats();
         await yieldToUi();
@@ -249,7 +274,7 @@ $('train').addEventListener('click', () => { train().catch(showError); });
 $('pause').addEventListener('click', () => { running = false; });
 $('reset').addEventListener('click', () => { setData(CharTokenizer.fromText(book)); newRun(modelFromChoice()); });
 $('size').addEventListener('change', () => { if (!running) { setData(CharTokenizer.fromText(book)); newRun(modelFromChoice()); } });
-$('resample').addEventListener('click', () => { try { sampleText(160); } catch (e) { showError(e); } });
+$('resample').addEventListener('click', () => { streamSample(240).catch(showError); });
 $('model-file').addEventListener('change', async (e) => {
   const file = e.target.files?.[0];
   if (!file) return;

