@@ -14,20 +14,33 @@ import { elemShift } from './simd';
 /** Rows [r0, r1) of the flattened [outer * n] rows of the output. */
 @inline function gatherRows<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
   r0: i32, r1: i32): void {
+  if (r0 >= r1) return;
   const shift = elemShift<T>();
   const rowBytes = <usize>inner << shift;
-  for (let r = r0; r < r1; r++) {
-    const o = r / n, j = r - o * n;
-    const dst = out + <usize>r * rowBytes;
-    const base = src + <usize>o * <usize>dim * rowBytes;
-    if (!perElement) {
-      memory.copy(dst, base + <usize>load<i32>(index + (<usize>j << 2)) * rowBytes, rowBytes);
-    } else {
+  const sliceBytes = <usize>dim * rowBytes;
+  // (o, j) of row r0, then stepped: no division per row
+  let o = r0 / n, j = r0 - o * n;
+  let base = src + <usize>o * sliceBytes;
+  if (!perElement) {
+    for (let r = r0; r < r1; r++) {
+      memory.copy(out + <usize>r * rowBytes, base + <usize>load<i32>(index + (<usize>j << 2)) * rowBytes, rowBytes);
+      if (++j == n) { j = 0; base += sliceBytes; }
+    }
+  } else if (inner == 1) {
+    // gather along the last dim: out[r] = src[o, index[r]] (one element per row)
+    for (let r = r0; r < r1; r++) {
+      store<T>(out + (<usize>r << shift), load<T>(base + (<usize>load<i32>(index + (<usize>r << 2)) << shift)));
+      if (++j == n) { j = 0; base += sliceBytes; }
+    }
+  } else {
+    for (let r = r0; r < r1; r++) {
+      const dst = out + <usize>r * rowBytes;
       const idx = index + ((<usize>r * <usize>inner) << 2);
       for (let i = 0; i < inner; i++) {
         const k = <usize>load<i32>(idx + (<usize>i << 2));
         store<T>(dst + (<usize>i << shift), load<T>(base + k * rowBytes + (<usize>i << shift)));
       }
+      if (++j == n) { j = 0; base += sliceBytes; }
     }
   }
 }

@@ -13,22 +13,26 @@ import { MatmulPackSlot as S } from './opcodes';
 import { argF64, argi, argp } from './task';
 import { elemShift, lanes, madd } from './simd';
 
+// The blocking constants, the packing routines and the macro-kernel are exported for the other
+// GEMM-shaped kernels (assembly/conv.ts packs its B operand straight from the input image).
+
 /** Rows per micro-tile. */
-const MR: i32 = 4;
+export const MR: i32 = 4;
 /** K slice kept in packed panels (B micro-panel kc x NR stays in L1). */
-const KC: i32 = 256;
+export const KC: i32 = 256;
 /** Rows of A packed per block (mc x kc block stays in L2). */
-const MC: i32 = 128;
+export const MC: i32 = 128;
 /** Columns of B packed per block, in bytes of one packed row slice budget. */
 const NC_BYTES: i32 = 8192;
 
 /** Columns per micro-tile: two vectors (8 for f32, 4 for f64). */
-@inline function nr<T>(): i32 { return 2 * lanes<T>(); }
-@inline function nc<T>(): i32 { return NC_BYTES / sizeof<T>(); }
-@inline function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
-@inline function align16(x: usize): usize { return (x + 15) & ~15; }
+@inline export function nr<T>(): i32 { return 2 * lanes<T>(); }
+@inline export function nc<T>(): i32 { return NC_BYTES / sizeof<T>(); }
+@inline export function roundUp(x: i32, m: i32): i32 { return (x + m - 1) / m * m; }
+@inline export function align16(x: usize): usize { return (x + 15) & ~15; }
 
-@inline function tileBytes<T>(): usize { return <usize>(MR * nr<T>()) << elemShift<T>(); }
+/** Bytes of the spill area of one edge tile. */
+@inline export function tileBytes<T>(): usize { return <usize>(MR * nr<T>()) << elemShift<T>(); }
 @inline function packABytes<T>(M: i32, K: i32): usize {
   return align16(<usize>(min(roundUp(M, MR), MC) * min(K, KC)) << elemShift<T>());
 }
@@ -73,7 +77,7 @@ export function matmulScratchBytes_f64(M: i32, N: i32, K: i32): usize { return s
  * panel q holds element (q*MR + r, p) at q*MR*kc + p*MR + r. Rows past mc are zero.
  * rowStride / colStride are op(A)'s element strides (K, 1 normally; 1, M when transposed).
  */
-@inline function matmulPackA<T>(dst: usize, a: usize, mc: i32, kc: i32, rowStride: i32, colStride: i32): void {
+@inline export function matmulPackA<T>(dst: usize, a: usize, mc: i32, kc: i32, rowStride: i32, colStride: i32): void {
   const shift = elemShift<T>();
   const rowStep = <usize>rowStride << shift, colStep = <usize>colStride << shift;
   for (let i = 0; i < mc; i += MR) {
@@ -122,7 +126,7 @@ export function matmulScratchBytes_f64(M: i32, N: i32, K: i32): usize { return s
  * Packs rows [0, kc) x cols [0, ncols) of op(B) (b points at element (pc, jc)) into NR-column
  * panels: panel q holds (p, q*NR + j) at q*NR*kc + p*NR + j. Columns past ncols are zero.
  */
-@inline function matmulPackB<T>(dst: usize, b: usize, kc: i32, ncols: i32, rowStride: i32, colStride: i32): void {
+@inline export function matmulPackB<T>(dst: usize, b: usize, kc: i32, ncols: i32, rowStride: i32, colStride: i32): void {
   const shift = elemShift<T>();
   const NR = nr<T>();
   const rowStep = <usize>rowStride << shift, colStep = <usize>colStride << shift;
@@ -235,6 +239,27 @@ export function matmulScratchBytes_f64(M: i32, N: i32, K: i32): usize { return s
   }
 }
 
+/**
+ * The macro-kernel: C[mc, ncols] (c, leading dimension ldc) = (accumulate ? C : 0) + the packed
+ * A block (mc rows in MR-row panels over kc) · the packed B block (ncols columns in NR-column
+ * panels over kc), micro-tile by micro-tile (columns outer, so a B micro-panel stays in L1).
+ */
+@inline export function matmulMacroKernel<T>(packA: usize, packB: usize, mc: i32, ncols: i32, kc: i32,
+  c: usize, ldc: i32, accumulate: bool, tile: usize): void {
+  const shift = elemShift<T>();
+  const NR = nr<T>();
+  for (let jr = 0; jr < ncols; jr += NR) {
+    const cols = min(NR, ncols - jr);
+    const pb = packB + ((<usize>jr * <usize>kc) << shift);
+    for (let ir = 0; ir < mc; ir += MR) {
+      const rows = min(MR, mc - ir);
+      const pa = packA + ((<usize>ir * <usize>kc) << shift);
+      const cTile = c + ((<usize>ir * <usize>ldc + <usize>jr) << shift);
+      matmulMicroKernel<T>(kc, pa, pb, cTile, ldc, rows, cols, accumulate, tile);
+    }
+  }
+}
+
 @inline function matmul<T>(c: usize, a: usize, b: usize, scratch: usize, batch: i32,
   M: i32, N: i32, K: i32, transA: bool, transB: bool, aBatchStride: i32, bBatchStride: i32): void {
   const shift = elemShift<T>();
@@ -243,7 +268,6 @@ export function matmulScratchBytes_f64(M: i32, N: i32, K: i32): usize { return s
     memory.fill(c, 0, (<usize>batch * <usize>M * <usize>N) << shift);
     return;
   }
-  const NR = nr<T>();
   const NC = nc<T>();
   // Element strides of op(A)(i, k) and op(B)(k, j).
   const aRow = transA ? 1 : K, aCol = transA ? M : 1;
@@ -265,16 +289,8 @@ export function matmulScratchBytes_f64(M: i32, N: i32, K: i32): usize { return s
         for (let ic = 0; ic < M; ic += MC) {
           const mc = min(MC, M - ic);
           matmulPackA<T>(packA, aBase + ((<usize>ic * aRow + <usize>pc * aCol) << shift), mc, kc, aRow, aCol);
-          for (let jr = 0; jr < ncols; jr += NR) {
-            const cols = min(NR, ncols - jr);
-            const pb = packB + ((<usize>jr * kc) << shift);
-            for (let ir = 0; ir < mc; ir += MR) {
-              const rows = min(MR, mc - ir);
-              const pa = packA + ((<usize>ir * kc) << shift);
-              const cTile = cBase + ((<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) << shift);
-              matmulMicroKernel<T>(kc, pa, pb, cTile, N, rows, cols, accumulate, tile);
-            }
-          }
+          matmulMacroKernel<T>(packA, packB, mc, ncols, kc, cBase + ((<usize>ic * <usize>N + <usize>jc) << shift), N,
+            accumulate, tile);
         }
       }
     }
@@ -371,16 +387,8 @@ export function matmul_f64(c: usize, a: usize, b: usize, scratch: usize, batch: 
     const accumulate = pc > 0;
     const sliceA = pA + ((<usize>pc * <usize>Mpad) << shift);
     const sliceB = pB + ((<usize>pc * <usize>Npad) << shift);
-    for (let jr = col0; jr < colEnd; jr += NR) {
-      const cols = min(NR, colEnd - jr);
-      const pb = sliceB + ((<usize>jr * <usize>kc) << shift);
-      for (let ir = row0; ir < rowEnd; ir += MR) {
-        const rows = min(MR, rowEnd - ir);
-        const pa = sliceA + ((<usize>ir * <usize>kc) << shift);
-        const cTile = cBase + ((<usize>ir * <usize>ldc + <usize>jr) << shift);
-        matmulMicroKernel<T>(kc, pa, pb, cTile, ldc, rows, cols, accumulate, tile);
-      }
-    }
+    matmulMacroKernel<T>(sliceA + ((<usize>row0 * <usize>kc) << shift), sliceB + ((<usize>col0 * <usize>kc) << shift),
+      rowEnd - row0, colEnd - col0, kc, cBase + ((<usize>row0 * <usize>ldc + <usize>col0) << shift), ldc, accumulate, tile);
   }
 }
 

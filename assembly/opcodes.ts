@@ -114,6 +114,12 @@ export const enum Task {
   AvgPoolBackward = 32,
   AttnSoftmax = 40,
   AttnSoftmaxGrad = 41,
+  BatchNorm = 34,
+  BatchNormGrad = 35,
+  GroupNorm = 36,
+  GroupNormGrad = 37,
+  NormAffineGrad = 38,
+  Conv = 24,
 }
 
 /** Slots before a task's arguments. */
@@ -502,6 +508,107 @@ export const enum AttnSoftmaxGradSlot {
   Scale = 6,
   Rows = 7,
   Per = 8,
+}
+
+export const enum BatchNormSlot {
+  Y = 2,
+  Mean = 3,
+  Invstd = 4,
+  X = 5,
+  Gamma = 6,
+  Beta = 7,
+  N = 8,
+  C = 9,
+  S = 10,
+  Eps = 11,
+  Per = 12,
+}
+
+export const enum BatchNormGradSlot {
+  Dx = 2,
+  Dgamma = 3,
+  Dbeta = 4,
+  Dy = 5,
+  X = 6,
+  Mean = 7,
+  Invstd = 8,
+  Gamma = 9,
+  N = 10,
+  C = 11,
+  S = 12,
+  Per = 13,
+}
+
+export const enum GroupNormSlot {
+  Y = 2,
+  Mean = 3,
+  Invstd = 4,
+  X = 5,
+  Gamma = 6,
+  Beta = 7,
+  N = 8,
+  G = 9,
+  Cpg = 10,
+  S = 11,
+  Eps = 12,
+  Per = 13,
+}
+
+export const enum GroupNormGradSlot {
+  Dx = 2,
+  Dy = 3,
+  X = 4,
+  Mean = 5,
+  Invstd = 6,
+  Gamma = 7,
+  N = 8,
+  G = 9,
+  Cpg = 10,
+  S = 11,
+  Per = 12,
+}
+
+export const enum NormAffineGradSlot {
+  Dgamma = 2,
+  Dbeta = 3,
+  Dy = 4,
+  X = 5,
+  Mean = 6,
+  Invstd = 7,
+  N = 8,
+  G = 9,
+  Cpg = 10,
+  S = 11,
+  Per = 12,
+}
+
+export const enum ConvSlot {
+  Kind = 2,
+  Out = 3,
+  A = 4,
+  B = 5,
+  N = 6,
+  C = 7,
+  H = 8,
+  W = 9,
+  O = 10,
+  KH = 11,
+  KW = 12,
+  OH = 13,
+  OW = 14,
+  StrideH = 15,
+  StrideW = 16,
+  PadH = 17,
+  PadW = 18,
+  DilationH = 19,
+  DilationW = 20,
+  Groups = 21,
+  RowBlock = 22,
+  ColBlock = 23,
+  Scratch = 24,
+  Slots = 25,
+  SlotCount = 26,
+  SlotBytes = 27,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

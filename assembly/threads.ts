@@ -30,6 +30,8 @@ import { scanChunk } from './scan';
 import { gatherChunk, scatterAddChunk } from './gather';
 import { maxPoolChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
 import { attnSoftmaxChunk, attnSoftmaxGradChunk } from './attention';
+import { batchNormChunk, batchNormGradChunk, groupNormChunk, groupNormGradChunk, normAffineGradChunk } from './norm';
+import { convChunk } from './conv';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -61,6 +63,12 @@ function runChunk(args: usize, idx: i32): void {
     case Task.AvgPoolBackward: avgPoolBackwardChunk(args, idx); break;
     case Task.AttnSoftmax: attnSoftmaxChunk(args, idx); break;
     case Task.AttnSoftmaxGrad: attnSoftmaxGradChunk(args, idx); break;
+    case Task.BatchNorm: batchNormChunk(args, idx); break;
+    case Task.BatchNormGrad: batchNormGradChunk(args, idx); break;
+    case Task.GroupNorm: groupNormChunk(args, idx); break;
+    case Task.GroupNormGrad: groupNormGradChunk(args, idx); break;
+    case Task.NormAffineGrad: normAffineGradChunk(args, idx); break;
+    case Task.Conv: convChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

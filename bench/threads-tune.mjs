@@ -2,7 +2,7 @@
 // Where do two threads start to pay? Times each kernel family of the wasm backend at growing
 // sizes on 1 thread and on all threads with the size threshold set to exactly that size (so the
 // call is split as it would be at the threshold: into the fewest chunks the policy allows), and
-// prints the ratio. The thresholds in src/backend/wasm/index.ts (PAR_MIN) are read off these
+// prints the ratio. The thresholds in src/backend/wasm/thresholds.ts (PAR_MIN, TASK_MIN) are read off these
 // tables: the smallest size where the threaded time is clearly (≥ 1.3×) better.
 //
 //   npm run build && node bench/threads-tune.mjs [--only unary,binary,...] [--threads N]
@@ -16,7 +16,7 @@ import { rng } from './lib/data.mjs';
 import { median } from './lib/measure.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { createWasmBackend, parThresholds } = await import(pathToFileURL(path.join(ROOT, 'dist/backend/wasm/index.js')).href);
+const { createWasmBackend, parThresholds, taskThresholds } = await import(pathToFileURL(path.join(ROOT, 'dist/backend/wasm/index.js')).href);
 const { Unary, UnaryGrad, Binary, Reduce } = await import(pathToFileURL(path.join(ROOT, 'dist/backend/backend.js')).href);
 
 const argv = process.argv.slice(2);
@@ -53,7 +53,7 @@ function time(fn) {
 
 /** For each size: µs on 1 thread, µs dispatched on THREADS threads, ratio. */
 function table(name, sizes, setup) {
-  if (ONLY && !ONLY.has(name)) return;
+  if (ONLY && !ONLY.has(name) && !ONLY.has(name.split(':')[0])) return; // the full name or the part before ':'
   console.log(`\n${name}`);
   console.log('   size |   1 thread µs | ' + `${THREADS} threads µs`.padStart(13) + ' | speed-up');
   for (const n of sizes) {
@@ -63,8 +63,10 @@ function table(name, sizes, setup) {
     be.setThreads(THREADS);
     const w = work ?? n;
     const old = parThresholds({ cheap: w, medium: w, costly: w, reduce: w, matmul: w });
+    const oldTasks = taskThresholds({ CopyInto: w, Gather: w, ScatterAdd: w, Scan: w, Rmsprop: w, Adagrad: w });
     const tN = time(fn);
     parThresholds(old);
+    taskThresholds(oldTasks);
     be.setThreads(1);
     free();
     console.log(`${String(n).padStart(7)} | ${t1.toFixed(2).padStart(13)} | ${tN.toFixed(2).padStart(13)} | ${(t1 / tN).toFixed(2)}×`);
@@ -128,6 +130,41 @@ table('copyStrided (transpose of a square)', P2, (n) => {
   const s = Math.round(Math.sqrt(n)), a = filled(s * s, 1), out = be.alloc('float32', s * s);
   return { fn: () => be.copyStrided(out, a, [s, s], [1, s], 0), free: () => [a, out].forEach((x) => be.free(x)), work: s * s };
 });
+// ---- the tasks of issue 12 (thresholds of their own: taskMin in thresholds.ts) ----
+function indices(n, range, seed) {
+  const s = be.alloc('int32', n), r = rng(seed);
+  be.write(s, Int32Array.from({ length: n }, () => Math.floor(r() * range)));
+  return s;
+}
+table('copyInto: cat, half of [n/128; 256] rows', P2, (n) => {
+  const rows = n / 128, a = filled(n, 1), out = be.alloc('float32', 2 * n);
+  return { fn: () => be.copyInto(out, 0, [256, 1], a, 0, [128, 1], [rows, 128]), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('gather rows: indexSelect of n/128 rows of 128', P2, (n) => {
+  const rows = n / 128, src = filled(4096 * 128, 1), idx = indices(rows, 4096, 5), out = be.alloc('float32', n);
+  return { fn: () => be.gather(out, src, idx, 1, rows, 128, 4096, false), free: () => [src, idx, out].forEach((x) => be.free(x)) };
+});
+table('gather elements: the last dim of [n/32; 128] by [n/32; 32]', P2, (n) => {
+  const rows = n / 32, src = filled(rows * 128, 1), idx = indices(n, 128, 6), out = be.alloc('float32', n);
+  return { fn: () => be.gather(out, src, idx, rows, 32, 1, 128, true), free: () => [src, idx, out].forEach((x) => be.free(x)) };
+});
+table('scatterAdd rows: indexSelect backward of n/128 rows of 128 into 4096', P2, (n) => {
+  const rows = n / 128, g = filled(n, 1), idx = indices(rows, 4096, 7), out = be.alloc('float32', 4096 * 128);
+  return { fn: () => be.scatterAdd(out, g, idx, 1, rows, 128, 4096, false), free: () => [g, idx, out].forEach((x) => be.free(x)) };
+});
+table('scan: cumsum along rows of 128', P2, (n) => {
+  const a = filled(n, 1), out = be.alloc('float32', n);
+  return { fn: () => be.cumsum(out, a, n / 128, 128, 1, false), free: () => [a, out].forEach((x) => be.free(x)) };
+});
+table('rmspropStep: momentum and centered', P2, (n) => {
+  const p = filled(n, 1), g = filled(n, 2), sq = filled(n, 3, 0, 1), b = filled(n, 4), ga = filled(n, 5);
+  return { fn: () => be.rmspropStep(p, g, sq, b, ga, 1e-6, 0.99, 1e-8, 0, 0.9, true), free: () => [p, g, sq, b, ga].forEach((x) => be.free(x)) };
+});
+table('adagradStep', P2, (n) => {
+  const p = filled(n, 1), g = filled(n, 2), sum = filled(n, 3, 0, 1);
+  return { fn: () => be.adagradStep(p, g, sum, 1e-6, 0, 1e-10), free: () => [p, g, sum].forEach((x) => be.free(x)) };
+});
+
 table('matmul square N (size = N)', [16, 24, 32, 48, 64, 96, 128, 256], (N) => {
   const a = filled(N * N, 1), b = filled(N * N, 2), out = be.alloc('float32', N * N);
   return { fn: () => be.matmul(out, a, b, 1, N, N, N, false, false, 0, 0), free: () => [a, b, out].forEach((x) => be.free(x)), work: N * N * N };

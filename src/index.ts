@@ -42,3 +42,4 @@ export type { IndexLike } from './ops/indexing.js';
 export type { ConvOptions, ConvTransposeOptions } from './ops/conv.js';
 export type { MaxPool2dOptions, MaxPool1dOptions, AvgPool2dOptions, AvgPool1dOptions } from './ops/pool.js';
 export type { Size2 } from './ops/pool_args.js';
+export type { BatchNormOptions } from './ops/norm.js';

@@ -1,6 +1,8 @@
 // The implementations compared: wasmgrad (wasm on 1 and on all threads, the relaxed-SIMD build
-// from a child process, js) and TensorFlow.js (wasm, i.e. XNNPACK, one thread in Node; cpu).
+// from a child process, js), TensorFlow.js (wasm, i.e. XNNPACK, one thread in Node; cpu) and,
+// loaded lazily by the workloads that use it, jax-js (@jax-js/jax, its wasm device).
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -39,6 +41,8 @@ export function implementations(wg, tf, threads) {
     { key: 'js', label: 'wasmgrad js' },
     { key: 'tfwasm', label: 'tfjs wasm' },
     { key: 'tfcpu', label: 'tfjs cpu' },
+    // optional: the column is shown only in the tables that have a cell for it.
+    { key: 'jax', label: 'jax-js wasm (1 thread in Node)', optional: true },
   ];
   async function use(impl) {
     if (impl === 'wasm1') {
@@ -49,9 +53,58 @@ export function implementations(wg, tf, threads) {
       wg.setThreads(threads);
     } else if (impl === 'js') {
       wg.setBackend('js');
+    } else if (impl === 'jax') {
+      // jax-js arrays live on its default device, 'wasm' (loadJax initialises only that one).
     } else {
       await tf.setBackend(impl === 'tfwasm' ? 'wasm' : 'cpu');
     }
   }
   return { impls, use };
 }
+
+// ---- jax-js ----------------------------------------------------------------------------------
+
+let jaxPromise = null;
+
+/**
+ * jax-js (`@jax-js/jax`) with its wasm device, loaded on first use: { jax, version } or
+ * { jax: null, why } when it is not installed or does not start, so its column reads "n/a".
+ *
+ * In Node 20 two things differ from a browser. `init()` with no argument probes WebGPU through
+ * `navigator.gpu` and throws (Node 20 has no global `navigator`), so only 'wasm' is initialised.
+ * And its wasm device runs kernels on a pool of Web Workers only when `SharedArrayBuffer` and a
+ * global `Worker` exist; Node has no global (Web) `Worker`, so in Node it runs on one thread.
+ */
+export function loadJax() {
+  jaxPromise ??= (async () => {
+    try {
+      const jax = await import('@jax-js/jax');
+      const devices = await jax.init('wasm');
+      if (!devices.includes('wasm')) return { jax: null, why: `n/a (jax-js wasm device did not start: ${devices.join(', ')})` };
+      jax.defaultDevice('wasm');
+      let version = null;
+      try {
+        const main = require.resolve('@jax-js/jax');
+        version = JSON.parse(fs.readFileSync(path.join(path.dirname(main), '..', 'package.json'), 'utf8')).version;
+      } catch { /* version unknown */ }
+      return { jax, version, threads: typeof globalThis.Worker === 'function' && typeof SharedArrayBuffer === 'function' ? 'workers' : 1 };
+    } catch (e) {
+      return { jax: null, why: `n/a (jax-js not available: ${String(e?.message ?? e).split('\n')[0]})` };
+    }
+  })();
+  return jaxPromise;
+}
+
+// ---- wasmgrad ops that other branches are adding -----------------------------------------------
+
+/**
+ * The names in `paths` ('conv2d', 'nn.Conv2d', 'optim.AdamW') that this wasmgrad build does not
+ * export yet. A workload skips its wasmgrad cells with NOT_BUILT while any is missing, so the
+ * rows run today and fill in once the ops are merged.
+ */
+export function wgMissing(wg, paths) {
+  return paths.filter((p) => typeof p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), wg) !== 'function');
+}
+
+/** The cell text of a wasmgrad cell whose op is not in this build yet. */
+export const NOT_BUILT = 'n/a (not built yet)';

@@ -16,7 +16,7 @@ export function fmt(v) {
 }
 function fmtCell(c) {
   if (!c) return '—';
-  if (c.skipped) return `— (${c.skipped})`;
+  if (c.skipped) return c.skipped.startsWith('n/a') ? c.skipped : `— (${c.skipped})`;
   if (c.error) return 'ERROR';
   const base = c.reps > 1 ? `${fmt(c.median)} (${fmt(c.min)}–${fmt(c.max)})` : `${fmt(c.median)}`;
   const flagged = c.disturbed ? `${base} ⚠` : base;
@@ -31,12 +31,14 @@ function speedup(r, a, b) {
 const fmtX = (x) => (x === null ? '—' : `${x.toFixed(2)}×`);
 
 /** One table per section (sections: [{ name, title, notes }] in order) that has rows. */
-function tables({ sections, results, impls, threads }) {
+function tables({ sections, results, impls: allImpls, threads }) {
   const out = [];
   for (const s of sections) {
     const rows = results.filter((r) => r.section === s.name);
     if (rows.length === 0) continue;
     out.push(`### ${s.title}`, '');
+    // An optional peer (jax-js) gets a column only where a workload gave it a cell.
+    const impls = allImpls.filter((i) => !i.optional || rows.some((r) => r.cells[i.key]));
     out.push(`| workload | ${impls.map((i) => i.label).join(' | ')} | ${threads} threads vs 1 | wasm vs tfjs-wasm | wasm vs js |`);
     out.push(`|---|${impls.map(() => '---:').join('|')}|---:|---:|---:|`);
     for (const r of rows) {

@@ -1,5 +1,6 @@
 // Bandwidth-bound elementwise ops, float32: mul, sigmoid, sigmoid forward + backward (1M and,
-// in full runs, 16M elements), and sigmoid with the result read back.
+// in full runs, 16M elements), gelu (exact and 'tanh') next to TF.js's tanh formula in tf ops,
+// and sigmoid with the result read back.
 
 import { uniform } from '../lib/data.mjs';
 
@@ -91,6 +92,24 @@ export default {
         await allCells(ctx, r, wgS, tfS, gbs(20 * n), slow);
       }
     }
+    // gelu 1M (exact, erf; and 'tanh'), next to TF.js, which has no gelu op: the tanh formula
+    // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))) written in tf ops (as a tf.js model would).
+    for (const approximate of ['none', 'tanh']) {
+      const n = 1 << 20;
+      const r = ctx.row(`gelu-${approximate}-1M`, `gelu${approximate === 'tanh' ? " 'tanh'" : ''} f32 1M (TF.js: the tanh formula in tf ops)`, 'GB/s', 'higher');
+      rows.push(r);
+      const wgS = () => {
+        const x = wg.tensor(uniform(n, -6, 6, 36), { shape: [n] });
+        return { fn: () => { x.gelu(approximate).dispose(); }, cleanup: () => { x.dispose(); } };
+      };
+      const tfS = () => {
+        const x = tf.tensor1d(uniform(n, -6, 6, 36));
+        const c = Math.sqrt(2 / Math.PI);
+        const gelu = (t) => tf.tidy(() => tf.mul(tf.mul(t, 0.5), tf.add(1, tf.tanh(tf.mul(c, tf.add(t, tf.mul(0.044715, tf.pow(t, 3))))))));
+        return { fn: () => { gelu(x).dispose(); }, cleanup: () => { x.dispose(); } };
+      };
+      await allCells(ctx, r, wgS, tfS, gbs(8 * n));
+    }
     // One row with the result read back to JS in both libraries.
     {
       const n = 1 << 20;
@@ -116,6 +135,8 @@ export default {
     '`x.zeroGrad()`; TF.js: `tf.grad(tf.sigmoid)(x, dy)`. All four backends run synchronously,',
     'so these rows time the call without reading the result back; the "+ read back" row adds',
     '`y.data()` (wasmgrad) / `y.dataSync()` (TF.js) in both libraries.',
+    'gelu: 8 B/element; TF.js has no gelu op, so its cells run the tanh formula',
+    '0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) in tf ops (both wasmgrad rows are compared with it).',
     ...(quick ? ['--quick: the 16M rows are skipped.'] : []),
   ],
 };

@@ -104,7 +104,7 @@ export default {
       const index = Int32Array.from({ length: PICKS * K }, (_, i) => (i * 37) % COLS);
       const wgS = () => {
         const x = wg.tensor(uniform(PICKS * COLS, -1, 1, 75), { shape: [PICKS, COLS] });
-        const idx = wg.tensor(index, { shape: [PICKS, K] });
+        const idx = wg.tensor(index, { shape: [PICKS, K], dtype: 'int32' });
         return { fn: () => { x.gather(1, idx).dispose(); }, cleanup: () => { x.dispose(); idx.dispose(); } };
       };
       // torch.gather along dim 1 of a 2-D tensor is tf.gather with batchDims = 1
@@ -114,6 +114,15 @@ export default {
         return { fn: () => { tf.gather(x, idx, 1, 1).dispose(); }, cleanup: () => { x.dispose(); idx.dispose(); } };
       };
       await allCells(ctx, r, wgS, tfS, gbs(12 * PICKS * K));
+      // the same with a float32 index tensor (converted and checked to int32 on every call)
+      const rf = ctx.row('gather-f32index-4096x32', 'gather dim 1 as above, float32 index tensor', 'GB/s', 'higher');
+      rows.push(rf);
+      const wgF = () => {
+        const x = wg.tensor(uniform(PICKS * COLS, -1, 1, 75), { shape: [PICKS, COLS] });
+        const idx = wg.tensor(index, { shape: [PICKS, K], dtype: 'float32' });
+        return { fn: () => { x.gather(1, idx).dispose(); }, cleanup: () => { x.dispose(); idx.dispose(); } };
+      };
+      await allCells(ctx, rf, wgF, 'same tf.js figure as the row above (its index is int32)', gbs(12 * PICKS * K));
     }
     return rows;
   },
@@ -122,8 +131,8 @@ export default {
     'GB/s = nominal bytes moved / time. indexSelect: 2 × 4096 × 128 × 4 B (rows read and written);',
     '"mul by 1" moves the same bytes through the elementwise kernel, the bound a row copy should reach.',
     'fwd+bwd adds zeroing the [50000,128] gradient, reading dy and the scatter-add (read+write rows).',
-    'wasmgrad\'s index arrays are checked and copied to the heap on every call (part of the time);',
-    'wasmgrad gather takes a float32 index tensor (checked per call); TF.js an int32 tensor.',
+    'wasmgrad\'s index arrays (indexSelect rows) are checked and written to the heap on every call;',
+    'an index tensor stays in the heap: int32 is checked in place, float32 converted by a kernel.',
     'TF.js gather along dim 1 is `tf.gather(x, idx, 1, 1)` (batchDims = 1).',
   ],
 };

@@ -180,6 +180,27 @@ export interface Backend {
   avgPool2d(y: Storage, x: Storage, g: PoolGeom): void;
   /** dx (overwritten) = the adjoint of avgPool2d applied to dy: dy / divisor spread over each window. */
   avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void;
+  // ---- normalisation (x viewed as [N, C, S]; gamma/beta per channel, null: 1 and 0) -----------
+  // mean and invstd = 1 / sqrt(biased variance + eps) are written per statistics unit by the
+  // forward and read back by the backward: dx = invstd·(g − mean(g) − x̂·mean(g·x̂)), g = dy·gamma.
+  /** Batch norm: per channel c over its N·S values; y = (x − mean)·invstd·gamma + beta; mean, invstd [C]. */
+  batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, C: number, S: number, eps: number): void;
+  /** Batch norm's backward: dx (null: not wanted), dgamma = Σ dy·x̂ and dbeta = Σ dy per channel (null: not wanted). */
+  batchNormGrad(dx: Storage | null, dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage,
+    invstd: Storage, gamma: Storage | null, N: number, C: number, S: number): void;
+  /**
+   * Group norm (C = G·cpg; layer norm is G = 1, S = 1): per (n, g) over its contiguous cpg·S
+   * values; y = (x − mean)·invstd·gamma[c] + beta[c]; mean, invstd [N·G].
+   */
+  groupNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, G: number, cpg: number, S: number, eps: number): void;
+  /** Group norm's backward for x. */
+  groupNormGrad(dx: Storage, dy: Storage, x: Storage, mean: Storage, invstd: Storage, gamma: Storage | null,
+    N: number, G: number, cpg: number, S: number): void;
+  /** Group norm's backward for gamma and beta: per channel Σ dy·x̂ and Σ dy over n and s (either may be null). */
+  normAffineGrad(dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage, invstd: Storage,
+    N: number, G: number, cpg: number, S: number): void;
 
   // ---- optimizer updates (in place on param and state; all same size and dtype) ---------------
   /**

@@ -176,6 +176,22 @@ export const TASKS = {
   AttnSoftmax: { code: 40, slots: ['p', 'L', 'S', 'scale', 'causal', 'kind', 'mask', 'b1', 'sb0', 'sb1', 'sl', 'ss', 'rows', 'per'] },
   /** out = scale * p * (dp - rowsum(dp * p)): `per` rows per chunk. */
   AttnSoftmaxGrad: { code: 41, slots: ['out', 'p', 'dp', 'S', 'scale', 'rows', 'per'] },
+  /** Normalisation (assembly/norm.ts): `per` channels per chunk (batch norm, normAffineGrad) or `per` (n, group) units (group norm). */
+  BatchNorm: { code: 34, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'C', 'S', 'eps', 'per'] },
+  BatchNormGrad: { code: 35, slots: ['dx', 'dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'C', 'S', 'per'] },
+  GroupNorm: { code: 36, slots: ['y', 'mean', 'invstd', 'x', 'gamma', 'beta', 'N', 'G', 'cpg', 'S', 'eps', 'per'] },
+  GroupNormGrad: { code: 37, slots: ['dx', 'dy', 'x', 'mean', 'invstd', 'gamma', 'N', 'G', 'cpg', 'S', 'per'] },
+  NormAffineGrad: { code: 38, slots: ['dgamma', 'dbeta', 'dy', 'x', 'mean', 'invstd', 'N', 'G', 'cpg', 'S', 'per'] },
+  /**
+   * One unit of a convolution GEMM per chunk (assembly/conv.ts; kind 0 forward, 1 input gradient,
+   * 2 weight gradient): out/a/b are y/x/w, dx/dy/w or dw/x/dy. Each running chunk takes one of
+   * `slotCount` scratch slots of `slotBytes` (at `scratch`) through its word at `slots`.
+   */
+  Conv: {
+    code: 24,
+    slots: ['kind', 'out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
+      'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'scratch', 'slots', 'slotCount', 'slotBytes'],
+  },
 } as const;
 export type TaskName = keyof typeof TASKS;
 

@@ -202,7 +202,7 @@ export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, opts: LoadCheckp
 
   // 1. Check what can be checked without allocating.
   const model = o.model;
-  const plan = model === undefined ? null : planLoad(op, moduleTensors(op, model), modelEntries, { strict: true, cast: false });
+  const plan = model === undefined ? null : planLoad(op, moduleTensors(op, model), modelEntries, { strict: true, cast: false }, buf);
   const optimizer = o.optimizer;
   if (optimizer !== undefined) {
     if (!(optimizer instanceof Optimizer)) throw new WasmgradError(`${op}: optimizer must be an Optimizer (SGD, Adam, AdamW, ...), got ${kindOf(optimizer)}`);

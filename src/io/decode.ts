@@ -80,6 +80,24 @@ export function decode(bytes: Uint8Array, e: SafetensorsEntry & { dtype: Loadabl
   }
 }
 
+/**
+ * An I64 entry as int32 values, every value checked to fit (PyTorch's int64 num_batches_tracked
+ * into wasmgrad's int32 counter); a DTypeError naming the tensor and the value otherwise.
+ */
+export function decodeI64AsInt32(op: string, bytes: Uint8Array, e: SafetensorsEntry): Int32Array {
+  const count = e.byteLength / 8;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + e.byteOffset, e.byteLength);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = view.getBigInt64(i * 8, true);
+    if (v < -2147483648n || v > 2147483647n) {
+      throw new DTypeError(`${op}: tensor ${q(e.name)} (I64) holds ${v} at index ${i}, outside the int32 range of its wasmgrad tensor`);
+    }
+    out[i] = Number(v);
+  }
+  return out;
+}
+
 export function nativeDtype(d: Loadable): DType {
   return d === 'F64' ? 'float64' : d === 'I32' ? 'int32' : 'float32';
 }

@@ -7,7 +7,7 @@ import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtShape } from '.
 import type { Tensor } from '../tensor.js';
 import { describe, fmtList, q, shp } from './messages.js';
 import { type Loadable, type SafetensorsEntry, asBytes, parseSafetensors } from './parse.js';
-import { decode, isLoadable, unsupported } from './decode.js';
+import { decode, decodeI64AsInt32, isLoadable, unsupported } from './decode.js';
 import { collectEntries, serialize } from './write.js';
 
 /** Anything with named parameters: nn.Module, or a plain object for tests. */
@@ -67,11 +67,11 @@ export interface LoadResult {
 
 /** A checked load: which file entry goes into which tensor. Applying it cannot fail. */
 export interface LoadPlan extends LoadResult {
-  readonly writes: readonly (readonly [Tensor, SafetensorsEntry & { dtype: Loadable }])[];
+  readonly writes: readonly (readonly [Tensor, SafetensorsEntry & { dtype: Loadable | 'I64' }])[];
 }
 
 /** The file dtype that holds a wasmgrad dtype without conversion. */
-const EXACT_FILE_DTYPE: Readonly<Record<string, string>> = { float32: 'F32', float64: 'F64' };
+const EXACT_FILE_DTYPE: Readonly<Record<string, string>> = { float32: 'F32', float64: 'F64', int32: 'I32' };
 
 function checkFlag(op: string, key: string, v: unknown, fallback: boolean): boolean {
   if (v === undefined) return fallback;
@@ -90,7 +90,7 @@ export function loadFlags(op: string, opts: unknown): { strict: boolean; cast: b
  * every pair: names (strict), loadable dtype, shape, dtype (unless cast). Writes nothing.
  */
 export function planLoad(op: string, targets: readonly (readonly [string, Tensor])[],
-  entries: ReadonlyMap<string, SafetensorsEntry>, flags: { strict: boolean; cast: boolean }): LoadPlan {
+  entries: ReadonlyMap<string, SafetensorsEntry>, flags: { strict: boolean; cast: boolean }, bytes?: Uint8Array): LoadPlan {
   const targetNames = new Set(targets.map(([n]) => n));
   const missing = targets.map(([n]) => n).filter((n) => !entries.has(n));
   const unexpected = [...entries.keys()].filter((n) => !targetNames.has(n));
@@ -100,18 +100,22 @@ export function planLoad(op: string, targets: readonly (readonly [string, Tensor
     if (unexpected.length > 0) parts.push(`${unexpected.length} unexpected tensor${unexpected.length === 1 ? '' : 's'}: ${fmtList(unexpected)}`);
     throw new WasmgradError(`${op}: the file does not match the module: ${parts.join('; ')} (pass { strict: false } to skip them)`);
   }
-  const writes: [Tensor, SafetensorsEntry & { dtype: Loadable }][] = [];
+  const writes: [Tensor, SafetensorsEntry & { dtype: Loadable | 'I64' }][] = [];
   for (const [name, p] of targets) {
     const e = entries.get(name);
     if (e === undefined) continue;
-    if (!isLoadable(e.dtype)) throw unsupported(op, e);
+    // An int64 counter (PyTorch's num_batches_tracked) loads into an int32 tensor, range-checked now.
+    const i64 = e.dtype === 'I64' && p.dtype === 'int32';
+    if (!isLoadable(e.dtype) && !i64) throw unsupported(op, e);
     if (e.shape.length !== p.shape.length || e.shape.some((d, k) => d !== p.shape[k])) {
       throw new ShapeError(`${op}: tensor ${q(name)} has shape ${shp(e.shape)} in the file, but the parameter has shape ${fmtShape(p.shape)}`);
     }
-    if (!flags.cast && EXACT_FILE_DTYPE[p.dtype] !== e.dtype) {
+    if (i64) {
+      if (bytes !== undefined) decodeI64AsInt32(op, bytes, e);
+    } else if (!flags.cast && EXACT_FILE_DTYPE[p.dtype] !== e.dtype) {
       throw new DTypeError(`${op}: tensor ${q(name)} is ${e.dtype} in the file, but the parameter is ${p.dtype} (pass { cast: true } to convert)`);
     }
-    writes.push([p, e as SafetensorsEntry & { dtype: Loadable }]);
+    writes.push([p, e as SafetensorsEntry & { dtype: Loadable | 'I64' }]);
   }
   return { writes, missing: flags.strict ? [] : missing, unexpected: flags.strict ? [] : unexpected };
 }
@@ -120,7 +124,7 @@ export function planLoad(op: string, targets: readonly (readonly [string, Tensor
 export function applyLoad(bytes: Uint8Array, plan: LoadPlan): void {
   // Values convert to the tensor's dtype on write (the plan has checked that this was allowed).
   for (const [p, e] of plan.writes) {
-    p.backend.write(p.storage, decode(bytes, e));
+    p.backend.write(p.storage, e.dtype === 'I64' ? decodeI64AsInt32('load', bytes, e) : decode(bytes, e as SafetensorsEntry & { dtype: Loadable }));
     p.bumpVersion(); // an in-place write: graphs that recorded the old values must not backprop
   }
 }
@@ -143,7 +147,7 @@ export function load(module: HasNamedParameters, bytes: Uint8Array | ArrayBuffer
   const targets = moduleTensors('load', module);
   const buf = asBytes(bytes, 'load');
   const header = parseSafetensors(buf);
-  const plan = planLoad('load', targets, new Map(header.entries.map((e) => [e.name, e])), flags);
+  const plan = planLoad('load', targets, new Map(header.entries.map((e) => [e.name, e])), flags, buf);
   applyLoad(buf, plan);
   return { missing: plan.missing, unexpected: plan.unexpected };
 }

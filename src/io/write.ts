@@ -56,17 +56,25 @@ function validateMetadataArg(op: string, metadata: unknown): [string, string][] 
   return out;
 }
 
+/**
+ * True for a batch-norm counter: PyTorch keeps `num_batches_tracked` as int64 and its
+ * load_state_dict(strict=True) expects it so; wasmgrad's int32 counter is written as I64.
+ */
+export function isBatchCounter(name: string): boolean {
+  return name === 'num_batches_tracked' || name.endsWith('.num_batches_tracked');
+}
+
 /** The file dtype of a tensor; a dtype the writer does not know is an error, never a silent F32. */
-function fileDtype(op: string, name: string, t: Tensor): 'F64' | 'F32' | 'I32' {
+function fileDtype(op: string, name: string, t: Tensor): 'F64' | 'F32' | 'I32' | 'I64' {
   const dtype: string = t.dtype;
   if (dtype === 'float64') return 'F64';
   if (dtype === 'float32') return 'F32';
-  if (dtype === 'int32') return 'I32';
+  if (dtype === 'int32') return isBatchCounter(name) ? 'I64' : 'I32';
   throw new DTypeError(`${op}: tensor ${q(name)} has dtype ${dtype}, which safetensors writing does not support (float32, float64, int32)`);
 }
 
-/** The reference writer's dtype order (its Dtype enum, descending): F64, F32, I32. */
-const DTYPE_RANK = { F64: 0, F32: 1, I32: 2 } as const;
+/** The reference writer's dtype order (its Dtype enum, descending): I64, F64, F32, I32. */
+const DTYPE_RANK = { I64: -1, F64: 0, F32: 1, I32: 2 } as const;
 
 export function serialize(op: string, pairs: [string, Tensor][], metadata: unknown): Uint8Array {
   const meta = validateMetadataArg(op, metadata);
@@ -82,7 +90,7 @@ export function serialize(op: string, pairs: [string, Tensor][], metadata: unkno
   }
   let offset = 0;
   for (const it of items) {
-    const nbytes = it.t.size * (it.code === 'F64' ? 8 : 4);
+    const nbytes = it.t.size * (it.code === 'F64' || it.code === 'I64' ? 8 : 4);
     parts.push(`${JSON.stringify(it.name)}:{"dtype":"${it.code}","shape":[${it.t.shape.join(',')}],"data_offsets":[${offset},${offset + nbytes}]}`);
     offset += nbytes;
   }
@@ -104,6 +112,11 @@ export function serialize(op: string, pairs: [string, Tensor][], metadata: unkno
   let pos = 8 + headerLen;
   for (const it of items) {
     const data = it.t.data();
+    if (it.code === 'I64') {
+      for (let i = 0; i < data.length; i++) view.setBigInt64(pos + 8 * i, BigInt(data[i]), true);
+      pos += 8 * data.length;
+      continue;
+    }
     if (LITTLE_ENDIAN_HOST) {
       out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
     } else if (data instanceof Float64Array) {

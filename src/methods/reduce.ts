@@ -78,7 +78,7 @@ declare module '../tensor.js' {
      *
      * @example wg.tensor([3, 4]).norm() // tensor(5)
      */
-    norm(p?: number, axis?: Axis | null, keepdims?: boolean): Tensor;
+    norm(p?: number | 'fro', axis?: Axis | null, keepdims?: boolean): Tensor;
     /**
      * The running sum along `dim`; see `wg.cumsum`.
      *

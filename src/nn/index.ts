@@ -11,3 +11,4 @@ export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions
 export { MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool1d } from './pool.js';
 export { Embedding, type EmbeddingModuleOptions } from './embedding.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
+export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, type BatchNormModuleOptions, type GroupNormOptions, type LayerNormOptions } from './norm.js';

@@ -113,7 +113,10 @@ export function embedding(indices: IndexLike, weight: Tensor, opts: EmbeddingOpt
   if (table.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${table.shapeString}`);
   const [V, D] = table.shape;
   const paddingIdx = checkPaddingIdx('embedding', o.paddingIdx, V);
-  const { values, shape } = readIndex('embedding', 'indices', indices, V, 0, table);
+  const { index, shape } = readIndex('embedding', 'indices', indices, V, 0, table);
+  // The gates keep the indices in JS (paddingIdx rows are found there); indexSelect/gather keep them in the heap.
+  let values: Int32Array;
+  try { values = index.data() as Int32Array; } finally { index.dispose(); }
   const outShape = [...shape, D];
   return applyGate(lookupGate, [table], { index: values, paddingIdx, tableShape: table.shape, outShape, zeroPad: false });
 }

@@ -27,3 +27,4 @@ export { conv1d, conv2d, convTranspose1d, convTranspose2d } from './conv.js';
 export { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptiveAvgPool1d } from './pool.js';
 export { embedding, type EmbeddingOptions } from './embedding.js';
 export { scaledDotProductAttention, type AttentionOptions } from './attention.js';
+export { batchNorm, groupNorm, layerNorm } from './norm.js';

@@ -1,13 +1,13 @@
 // Indexing along one dimension: indexSelect and gather. Forward is the gather kernel; its
 // adjoint is the scatter-add kernel (repeated indices accumulate), and the adjoint of that is
 // the gather again, so both gates are written with each other and createGraph differentiates
-// any order. Indices are checked once, here, and kept as an Int32Array in the gate's
-// attributes (as crossEntropy keeps its labels); each kernel call copies them into a
-// temporary int32 storage that it frees before returning.
+// any order. Indices are checked once, here, into an int32 tensor in the backend's heap that the
+// kernels read directly: an int32 index tensor is checked in place and shared (no copy), a float
+// one converted by a kernel, an array written once. Each record that needs the index for its
+// backward keeps its own share of that storage, so the indices never go back through JavaScript.
 
-import type { Backend, Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
+import { applyGate, type Gate, type GateContext } from '../autograd/tape.js';
 import { DTypeError, ShapeError, WasmgradError, describeValue, fmtShape } from '../errors.js';
 import { empty, normalizeAxis, requireTensor } from './util.js';
 
@@ -15,7 +15,8 @@ import { empty, normalizeAxis, requireTensor } from './util.js';
 export type IndexLike = Tensor | ArrayLike<number> | readonly unknown[];
 
 interface IndexAttrs {
-  readonly index: Int32Array;
+  /** int32, contiguous, on the input's backend (a share owned by whoever made these attrs). */
+  readonly index: Tensor;
   readonly dim: number;
   /** false: one index per slice along dim (indexSelect); true: one per element (gather). */
   readonly perElement: boolean;
@@ -26,17 +27,6 @@ interface IndexAttrs {
 }
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
-
-/** Runs one gather-family kernel with the indices copied into a temporary int32 storage. */
-function withIndex(backend: Backend, index: Int32Array, run: (s: Storage) => void): void {
-  const s = backend.alloc('int32', index.length);
-  try {
-    backend.write(s, index);
-    run(s);
-  } finally {
-    backend.free(s);
-  }
-}
 
 /** The kernel's view: [outer, n, inner] gathered, [outer, dim, inner] indexed. */
 function view(at: IndexAttrs): [number, number, number, number] {
@@ -49,25 +39,34 @@ function view(at: IndexAttrs): [number, number, number, number] {
  * shape) and that scatter-add (gradient: the gather again), named after the op on the tape.
  */
 function gatePair(name: string): Gate<IndexAttrs> {
+  // A recording gate saves its own share of the index storage (the record owns it, and frees it
+  // when released); the rule passes that share on to the adjoint gate it applies.
+  const keepIndex = (ctx: GateContext<IndexAttrs>, at: IndexAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(at.index.shareStorage()); };
   const gatherGate: Gate<IndexAttrs> = {
     name,
-    forward(_ctx, [src], at) {
+    forward(ctx, [src], at) {
       const out = empty(at.outShape, src.dtype, src.backend, name);
       const [outer, n, inner, dim] = view(at);
-      withIndex(src.backend, at.index, (idx) => src.backend.gather(out.storage, src.storage, idx, outer, n, inner, dim, at.perElement));
+      src.backend.gather(out.storage, src.storage, at.index.storage, outer, n, inner, dim, at.perElement);
+      keepIndex(ctx, at);
       return out;
     },
-    backward(ctx, dy) { return [ctx.needsInputGrad(0) ? applyGate(scatterAddGate, [dy], ctx.attrs) : null]; },
+    backward(ctx, dy) {
+      return [ctx.needsInputGrad(0) ? applyGate(scatterAddGate, [dy], { ...ctx.attrs, index: ctx.saved[0] }) : null];
+    },
   };
   const scatterAddGate: Gate<IndexAttrs> = {
     name: `${name}Backward`,
-    forward(_ctx, [g], at) {
+    forward(ctx, [g], at) {
       const out = empty(at.srcShape, g.dtype, g.backend, name);
       const [outer, n, inner, dim] = view(at);
-      withIndex(g.backend, at.index, (idx) => g.backend.scatterAdd(out.storage, g.storage, idx, outer, n, inner, dim, at.perElement));
+      g.backend.scatterAdd(out.storage, g.storage, at.index.storage, outer, n, inner, dim, at.perElement);
+      keepIndex(ctx, at);
       return out;
     },
-    backward(ctx, gg) { return [ctx.needsInputGrad(0) ? applyGate(gatherGate, [gg], ctx.attrs) : null]; },
+    backward(ctx, gg) {
+      return [ctx.needsInputGrad(0) ? applyGate(gatherGate, [gg], { ...ctx.attrs, index: ctx.saved[0] }) : null];
+    },
   };
   return gatherGate;
 }
@@ -76,8 +75,11 @@ const gatherGate = gatePair('gather');
 
 // ---- index arguments -----------------------------------------------------------------------------
 
-/** Flattens an index argument, reading its shape; every entry an integer in [0, size). */
-export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { values: Int32Array; shape: number[] } {
+/**
+ * An index argument as an int32 tensor on x's backend (the caller disposes it) and its shape;
+ * every entry an integer in [0, size).
+ */
+export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { index: Tensor; shape: number[] } {
   let flat: ArrayLike<unknown>;
   let shape: number[];
   if (arg instanceof Tensor) {
@@ -85,8 +87,8 @@ export function readIndex(op: string, what: string, arg: unknown, size: number, 
     if (arg.backendName !== x.backendName) {
       throw new WasmgradError(`${op}: ${what} is on the ${arg.backendName} backend, the input on ${x.backendName} (use to(backend))`);
     }
-    // converted and checked by a kernel: no JS loop over the index's elements
-    return { values: tensorIndex(op, what, arg, size, dim, x), shape: arg.shape.slice() };
+    // checked (and converted) by a kernel: no JS loop over the index's elements, no copy to JS
+    return { index: tensorIndex(op, what, arg, size, dim, x), shape: arg.shape.slice() };
   } else if (ArrayBuffer.isView(arg) && !(arg instanceof DataView) && !(arg instanceof BigInt64Array) && !(arg instanceof BigUint64Array)) {
     flat = arg as unknown as ArrayLike<number>;
     shape = [flat.length];
@@ -106,25 +108,28 @@ export function readIndex(op: string, what: string, arg: unknown, size: number, 
     }
     values[i] = v;
   }
-  return { values, shape };
+  const index = empty([values.length], 'int32', x.backend, op);
+  x.backend.write(index.storage, values);
+  return { index, shape };
 }
 
-/** A tensor's entries as int32 (float tensors holding integers, or int32), checked by the backend. */
-function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: number, x: Tensor): Int32Array {
+/**
+ * A tensor's entries as an int32 tensor, checked by the backend: an int32 tensor is checked in
+ * place (indexFrom onto itself writes each value back unchanged) and shared, a float tensor
+ * holding integers converted into a new one.
+ */
+function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: number, x: Tensor): Tensor {
   const backend = arg.backend;
-  const s = backend.alloc('int32', arg.size);
-  try {
-    const bad = backend.indexFrom(s, arg.storage, size);
-    if (bad >= 0) {
-      const v = backend.get(arg.storage, bad);
-      throw new WasmgradError(Number.isInteger(v)
-        ? `${op}: index ${v} at position ${bad} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(x.shape)})`
-        : `${op}: index ${describeValue(v)} at position ${bad} of ${what} is not an integer`);
-    }
-    return backend.read(s) as Int32Array;
-  } finally {
-    backend.free(s);
+  const index = arg.dtype === 'int32' ? arg.shareStorage([arg.size]) : empty([arg.size], 'int32', backend, op);
+  const bad = backend.indexFrom(index.storage, arg.storage, size);
+  if (bad >= 0) {
+    index.dispose();
+    const v = backend.get(arg.storage, bad);
+    throw new WasmgradError(Number.isInteger(v)
+      ? `${op}: index ${v} at position ${bad} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(x.shape)})`
+      : `${op}: index ${describeValue(v)} at position ${bad} of ${what} is not an integer`);
   }
+  return index;
 }
 
 /** Nested arrays (rectangular) to flat values and a shape, without recursion. */
@@ -167,13 +172,17 @@ function input(op: string, x: unknown): Tensor {
 export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor {
   const t = input('indexSelect', x);
   const d = normalizeAxis('indexSelect', dim, t.shape);
-  const { values, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t);
-  if (shape.length > 1) {
-    throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
+  const { index, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t);
+  try {
+    if (shape.length > 1) {
+      throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
+    }
+    const outShape = t.shape.slice();
+    outShape[d] = index.size;
+    return applyGate(indexSelectGate, [t], { index, dim: d, perElement: false, srcShape: t.shape, outShape });
+  } finally {
+    index.dispose(); // a recording gate keeps its own share
   }
-  const outShape = t.shape.slice();
-  outShape[d] = values.length;
-  return applyGate(indexSelectGate, [t], { index: values, dim: d, perElement: false, srcShape: t.shape, outShape });
 }
 
 /**
@@ -188,15 +197,24 @@ export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor 
 export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
   let t = input('gather', x);
   const d = normalizeAxis('gather', dim, t.shape);
-  const { values, shape } = readIndex('gather', 'index', index, t.shape[d], d, t);
-  if (shape.length !== t.ndim) {
-    throw new ShapeError(`gather: index of shape ${fmtShape(shape)} must have as many dimensions as the input ${fmtShape(t.shape)}`);
-  }
-  for (let i = 0; i < shape.length; i++) {
-    if (i !== d && shape[i] > t.shape[i]) {
-      throw new ShapeError(`gather: index of shape ${fmtShape(shape)} is larger than the input ${fmtShape(t.shape)} in dimension ${i}`);
+  const { index: idx, shape } = readIndex('gather', 'index', index, t.shape[d], d, t);
+  try {
+    if (shape.length !== t.ndim) {
+      throw new ShapeError(`gather: index of shape ${fmtShape(shape)} must have as many dimensions as the input ${fmtShape(t.shape)}`);
     }
+    for (let i = 0; i < shape.length; i++) {
+      if (i !== d && shape[i] > t.shape[i]) {
+        throw new ShapeError(`gather: index of shape ${fmtShape(shape)} is larger than the input ${fmtShape(t.shape)} in dimension ${i}`);
+      }
+    }
+    return gatherChecked(t, d, idx, shape);
+  } finally {
+    idx.dispose(); // a recording gate keeps its own share
   }
+}
+
+/** gather with a checked int32 index of `shape` (as many dims as t, no larger outside d). */
+function gatherChecked(t: Tensor, d: number, idx: Tensor, shape: number[]): Tensor {
   // An index smaller than the input outside dim reads the leading part of those dimensions: crop
   // the input first (an indexSelect of 0..k-1, so the gradient is scattered back in place).
   const crops: Tensor[] = [];
@@ -207,7 +225,7 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
     }
   }
   try {
-    return applyGate(gatherGate, [t], { index: values, dim: d, perElement: true, srcShape: t.shape, outShape: shape });
+    return applyGate(gatherGate, [t], { index: idx, dim: d, perElement: true, srcShape: t.shape, outShape: shape });
   } finally {
     // without a graph the crops are not needed after the gather (with one, the graph keeps their records)
     if (!t.requiresGrad) for (const c of crops) c.dispose();

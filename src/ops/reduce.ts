@@ -125,9 +125,11 @@ const minGate = extremumGate('min', Reduce.Min);
 // (zeros replaced by 1), p1 = prod(x1) is the product of the nonzero elements, and
 //   no zero:   d prod / dx_i = p1 / x_i
 //   one zero:  p1 at the zero, 0 elsewhere
-//   two+:      0 everywhere.
+//   two zeros: p1 · x_j at the zero i (j the other zero: 0, but its derivative is p1), 0 elsewhere
+//   three+:    0 everywhere.
 // x1 takes no gradient at the zeros (they are not in p1). The one-zero case is written p1 · (z + (1 − z) · zval / x1) with zval = Σ x·z (= 0, but it
-// carries the zero's own derivative), so createGraph differentiates every case again.
+// carries the zero's own derivative), and the two-zero case p1 · z · (zval − x), so createGraph
+// differentiates every case again: d²prod/dx_i dx_j = p1 when x_i and x_j are the only zeros.
 const prodGate: Gate<ReduceAttrs> = {
   name: 'prod',
   forward(_ctx, [a], { axes, keepdims }) {
@@ -147,11 +149,13 @@ const prodGate: Gate<ReduceAttrs> = {
     if (axes.length === 0) return [dy];
     const z = isZero(x);
     const zeros = sum(z, axes, true);
-    const noZero = isZero(zeros), oneZero = isZero(sub(zeros, 1));
+    const noZero = isZero(zeros), oneZero = isZero(sub(zeros, 1)), twoZeros = isZero(sub(zeros, 2));
     const x1 = add(keepWhere(complement(z), x), z);
     const p1 = prod(x1, axes, true);
-    const zval = sum(mul(x, z), axes, true);
-    const term = add(div(add(noZero, mul(mul(oneZero, complement(z)), zval)), x1), mul(oneZero, z));
+    const zval = sum(keepWhere(z, x), axes, true); // a select: an ∞ elsewhere does not make it NaN
+    const term = add(
+      add(div(add(noZero, mul(mul(oneZero, complement(z)), zval)), x1), mul(oneZero, z)),
+      keepWhere(mul(twoZeros, z), sub(zval, x)));
     const dyFull = reshape(dy, keptShape(x.shape, axes));
     return [mul(mul(dyFull, p1), term)];
   },
@@ -219,7 +223,9 @@ export function min(a: Tensor, axis?: Axis | null, keepdims = false): Tensor {
 /**
  * The product over `axis` (`torch.prod`; `axis` as in `sum`, an empty reduction gives 1). The
  * gradient is right with zeros in the input (PyTorch's rule): with no zero, prod / x; with one
- * zero, the product of the others at the zero and 0 elsewhere; with two or more, 0.
+ * zero, the product of the others at the zero and 0 elsewhere; with two or more, 0. Its second
+ * derivative is right too: with exactly two zeros x_i, x_j, d²prod/dx_i dx_j is the product of
+ * the others.
  *
  * @example wg.prod(wg.tensor([[1, 2], [3, 4]]), 1) // tensor([2, 12])
  */

@@ -6,7 +6,7 @@ import { Binary } from '../backend/backend.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { applyGate, checkInputs, isGradEnabled, noGrad, type Gate } from '../autograd/tape.js';
 import { tidy } from '../memory/index.js';
-import { BackendError, ShapeError, WasmgradError, describeValue, fmtShape } from '../errors.js';
+import { BackendError, DTypeError, ShapeError, WasmgradError, describeValue, fmtShape } from '../errors.js';
 import { asTensor, broadcastShapes, coercePair, requireTensor, sameShape, scalarLike } from './util.js';
 import { applyBinary, binaryKernel } from './elementwise.js';
 import { compareMask, complement, keepWhere } from './compare.js';
@@ -121,17 +121,55 @@ function select(op: string, cond: Tensor, a: TensorLike, b: TensorLike, outShape
  * read as true where it is not 0 (NaN counts as true); `a` and `b` are tensors of one dtype or
  * numbers. The gradient goes to `a` where cond ≠ 0 and to `b` elsewhere (summed back over
  * broadcast axes); none to `cond`.
+ * Two int32 branches (or int32 and an integer number) give an int32 result; an int32 branch
+ * beside a float one is a DTypeError.
  *
  * @example wg.where(wg.tensor([1, 0, 1]), wg.tensor([1, 2, 3]), 0) // tensor([1, 0, 3])
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   requireTensor('where', cond, 'condition');
-  return select('where', cond, a, b);
+  const int = [a, b].find((t): t is Tensor => t instanceof Tensor && t.dtype === 'int32');
+  if (int === undefined) return select('where', cond, a, b);
+  // int32 branches (PyTorch's integer where): both int32, or int32 and an integer number
+  const other = int === a ? b : a;
+  const name = int === a ? ['a', 'b'] : ['b', 'a'];
+  if (other instanceof Tensor) {
+    other.assertLive('where');
+    if (other.dtype !== 'int32') {
+      throw new DTypeError(`where: ${name[0]} is int32 (shape ${int.shapeString}) but ${name[1]} is ${other.dtype} (shape ${other.shapeString}); `
+        + `both branches must have one dtype (convert one with astype)`);
+    }
+  } else {
+    checkInt32Value('where', `${name[1]} (beside an int32 ${name[0]})`, other, false);
+  }
+  int.assertLive('where');
+  return viaFloat64(() => select('where', cond, widen(a), widen(b)));
+}
+
+/** A number that must fit an int32 tensor: finite, in range and (when `truncate` is off) integer. */
+function checkInt32Value(op: string, what: string, v: unknown, truncate: boolean): void {
+  if (typeof v !== 'number') throw new WasmgradError(`${op}: ${what} must be a number, got ${describeValue(v)}`);
+  if (!Number.isFinite(v) || Math.trunc(v) < -2147483648 || Math.trunc(v) > 2147483647 || (!truncate && !Number.isInteger(v))) {
+    throw new DTypeError(`${op}: ${what} is ${describeValue(v)}, which an int32 tensor cannot hold `
+      + `(an integer in [-2147483648, 2147483647]${truncate ? ', fractions truncated' : ''})`);
+  }
+}
+
+/** An int32 tensor as float64 (exact for every int32); other values unchanged. */
+function widen(v: TensorLike): TensorLike { return v instanceof Tensor && v.dtype === 'int32' ? astype(v, 'float64') : v; }
+
+/**
+ * An int32 result computed in float64, which holds every int32 exactly (int32 tensors carry no
+ * gradient, so nothing is recorded); the float64 intermediates are freed at once.
+ */
+function viaFloat64(body: () => Tensor): Tensor {
+  return noGrad(() => tidy(() => astype(body(), 'int32')));
 }
 
 /**
  * A copy of `x` with `value` wherever `mask` is not 0 (`torch.Tensor.masked_fill`); `mask`
  * broadcasts to `x`'s shape. The gradient reaches `x` where the mask is 0.
+ * On an int32 `x` the value is truncated to an integer (NaN, ±∞ and overflow are errors).
  *
  * @example wg.maskedFill(wg.tensor([1, 2, 3]), wg.tensor([0, 1, 0]), -1) // tensor([1, -1, 3])
  */
@@ -140,6 +178,11 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   requireTensor('maskedFill', mask, 'mask');
   if (typeof value !== 'number') {
     throw new WasmgradError(`maskedFill: value must be a number, got ${describeValue(value)}`);
+  }
+  if (x.dtype === 'int32') {
+    // PyTorch fills an integer tensor with the value truncated, and refuses NaN, ±∞ and overflow
+    checkInt32Value('maskedFill', 'value', value, true);
+    return viaFloat64(() => select('maskedFill', mask, Math.trunc(value), widen(x), x.shape));
   }
   return select('maskedFill', mask, value, x, x.shape);
 }

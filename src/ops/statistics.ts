@@ -1,19 +1,21 @@
 // Reductions written with other ops (composites; autograd derives their gradients, and createGraph
 // differentiates those again): logsumexp, var, std, norm. The numerics stay stable: logsumexp
 // subtracts the (constant) maximum, var is two-pass (mean, then squared deviations), and the
-// norms take no NaN gradient at the zero vector (PyTorch gives 0 there).
+// norms take no NaN gradient at the zero vector (PyTorch gives 0 there). The ±Infinity norm is a
+// gate of its own: PyTorch splits its gradient evenly among tied elements.
 
 import { Binary } from '../backend/backend.js';
 import type { Axis, Tensor, TensorLike } from '../tensor.js';
-import { noGrad } from '../autograd/tape.js';
+import { applyGate, noGrad, type Gate } from '../autograd/tape.js';
+import { tidy } from '../memory/index.js';
 import { checkOptions, describeValue, fmtShape, ShapeError, WasmgradError } from '../errors.js';
 import { checkKeepdims, normalizeAxes, scalarLike } from './util.js';
 import { composite } from './elementwise.js';
 import { add, div, mul, pow, sub } from './binary.js';
-import { abs, exp, log, sqrt } from './unary.js';
+import { abs, exp, log, sign, sqrt } from './unary.js';
 import { max, mean, min, sum } from './reduce.js';
 import { complement, compareMask, isZero, keepWhere } from './compare.js';
-import { reshape } from './shape.js';
+import { broadcastTo, reshape } from './shape.js';
 
 /** The shape `sum(x, axes, keepdims)` has. */
 function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
@@ -99,28 +101,76 @@ function safeRoot(s: Tensor, p: number): Tensor {
   return keepWhere(complement(zero), p === 2 ? sqrt(lifted) : pow(lifted, 1 / p));
 }
 
+interface InfNormAttrs { axes: number[]; keepdims: boolean; lowest: boolean }
+
+// p = ±Infinity: max (min) |x|. PyTorch's gradient sgn(x) · dy / n on the n elements whose |x|
+// equals the norm (or is NaN), split evenly among ties, 0 elsewhere. The weights are piecewise
+// constant in x, so the rule mul(weights, dy) is linear in dy and createGraph differentiates it.
+const infNormGate: Gate<InfNormAttrs> = {
+  name: 'norm',
+  forward(_ctx, [x], { axes, keepdims, lowest }) {
+    return tidy(() => (lowest ? min : max)(abs(x), axes, keepdims));
+  },
+  backward(ctx, dy) {
+    const x = ctx.inputs[0];
+    const { axes, lowest } = ctx.attrs;
+    const kept = reducedShape(x.shape, axes, true);
+    const weights = noGrad(() => tidy(() => {
+      const a = abs(x);
+      const value = (lowest ? min : max)(a, axes, true);
+      const mask = compareMask(Binary.Maximum, compareMask(Binary.Equal, a, value), compareMask(Binary.NotEqual, a, a));
+      return mul(sign(x), div(mask, sum(mask, axes, true)));
+    }));
+    return [mul(weights, broadcastTo(reshape(dy, kept), x.shape))];
+  },
+};
+
+/** 0 < |p| < 1 or p < 0: PyTorch's rule, in which a zero element takes no gradient. */
+function smallPNorm(x: Tensor, p: number, axes: number[], keepdims: boolean): Tensor {
+  const zero = noGrad(() => isZero(x));
+  const nonzero = noGrad(() => complement(zero));
+  const y = add(keepWhere(nonzero, x), zero); // zeros replaced by 1, no gradient through them
+  const s = sum(keepWhere(nonzero, pow(abs(y), p)), axes, keepdims); // Σ over the nonzero elements
+  if (p > 0) return safeRoot(s, p);
+  // p < 0: a zero makes Σ |x|^p infinite and the norm 0, with PyTorch's zero gradient (norm^(1-p) = 0)
+  const hasZero = noGrad(() => max(zero, axes, keepdims));
+  return keepWhere(complement(hasZero), pow(add(s, hasZero), 1 / p));
+}
+
 /**
- * The vector p-norm over `axis` (`torch.linalg.vector_norm`; all axes when omitted or null):
- * p = 2 (default) √Σ a², p = 1 Σ |a|, p = Infinity max |a|, p = -Infinity min |a|, any other
- * p > 0 (Σ |a|^p)^(1/p). At the zero vector the gradient is 0, as in PyTorch; for p = ±Infinity
- * it goes to the first element of largest (smallest) magnitude.
+ * The vector p-norm over `axis` (`torch.linalg.vector_norm`, `torch.norm`; all axes when omitted
+ * or null): p = 2 (default, also `'fro'`) √Σ a², p = 1 Σ |a|, p = Infinity max |a|, p = -Infinity
+ * min |a|, p = 0 the count of nonzero elements, any other p (Σ |a|^p)^(1/p) — for p < 0 a zero
+ * element makes the norm 0. Gradients as PyTorch's: 0 at the zero vector and for p = 0; a zero
+ * element takes none for p < 1; for p = ±Infinity `sign(a) · dy` split evenly among the elements
+ * of largest (smallest) magnitude. p = ±Infinity or p < 0 of an empty reduction is an error (no
+ * identity), as in PyTorch.
  *
  * @example wg.norm(wg.tensor([3, 4])) // tensor(5)
  */
-export function norm(a: TensorLike, p = 2, axis?: Axis | null, keepdims = false): Tensor {
+export function norm(a: TensorLike, p: number | 'fro' = 2, axis?: Axis | null, keepdims = false): Tensor {
   return composite('norm', a, (x) => {
-    if (typeof p !== 'number' || Number.isNaN(p) || p <= 0 && p !== -Infinity) {
-      throw new WasmgradError(`norm: p must be a number > 0, Infinity or -Infinity, got ${describeValue(p)}`);
+    if (p === 'fro') p = 2;
+    if (typeof p !== 'number' || Number.isNaN(p)) {
+      throw new WasmgradError(`norm: p must be a number (Infinity and -Infinity included) or 'fro', got ${describeValue(p)}`);
     }
     const axes = normalizeAxes('norm', axis, x.shape);
     checkKeepdims('norm', keepdims);
-    if (Math.abs(p) === Infinity && x.size === 0 && reducedShape(x.shape, axes, keepdims).every((d) => d > 0)) {
-      throw new ShapeError(`norm: p = ${p} of an empty tensor of shape ${fmtShape(x.shape)} has no value (no identity for max/min)`);
+    if (p < 0 && x.size === 0 && reducedShape(x.shape, axes, keepdims).every((d) => d > 0)) {
+      throw new ShapeError(`norm: p = ${p} of an empty tensor of shape ${fmtShape(x.shape)} has no value (no identity for ${p === -Infinity ? 'min' : 'a negative power'})`);
     }
-    if (p === Infinity) return max(abs(x), axes, keepdims);
-    if (p === -Infinity) return min(abs(x), axes, keepdims);
+    if (p === Infinity && x.size === 0 && reducedShape(x.shape, axes, keepdims).every((d) => d > 0)) {
+      throw new ShapeError(`norm: p = ${p} of an empty tensor of shape ${fmtShape(x.shape)} has no value (no identity for max)`);
+    }
+    if (Math.abs(p) === Infinity) return applyGate(infNormGate, [x], { axes, keepdims, lowest: p < 0 });
+    if (p === 0) {
+      // the count of nonzero elements (NaN counts); its gradient is 0, kept on the graph through x
+      const count = noGrad(() => sum(compareMask(Binary.NotEqual, x, scalarLike(0, x)), axes, keepdims));
+      return add(count, sum(keepWhere(scalarLike(0, x), x), axes, keepdims));
+    }
     if (p === 1) return sum(abs(x), axes, keepdims);
     if (p === 2) return safeRoot(sum(mul(x, x), axes, keepdims), 2);
+    if (p < 1) return smallPNorm(x, p, axes, keepdims);
     return safeRoot(sum(pow(abs(x), p), axes, keepdims), p);
   });
 }

@@ -6,8 +6,10 @@ import { Binary } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { ShapeError, fmtValue } from '../errors.js';
 import { tensorFrom } from '../alloc.js';
+import { noGrad } from '../autograd/tape.js';
+import { tidy } from '../memory/index.js';
 import { requireTensor } from './util.js';
-import { broadcastTo, reshape, transpose } from './shape.js';
+import { astype, broadcastTo, reshape, transpose } from './shape.js';
 import { compareMask, keepWhere } from './compare.js';
 import { composite } from './elementwise.js';
 import { checkDim, checkInt } from './slice.js';
@@ -112,6 +114,8 @@ function triangle(op: 'tril' | 'triu', a: Tensor, k: number): Tensor {
   if (a.ndim < 2) throw new ShapeError(`${op}: needs at least 2 dims, got shape ${a.shapeString}`);
   const diag = checkInt(op, 'diagonal', k, a.shape);
   const [rows, cols] = a.shape.slice(-2);
+  // int32 (PyTorch's integer tril/triu): the same select in float64, exact for every int32
+  if (a.dtype === 'int32') return noGrad(() => tidy(() => astype(triangle(op, astype(a, 'float64'), k), 'int32')));
   return composite(op, a, (x) => {
     const rowPlusK = tensorFrom(Array.from({ length: rows }, (_, i) => i + diag), [rows, 1], x.dtype, x.backend, op);
     const col = tensorFrom(Array.from({ length: cols }, (_, j) => j), [1, cols], x.dtype, x.backend, op);
@@ -125,7 +129,7 @@ function triangle(op: 'tril' | 'triu', a: Tensor, k: number): Tensor {
 
 /**
  * The lower triangle of the last two dims (`torch.tril`): elements with column <= row + k kept,
- * the others 0. The gradient flows through the kept elements.
+ * the others 0. The gradient flows through the kept elements. An int32 tensor gives an int32 result.
  *
  * @example wg.tril(wg.ones([2, 2])) // tensor([[1, 0], [1, 1]])
  */
@@ -133,7 +137,7 @@ export function tril(a: Tensor, k = 0): Tensor { return triangle('tril', a, k); 
 
 /**
  * The upper triangle of the last two dims (`torch.triu`): elements with column >= row + k kept,
- * the others 0.
+ * the others 0. An int32 tensor gives an int32 result.
  *
  * @example wg.triu(wg.ones([2, 2])) // tensor([[1, 1], [0, 1]])
  */

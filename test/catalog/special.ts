@@ -9,6 +9,7 @@ import { type Shape, axisArb, broadcast, matmulShape, pairArb, shapeArb, sizeOf 
 import type { OpCase, OpEntry, PropCase, Tensor } from './types.js';
 import { SHAPE_JOIN_OPS } from './shape-join.js';
 import { POOL_OPS } from './pool.js';
+import { NORM_OPS } from './norm.js';
 
 const ANY: Sampling = { kind: 'interval', min: -2, max: 2, avoid: [] };
 const LABELS = [2, 0, 1, 2];
@@ -293,6 +294,10 @@ const normEntry: OpEntry = {
     cs('norm(Infinity, 0, true)', [[3, 4]], NONZERO, (x) => wg.norm(x, Infinity, 0, true)),
     cs('norm(3, [0, 2])', [[2, 3, 2]], NONZERO, (x) => x.norm(3, [0, 2])),
     cs('norm(-Infinity, 1)', [[3, 4]], NONZERO, (x) => x.norm(-Infinity, 1)),
+    cs('norm(0.5, 1)', [[3, 4]], NONZERO, (x) => x.norm(0.5, 1)),
+    cs('norm(-1.5, [0, 2])', [[2, 3, 2]], NONZERO, (x) => x.norm(-1.5, [0, 2])),
+    cs("norm('fro', [0, 1])", [[3, 4]], NONZERO, (x) => x.norm('fro', [0, 1])),
+    cs('norm(0, 1) (zero gradient)', [[3, 4]], NONZERO, (x) => x.norm(0, 1).add(x.sum(1))),
   ],
   property: fc.tuple(shapeAxisArb(1), fc.constantFrom(1, 2, 3, 1.5)).map(([[s, axis, keepdims], p]) =>
     ps([s], NONZERO, `norm([${s}], ${p}, ${JSON.stringify(axis)}, ${keepdims})`, (x) => x.norm(p, axis, keepdims))),
@@ -376,3 +381,4 @@ SPECIAL_OPS.push(indexSelect, gather);
 import { CONV_OPS } from './conv.js'; SPECIAL_OPS.push(...CONV_OPS); // convolution (src/ops/conv.ts)
 SPECIAL_OPS.push(...POOL_OPS);
 import { ATTENTION_OPS } from './attention.js'; SPECIAL_OPS.push(...ATTENTION_OPS);
+SPECIAL_OPS.push(...NORM_OPS);

@@ -6,6 +6,7 @@ import * as wg from '../../src/index.js';
 import { broadcast, sizeOf } from '../catalog/shapes.js';
 import type { Axis, BinaryOp, Instr, Program, ReduceOp, Shape, Tensor, UnaryOp } from './programs.js';
 import { type OtherInstr, fmtOther, operandsOf } from './other-steps.js';
+import { MORE_KINDS, type MoreInstr, moreKey, wgMore } from './more-steps.js';
 
 const f32 = Math.fround;
 
@@ -158,12 +159,13 @@ function computeFix(ins: Extract<Instr, { k: 'fix' }>, x: Float64Array, xShape: 
       groups.get(g)!.push(k);
       for (let i = ndim - 1; i >= 0; i--) { if (++idx[i] < xShape[i]) break; idx[i] = 0; }
     }
+    const sg = mode.lowest ? -1 : 1; // the smallest of x is the largest of -x
     for (const members of groups.values()) {
       let top = members[0];
-      for (const k of members) if (x[k] > x[top]) top = k;
+      for (const k of members) if (sg * x[k] > sg * x[top]) top = k;
       let second = -Infinity;
-      for (const k of members) if (k !== top) second = Math.max(second, x[k]);
-      if (x[top] - second < margin) { d[top] = step; any = true; }
+      for (const k of members) if (k !== top) second = Math.max(second, sg * x[k]);
+      if (sg * x[top] - second < margin) { d[top] = sg * step; any = true; }
     }
   }
   return any ? d : null;
@@ -208,6 +210,7 @@ export function opCounts(prog: Program, into: Map<string, number>): void {
     else if (ins.k === 'ce') key = 'crossEntropy';
     else if (ins.k === 'mse') key = 'mseLoss';
     else if (ins.k === 'fix') key = ins.d ? 'fix(applied)' : 'fix(none needed)';
+    else if (MORE_KINDS.includes(ins.k)) key = moreKey(ins as MoreInstr);
     into.set(key, (into.get(key) ?? 0) + 1);
   }
 }
@@ -271,6 +274,7 @@ export class WgEngine implements Engine<Tensor> {
       case 'prod': return ins.axis === undefined && !ins.keepdims ? a.prod() : a.prod(ins.axis, ins.keepdims);
       case 'logsumexp': return ins.keepdims ? a.logsumexp(ins.axis, true) : a.logsumexp(ins.axis);
       case 'cumsum': return a.cumsum(ins.dim);
+      default: return wgMore(ins, xs);
     }
   }
   weightedSum(a: Tensor, w: Tensor): Tensor { return a.mul(w).sum(); }

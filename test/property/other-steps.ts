@@ -6,6 +6,7 @@
 
 import type { Axis, Builder, Shape } from './programs.js';
 import { broadcast, sizeOf } from '../catalog/shapes.js';
+import { MORE_KINDS, MORE_STEP_COUNT, type MoreInstr, fmtMore, moreDifferentiable, moreOperands, moreStep } from './more-steps.js';
 
 export type OtherInstr =
   | { k: 'narrow'; a: number; dim: number; start: number; length: number }
@@ -22,10 +23,12 @@ export type OtherInstr =
   | { k: 'clamp'; a: number; min: number | undefined; max: number | undefined }
   | { k: 'prod'; a: number; axis: Axis; keepdims: boolean }
   | { k: 'logsumexp'; a: number; axis: number | number[]; keepdims: boolean }
-  | { k: 'cumsum'; a: number; dim: number };
+  | { k: 'cumsum'; a: number; dim: number }
+  /** stack, select, split/chunk, tril/triu, maskedFill, var/std, norm, argmax/argmin, losses (more-steps.ts) */
+  | MoreInstr;
 
 export const OTHER_KINDS: ReadonlySet<string> = new Set(['narrow', 'cat', 'pad', 'flip', 'permute', 'squeeze',
-  'unsqueeze', 'indexSelect', 'gather', 'where', 'clamp', 'prod', 'logsumexp', 'cumsum']);
+  'unsqueeze', 'indexSelect', 'gather', 'where', 'clamp', 'prod', 'logsumexp', 'cumsum', ...MORE_KINDS]);
 
 export function isOther(ins: { k: string }): ins is OtherInstr { return OTHER_KINDS.has(ins.k); }
 
@@ -33,11 +36,13 @@ export function isOther(ins: { k: string }): ins is OtherInstr { return OTHER_KI
 export function operandsOf(ins: OtherInstr): number[] {
   if (ins.k === 'cat') return ins.parts;
   if (ins.k === 'where') return [ins.c1, ins.c2, ins.a, ins.b];
-  return [ins.a];
+  if (MORE_KINDS.includes(ins.k)) return moreOperands(ins as MoreInstr);
+  return [(ins as { a: number }).a];
 }
 
 /** The operands a gradient flows into (a where's condition has none: its operands stay sinks). */
 export function differentiableOperandsOf(ins: OtherInstr): number[] {
+  if (MORE_KINDS.includes(ins.k)) return moreDifferentiable(ins as MoreInstr);
   return ins.k === 'where' ? [ins.a, ins.b] : operandsOf(ins);
 }
 
@@ -59,6 +64,7 @@ export function fmtOther(ins: OtherInstr, n: (x: number) => string): string {
     case 'prod': return `prod(${n(ins.a)}, ${JSON.stringify(ins.axis)}, ${ins.keepdims})`;
     case 'logsumexp': return `logsumexp(${n(ins.a)}, ${JSON.stringify(ins.axis)}, ${ins.keepdims})`;
     case 'cumsum': return `cumsum(${n(ins.a)}, ${ins.dim})`;
+    default: return fmtMore(ins, n);
   }
 }
 
@@ -69,7 +75,7 @@ export function squeezedShape(shape: Shape, dim: number | number[] | undefined):
 }
 
 /** The number of "other" steps (Builder.step dispatches `k - base` here). */
-export const OTHER_STEP_COUNT = 14;
+export const OTHER_STEP_COUNT = 14 + MORE_STEP_COUNT;
 
 /** Applies the i-th "other" step to node a. Falls back to a unary op where the op does not apply (0-d). */
 export function otherStep(b: Builder, i: number, a: number): number {
@@ -77,6 +83,7 @@ export function otherStep(b: Builder, i: number, a: number): number {
   const r = S.length;
   const { lo, hi } = b.info[a];
   const negDim = (d: number, n = r) => (b.chance(0.3) ? d - n : d);
+  if (i >= 14) return moreStep(b, i - 14, a);
   if (r === 0 && i !== 6 && i !== 5 && i !== 10 && i !== 13 && i !== 9) return b.un('tanh', a);
   switch (i) {
     case 0: { // narrow

@@ -10,7 +10,8 @@
 // broadcast batch dims, 1-D on either side), softmax/logSoftmax on any axis, crossEntropy and
 // mseLoss, and the "other" family (other-steps.ts: narrow, cat, pad, flip, permute,
 // squeeze/unsqueeze, indexSelect, gather, where on a gt condition, clamp, prod, logsumexp,
-// cumsum). The program ends in a scalar: Σ over the nodes nobody consumed of sum(node * W) with
+// cumsum; more-steps.ts: stack, select, split/chunk, tril/triu, maskedFill, var/std, norm,
+// argmax/argmin into gather/indexSelect/eq, and the losses). The program ends in a scalar: Σ over the nodes nobody consumed of sum(node * W) with
 // a fixed random W per node, so every input gets a gradient.
 //
 // Conditioning. The generator tracks an interval [lo, hi] for every node and keeps programs
@@ -98,7 +99,8 @@ export type Instr =
 export type FixMode =
   | { kind: 'zero'; center: number }
   | { kind: 'tie'; b: number }
-  | { kind: 'top'; axis: Axis };
+  /** the largest element (the smallest with `lowest`) of each group moved off near-ties */
+  | { kind: 'top'; axis: Axis; lowest?: boolean };
 
 export interface Program {
   inputs: { shape: Shape; data: Float64Array }[];
@@ -219,9 +221,9 @@ export class Builder {
       this.info[a].shape, this.info[a].lo - this.pad(a), this.info[a].hi + this.pad(a));
   }
 
-  fixTop(a: number, axis: Axis): number {
-    return this.push({ k: 'fix', a, mode: { kind: 'top', axis }, shape: this.info[a].shape, d: undefined },
-      this.info[a].shape, this.info[a].lo, this.info[a].hi + this.pad(a));
+  fixTop(a: number, axis: Axis, lowest = false): number {
+    return this.push({ k: 'fix', a, mode: { kind: 'top', axis, lowest }, shape: this.info[a].shape, d: undefined },
+      this.info[a].shape, this.info[a].lo - (lowest ? this.pad(a) : 0), this.info[a].hi + (lowest ? 0 : this.pad(a)));
   }
 
   /** A node with values >= minLo made from node a by a random positivizer. */
@@ -293,7 +295,8 @@ export class Builder {
     // identity, mean is 0 ÷ 0)
     if (!entry(op).grows && sizeOf(axes.map((x) => shape[x])) === 0) op = REDUCE_ENTRIES.find((e) => e.grows)!.name;
     let src = a;
-    if (entry(op).ties && axes.length > 0) src = this.fixTop(a, axis);
+    // min's ties are at the bottom: its smallest element is moved (fixTop moved only the largest before)
+    if (entry(op).ties && axes.length > 0) src = this.fixTop(a, axis, op === 'min');
     const count = sizeOf(axes.map((x) => shape[x]));
     const out = keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
     const iv: [number, number] = entry(op).grows ? [Math.min(lo * count, lo), Math.max(hi * count, hi)] : [this.info[src].lo, this.info[src].hi];

@@ -16,11 +16,21 @@
 //   cumsum → tf.cumsum on the axis transposed last (tf.js's Cumsum gradient is wrong for other
 //   axes; 0-d: the identity). gather (torch.gather) has no tf.js counterpart:
 //   programs drawing it are skipped and counted.
+// - more-steps.ts: stack → tf.stack, select → tf.slice + tf.squeeze, a split/chunk piece →
+//   tf.slice, tril/triu → tf.mul by the 0/1 band mask (tf.linalg.bandPart takes no negative
+//   diagonal), maskedFill → tf.where(tf.greater), var/std → mean, squared deviations, sum ÷
+//   (N − correction) (tf.moments has no correction), norm → its formula in tf ops (tf.norm
+//   takes two axes as a matrix norm), argmax/argmin → tf.argMax/argMin into tf.gather or
+//   tf.equal (into torch.gather: skipped), crossEntropy → tf.losses.softmaxCrossEntropy with
+//   labelSmoothing and weights 0 for ignored labels (mean = SUM_BY_NONZERO_WEIGHTS), nllLoss →
+//   −Σ onehot·x with the same weights, l1Loss/huberLoss/BCE-with-logits →
+//   tf.losses.absoluteDifference/huberLoss/sigmoidCrossEntropy.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Axis, BinaryOp, Engine, Outcome, Program, ReduceOp, Shape, UnaryOp } from './programs.js';
 import { evaluate } from './programs.js';
 import type { OtherInstr } from './other-steps.js';
+import { type MoreInstr, IGNORE_DEFAULT, pieceSizes, triangleMask } from './more-steps.js';
 import { entry } from '../catalog/ops.js';
 
 let ready: Promise<void> | null = null;
@@ -74,7 +84,8 @@ function tfOp(op: string): (...args: any[]) => tf.Tensor {
  */
 export function tfComparable(prog: Program): boolean {
   return prog.shapes.every((s) => !s.includes(0))
-    && prog.instrs.every((ins) => ins.k !== 'gather' && (!('op' in ins) || entry(ins.op).tf !== undefined));
+    && prog.instrs.every((ins) => ins.k !== 'gather' && !(ins.k === 'argIndex' && ins.use === 'gather')
+      && (!('op' in ins) || entry(ins.op).tf !== undefined));
 }
 
 class TfEngine implements Engine<tf.Tensor> {
@@ -197,12 +208,95 @@ class TfEngine implements Engine<tf.Tensor> {
         perm.forEach((p, i) => { inv[p] = i; });
         return tf.transpose(tf.cumsum(tf.transpose(a, perm), n - 1), inv);
       }
+      default: return this.more(ins, xs);
+    }
+  }
+  more(ins: MoreInstr, xs: tf.Tensor[]): tf.Tensor {
+    const [a] = xs;
+    const n = a.rank;
+    const nd = (d: number, rank = n) => (d < 0 ? d + rank : d);
+    const reduction = (r: string | undefined, weighted = false) => (r === 'sum' ? tf.Reduction.SUM : r === 'none' ? tf.Reduction.NONE
+      : weighted ? tf.Reduction.SUM_BY_NONZERO_WEIGHTS : tf.Reduction.MEAN);
+    const axes = (axis: Axis) => axesOf(n, axis);
+    switch (ins.k) {
+      case 'stack': return tf.stack(xs, nd(ins.dim, n + 1));
+      case 'select': {
+        const d = nd(ins.dim), size = a.shape.slice();
+        const begin = a.shape.map(() => 0);
+        begin[d] = ins.index < 0 ? ins.index + a.shape[d]! : ins.index;
+        size[d] = 1;
+        return tf.squeeze(tf.slice(a, begin, size), [d]);
+      }
+      case 'piece': {
+        const d = nd(ins.dim), size = a.shape.slice();
+        const begin = a.shape.map(() => 0);
+        begin[d] = ins.offset;
+        size[d] = pieceSizes(ins.how, ins.arg, a.shape[d]!)[ins.take];
+        return tf.slice(a, begin, size);
+      }
+      case 'triangle': {
+        const [rows, cols] = a.shape.slice(-2) as number[];
+        return tf.mul(a, tf.tensor(Float32Array.from(triangleMask(rows, cols, ins.upper, ins.diagonal)), [rows, cols]));
+      }
+      case 'maskedFill': {
+        const [c1, c2, x] = xs;
+        const gt = tf.greater(c1, c2);
+        const cond = tf.broadcastTo(tf.tensor(gt.dataSync(), gt.shape, 'bool'), x.shape);
+        return tf.where(cond, tf.fill(x.shape, ins.value), x);
+      }
+      case 'variance': {
+        const ax = axes(ins.axis) ?? a.shape.map((_, i) => i);
+        const count = ax.reduce((t, d) => t * a.shape[d]!, 1);
+        const dev = tf.sub(a, tf.mean(a, ax, true));
+        const v = tf.div(tf.sum(tf.mul(dev, dev), ax, ins.keepdims), count - ins.correction);
+        return ins.std ? tf.sqrt(v) : v;
+      }
+      case 'norm': {
+        const ax = axes(ins.axis), k = ins.keepdims, p = ins.p;
+        if (p === 2 || p === 'fro') return tf.sqrt(tf.sum(tf.square(a), ax, k));
+        if (p === 1) return tf.sum(tf.abs(a), ax, k);
+        if (p === Infinity) return tf.max(tf.abs(a), ax, k);
+        if (p === 0) {
+          const count = tf.sum(constant(tf.cast(tf.notEqual(a, 0), 'float32')), ax, k);
+          return tf.add(count, tf.mul(tf.sum(a, ax, k), 0)); // on the graph, with a zero gradient
+        }
+        return tf.pow(tf.sum(tf.pow(tf.abs(a), p), ax, k), 1 / p);
+      }
+      case 'argIndex': {
+        const src = xs[1], d = nd(ins.dim);
+        const idx = constant(ins.lowest ? tf.argMin(src, d) : tf.argMax(src, d));
+        if (ins.use === 'indexSelect') return tf.gather(a, tf.reshape(idx, [-1]), d);
+        if (ins.use === 'eq') return tf.mul(a, constant(tf.cast(tf.equal(tf.expandDims(idx, d), ins.match), 'float32')));
+        throw new Error('argmax into gather has no tf.js counterpart: the program should have been skipped');
+      }
+      case 'ceX': case 'nll': {
+        const [N, C] = a.shape as number[];
+        const ignored = ins.ignoreIndex ?? IGNORE_DEFAULT;
+        const data = new Float32Array(N * C);
+        ins.labels.forEach((l, i) => { if (l !== ignored) data[i * C + l] = 1; });
+        const onehot = tf.tensor2d(data, [N, C]);
+        const w = tf.tensor1d(ins.labels.map((l) => (l === ignored ? 0 : 1)), 'float32');
+        if (ins.k === 'ceX') return tf.losses.softmaxCrossEntropy(onehot, a, w, ins.smoothing, reduction(ins.reduction, true));
+        const each = tf.mul(tf.neg(tf.sum(tf.mul(a, onehot), 1)), w);
+        if (ins.reduction === 'none') return each;
+        const total = tf.sum(each);
+        return ins.reduction === 'sum' ? total : tf.div(total, ins.labels.filter((l) => l !== ignored).length);
+      }
+      case 'pointLoss': {
+        const t = xs[1], r = reduction(ins.reduction);
+        if (ins.loss === 'l1Loss') return tf.losses.absoluteDifference(t, a, undefined, r);
+        if (ins.loss === 'huberLoss') return tf.losses.huberLoss(t, a, undefined, ins.delta ?? 1, r);
+        return tf.losses.sigmoidCrossEntropy(t, a, undefined, 0, r);
+      }
     }
   }
   weightedSum(a: tf.Tensor, w: tf.Tensor): tf.Tensor { return tf.sum(tf.mul(a, w)); }
   add(a: tf.Tensor, b: tf.Tensor): tf.Tensor { return tf.add(a, b); }
   shapeOf(a: tf.Tensor): Shape { return a.shape.slice(); }
 }
+
+/** t's values as a new tensor off the graph (tf.js has no gradient for comparisons: they are constants). */
+function constant(t: tf.Tensor): tf.Tensor { return tf.tensor(t.dataSync(), t.shape, t.dtype); }
 
 /** Value and input gradients of a (repaired) program in tf.js. */
 export function runTf(prog: Program): Outcome {

@@ -19,6 +19,7 @@ import * as conv from './conv.js';
 import * as pool from './pool.js';
 import * as attn from './attention.js';
 import type { AttnMask } from '../backend.js';
+import * as norms from './norm.js';
 
 export { JsStorage };
 
@@ -92,6 +93,26 @@ export class JsBackend extends JsStorageBackend implements Backend {
   maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pool.maxPool2d(y, indices, x, g); }
   avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pool.avgPool2d(y, x, g); }
   avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pool.avgPool2dBackward(dx, dy, g); }
+  batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, C: number, S: number, eps: number): void {
+    norms.batchNorm(y, mean, invstd, x, gamma, beta, N, C, S, eps);
+  }
+  batchNormGrad(dx: Storage | null, dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage,
+    invstd: Storage, gamma: Storage | null, N: number, C: number, S: number): void {
+    norms.batchNormGrad(dx, dgamma, dbeta, dy, x, mean, invstd, gamma, N, C, S);
+  }
+  groupNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, G: number, cpg: number, S: number, eps: number): void {
+    norms.groupNorm(y, mean, invstd, x, gamma, beta, N, G, cpg, S, eps);
+  }
+  groupNormGrad(dx: Storage, dy: Storage, x: Storage, mean: Storage, invstd: Storage, gamma: Storage | null,
+    N: number, G: number, cpg: number, S: number): void {
+    norms.groupNormGrad(dx, dy, x, mean, invstd, gamma, N, G, cpg, S);
+  }
+  normAffineGrad(dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage, invstd: Storage,
+    N: number, G: number, cpg: number, S: number): void {
+    norms.normAffineGrad(dgamma, dbeta, dy, x, mean, invstd, N, G, cpg, S);
+  }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

@@ -23,6 +23,7 @@ import * as conv from './conv.js';
 import * as pooling from './pool_kernels.js';
 import * as attn from './attention.js';
 import type { AttnMask } from '../backend.js';
+import * as norms from './norm.js';
 
 /** What a family's kernels use: the module's exports, its heap, the threads. */
 export interface Kernels {
@@ -146,6 +147,26 @@ export class WasmBackend implements Backend {
   maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pooling.maxPool2d(this.k, y, indices, x, g); }
   avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pooling.avgPool2d(this.k, y, x, g); }
   avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pooling.avgPool2dBackward(this.k, dx, dy, g); }
+  batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, C: number, S: number, eps: number): void {
+    norms.batchNorm(this.k, y, mean, invstd, x, gamma, beta, N, C, S, eps);
+  }
+  batchNormGrad(dx: Storage | null, dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage,
+    invstd: Storage, gamma: Storage | null, N: number, C: number, S: number): void {
+    norms.batchNormGrad(this.k, dx, dgamma, dbeta, dy, x, mean, invstd, gamma, N, C, S);
+  }
+  groupNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,
+    N: number, G: number, cpg: number, S: number, eps: number): void {
+    norms.groupNorm(this.k, y, mean, invstd, x, gamma, beta, N, G, cpg, S, eps);
+  }
+  groupNormGrad(dx: Storage, dy: Storage, x: Storage, mean: Storage, invstd: Storage, gamma: Storage | null,
+    N: number, G: number, cpg: number, S: number): void {
+    norms.groupNormGrad(this.k, dx, dy, x, mean, invstd, gamma, N, G, cpg, S);
+  }
+  normAffineGrad(dgamma: Storage | null, dbeta: Storage | null, dy: Storage, x: Storage, mean: Storage, invstd: Storage,
+    N: number, G: number, cpg: number, S: number): void {
+    norms.normAffineGrad(this.k, dgamma, dbeta, dy, x, mean, invstd, N, G, cpg, S);
+  }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
     dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {

@@ -1,17 +1,124 @@
-// Convolution of the wasm backend: placeholder until the GEMM-based kernels (assembly/conv.ts)
-// land; every call is a BackendError naming the op.
+// Convolution of the wasm backend (assembly/conv.ts): three GEMMs on matmul's packed panels, the
+// B operand packed straight from the image (implicit im2col). This file plans a call: the
+// units (row and column blocks) the work is cut into, the scratch slot each running unit
+// uses, and whether the units run on the calling thread or as the chunks of a Conv task.
+// Thresholds: docs-src/tuning.md ("Convolution").
 
 import type { ConvGeom, Storage } from '../backend.js';
 import type { Kernels } from './backend.js';
-import { BackendError } from '../../errors.js';
+import { align16, roundUp } from './dispatch.js';
+import { isF64, ptrOf } from './storage.js';
+import { PAR, TILE_MIN_MACS } from './thresholds.js';
 
-function missing(op: string): never {
-  throw new BackendError(`${op}: the wasm convolution kernels are not built yet`);
+/** The kinds of assembly/conv.ts. */
+const FORWARD = 0, INPUT = 1, WEIGHT = 2;
+type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
+
+// The blocking constants of assembly/matmul.ts and assembly/conv.ts (slotBytes mirrors the
+// slot layout of conv.ts; the kernel traps if a slot is smaller than it needs).
+const KC = 256, MC = 128, NC_BYTES = 8192, PLAN_AND_TILE = 256, Z_BYTES = 512 << 10, WEIGHT_SPAN = 256;
+/** Weight gradient: at most this many output channels x taps per unit (accumulators of 16 bytes each). */
+const WEIGHT_ROWS = 128, WEIGHT_TAPS = 64;
+
+export function conv2d(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
+  if (y.size === 0) return;
+  if (g.C === 0) { k.heap.fill(y, 0); return; }
+  run(k, FORWARD, y, x, w, g);
 }
-export function conv2d(_k: Kernels, _y: Storage, _x: Storage, _w: Storage, _g: ConvGeom): void { missing('conv2d'); }
-export function conv2dBackwardInput(_k: Kernels, _dx: Storage, _dy: Storage, _w: Storage, _g: ConvGeom): void {
-  missing('conv2dBackwardInput');
+
+export function conv2dBackwardInput(k: Kernels, dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void {
+  if (dx.size === 0) return;
+  if (g.O === 0 || g.OH * g.OW === 0) { k.heap.fill(dx, 0); return; }
+  run(k, INPUT, dx, dy, w, g);
 }
-export function conv2dBackwardWeight(_k: Kernels, _dw: Storage, _x: Storage, _dy: Storage, _g: ConvGeom): void {
-  missing('conv2dBackwardWeight');
+
+export function conv2dBackwardWeight(k: Kernels, dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void {
+  if (dw.size === 0) return;
+  if (g.N === 0 || g.OH * g.OW === 0) { k.heap.fill(dw, 0); return; }
+  run(k, WEIGHT, dw, x, dy, g);
+}
+
+/** Unit sizes: rows of Og (channels of Cg for INPUT) and columns (positions, or taps for WEIGHT). */
+interface Blocks { rowBlock: number; colBlock: number }
+
+function run(k: Kernels, kind: Kind, out: Storage, a: Storage, b: Storage, g: ConvGeom): void {
+  const f64 = isF64(out);
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
+  const macs = g.N * g.groups * Og * P * Kg;
+  const geom = [g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.OH, g.OW, g.strideH, g.strideW, g.padH, g.padW,
+    g.dilationH, g.dilationW, g.groups] as const;
+  if (k.threads.split(macs, PAR.matmul)) {
+    const blocks = threadBlocks(kind, g, f64, k.threads.threads, macs);
+    const slotCount = k.threads.threads;
+    const size = slotBytes(kind, g, f64, blocks);
+    const wordsBytes = align16(4 * slotCount);
+    const scratch = k.heap.scratch(wordsBytes + slotCount * size);
+    k.wasm.fill_i32(scratch, slotCount, 0);
+    const [N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW, dilationH, dilationW, groups] = geom;
+    k.threads.dispatch('Conv', f64, units(kind, g, blocks), {
+      kind, out: ptrOf(out), a: ptrOf(a), b: ptrOf(b), N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW,
+      dilationH, dilationW, groups, rowBlock: blocks.rowBlock, colBlock: blocks.colBlock,
+      scratch: scratch + wordsBytes, slots: scratch, slotCount, slotBytes: size,
+    });
+  } else {
+    // One unit per (image, group) (per group for WEIGHT): whole rows and columns.
+    const blocks = wholeBlocks(kind, g);
+    const size = slotBytes(kind, g, f64, blocks);
+    const scratch = k.heap.scratch(size);
+    (f64 ? k.wasm.conv_f64 : k.wasm.conv_f32)(kind, ptrOf(out), ptrOf(a), ptrOf(b), scratch, size, ...geom,
+      blocks.rowBlock, blocks.colBlock);
+  }
+  k.heap.trimScratch();
+}
+
+/** The units of a call (assembly/conv.ts units()). */
+function units(kind: Kind, g: ConvGeom, { rowBlock, colBlock }: Blocks): number {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
+  if (kind === FORWARD) return g.N * g.groups * Math.ceil(Og / rowBlock) * Math.ceil(P / colBlock);
+  if (kind === INPUT) return g.N * g.groups * Math.ceil(Cg / rowBlock);
+  return g.groups * Math.ceil(Og / rowBlock) * Math.ceil(Kg / colBlock);
+}
+
+/**
+ * Blocks for the threaded form: about 3 units per thread, each at least TILE_MIN_MACS, as
+ * matmul's tiles. Columns are split before rows (a row block re-packs the B operand, which is
+ * the implicit im2col and costs more to pack than the weights).
+ */
+function threadBlocks(kind: Kind, g: ConvGeom, f64: boolean, threads: number, macs: number): Blocks {
+  const NR = f64 ? 4 : 8;
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
+  const want = Math.max(threads, Math.min(3 * threads, PAR.matmul > 0 ? Math.floor(macs / TILE_MIN_MACS) : Infinity));
+  const b = wholeBlocks(kind, g);
+  if (kind === INPUT) {
+    while (units(kind, g, b) < want && b.rowBlock > 1) b.rowBlock = Math.ceil(b.rowBlock / 2);
+    return b;
+  }
+  const minCols = kind === FORWARD ? 4 * NR : 2;
+  const step = kind === FORWARD ? NR : 2;
+  while (units(kind, g, b) < want && b.colBlock > minCols) b.colBlock = Math.max(minCols, roundUp(b.colBlock / 2, step));
+  while (units(kind, g, b) < want && b.rowBlock > 4) b.rowBlock = Math.max(4, roundUp(b.rowBlock / 2, 4));
+  return b;
+}
+
+/** The units of the single-thread form: one per (image, group), the weight gradient's bounded by its accumulators. */
+function wholeBlocks(kind: Kind, g: ConvGeom): Blocks {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
+  if (kind === INPUT) return { rowBlock: Cg, colBlock: 1 };
+  if (kind === FORWARD) return { rowBlock: Og, colBlock: P };
+  return { rowBlock: Math.min(Og, WEIGHT_ROWS), colBlock: Math.min(Kg, WEIGHT_TAPS) };
+}
+
+/** Bytes of one scratch slot (assembly/conv.ts slotBytes, same formula). */
+function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }: Blocks): number {
+  const es = f64 ? 8 : 4, NR = f64 ? 4 : 8, NC = NC_BYTES / es;
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, KHW = g.KH * g.KW, Kg = Cg * KHW;
+  if (kind === WEIGHT) return PLAN_AND_TILE + align16(colBlock * WEIGHT_SPAN * es) + rowBlock * colBlock * 16;
+  const zCols = Math.min(Math.max(4 * NR, Math.floor(Math.floor(Z_BYTES / (Kg * es)) / NR) * NR), roundUp(P, NR));
+  const rows = kind === INPUT ? rowBlock * KHW : rowBlock;
+  const cols = kind === INPUT ? zCols : Math.min(NC, roundUp(colBlock, NR));
+  const slice = Math.min(KC, kind === FORWARD ? Kg : kind === INPUT ? Og : P);
+  const packA = align16(Math.min(roundUp(rows, 4), MC) * slice * es);
+  const packB = align16(slice * roundUp(cols, NR) * es);
+  const buffer = kind === INPUT ? rows * zCols : kind === FORWARD ? cols : NR * slice;
+  return PLAN_AND_TILE + packA + packB + align16(buffer * es);
 }

@@ -7,7 +7,7 @@ import { bytesPer } from '../backend.js';
 import { collapseDims, forEachIndex, sizeOf } from '../strides.js';
 import type { Kernels } from './backend.js';
 import { isF64, ptrOf } from './storage.js';
-import { PAR, binaryMin, unaryMin } from './thresholds.js';
+import { PAR, binaryMin, taskMin, unaryMin } from './thresholds.js';
 
 /** Kernel loops run with at most this many collapsed dims; more are looped over in TypeScript. */
 const KERNEL_DIMS = 4;
@@ -125,14 +125,15 @@ export function copyInto(k: Kernels, out: Storage, outOffset: number, outStrides
   const [os0, os1, os2, os3] = lastDims(c.strides[0], 0);
   const [as0, as1, as2, as3] = lastDims(c.strides[1], 0);
   const outPtr = ptrOf(out) + outOffset * elem, aPtr = ptrOf(a) + aOffset * elem;
-  const split = k.threads.split(n0 * n1 * n2 * n3, PAR.medium);
+  const min = taskMin('CopyInto');
+  const split = k.threads.split(n0 * n1 * n2 * n3, min);
   forEachKernelBlock(c.shape, c.strides, (_blockOffset, offsets) => {
     const o = outPtr + offsets[0] * elem, ap = aPtr + offsets[1] * elem;
     if (!split) {
       kernel(o, ap, n0, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3);
       return;
     }
-    const { rowsPer, seg, chunks } = k.threads.rowSplit(n0 * n1 * n2, n3, PAR.medium >> 2);
+    const { rowsPer, seg, chunks } = k.threads.rowSplit(n0 * n1 * n2, n3, min >> 2);
     k.threads.dispatch('CopyInto', wide, chunks, {
       out: o, a: ap, n0, n1, n2, n3, os0, os1, os2, os3, as0, as1, as2, as3, rowsPer, seg,
     });

@@ -131,6 +131,27 @@ export interface WasmExports {
   /** out = scale * p * (dp - rowsum(dp * p)) over rows of S; out may alias dp. */
   attnSoftmaxGrad_f32(out: Ptr, p: Ptr, dp: Ptr, S: number, scale: number, rows: number): void;
   attnSoftmaxGrad_f64(out: Ptr, p: Ptr, dp: Ptr, S: number, scale: number, rows: number): void;
+  // norm.ts (x [N, C, S]; gamma/beta/dx/dgamma/dbeta 0 when absent; mean/invstd per channel or per (n, group))
+  batchNorm_f32(y: Ptr, mean: Ptr, invstd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, N: number, C: number, S: number, eps: number): void;
+  batchNorm_f64(y: Ptr, mean: Ptr, invstd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, N: number, C: number, S: number, eps: number): void;
+  batchNormGrad_f32(dx: Ptr, dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, gamma: Ptr,
+    N: number, C: number, S: number): void;
+  batchNormGrad_f64(dx: Ptr, dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, gamma: Ptr,
+    N: number, C: number, S: number): void;
+  groupNorm_f32(y: Ptr, mean: Ptr, invstd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, N: number, G: number, cpg: number, S: number, eps: number): void;
+  groupNorm_f64(y: Ptr, mean: Ptr, invstd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, N: number, G: number, cpg: number, S: number, eps: number): void;
+  groupNormGrad_f32(dx: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, gamma: Ptr, N: number, G: number, cpg: number, S: number): void;
+  groupNormGrad_f64(dx: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, gamma: Ptr, N: number, G: number, cpg: number, S: number): void;
+  normAffineGrad_f32(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, N: number, G: number, cpg: number, S: number): void;
+  normAffineGrad_f64(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, N: number, G: number, cpg: number, S: number): void;
+  // conv.ts (kind 0: out = y from a = x, b = w; 1: out = dx from a = dy, b = w; 2: out = dw from
+  // a = x, b = dy; scratch: one slot of slotBytes, see src/backend/wasm/conv.ts)
+  conv_f32(kind: number, out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
+    W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
+    padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number): void;
+  conv_f64(kind: number, out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
+    W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
+    padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number): void;
 
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */

@@ -1,19 +1,20 @@
 // Gather and scatter-add of the wasm backend (assembly/gather.ts): memory-bound like a strided
-// copy, so split across threads above the 'reduce' threshold (elements moved).
+// copy, so split across threads above their measured thresholds (taskMin, docs-src/tuning.md).
 
 import type { Storage } from '../backend.js';
 import type { Kernels } from './backend.js';
 import { isF64, ptrOf } from './storage.js';
-import { PAR } from './thresholds.js';
+import { taskMin } from './thresholds.js';
 
 export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
   dim: number, perElement: boolean): void {
   if (out.size === 0) return;
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
-  if (k.threads.split(out.size, PAR.reduce)) {
+  const min = taskMin('Gather');
+  if (k.threads.split(out.size, min)) {
     const rows = outer * n;
-    const per = k.threads.perChunk(rows, out.size, PAR.reduce >> 2);
+    const per = k.threads.perChunk(rows, out.size, min >> 2);
     k.threads.dispatch('Gather', f64, Math.ceil(rows / per),
       { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, rows: per });
     return;
@@ -27,12 +28,13 @@ export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storag
   if (src.size === 0 || out.size === 0) return;
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
-  if (k.threads.split(src.size, PAR.reduce)) {
+  const min = taskMin('ScatterAdd');
+  if (k.threads.split(src.size, min)) {
     // Split where no two chunks can write one element: over outer slices when there are enough,
     // else over columns (repeated indices of one slice then stay in one chunk's column range).
     const threads = k.threads.threads;
     if (outer >= 2 * threads || inner < 32) {
-      const outerPer = k.threads.perChunk(outer, src.size, PAR.reduce >> 2);
+      const outerPer = k.threads.perChunk(outer, src.size, min >> 2);
       k.threads.dispatch('ScatterAdd', f64, Math.ceil(outer / outerPer),
         { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer, cols: 0 });
     } else {

@@ -20,3 +20,4 @@ export { defaultThreads } from './pool.js';
 export type { WasmExports } from './exports.js';
 export { loadWasmBytes } from './load.js';
 export type { WasmVariant } from './load.js';
+export { taskThresholds } from './thresholds.js';

@@ -4,7 +4,7 @@ import type { Storage } from '../backend.js';
 import { WasmgradError } from '../../errors.js';
 import type { Kernels } from './backend.js';
 import { isF64, ptrOf } from './storage.js';
-import { PAR } from './thresholds.js';
+import { PAR, taskMin } from './thresholds.js';
 
 export function sgdStep(k: Kernels, param: Storage, grad: Storage, velocity: Storage | null, lr: number, momentum: number,
   dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean): void {
@@ -51,8 +51,8 @@ export function rmspropStep(k: Kernels, param: Storage, grad: Storage, squareAvg
   const f64 = isF64(param);
   const b = momentum > 0 && buf !== null ? ptrOf(buf) : 0;
   const ga = centered && gradAvg !== null ? ptrOf(gradAvg) : 0;
-  if (k.threads.split(n, PAR.costly)) {
-    const chunk = k.threads.chunkSize(n, PAR.costly >> 2);
+  if (k.threads.split(n, taskMin('Rmsprop'))) {
+    const chunk = k.threads.chunkSize(n, taskMin('Rmsprop') >> 2);
     k.threads.dispatch('Rmsprop', f64, Math.ceil(n / chunk), {
       param: ptrOf(param), grad: ptrOf(grad), squareAvg: ptrOf(squareAvg), buf: b, gradAvg: ga, n, lr, alpha, eps,
       weightDecay, momentum, centered: centered ? 1 : 0, chunk,
@@ -68,8 +68,8 @@ export function adagradStep(k: Kernels, param: Storage, grad: Storage, sum: Stor
   const n = param.size;
   if (n === 0) return;
   const f64 = isF64(param);
-  if (k.threads.split(n, PAR.costly)) {
-    const chunk = k.threads.chunkSize(n, PAR.costly >> 2);
+  if (k.threads.split(n, taskMin('Adagrad'))) {
+    const chunk = k.threads.chunkSize(n, taskMin('Adagrad') >> 2);
     k.threads.dispatch('Adagrad', f64, Math.ceil(n / chunk), {
       param: ptrOf(param), grad: ptrOf(grad), sum: ptrOf(sum), n, clr, weightDecay, eps, chunk,
     });

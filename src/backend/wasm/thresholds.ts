@@ -30,6 +30,44 @@ export type ParThresholds = { [K in CostClass]: number };
   }
 }
 
+// The shipped class values: a task with a threshold of its own (below) follows its class again
+// as soon as the class is set to anything else (tests forcing the threaded paths, the tuner).
+const SHIPPED: Readonly<ParThresholds> = { ...PAR_MIN };
+
+/** The thread tasks with a measured threshold of their own (docs-src/tuning.md: new tasks). */
+export type OwnTask = 'CopyInto' | 'Gather' | 'ScatterAdd' | 'Scan' | 'Rmsprop' | 'Adagrad';
+/**
+ * Elements (of the output; of the gradient read for ScatterAdd) from which each task is split.
+ * Measured on a machine at load 14-17 (docs-src/tuning.md): no size gave a steady ≥ 1.3× with
+ * two threads, so each keeps the value of the class it used before; rerun the tuner on a quiet
+ * machine and set them here.
+ */
+const TASK_MIN: Record<OwnTask, number> = {
+  CopyInto: 1 << 14,
+  Gather: 1 << 15,
+  ScatterAdd: 1 << 15,
+  Scan: 1 << 15,
+  Rmsprop: 1 << 12,
+  Adagrad: 1 << 12,
+};
+/** The cost class whose threshold each task used before it had its own. */
+const TASK_CLASS: Record<OwnTask, CostClass> = {
+  CopyInto: 'medium', Gather: 'reduce', ScatterAdd: 'reduce', Scan: 'reduce', Rmsprop: 'costly', Adagrad: 'costly',
+};
+
+/** The size from which `task` is split across threads: its measured value, or its class's while that is changed. */
+export function taskMin(task: OwnTask): number {
+  const cls = TASK_CLASS[task];
+  return PAR_MIN[cls] === SHIPPED[cls] ? TASK_MIN[task] : PAR_MIN[cls];
+}
+
+/** For bench/threads-tune.mjs: replaces some task thresholds, returns the previous values. */
+export function taskThresholds(set?: Partial<Record<OwnTask, number>>): Record<OwnTask, number> {
+  const old = { ...TASK_MIN };
+  if (set) Object.assign(TASK_MIN, set);
+  return old;
+}
+
 /** The threshold of each op code of each family (kept in step with PAR_MIN by parThresholds). */
 const OP_MIN: { [F in OpFamily]: number[] } = { Unary: [], UnaryGrad: [], Binary: [], Reduce: [] };
 function perOpThresholds(): void {
