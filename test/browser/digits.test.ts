@@ -157,12 +157,13 @@ describe('digit page (headless Chromium)', () => {
     await wg.init();
     wg.manualSeed(7);
     const { nn } = wg as any;
-    const norm = (c: number) => (typeof nn.BatchNorm2d === 'function' ? new nn.BatchNorm2d(c) : new nn.Identity());
-    const model = new nn.Sequential(
-      new nn.Conv2d(1, 16, 3, { padding: 1 }), norm(16), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Conv2d(16, 32, 3, { padding: 1 }), norm(32), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Flatten(), new nn.Linear(32 * 7 * 7, 10),
+    // npm start --model cnn's Sequential (classes: its last layer's outputs).
+    const makeCnn = (classes = 10) => new nn.Sequential(
+      new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(16, 32, 3, { padding: 1 }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Flatten(), new nn.Linear(32 * 7 * 7, classes),
     );
+    const model = makeCnn();
     // Batch statistics of a few random images, so the running_mean/running_var buffers are not
     // the defaults and must come from the file.
     wg.noGrad(() => wg.tidy(() => { model.forward(wg.rand([8, 1, 28, 28]).mul(3)); }));
@@ -188,6 +189,16 @@ describe('digit page (headless Chromium)', () => {
       await page.setInputFiles('#model-file', { name: 'other.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(other) });
       await page.waitForFunction(() => !document.getElementById('error')!.hidden);
       expect(await page.textContent('#error')).toMatch(/^other\.safetensors: not a model file of this CNN/);
+      // A file of this CNN with a wrong shape is refused by wg.load; the loaded model stays.
+      const elevenWay = makeCnn(11);
+      const bad = wg.save(elevenWay);
+      elevenWay.dispose();
+      await page.setInputFiles('#model-file', { name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(bad) });
+      await page.waitForFunction(() => document.getElementById('error')!.textContent!.startsWith('bad.safetensors'));
+      expect(await page.textContent('#error')).toMatch(/9\.(weight|bias)/);
+      expect(await page.evaluate(() => window.digits.info().channels)).toEqual([16, 32]);
+      const again: number[] = await page.evaluate((px) => window.digits.probabilitiesOf(px), digit.pixels);
+      expect(again).toEqual(got);
       expect(tp.errors).toEqual([]);
     } finally {
       model.dispose();
