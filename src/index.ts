@@ -43,3 +43,11 @@ export type { ConvOptions, ConvTransposeOptions } from './ops/conv.js';
 export type { MaxPool2dOptions, MaxPool1dOptions, AvgPool2dOptions, AvgPool1dOptions } from './ops/pool.js';
 export type { Size2 } from './ops/pool_args.js';
 export type { BatchNormOptions } from './ops/norm.js';
+export { dropout, dropout2d } from './nn/dropout.js';
+/**
+ * `wg.nn.functional` under PyTorch's customary short name (`import torch.nn.functional as F`):
+ * `wg.F.relu(x)`, `wg.F.crossEntropy(logits, labels)`, `wg.F.dropout(x, 0.1)`.
+ */
+export * as F from './nn/functional.js';
+export { readIdx } from './io/index.js';
+export type { IdxOptions } from './io/index.js';

@@ -21,7 +21,7 @@ const NOT_OPS: Record<string, string> = {
   WasmgradError: 'error class', ShapeError: 'error class', DTypeError: 'error class', DisposedError: 'error class',
   BackendError: 'error class', OutOfMemoryError: 'error class',
   toDot: 'visualisation', save: 'io', load: 'io', saveTensors: 'io', loadTensors: 'io',
-  saveCheckpoint: 'io', loadCheckpoint: 'io',
+  saveCheckpoint: 'io', loadCheckpoint: 'io', readIdx: 'io',
 };
 
 const exportedFunctions = Object.entries(wg).filter(([, v]) => typeof v === 'function').map(([k]) => k);

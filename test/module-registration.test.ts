@@ -266,7 +266,7 @@ describe.each(configs)('module registration [$backend/$dtype]', ({ backend, dtyp
     expect(() => new wg.nn.MLP([3, 4, 2], { activation: 'gelu' as never })).toThrow(/MLP: unknown activation "gelu"/);
     expect(() => new wg.nn.MLP([3, 4, 2.5])).toThrow(/MLP: sizes must be positive integers, got 2.5 at index 2/);
     expect(() => new wg.nn.Dropout({ prob: 0.2 } as never)).toThrow(/Dropout: unknown option 'prob' \(accepted: p\)/);
-    expect(() => new wg.nn.Dropout(1)).toThrow(/Dropout: p must be a number in \[0, 1\), got 1/);
+    expect(() => new wg.nn.Dropout(1.5)).toThrow(/Dropout: p must be a number in \[0, 1\], got 1.5/);
     expect(() => net.registerBuffer('b', null, { persist: false } as never)).toThrow(/registerBuffer: unknown option 'persist' \(accepted: persistent\)/);
     expect(wg.memory().tensors).toBe(before); // the failed constructors left nothing behind
     expect(new wg.nn.Dropout({ p: 0.2 }).p).toBe(0.2);

@@ -9,3 +9,5 @@ export { save, load } from './module.js';
 export type { HasNamedParameters, LoadOptions, LoadResult } from './module.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export type { CheckpointContents, LoadCheckpointOptions } from './checkpoint.js';
+export { readIdx } from './idx.js';
+export type { IdxOptions } from './idx.js';

@@ -5,8 +5,8 @@
 import type { DType } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtShape, fmtValue } from '../errors.js';
-import { add, mul, sub } from '../ops/binary.js';
-import { rand, tensor } from '../ops/creation.js';
+import { add, mul } from '../ops/binary.js';
+import { tensor } from '../ops/creation.js';
 import { matmulFlags } from '../ops/matmul.js';
 import { mean } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape.js';
@@ -15,9 +15,9 @@ import { permute } from '../ops/view.js';
 import { softmax } from '../ops/softmax.js';
 import { randomUniform } from '../ops/random.js';
 import { scaledDotProductAttention } from '../ops/attention.js';
-import { noGrad } from '../autograd/tape.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
+import { uniformInit } from './init.js';
 
 /** Options of `MultiheadAttention` (PyTorch's keyword arguments, camelCase). */
 export interface MultiheadAttentionOptions {
@@ -47,16 +47,6 @@ export interface MultiheadAttentionForwardOptions {
   averageAttnWeights?: boolean;
   /** A hint that attnMask is the causal mask (as PyTorch, attnMask is required with it). */
   isCausal?: boolean;
-}
-
-/** Uniform in [-bound, bound) from the library's seeded generator. */
-function uniform(shape: number[], bound: number, dtype: DType): Tensor {
-  return noGrad(() => {
-    const u = rand(shape, { dtype });
-    const t = sub(mul(u, 2 * bound), bound);
-    u.dispose();
-    return t;
-  });
 }
 
 /** The additive form of an MHA mask: int32 nonzero (PyTorch's True) → -Inf, zero → 0; floats as they are. */
@@ -126,7 +116,7 @@ export class MultiheadAttention extends Module {
     this.dropout = dropout;
     const bias = opts.bias ?? true;
     // xavier_uniform_: fan_in = E, fan_out = 3E
-    this.in_proj_weight = this.registerParameter('in_proj_weight', uniform([3 * embedDim, embedDim], Math.sqrt(6 / (4 * embedDim)), dtype));
+    this.in_proj_weight = this.registerParameter('in_proj_weight', uniformInit([3 * embedDim, embedDim], Math.sqrt(6 / (4 * embedDim)), dtype));
     this.in_proj_bias = bias ? this.registerParameter('in_proj_bias', tensor(new Float64Array(3 * embedDim), { dtype })) : null;
     this.out_proj = new Linear(embedDim, embedDim, { bias, dtype });
     if (this.out_proj.bias !== null) this.out_proj.bias.backend.fill(this.out_proj.bias.storage, 0);
@@ -142,7 +132,6 @@ export class MultiheadAttention extends Module {
    *
    * @example new wg.nn.MultiheadAttention(4, 2).forward(wg.ones([3, 1, 4]), wg.ones([5, 1, 4]), wg.ones([5, 1, 4]))[0].shape // [3, 1, 4]
    */
-  // @ts-expect-error PyTorch's MultiheadAttention takes three inputs and returns a pair, not Module.forward's one Tensor
   forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     const op = 'MultiheadAttention';
     const o = checkOptions(op, opts, ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal']) as MultiheadAttentionForwardOptions;

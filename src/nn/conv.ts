@@ -6,12 +6,10 @@
 import type { DType } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
-import { rand } from '../ops/creation.js';
-import { mul, sub } from '../ops/binary.js';
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
 import { spatial } from '../ops/conv_args.js';
-import { noGrad } from '../autograd/tape.js';
 import { Module } from './module.js';
+import { uniformInit } from './init.js';
 
 /** Options of `Conv1d` / `Conv2d` (PyTorch's keyword arguments, camelCase). */
 export interface ConvLayerOptions {
@@ -49,18 +47,6 @@ export interface ConvTransposeLayerOptions {
   paddingMode?: 'zeros';
   /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
-}
-
-/** Uniform in [-bound, bound), drawn from the library's seeded generator. */
-function uniform(shape: number[], bound: number, dtype: DType): Tensor {
-  return noGrad(() => {
-    const u = rand(shape, { dtype });
-    const scaled = mul(u, 2 * bound);
-    const t = sub(scaled, bound);
-    u.dispose();
-    scaled.dispose();
-    return t;
-  });
 }
 
 function positive(op: string, what: string, v: unknown): number {
@@ -117,8 +103,8 @@ abstract class ConvBase extends Module {
     // PyTorch's reset_parameters: kaiming_uniform(a=√5) is U(±1/√fanIn), fanIn = weight.size(1)·k
     const fanIn = second * this.kernelSize.reduce((a, b) => a * b, 1);
     const bound = 1 / Math.sqrt(fanIn);
-    this.weight = this.registerParameter('weight', uniform([first, second, ...this.kernelSize], bound, dtype as DType));
-    this.bias = opts.bias === false ? null : this.registerParameter('bias', uniform([outChannels], bound, dtype as DType));
+    this.weight = this.registerParameter('weight', uniformInit([first, second, ...this.kernelSize], bound, dtype as DType));
+    this.bias = opts.bias === false ? null : this.registerParameter('bias', uniformInit([outChannels], bound, dtype as DType));
   }
 }
 

@@ -12,3 +12,10 @@ export { MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, Adaptive
 export { Embedding, type EmbeddingModuleOptions } from './embedding.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
 export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, type BatchNormModuleOptions, type GroupNormOptions, type LayerNormOptions } from './norm.js';
+export { Dropout2d } from './dropout.js';
+/**
+ * The functional ops of PyTorch's `torch.nn.functional` under their camelCase names (`relu`,
+ * `crossEntropy`, `dropout`, `oneHot`, `pad`, …), the same functions as the top-level ones;
+ * also reachable as `wg.F`.
+ */
+export * as functional from './functional.js';

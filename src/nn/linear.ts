@@ -4,12 +4,11 @@
 import type { DType } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
-import { rand } from '../ops/creation.js';
 import { matmulFlags } from '../ops/matmul.js';
-import { add, mul, sub } from '../ops/binary.js';
+import { add } from '../ops/binary.js';
 import { reshape } from '../ops/shape.js';
-import { noGrad } from '../autograd/tape.js';
 import { Module } from './module.js';
+import { uniformInit } from './init.js';
 
 /** Options of `Linear`. */
 export interface LinearOptions {
@@ -17,16 +16,6 @@ export interface LinearOptions {
   bias?: boolean;
   /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
-}
-
-/** Uniform in [-bound, bound), drawn from the library's seeded generator. */
-function uniform(shape: number[], bound: number, dtype: DType): Tensor {
-  return noGrad(() => {
-    const u = rand(shape, { dtype });
-    const t = sub(mul(u, 2 * bound), bound);
-    u.dispose();
-    return t;
-  });
 }
 
 /**
@@ -64,8 +53,8 @@ export class Linear extends Module {
       throw new WasmgradError(`Linear: dtype must be 'float32' or 'float64', got ${fmtValue(dtype)}`);
     }
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = this.registerParameter('weight', uniform([outFeatures, inFeatures], bound, dtype));
-    this.bias = opts.bias === false ? null : this.registerParameter('bias', uniform([outFeatures], bound, dtype));
+    this.weight = this.registerParameter('weight', uniformInit([outFeatures, inFeatures], bound, dtype));
+    this.bias = opts.bias === false ? null : this.registerParameter('bias', uniformInit([outFeatures], bound, dtype));
   }
 
   /**

@@ -38,11 +38,14 @@ export abstract class Module {
   private readonly _bufferNames = new Map<string, boolean>();
 
   /**
-   * Computes the module's output.
+   * Computes the module's output. Most modules take one tensor and return one; as in PyTorch a
+   * module may take several inputs or return several values (MultiheadAttention takes query, key
+   * and value and returns `[output, weights]`), so the base type leaves both open and each module
+   * declares its own.
    *
    * @example new wg.nn.Linear(3, 2).forward(wg.ones([4, 3])).shape // [4, 2]
    */
-  abstract forward(x: Tensor): Tensor;
+  abstract forward(...inputs: any[]): any;
 
   // ---- registration ---------------------------------------------------------------------------
 

@@ -28,3 +28,4 @@ export { maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, adaptive
 export { embedding, type EmbeddingOptions } from './embedding.js';
 export { scaledDotProductAttention, type AttentionOptions } from './attention.js';
 export { batchNorm, groupNorm, layerNorm } from './norm.js';
+export { oneHot } from './onehot.js';

@@ -382,3 +382,4 @@ import { CONV_OPS } from './conv.js'; SPECIAL_OPS.push(...CONV_OPS); // convolut
 SPECIAL_OPS.push(...POOL_OPS);
 import { ATTENTION_OPS } from './attention.js'; SPECIAL_OPS.push(...ATTENTION_OPS);
 SPECIAL_OPS.push(...NORM_OPS);
+import { FUNCTIONAL_OPS } from './functional.js'; SPECIAL_OPS.push(...FUNCTIONAL_OPS);
