@@ -7,13 +7,15 @@
 // Budget: ≥ 97% held-out accuracy within 600 steps of batch 64 (38,400 digits, about three passes
 // over the 12,000), checked every 150 steps; on this 2-core machine that is 10-30 s.
 
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 import { startServer, type DemoServer } from '../../demo/server.mjs';
-import { TIMEOUT, useBrowser } from './harness.js';
+import { ROOT, TIMEOUT, useBrowser } from './harness.js';
 
 const STEP_BUDGET = 600;
 const TARGET = 0.97;
@@ -205,4 +207,35 @@ describe('digit page (headless Chromium)', () => {
       await tp.close();
     }
   }, TIMEOUT);
+
+  it('loads the file that npm start -- --model cnn --quick --save writes and classifies held-out digits with it', async () => {
+    // The main job itself: one epoch on 6,000 digits (about 10 s), about 96% on the 10,000.
+    const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-digits-'));
+    const path = join(dir, 'cnn.safetensors');
+    try {
+      const out = execFileSync(process.execPath, ['examples/train-mnist.mjs', '--model', 'cnn', '--quick', '--js-steps', '0', '--save', path],
+        { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+      const jobAccuracy = Number(out.match(/test accuracy ([\d.]+)% on the 10000 test digits/)![1]) / 100;
+      const tp = await h.newPage();
+      const { page } = tp;
+      try {
+        await page.goto(`${h.url}digits.html`);
+        await page.waitForFunction(() => window.digits !== undefined);
+        await page.evaluate(() => window.digits.ready);
+        await page.setInputFiles('#model-file', path);
+        await page.waitForFunction(() => document.getElementById('data-note')!.textContent === 'loaded cnn.safetensors' || !document.getElementById('error')!.hidden);
+        expect(await page.isHidden('#error'), (await page.textContent('#error')) ?? '').toBe(true);
+        expect(await page.evaluate(() => window.digits.info().channels)).toEqual([16, 32]);
+        const acc = await page.evaluate(() => window.digits.accuracy());
+        // The page's 1,000 test digits are the first of the job's 10,000.
+        expect(acc).toBeGreaterThan(0.9);
+        expect(Math.abs(acc - jobAccuracy)).toBeLessThan(0.03);
+        expect(tp.errors).toEqual([]);
+      } finally {
+        await tp.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
