@@ -5,7 +5,11 @@
 // machine), and sampling produces text. A model file in `npm run gpt -- --save`'s layout (config and vocab in the
 // safetensors metadata) loads through the file input and gives the logits computed in Node.
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/index.js';
 import { startServer, type DemoServer } from '../../demo/server.mjs';
@@ -13,7 +17,7 @@ import { startServer, type DemoServer } from '../../demo/server.mjs';
 import { createGPT } from '../../examples/gpt/model.mjs';
 // @ts-expect-error: plain ES module without types
 import { CharTokenizer } from '../../examples/gpt/text.mjs';
-import { TIMEOUT, useBrowser } from './harness.js';
+import { ROOT, TIMEOUT, useBrowser } from './harness.js';
 
 const STEP_BUDGET = 300;
 const THRESHOLD = 2.6; // nats per character, on the smoothed train loss and on validation
@@ -146,6 +150,37 @@ describe('GPT page (headless Chromium)', () => {
     } finally {
       model.dispose();
       await tp.close();
+    }
+  }, TIMEOUT);
+
+  it('loads the file that npm run gpt -- --save writes: the validation loss the job printed, and text', async () => {
+    // The GPT job itself, tiny: 1 block, E 32, context 32, 20 steps (about 3 s).
+    const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-gpt-'));
+    const path = join(dir, 'gpt.safetensors');
+    try {
+      const out = execFileSync(process.execPath, ['examples/train-gpt.mjs', '--steps', '20', '--layers', '1', '--embed', '32', '--heads', '2',
+        '--context', '32', '--batch', '8', '--warmup', '5', '--save', path], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      const jobLoss = Number(out.match(/validation loss over the whole held-out 10%: ([\d.]+) nats\/char/)![1]);
+      const tp = await h.newPage();
+      const { page } = tp;
+      try {
+        await page.goto(`${h.url}gpt.html`);
+        await page.waitForFunction(() => window.gpt !== undefined);
+        await page.evaluate(() => window.gpt.ready);
+        await page.setInputFiles('#model-file', path);
+        await page.waitForFunction(() => document.getElementById('data-note')!.textContent!.startsWith('loaded') || !document.getElementById('error')!.hidden);
+        expect(await page.isHidden('#error'), (await page.textContent('#error')) ?? '').toBe(true);
+        expect(await page.evaluate(() => window.gpt.info().config)).toMatchObject({ layers: 1, embed: 32, heads: 2, context: 32 });
+        // The page's 32 validation windows against the job's whole held-out 10%.
+        const pageLoss = await page.evaluate(() => window.gpt.validate());
+        expect(Math.abs(pageLoss - jobLoss)).toBeLessThan(0.15);
+        expect(await page.evaluate(() => window.gpt.sample(50))).toHaveLength(50);
+        expect(tp.errors).toEqual([]);
+      } finally {
+        await tp.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, TIMEOUT);
 });
