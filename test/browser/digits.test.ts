@@ -103,6 +103,15 @@ describe('digit page (headless Chromium)', () => {
         return n;
       });
       expect(ticks).toBeGreaterThanOrEqual(5);
+      // The Train button trains until Pause.
+      const before = Number(await page.textContent('#step'));
+      await page.click('#train');
+      await page.waitForFunction((b) => Number(document.getElementById('step')!.textContent) >= b + 20, before);
+      await page.click('#pause');
+      await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled);
+      const stopped = await page.textContent('#step');
+      await page.waitForTimeout(300);
+      expect(await page.textContent('#step')).toBe(stopped);
 
       // A scripted stroke with the mouse: a vertical bar, the shape of a 1.
       const box = (await page.locator('#pad').boundingBox())!;

@@ -105,6 +105,14 @@ describe('GPT page (headless Chromium)', () => {
         return n;
       });
       expect(ticks).toBeGreaterThanOrEqual(5);
+      // The Train button trains until Pause, streaming a new sample every 200 steps.
+      await page.click('#train');
+      await page.waitForFunction(() => document.getElementById('sample-note')!.textContent === 'after 200 steps', undefined, { timeout: 40_000 });
+      await page.click('#pause');
+      await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled);
+      const stopped = await page.textContent('#step');
+      await page.waitForTimeout(300);
+      expect(await page.textContent('#step')).toBe(stopped);
       await tp.screenshot('gpt');
       expect(tp.errors).toEqual([]);
       expect(await page.isHidden('#error')).toBe(true);
