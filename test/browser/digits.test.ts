@@ -210,6 +210,16 @@ describe('digit page (headless Chromium)', () => {
       expect(await page.evaluate(() => window.digits.info().channels)).toEqual([16, 32]);
       const again: number[] = await page.evaluate((px) => window.digits.probabilitiesOf(px), digit.pixels);
       expect(again).toEqual(got);
+      // "Save this model" downloads the page's model; it loads strictly into Node's Sequential.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+      expect(download.suggestedFilename()).toBe('digits-cnn-16-32.safetensors');
+      const saved = readFileSync((await download.path())!);
+      const back = makeCnn();
+      wg.load(back, saved);
+      back.eval();
+      const fromSaved = wg.noGrad(() => wg.tidy(() => back.forward(wg.tensor(Float32Array.from(digit.pixels), { shape: [1, 1, 28, 28] })).softmax(-1).data()));
+      for (let c = 0; c < 10; c++) expect(fromSaved[c]).toBeCloseTo(want[c], 5);
+      back.dispose();
       expect(tp.errors).toEqual([]);
     } finally {
       model.dispose();
