@@ -19,19 +19,10 @@ async function fetchIdx(name, limit, scale) {
   const res = await fetch(`/data/mnist/${name}?limit=${limit}`);
   if (!res.ok) throw new Error(`GET /data/mnist/${name}: ${res.status} ${await res.text()}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  let shape, values;
-  if (typeof wg.readIdx === 'function') {
-    const t = wg.readIdx(bytes, { dtype: scale ? 'float32' : 'int32' });
-    values = t.data();
-    shape = t.shape;
-    t.dispose();
-  } else {
-    // A bundle older than wg.readIdx: the unsigned-byte IDX layout read directly.
-    const rank = bytes[3];
-    const view = new DataView(bytes.buffer, bytes.byteOffset);
-    shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
-    values = (scale ? Float32Array : Int32Array).from(bytes.subarray(4 + 4 * rank));
-  }
+  const t = wg.readIdx(bytes, { dtype: scale ? 'float32' : 'int32' });
+  const values = t.data();
+  const shape = t.shape;
+  t.dispose();
   if (scale) for (let i = 0; i < values.length; i++) values[i] /= 255;
   return { shape, values };
 }
