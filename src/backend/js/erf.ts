@@ -1,5 +1,7 @@
 // erf in float64 for the js backend: the same algorithm as erf64 in assembly/elementwise.ts
-// (see there), so both backends agree to the last bits.
+// (see there), so both backends agree to the last bits in float64. float32 rounds this once
+// (0.5 ulp); the wasm backend's float32 erf is its own vectorised kernel (assembly/erf.ts,
+// within 2 ulp), so the two backends' float32 results may differ by an ulp or two.
 
 const SQRT_PI = 1.7724538509055160273;
 const TWO_OVER_SQRT_PI = 1.1283791670955125739;
