@@ -9,7 +9,7 @@
 //   blocks.i.attn  MultiheadAttention(E, heads, batchFirst)  .in_proj_weight, .in_proj_bias,
 //                                                       .out_proj.weight, .out_proj.bias
 //   blocks.i.ln2   LayerNorm(E)
-//   blocks.i.mlp   Sequential(Linear(E, 4E), GELU('tanh'), Linear(4E, E))   .mlp.0.weight … .mlp.2.bias
+//   blocks.i.mlp   Sequential(Linear(E, 4E), GELU(), Linear(4E, E))   .mlp.0.weight … .mlp.2.bias
 //   ln_f           LayerNorm(E)
 //   head           Linear(E, vocab, bias = false)       head.weight (tied: the same tensor as tok_emb.weight)
 
@@ -26,7 +26,7 @@ export function createGPT(wg, config) {
       this.ln1 = new nn.LayerNorm(cfg.embed);
       this.attn = new nn.MultiheadAttention(cfg.embed, cfg.heads, { batchFirst: true });
       this.ln2 = new nn.LayerNorm(cfg.embed);
-      this.mlp = new nn.Sequential(new nn.Linear(cfg.embed, 4 * cfg.embed), new nn.GELU('tanh'), new nn.Linear(4 * cfg.embed, cfg.embed));
+      this.mlp = new nn.Sequential(new nn.Linear(cfg.embed, 4 * cfg.embed), new nn.GELU(), new nn.Linear(4 * cfg.embed, cfg.embed));
     }
 
     /** x [B, T, E] → [B, T, E]; mask: the causal mask for T (see GPT.causalMask). */
