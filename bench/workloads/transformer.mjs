@@ -4,6 +4,7 @@
 
 import { uniform } from '../lib/data.mjs';
 import { loadJax, wgMissing, NOT_BUILT } from '../lib/peers.mjs';
+import { createGPT } from '../../examples/gpt/model.mjs';
 
 const BLOCK = { B: 8, T: 64, E: 128, H: 4, lr: 1e-3, weightDecay: 0.01, eps: 1e-5 };
 const ATTN = { B: 1, H: 4, T: 256, D: 64 };
@@ -253,6 +254,32 @@ function peakLiveBytes(wg, fn) {
 const losses = {};
 let attnPeak = null, jaxInfo = null;
 
+/**
+ * The GPT example's training step (examples/gpt/model.mjs at `npm run gpt`'s defaults: 4 blocks,
+ * E 128, 4 heads, context 128, vocabulary 89, batch 32; AdamW, clipGradNorm), in tokens/s.
+ */
+const GPT = { vocab: 89, context: 128, layers: 4, embed: 128, heads: 4, batch: 32 };
+function wgGpt(wg) {
+  wg.manualSeed(3);
+  const model = createGPT(wg, GPT);
+  const opt = new wg.optim.AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0.1 });
+  const n = GPT.batch * GPT.context;
+  const ids = (k) => Int32Array.from({ length: n }, (_, i) => (i * 7 + k) % GPT.vocab);
+  const x = wg.keep(wg.tensor(ids(1), { shape: [GPT.batch, GPT.context], dtype: 'int32' }));
+  const y = wg.keep(wg.tensor(ids(2), { dtype: 'int32' }));
+  return {
+    fn: () => wg.tidy(() => {
+      const loss = model.forward(x).reshape([-1, GPT.vocab]).crossEntropy(y);
+      opt.zeroGrad();
+      loss.backward();
+      wg.optim.clipGradNorm(model.parameters(), 1);
+      opt.step();
+      return loss.item();
+    }),
+    cleanup: () => { wg.dispose([x, y, ...model.parameters(), ...model.buffers()]); opt.dispose(); for (const m of model.masks.values()) m.dispose(); },
+  };
+}
+
 export default {
   name: 'transformer',
   order: 80,
@@ -318,11 +345,21 @@ export default {
     await ctx.cell(ra, 'tfwasm', () => tfAttn(tf, A), ms);
     if (jaxInfo.jax) await ctx.cell(ra, 'jax', () => jaxAttn(jaxInfo.jax, A), ms, ctx.slow);
     else ctx.skip(ra, 'jax', jaxInfo.why);
-    return [r, rm, ra];
+    // ---- the GPT example's step, tokens/s ----
+    const rg = ctx.row('gpt-tokens', `npm run gpt's training step (4 blocks, E 128, context 128, batch 32), tokens/s; tfjs: no GPT written in tf ops`, 'tokens/s', 'higher');
+    if (wgMissing(wg, ['nn.MultiheadAttention', 'nn.LayerNorm', 'nn.Embedding']).length) {
+      for (const impl of ['wasm1', 'wasm']) ctx.skip(rg, impl, NOT_BUILT);
+    } else {
+      await ctx.wasmCells(rg, () => wgGpt(wg), (ms) => GPT.batch * GPT.context * 1000 / ms, ctx.slow);
+    }
+    return [r, rm, ra, rg];
   },
 
   targetsTitle: 'Issue 14 targets (transformer)',
   targets({ get, line, f }) {
+    const g1 = get('gpt-tokens', 'wasm1'), g2 = get('gpt-tokens', 'wasm');
+    line(g1 === undefined || g2 === undefined ? null : g2 >= 1.6 * g1,
+      `GPT example: ${f(g2, 0)} tokens/s on 2 threads vs ${f(g1, 0)} on 1 = ${f(g2 / g1, 2)}× (target ≥ 1.6×)`);
     const w1 = get('transformer-block-step', 'wasm1'), t = get('transformer-block-step', 'tfwasm');
     line(w1 === undefined || t === undefined ? null : w1 >= 10 * t,
       `pre-LN block step, 1 thread: ${f(1000 / w1, 2)} ms vs tfjs wasm ${f(1000 / t, 2)} ms = ${f(w1 / t, 1)}× (target ≥ 10×)`);
