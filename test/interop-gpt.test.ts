@@ -210,3 +210,77 @@ describe.each(['wasm', 'js'] as const)('MultiheadAttention interop with PyTorch 
     mha.dispose();
   });
 });
+
+/** PyTorch's MultiheadAttention in plain float64 JS, seq-first [L, N, E]; mask[l][s] nonzero = masked out. */
+function jsMha(w: Map<string, readonly number[]>, q: number[], k: number[], v: number[], dims: { E: number; H: number; L: number; S: number; N: number },
+  mask: number[][] | null): { out: number[]; weights: number[] } {
+  const { E, H, L, S, N } = dims, d = E / H;
+  const W = w.get('in_proj_weight')!, b = w.get('in_proj_bias')!, Wo = w.get('out_proj.weight')!, bo = w.get('out_proj.bias')!;
+  // x row (position t, batch n) projected by in_proj rows [r0, r0 + E).
+  const project = (x: number[], t: number, n: number, r0: number) => Array.from({ length: E }, (_, r) => {
+    let s = b[r0 + r];
+    for (let e = 0; e < E; e++) s += W[(r0 + r) * E + e] * x[(t * N + n) * E + e];
+    return s;
+  });
+  const out = new Array(L * N * E).fill(0), weights = new Array(N * L * S).fill(0);
+  for (let n = 0; n < N; n++) {
+    const Q = Array.from({ length: L }, (_, t) => project(q, t, n, 0));
+    const K = Array.from({ length: S }, (_, t) => project(k, t, n, E));
+    const V = Array.from({ length: S }, (_, t) => project(v, t, n, 2 * E));
+    for (let l = 0; l < L; l++) {
+      const ctx = new Array(E).fill(0);
+      for (let h = 0; h < H; h++) {
+        const scores = Array.from({ length: S }, (_, s) => {
+          if (mask !== null && mask[l][s] !== 0) return -Infinity;
+          let dot = 0;
+          for (let j = 0; j < d; j++) dot += Q[l][h * d + j] * K[s][h * d + j];
+          return dot / Math.sqrt(d);
+        });
+        const top = Math.max(...scores);
+        const ex = scores.map((s) => Math.exp(s - top));
+        const total = ex.reduce((a, c) => a + c, 0);
+        for (let s = 0; s < S; s++) {
+          const p = ex[s] / total;
+          weights[(n * L + l) * S + s] += p / H;
+          for (let j = 0; j < d; j++) ctx[h * d + j] += p * V[s][h * d + j];
+        }
+      }
+      for (let r = 0; r < E; r++) {
+        let s = bo[r];
+        for (let e = 0; e < E; e++) s += Wo[r * E + e] * ctx[e];
+        out[(l * N + n) * E + r] = s;
+      }
+    }
+  }
+  return { out, weights };
+}
+
+describe.each(['wasm', 'js'] as const)('MultiheadAttention float64 interop [%s]', (backend) => {
+  beforeEach(() => {
+    wg.setBackend(backend);
+  });
+
+  const dims = { E: 6, H: 3, L: 2, S: 5, N: 2 };
+  const { E, L, S, N } = dims;
+  const layout: [string, number[]][] = [['in_proj_weight', [3 * E, E]], ['in_proj_bias', [3 * E]], ['out_proj.weight', [E, E]], ['out_proj.bias', [E]]];
+  const tensors: BuiltTensor[] = layout.map(([name, shape], i) => ({ name, dtype: 'F64', shape, data: randomFlat(shape.reduce((p, x) => p * x, 1), 700 + i, -0.6, 0.6) }));
+  const w = new Map(tensors.map((t) => [t.name, t.data]));
+  const q = randomFlat(L * N * E, 51), k = randomFlat(S * N * E, 52), v = randomFlat(S * N * E, 53);
+  const boolMask = [[0, 1, 0, 0, 1], [0, 0, 1, 0, 0]];
+
+  it.each([['no mask', null], ['boolean attnMask', boolMask]] as const)('F64 PyTorch-named file gives the plain-JS float64 outputs (%s)', (_, mask) => {
+    const mha = new wg.nn.MultiheadAttention(E, dims.H, { dtype: 'float64' });
+    expect(wg.load(mha, buildSafetensors(tensors))).toEqual({ missing: [], unexpected: [] });
+    const [out, weights] = wg.tidy(() => {
+      const attnMask = mask === null ? undefined : wg.tensor(mask.flat(), { shape: [L, S], dtype: 'int32' });
+      const [o, a] = mha.forward(wg.tensor(q, { shape: [L, N, E], dtype: 'float64' }), wg.tensor(k, { shape: [S, N, E], dtype: 'float64' }),
+        wg.tensor(v, { shape: [S, N, E], dtype: 'float64' }), attnMask === undefined ? {} : { attnMask });
+      return [Array.from(o.data()), Array.from(a!.data())];
+    });
+    const ref = jsMha(w, q, k, v, dims, mask === null ? null : mask.map((r) => [...r]));
+    if (mask !== null) expect(weights[1]).toBe(0); // a masked key gets no weight
+    expectAllClose(out, ref.out, 1e-13, 1e-12);
+    expectAllClose(weights, ref.weights, 1e-14, 1e-12);
+    mha.dispose();
+  });
+});
