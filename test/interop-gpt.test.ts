@@ -148,6 +148,21 @@ describe.each(['wasm', 'js'] as const)('GPT interop with PyTorch [%s]', (backend
     model.dispose();
   });
 
+  it('a tied GPT lists head.weight and tok_emb.weight, as PyTorch state_dict keeps both tied names', () => {
+    const model = createGPT(wg, { ...CFG, tied: true });
+    expect(model.head.weight).toBe(model.tok_emb.weight);
+    expect([...model.stateDict().keys()].sort()).toEqual(gptLayout().map(([n]) => n).sort());
+    // The PyTorch file of a tied model holds the shared values under both names and loads strictly.
+    const tensors = filled(gptLayout(), 300);
+    const emb = tensors.find((t) => t.name === 'tok_emb.weight')!;
+    const tiedTensors = tensors.map((t) => (t.name === 'head.weight' ? { ...t, data: emb.data } : t));
+    const file = buildSafetensors(tiedTensors);
+    expect(wg.load(model, file)).toEqual({ missing: [], unexpected: [] });
+    expect(Array.from(model.head.weight.data())).toEqual(emb.data);
+    expect(Array.from(wg.save(model))).toEqual(Array.from(file));
+    model.dispose();
+  });
+
   it('logits of the tiny GPT equal the TensorFlow.js forward from the same weights', () => {
     const model = createGPT(wg, CFG);
     const tensors = filled(gptLayout(), 300);
