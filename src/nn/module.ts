@@ -268,12 +268,14 @@ export abstract class Module {
    * @example [...new wg.nn.Linear(2, 1).stateDict().keys()] // ['weight', 'bias']
    */
   stateDict(): Map<string, Tensor> {
-    const out = new Map<string, Tensor>(this.namedParameters());
-    const seen = new Set<Tensor>(out.values());
+    // Unlike namedParameters, a tensor shared by two modules (tied weights) is listed under each
+    // owner's name, as PyTorch's state_dict does: its strict load_state_dict expects every name.
+    const out = new Map<string, Tensor>();
+    this.walk('', true, (path, m) => m.forEachOwn((name, v) => {
+      if (isParameter(v) && !(m._bufferNames.size > 0 && m._bufferNames.has(name))) out.set(join(path, name), v);
+    }));
     this.walk('', true, (path, m) => {
-      for (const [name, b] of m.ownBuffers(true)) {
-        if (!seen.has(b)) { seen.add(b); out.set(join(path, name), b); }
-      }
+      for (const [name, b] of m.ownBuffers(true)) out.set(join(path, name), b);
     });
     return out;
   }
