@@ -2,7 +2,7 @@
 // not available here, so files in PyTorch's state_dict layout are built byte by byte
 // (test/support/safetensors-builder.ts), loaded strictly, and the outputs compared with the same
 // networks written in TensorFlow.js ops from the same weights (PyTorch's in_proj split into q, k,
-// v rows, pre-LN blocks, GELU tanh, causal softmax attention).
+// v rows, pre-LN blocks, exact GELU (erf), causal softmax attention).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
@@ -55,8 +55,8 @@ function tfLayerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return x.sub(mean).div(variance.add(1e-5).sqrt()).mul(w).add(b);
 }
 
-function tfGeluTanh(x: tf.Tensor): tf.Tensor {
-  return x.mul(0.5).mul(tf.tanh(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1));
+function tfGelu(x: tf.Tensor): tf.Tensor {
+  return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1)); // PyTorch's nn.GELU() default (exact)
 }
 
 /**
@@ -91,7 +91,7 @@ function tfGpt(tensors: BuiltTensor[], tokens: number[]): number[] {
       const h = tfLayerNorm(x, get(`${p}ln1.weight`), get(`${p}ln1.bias`));
       x = x.add(tfMha(get, `${p}attn.`, h, h, h, CFG.heads, causal)[0]);
       const h2 = tfLayerNorm(x, get(`${p}ln2.weight`), get(`${p}ln2.bias`)).reshape([B * T, E]);
-      const m = tfGeluTanh(tf.matMul(h2, get(`${p}mlp.0.weight`), false, true).add(get(`${p}mlp.0.bias`)));
+      const m = tfGelu(tf.matMul(h2, get(`${p}mlp.0.weight`), false, true).add(get(`${p}mlp.0.bias`)));
       x = x.add(tf.matMul(m, get(`${p}mlp.2.weight`), false, true).add(get(`${p}mlp.2.bias`)).reshape([B, T, E]));
     }
     const f = tfLayerNorm(x, get('ln_f.weight'), get('ln_f.bias')).reshape([B * T, E]);
