@@ -43,13 +43,16 @@ import { elemShift, hsum } from './simd';
   return s;
 }
 
-/** out[i] = x[i] · a + b. */
-@inline function runAffine<T>(out: usize, x: usize, n: i32, a: T, b: T): void {
+/**
+ * out[i] = (x[i] − m) · a + b. The mean is subtracted first: folding it into b (x·a + (b − m·a))
+ * cancels catastrophically when |m|·a is large (a size-1 group: m = x, a = 1/√eps).
+ */
+@inline function runAffine<T>(out: usize, x: usize, n: i32, m: T, a: T, b: T): void {
   const end = <usize>n << elemShift<T>(), vecEnd = end & ~15;
-  const av = v128.splat<T>(a), bv = v128.splat<T>(b);
+  const mv = v128.splat<T>(m), av = v128.splat<T>(a), bv = v128.splat<T>(b);
   let i: usize = 0;
-  for (; i < vecEnd; i += 16) v128.store(out + i, v128.add<T>(v128.mul<T>(v128.load(x + i), av), bv));
-  for (; i < end; i += sizeof<T>()) store<T>(out + i, load<T>(x + i) * a + b);
+  for (; i < vecEnd; i += 16) v128.store(out + i, v128.add<T>(v128.mul<T>(v128.sub<T>(v128.load(x + i), mv), av), bv));
+  for (; i < end; i += sizeof<T>()) store<T>(out + i, (load<T>(x + i) - m) * a + b);
 }
 
 /** out[i] = (x[i] − m) · s · gamma[i] + beta[i] (per-element affine: layer norm). */
@@ -135,8 +138,8 @@ let sumB: f64 = 0;
     store<T>(mean + (<usize>c << sh), m);
     store<T>(invstd + (<usize>c << sh), is);
     const a = is * ld<T>(gamma, c, 1);
-    const b = ld<T>(beta, c, 0) - m * a;
-    for (let n = 0; n < N; n++) runAffine<T>(y + base + <usize>n * stride, x + base + <usize>n * stride, S, a, b);
+    const b = ld<T>(beta, c, 0);
+    for (let n = 0; n < N; n++) runAffine<T>(y + base + <usize>n * stride, x + base + <usize>n * stride, S, m, a, b);
   }
 }
 
@@ -206,12 +209,12 @@ export function batchNormGrad_f64(dx: usize, dgamma: usize, dbeta: usize, dy: us
     if (S == 1 && gamma != 0) {
       runAffineG<T>(y + off, x + off, gamma + (<usize>c0 << sh), beta == 0 ? <usize>0 : beta + (<usize>c0 << sh), cpg, m, is);
     } else if (gamma == 0 && beta == 0) {
-      runAffine<T>(y + off, x + off, M, is, -m * is);
+      runAffine<T>(y + off, x + off, M, m, is, 0);
     } else {
       for (let j = 0; j < cpg; j++) {
         const a = is * ld<T>(gamma, c0 + j, 1);
         const run = off + (<usize>(j * S) << sh);
-        runAffine<T>(y + run, x + run, S, a, ld<T>(beta, c0 + j, 0) - m * a);
+        runAffine<T>(y + run, x + run, S, m, a, ld<T>(beta, c0 + j, 0));
       }
     }
   }

@@ -10,6 +10,7 @@
 import * as wg from '../../src/index.js';
 import type { Axis, Builder, Shape, Tensor } from './programs.js';
 import { sizeOf } from '../catalog/shapes.js';
+import { CNN_KINDS, CNN_STEP_COUNT, type CnnInstr, cnnKey, cnnOperands, cnnStep, fmtCnn, wgCnn } from './cnn-steps.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export type NormP = number | 'fro';
@@ -28,10 +29,12 @@ export type MoreInstr =
   | { k: 'argIndex'; a: number; src: number; lowest: boolean; dim: number; use: 'gather' | 'indexSelect' | 'eq'; match: number }
   | { k: 'ceX'; a: number; labels: number[]; smoothing: number; ignoreIndex: number | undefined; reduction: Reduction }
   | { k: 'nll'; a: number; labels: number[]; ignoreIndex: number | undefined; reduction: Reduction }
-  | { k: 'pointLoss'; loss: 'l1Loss' | 'huberLoss' | 'binaryCrossEntropyWithLogits'; a: number; t: number; delta: number | undefined; reduction: Reduction | undefined };
+  | { k: 'pointLoss'; loss: 'l1Loss' | 'huberLoss' | 'binaryCrossEntropyWithLogits'; a: number; t: number; delta: number | undefined; reduction: Reduction | undefined }
+  /** conv, pooling, normalisation, embedding, attention, dropout (cnn-steps.ts) */
+  | CnnInstr;
 
 export const MORE_KINDS: readonly string[] = ['stack', 'select', 'piece', 'triangle', 'maskedFill', 'variance', 'norm',
-  'argIndex', 'ceX', 'nll', 'pointLoss'];
+  'argIndex', 'ceX', 'nll', 'pointLoss', ...CNN_KINDS];
 
 /** The nodes an instruction reads, in the order the engines receive them. */
 export function moreOperands(ins: MoreInstr): number[] {
@@ -40,7 +43,7 @@ export function moreOperands(ins: MoreInstr): number[] {
     case 'maskedFill': return [ins.c1, ins.c2, ins.a];
     case 'argIndex': return [ins.a, ins.src];
     case 'pointLoss': return [ins.a, ins.t];
-    default: return [ins.a];
+    default: return CNN_KINDS.includes(ins.k) ? cnnOperands(ins as CnnInstr) : [(ins as { a: number }).a];
   }
 }
 
@@ -70,6 +73,7 @@ export function fmtMore(ins: MoreInstr, n: (x: number) => string): string {
     case 'ceX': return `crossEntropy(${n(ins.a)}, ${JSON.stringify(ins.labels)}, { labelSmoothing: ${ins.smoothing}, ignoreIndex: ${ins.ignoreIndex}, ${red(ins.reduction)} })`;
     case 'nll': return `nllLoss(${n(ins.a)}, ${JSON.stringify(ins.labels)}, { ignoreIndex: ${ins.ignoreIndex}, ${red(ins.reduction)} })`;
     case 'pointLoss': return `${ins.loss}(${n(ins.a)}, ${n(ins.t)}, { ${ins.delta === undefined ? '' : `delta: ${ins.delta}, `}${red(ins.reduction)} })`;
+    default: return fmtCnn(ins, n);
   }
 }
 
@@ -84,12 +88,12 @@ export function moreKey(ins: MoreInstr): string {
     case 'ceX': return 'crossEntropy(options)';
     case 'nll': return 'nllLoss';
     case 'pointLoss': return ins.loss;
-    default: return ins.k;
+    default: return CNN_KINDS.includes(ins.k) ? cnnKey(ins as CnnInstr) : ins.k;
   }
 }
 
 /** The number of steps here (otherStep dispatches its last indices to moreStep). */
-export const MORE_STEP_COUNT = 11;
+export const MORE_STEP_COUNT = 11 + CNN_STEP_COUNT;
 
 
 /** Sizes of the pieces split/chunk make along a dim of size n (as src/ops/slice.ts, PyTorch's rule). */
@@ -144,6 +148,7 @@ export function moreStep(b: Builder, i: number, a: number): number {
   const r = S.length;
   const { lo, hi } = b.info[a];
   const negDim = (d: number, n = r) => (b.chance(0.3) ? d - n : d);
+  if (i >= 11) return cnnStep(b, i - 11, a);
   switch (i) {
     case 0: { // stack of 1-3 tensors of a's shape (0-d included: the result is 1-D)
       const d = b.int(0, r);
@@ -336,5 +341,6 @@ export function wgMore(ins: MoreInstr, xs: Tensor[]): Tensor {
       }
       return (wg as any)[ins.loss](a, t, red(ins.reduction));
     }
+    default: return wgCnn(ins, xs);
   }
 }

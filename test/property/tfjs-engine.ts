@@ -25,6 +25,7 @@
 //   labelSmoothing and weights 0 for ignored labels (mean = SUM_BY_NONZERO_WEIGHTS), nllLoss →
 //   −Σ onehot·x with the same weights, l1Loss/huberLoss/BCE-with-logits →
 //   tf.losses.absoluteDifference/huberLoss/sigmoidCrossEntropy.
+// - cnn-steps.ts (conv, pooling, norms, embedding, attention, dropout): see cnn-tf.ts.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Axis, BinaryOp, Engine, Outcome, Program, ReduceOp, Shape, UnaryOp } from './programs.js';
@@ -32,6 +33,8 @@ import { evaluate } from './programs.js';
 import type { OtherInstr } from './other-steps.js';
 import { type MoreInstr, IGNORE_DEFAULT, pieceSizes, triangleMask } from './more-steps.js';
 import { entry } from '../catalog/ops.js';
+import { CNN_KINDS, type CnnInstr } from './cnn-steps.js';
+import { cnnTfOk, tfCnn } from './cnn-tf.js';
 
 let ready: Promise<void> | null = null;
 
@@ -85,7 +88,7 @@ function tfOp(op: string): (...args: any[]) => tf.Tensor {
 export function tfComparable(prog: Program): boolean {
   return prog.shapes.every((s) => !s.includes(0))
     && prog.instrs.every((ins) => ins.k !== 'gather' && !(ins.k === 'argIndex' && ins.use === 'gather')
-      && (!('op' in ins) || entry(ins.op).tf !== undefined));
+      && (!('op' in ins) || entry(ins.op).tf !== undefined) && (!CNN_KINDS.includes(ins.k) || cnnTfOk(ins as CnnInstr)));
 }
 
 class TfEngine implements Engine<tf.Tensor> {
@@ -288,6 +291,7 @@ class TfEngine implements Engine<tf.Tensor> {
         if (ins.loss === 'huberLoss') return tf.losses.huberLoss(t, a, undefined, ins.delta ?? 1, r);
         return tf.losses.sigmoidCrossEntropy(t, a, undefined, 0, r);
       }
+      default: return tfCnn(ins, xs); // conv, pooling, norms, embedding, attention, dropout (cnn-tf.ts)
     }
   }
   weightedSum(a: tf.Tensor, w: tf.Tensor): tf.Tensor { return tf.sum(tf.mul(a, w)); }
