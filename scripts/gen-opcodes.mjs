@@ -25,9 +25,20 @@ export function renderOpcodes(t) {
   const enumOf = (name, members, doc) => {
     if (doc) out.push(`/** ${doc} */`);
     out.push(`export const enum ${name} {`);
-    for (const [k, v, d] of members) {
-      if (d) out.push(`  /** ${d} */`);
-      out.push(`  ${k} = ${v},`);
+    if (members.some(([, , d]) => d)) {
+      for (const [k, v, d] of members) {
+        if (d) out.push(`  /** ${d} */`);
+        out.push(`  ${k} = ${v},`);
+      }
+    } else {
+      // Undocumented members (the task slots) several to a line, so the file stays short.
+      let line = ' ';
+      for (const [k, v] of members) {
+        const item = ` ${k} = ${v},`;
+        if (line.length + item.length > 100) { out.push(line); line = ' '; }
+        line += item;
+      }
+      if (line.trim()) out.push(line);
     }
     out.push('}', '');
   };
