@@ -7,9 +7,8 @@
 
 import type { Tensor } from '../tensor.js';
 import { WasmgradError, fmtValue } from '../errors.js';
-import {
-  Optimizer, type OptimizerDefaults, type ParamState, checkNumber, checkOptionNames, describe,
-} from './optimizer.js';
+import { Optimizer, type OptimizerDefaults, type ParamState } from './optimizer.js';
+import { checkNumber, checkOptionNames, describe } from './options.js';
 
 /** Options of `Adam` and `AdamW`; names as PyTorch's, in camelCase (an unknown name is an error naming it). */
 export interface AdamOptions {

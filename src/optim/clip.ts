@@ -12,7 +12,7 @@ import { max, sum } from '../ops/reduce.js';
 import { mul, pow } from '../ops/binary.js';
 import { abs } from '../ops/unary.js';
 import { clamp_, mul_ } from '../ops/inplace.js';
-import { describe } from './optimizer.js';
+import { describe } from './options.js';
 
 /** The live gradients of `params` (a Tensor or an iterable of them), skipping null ones. */
 function gradsOf(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {

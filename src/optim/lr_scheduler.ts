@@ -5,7 +5,8 @@
 //   CosineAnnealingLR: lr(e) = etaMin + (baseLr - etaMin) * (1 + cos(pi * e / tMax)) / 2
 
 import { WasmgradError } from '../errors.js';
-import { Optimizer, checkNumber, checkOptionNames, describe } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import { checkNumber, checkOptionNames, describe } from './options.js';
 import { type SchedulerStateDict, checkCount, checkKeys, checkLrList, checkObject } from './state_dict.js';
 
 /** Sets a schedule's baseLr (module-internal: schedules.ts). */

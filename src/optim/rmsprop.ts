@@ -7,9 +7,8 @@
 //   Adagrad: sum += g²;  param -= lr / (1 + (t - 1) lrDecay) · g / (sqrt(sum) + eps), t the 1-based step
 
 import type { Tensor } from '../tensor.js';
-import {
-  Optimizer, type OptimizerDefaults, type ParamState, checkBoolean, checkNumber, checkOptionNames,
-} from './optimizer.js';
+import { Optimizer, type OptimizerDefaults, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber, checkOptionNames } from './options.js';
 
 /** Options of `RMSprop`; names as PyTorch's, in camelCase. */
 export interface RMSpropOptions {

@@ -8,7 +8,8 @@
 
 import { WasmgradError, fmtValue } from '../errors.js';
 import { LRScheduler, writeBaseLr } from './lr_scheduler.js';
-import { Optimizer, checkNumber, checkOptionNames, describe } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import { checkNumber, checkOptionNames, describe } from './options.js';
 import { type SchedulerStateDict, checkKeys, checkObject } from './state_dict.js';
 
 /** Options of `LinearLR`. */

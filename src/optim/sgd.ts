@@ -7,9 +7,8 @@
 
 import type { Tensor } from '../tensor.js';
 import { WasmgradError } from '../errors.js';
-import {
-  Optimizer, type OptimizerDefaults, type ParamState, checkBoolean, checkNumber, checkOptionNames,
-} from './optimizer.js';
+import { Optimizer, type OptimizerDefaults, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber, checkOptionNames } from './options.js';
 
 /** Options of `SGD`; names as PyTorch's, in camelCase (an unknown name is an error naming it). */
 export interface SGDOptions {
