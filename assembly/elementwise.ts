@@ -6,10 +6,8 @@
 import { Binary, BinarySlot, Unary, UnarySlot } from './opcodes';
 import { stridedRows, total } from './strided';
 import { argF64, argi, argp, range, rangeHi, rowRange } from './task';
-import {
-  elemShift, vmaxNaN, vminNaN, smaxNaN, sminNaN, vsign, ssign, spow,
-  vexp, vlog, vsigmoid, vtanh, sexpV, slogV, ssigmoidV, stanhV,
-} from './simd';
+import { elemShift, vmaxNaN, vminNaN, smaxNaN, sminNaN, vsign, ssign, spow } from './simd';
+import { vexp, vlog, vsigmoid, vtanh, sexpV, slogV, ssigmoidV, stanhV } from './vmath';
 import { serfF32, verfF32 } from './erf';
 
 // ---- unary ----------------------------------------------------------------------------------
@@ -50,7 +48,7 @@ import { serfF32, verfF32 } from './erf';
   @inline v<T>(x: v128): v128 { return v128.div<T>(v128.splat<T>(<T>1), x); }
   @inline s<T>(x: T): T { return <T>1 / x; }
 }
-// exp/log/tanh/sigmoid: the vectorised polynomial exp and log of simd.ts; the scalar tail goes
+// exp/log/tanh/sigmoid: the vectorised polynomial exp and log of vmath.ts; the scalar tail goes
 // through lane 0 of the same code so every element gets the same result wherever it sits.
 @final class ExpOp {
   @inline v<T>(x: v128): v128 { return vexp<T>(x); }

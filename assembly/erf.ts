@@ -13,7 +13,8 @@
 //   vexpCore's range. Near the branch point the erfc error is scaled down by erfc(x) <= 0.22.
 // The sign is put back last (erf is odd: erf(-0) = -0); NaN stays NaN (min keeps NaN).
 
-import { madd, vexpCore } from './simd';
+import { madd } from './simd';
+import { vexpCore } from './vmath';
 
 const BRANCH: f32 = 0.875;
 const TAIL_SHIFT: f32 = 0.7;

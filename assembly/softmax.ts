@@ -1,5 +1,5 @@
 // Softmax and its backward along n of a viewed as [outer, n, inner] (cross_entropy.ts builds on it).
-// Pointers are byte addresses; counts in elements. exp is the vectorised polynomial of simd.ts:
+// Pointers are byte addresses; counts in elements. exp is the vectorised polynomial of vmath.ts:
 // inner == 1 (rows contiguous, the common case) runs SIMD along the row with vector
 // accumulators; inner > 1 runs SIMD across inner (one lane per column, stepping down n), with a
 // scalar strided loop for the last inner % lanes columns. Scalar tails use lane 0 of the same
@@ -7,7 +7,8 @@
 
 import { SoftmaxGradSlot, SoftmaxSlot } from './opcodes';
 import { argb, argF64, argi, argp, range, rangeHi } from './task';
-import { elemShift, hsum, lanes, vmaxNaN, vexp, vexpFlush, sexpV, sexpFlushV, slog } from './simd';
+import { elemShift, hsum, lanes, vmaxNaN, slog } from './simd';
+import { vexp, vexpFlush, sexpV, sexpFlushV } from './vmath';
 
 // ---- helpers ---------------------------------------------------------------------------------
 

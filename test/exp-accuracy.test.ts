@@ -1,4 +1,4 @@
-// Accuracy of the wasm backend's vectorised exp, log, sigmoid and tanh (assembly/simd.ts)
+// Accuracy of the wasm backend's vectorised exp, log, sigmoid and tanh (assembly/vmath.ts)
 // against float64 references (Math.exp, Math.log, Math.tanh), through the public Backend.unary
 // entry point, plus their edge cases and the softmax kernels that use the same exp.
 //
