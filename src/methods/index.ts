@@ -12,6 +12,10 @@
 // files with `export *`, which never re-exports a default.)
 
 import './autograd.js';
+// The published .d.ts keeps only side-effect imports, so a family file that src/ops/index.ts does
+// not re-export is imported for its effect too: that brings its method declarations into the
+// package's types (test/methods.test.ts checks the emitted declarations).
+import '../ops/inplace.js';
 import binary from '../ops/binary.js';
 import unary from '../ops/unary.js';
 import activation from '../ops/activation.js';
