@@ -1,4 +1,4 @@
-// Unary ops: neg exp log sqrt abs sin cos sign floor ceil round square rsqrt reciprocal log1p
+// Unary ops: neg exp log sqrt abs sin cos tan sign floor ceil round square rsqrt reciprocal log1p
 // expm1, each a gate made by unaryGate (elementwise.ts) with its gradient rule beside it; abs's
 // rule is the fused gradient gate absGrad (grad_gates.ts), an op itself. Every export is public
 // (src/ops/index.ts re-exports this file whole); the default export is the family's Tensor
@@ -21,6 +21,9 @@ const absGate = unaryGate('abs', Unary.Abs, false, (x, _y, dy) => absGrad(x, dy)
 // sin' = cos, cos' = -sin: each rule is the other op, so createGraph differentiates it again.
 const sinGate = unaryGate('sin', Unary.Sin, false, (x, _y, dy) => mul(dy, cos(x)));
 const cosGate = unaryGate('cos', Unary.Cos, false, (x, _y, dy) => mul(dy, neg(sin(x))));
+// tan' = 1 + tan² = 1 + y², from the cached output: y is tan's own output, so createGraph
+// differentiates the rule again through this gate.
+const tanGate = unaryGate('tan', Unary.Tan, true, (_x, y, dy) => mul(dy, add(square(y), 1)));
 /**
  * Elementwise `-a` (`torch.neg`). Like every unary op, accepts a plain number and keeps the
  * shape and dtype; a DisposedError for a disposed tensor.
@@ -64,6 +67,13 @@ export function sin(a: TensorLike): Tensor { return applyUnary(sinGate, a); }
  * @example wg.cos(wg.tensor([0, Math.PI])) // tensor([1, -1])
  */
 export function cos(a: TensorLike): Tensor { return applyUnary(cosGate, a); }
+/**
+ * Elementwise tangent, in radians (`torch.tan`): unbounded near the poles π/2 + kπ.
+ * Gradient `(1 + tan²(a)) dy`.
+ *
+ * @example wg.tan(wg.tensor([0, Math.PI / 4])) // tensor([0, 1])
+ */
+export function tan(a: TensorLike): Tensor { return applyUnary(tanGate, a); }
 // sign, floor, ceil, round: piecewise constant, so the gradient is 0 everywhere (as PyTorch).
 const zeroRule = (x: Tensor): Tensor => filledLike(x, 0);
 const signGate = unaryGate('sign', Unary.Sign, false, zeroRule);
@@ -180,6 +190,12 @@ declare module '../tensor.js' {
      */
     cos(): Tensor;
     /**
+     * The tangent of each element, in radians; see `wg.tan`.
+     *
+     * @example wg.tensor([0, Math.PI / 4]).tan() // tensor([0, 1])
+     */
+    tan(): Tensor;
+    /**
      * The sign of each element, -1, 0 or 1; see `wg.sign`.
      *
      * @example wg.tensor([-2, 0, 3]).sign() // tensor([-1, 0, 1])
@@ -245,6 +261,7 @@ export default {
   abs() { return abs(this); },
   sin() { return sin(this); },
   cos() { return cos(this); },
+  tan() { return tan(this); },
   sign() { return sign(this); },
   floor() { return floor(this); },
   ceil() { return ceil(this); },
