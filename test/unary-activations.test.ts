@@ -1,5 +1,5 @@
 // The unary ops sign floor ceil round square rsqrt reciprocal log1p expm1 tan and the activations
-// logSigmoid leakyRelu elu softplus hardtanh gelu: hand-computed values and gradients on both
+// logSigmoid leakyRelu elu softplus hardtanh hardswish gelu: hand-computed values and gradients on both
 // backends and both dtypes (PyTorch's conventions at kinks, ties and edges), hostile arguments,
 // the accuracy of the erf kernel behind gelu, and the activation modules of wg.nn.
 // Generic checks (float64 gradcheck, second order, backend/dtype agreement, random programs)
@@ -157,6 +157,14 @@ forEachConfig('activations', ({ dtype, tol }) => {
     expectClose(g, [0, 0, 1, 0, 0, 0, 0], tol);
     expectClose(wg.hardtanh(wg.tensor([-1, 0, 2.5], { dtype }), -0.5, 2).toArray(), [-0.5, 0, 2], tol);
   });
+  it('hardswish is x·min(max(x + 3, 0), 6)/6, gradient 0 at and below -3 and 1 at and above 3 (PyTorch)', () => {
+    const [v, g] = valueAndGrad([-4, -3, -2, -1.5, 0, 1, 2.5, 3, 5], dtype, wg.hardswish);
+    expectClose(v, [0, 0, -1 / 3, -0.375, 0, 2 / 3, 2.2916666666666665, 3, 5], tol);
+    expectClose(g, [0, 0, -1 / 6, 0, 0.5, 5 / 6, 4 / 3, 1, 1], tol);
+  });
+  it('hardswish keeps +Infinity and NaN; -Infinity gives NaN (-∞ · 0, as PyTorch\'s formula)', () => {
+    expectClose(wg.tensor([Infinity, NaN, -Infinity], { dtype }).hardswish().toArray(), [Infinity, NaN, NaN]);
+  });
   it('gelu (exact) is x Φ(x) with gradient Φ(x) + x φ(x)', () => {
     const [v, g] = valueAndGrad([-1, 0, 1, 2], dtype, wg.gelu);
     expectClose(v, [-0.15865525393145707, 0, 0.8413447460685429, 1.9544997361036416], tol);
@@ -177,7 +185,7 @@ forEachConfig('memory', ({ dtype }) => {
   it('a recorded op or composite frees everything it made once backward ran inside tidy', () => {
     const x = wg.tensor([-2, -0.5, 0.5, 3], { dtype, requiresGrad: true });
     const ops: ((t: Tensor) => Tensor)[] = [wg.sign, wg.round, wg.rsqrt, wg.log1p, wg.logSigmoid, (t) => wg.leakyRelu(t),
-      (t) => wg.elu(t), (t) => wg.softplus(t, 2, 3), (t) => wg.hardtanh(t), wg.tan, (t) => wg.gelu(t), (t) => wg.gelu(t, 'tanh')];
+      (t) => wg.elu(t), (t) => wg.softplus(t, 2, 3), (t) => wg.hardtanh(t), wg.hardswish, wg.tan, (t) => wg.gelu(t), (t) => wg.gelu(t, 'tanh')];
     const before = wg.memory();
     for (const f of ops) {
       wg.tidy(() => { f(x).sum().backward(); });

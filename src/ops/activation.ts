@@ -1,8 +1,8 @@
 // Activations: tanh, sigmoid, relu, logSigmoid (gates; their rules use the fused gradient gates
-// of grad_gates.ts), silu, leakyRelu, elu, softplus, hardtanh, gelu (composites; their parameters
-// are plain numbers the composite closes over). Every export is public (src/ops/index.ts and
-// nn/functional.ts re-export this file whole); the default export is the family's Tensor methods,
-// installed by src/methods/.
+// of grad_gates.ts), silu, leakyRelu, elu, softplus, hardtanh, hardswish, gelu (composites;
+// their parameters are plain numbers the composite closes over). Every export is public
+// (src/ops/index.ts and nn/functional.ts re-export this file whole); the default export is the
+// family's Tensor methods, installed by src/methods/.
 
 import { Binary, Unary } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
@@ -118,6 +118,17 @@ export function hardtanh(a: TensorLike, minVal = -1, maxVal = 1): Tensor {
   });
 }
 /**
+ * Hardswish (`torch.nn.functional.hardswish`, MobileNetV3): `a · min(max(a + 3, 0), 6) / 6`,
+ * 0 for a <= -3, a for a >= 3. Gradient `(2a + 3) / 6` strictly between -3 and 3, 0 at and below
+ * -3, 1 at and above 3 (PyTorch's `hardswish_backward`). A composite: hardtanh's gradient is 0 at
+ * its bounds, which gives those values at the kinks.
+ *
+ * @example wg.hardswish(wg.tensor([-4, -1, 1, 4])) // tensor([0, -0.3333, 0.6667, 4])
+ */
+export function hardswish(a: TensorLike): Tensor {
+  return composite('hardswish', a, (x) => div(mul(x, hardtanh(add(x, 3), 0, 6)), 6));
+}
+/**
  * GELU (`torch.nn.functional.gelu`): `a Φ(a)` with Φ the standard normal CDF,
  * `½ a (1 + erf(a / √2))` (approximate 'none', an accurate erf kernel), or
  * `½ a (1 + tanh(√(2/π) (a + 0.044715 a³)))` (approximate 'tanh'). A composite.
@@ -177,6 +188,12 @@ declare module '../tensor.js' {
      */
     hardtanh(minVal?: number, maxVal?: number): Tensor;
     /**
+     * Hardswish of each element, `x · min(max(x + 3, 0), 6) / 6`; see `wg.hardswish`.
+     *
+     * @example wg.tensor([-4, -1, 1, 4]).hardswish() // tensor([0, -0.3333, 0.6667, 4])
+     */
+    hardswish(): Tensor;
+    /**
      * GELU, `x Φ(x)` (exact with erf, or the tanh approximation); see `wg.gelu`.
      *
      * @example wg.tensor([0, 1]).gelu() // tensor([0, 0.8413])
@@ -211,6 +228,7 @@ export default {
   elu(alpha = 1) { return elu(this, alpha); },
   softplus(beta = 1, threshold = 20) { return softplus(this, beta, threshold); },
   hardtanh(minVal = -1, maxVal = 1) { return hardtanh(this, minVal, maxVal); },
+  hardswish() { return hardswish(this); },
   gelu(approximate = 'none') { return gelu(this, approximate); },
   tanh() { return tanh(this); },
   sigmoid() { return sigmoid(this); },

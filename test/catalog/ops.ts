@@ -96,6 +96,8 @@ export const UNARY_ENTRIES: OpEntry[] = [
   // tf.softplus has no linear region above the threshold (values differ by < 3e-9)
   unary('softplus', (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))))),
   unary('hardtanh', (x) => Math.min(Math.max(x, -1), 1), { kinks: [-1, 1], tf: undefined }),
+  // hardswish has one minimum, at x = -1.5 (value -0.375); no tf.hardswish
+  unary('hardswish', (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6, { kinks: [-3, 3], tf: undefined, turns: () => [-1.5] }),
   unary('gelu', (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), { tf: undefined, turns: () => [GELU_MIN] }),
 ];
 
