@@ -106,6 +106,11 @@ import { serfF32, verfF32 } from './erf';
   @inline v<T>(x: v128): v128 { return lanes<T, CosOp>(x); }
   @inline s<T>(x: T): T { return sizeof<T>() == 4 ? <T>Mathf.cos(<f32>x) : <T>Math.cos(<f64>x); }
 }
+/** tan in float64, rounded once for float32 (one stdlib tan in the binary, not two). */
+@final class TanOp {
+  @inline v<T>(x: v128): v128 { return lanes<T, TanOp>(x); }
+  @inline s<T>(x: T): T { return <T>Math.tan(<f64>x); }
+}
 
 @final class FloorOp {
   @inline v<T>(x: v128): v128 { return v128.floor<T>(x); }
@@ -202,6 +207,7 @@ function erf64(x: f64): f64 {
     case Unary.Expm1: unaryLoop<T, Expm1Op>(out, a, n); break;
     case Unary.Erf: unaryLoop<T, ErfOp>(out, a, n); break;
     case Unary.LogSigmoid: unaryLoop<T, LogSigmoidOp>(out, a, n); break;
+    case Unary.Tan: unaryLoop<T, TanOp>(out, a, n); break;
     default: unreachable(); // an op code without a kernel
   }
 }

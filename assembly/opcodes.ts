@@ -29,6 +29,7 @@ export const enum Unary {
   Erf = 20,
   /** min(x, 0) - log1p(exp(-|x|)), finite for every finite x. */
   LogSigmoid = 21,
+  Tan = 22,
 }
 
 /** UnaryGrad op codes (thread cost class in the table). */

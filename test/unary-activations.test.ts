@@ -1,5 +1,5 @@
-// The unary ops sign floor ceil round square rsqrt reciprocal log1p expm1 and the activations
-// logSigmoid leakyRelu elu softplus hardtanh gelu: hand-computed values and gradients on both
+// The unary ops sign floor ceil round square rsqrt reciprocal log1p expm1 tan and the activations
+// logSigmoid leakyRelu elu softplus hardtanh hardswish gelu: hand-computed values and gradients on both
 // backends and both dtypes (PyTorch's conventions at kinks, ties and edges), hostile arguments,
 // the accuracy of the erf kernel behind gelu, and the activation modules of wg.nn.
 // Generic checks (float64 gradcheck, second order, backend/dtype agreement, random programs)
@@ -103,6 +103,25 @@ forEachConfig('powers and logs', ({ dtype, tol }) => {
   });
 });
 
+forEachConfig('tan', ({ dtype, tol }) => {
+  it('tan gives the tangent in radians with gradient 1 + tan²', () => {
+    const [v, g] = valueAndGrad([0, Math.PI / 4, -1, 1.2], dtype, wg.tan);
+    expectClose(v, [0, 1, -1.5574077246549023, 2.5721516221263188], tol);
+    expectClose(g, [1, 2, 3.42551882081476, 7.615963967207053], tol);
+  });
+  it('tan keeps -0 and gives NaN at ±Infinity and NaN', () => {
+    const v = wg.tan(wg.tensor([-0, Infinity, -Infinity, NaN], { dtype })).toArray() as number[];
+    expect(Object.is(v[0], -0)).toBe(true);
+    expectClose(v.slice(1), [NaN, NaN, NaN]);
+  });
+  it('tan next to the pole π/2 and of a large argument is the tangent of the input as stored', () => {
+    // the input nearest π/2 in the dtype, and 1e6 (range reduction over many periods)
+    const xs = inDtype(dtype, [Math.PI / 2, 1e6]);
+    const want = inDtype(dtype, xs.map(Math.tan));
+    expectClose(wg.tan(wg.tensor(xs, { dtype })).toArray(), want, { rtol: dtype === 'float32' ? 2e-7 : 1e-15, atol: 0 });
+  });
+});
+
 forEachConfig('activations', ({ dtype, tol }) => {
   it('logSigmoid is finite far out on both sides, with gradient sigmoid(-x)', () => {
     const [v, g] = valueAndGrad([0, -100, 100, 2], dtype, wg.logSigmoid);
@@ -138,6 +157,14 @@ forEachConfig('activations', ({ dtype, tol }) => {
     expectClose(g, [0, 0, 1, 0, 0, 0, 0], tol);
     expectClose(wg.hardtanh(wg.tensor([-1, 0, 2.5], { dtype }), -0.5, 2).toArray(), [-0.5, 0, 2], tol);
   });
+  it('hardswish is x·min(max(x + 3, 0), 6)/6, gradient 0 at and below -3 and 1 at and above 3 (PyTorch)', () => {
+    const [v, g] = valueAndGrad([-4, -3, -2, -1.5, 0, 1, 2.5, 3, 5], dtype, wg.hardswish);
+    expectClose(v, [0, 0, -1 / 3, -0.375, 0, 2 / 3, 2.2916666666666665, 3, 5], tol);
+    expectClose(g, [0, 0, -1 / 6, 0, 0.5, 5 / 6, 4 / 3, 1, 1], tol);
+  });
+  it('hardswish keeps +Infinity and NaN; -Infinity gives NaN (-∞ · 0, as PyTorch\'s formula)', () => {
+    expectClose(wg.tensor([Infinity, NaN, -Infinity], { dtype }).hardswish().toArray(), [Infinity, NaN, NaN]);
+  });
   it('gelu (exact) is x Φ(x) with gradient Φ(x) + x φ(x)', () => {
     const [v, g] = valueAndGrad([-1, 0, 1, 2], dtype, wg.gelu);
     expectClose(v, [-0.15865525393145707, 0, 0.8413447460685429, 1.9544997361036416], tol);
@@ -158,7 +185,7 @@ forEachConfig('memory', ({ dtype }) => {
   it('a recorded op or composite frees everything it made once backward ran inside tidy', () => {
     const x = wg.tensor([-2, -0.5, 0.5, 3], { dtype, requiresGrad: true });
     const ops: ((t: Tensor) => Tensor)[] = [wg.sign, wg.round, wg.rsqrt, wg.log1p, wg.logSigmoid, (t) => wg.leakyRelu(t),
-      (t) => wg.elu(t), (t) => wg.softplus(t, 2, 3), (t) => wg.hardtanh(t), (t) => wg.gelu(t), (t) => wg.gelu(t, 'tanh')];
+      (t) => wg.elu(t), (t) => wg.softplus(t, 2, 3), (t) => wg.hardtanh(t), wg.hardswish, wg.tan, (t) => wg.gelu(t), (t) => wg.gelu(t, 'tanh')];
     const before = wg.memory();
     for (const f of ops) {
       wg.tidy(() => { f(x).sum().backward(); });

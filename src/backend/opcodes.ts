@@ -50,6 +50,7 @@ export const UNARY_OPS = {
   Expm1: { code: 19, cost: 'costly' },
   Erf: { code: 20, cost: 'costly' },
   LogSigmoid: { code: 21, cost: 'costly', doc: 'min(x, 0) - log1p(exp(-|x|)), finite for every finite x.' },
+  Tan: { code: 22, cost: 'costly' },
 } as const satisfies Record<string, OpSpec>;
 
 /** Fused gradient gates: out[i] = g(s[i], dy[i]) where s is the saved value named in doc. */

@@ -2,7 +2,8 @@
 // when the module is made), for use in Sequential; Identity and Flatten, the shape-only layers.
 
 import type { Tensor } from '../tensor.js';
-import { elu, finiteParam, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/activation.js';
+import { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/activation.js';
+import { finiteParam } from '../ops/util.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { reshape } from '../ops/shape.js';
 import { requireTensor } from '../ops/util.js';

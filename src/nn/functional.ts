@@ -3,8 +3,8 @@
 // in PyTorch. Every name here is the same function as the top-level one (`wg.F.relu === wg.relu`);
 // this file only re-exports (nn may import ops: see .dependency-cruiser.cjs).
 
-// activations
-export { relu, sigmoid, tanh, silu, gelu, elu, leakyRelu, softplus, logSigmoid, hardtanh } from '../ops/activation.js';
+// activations (the whole family file, so a new activation is here as well)
+export * from '../ops/activation.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 // losses
 export { crossEntropy, nllLoss } from '../ops/loss.js';

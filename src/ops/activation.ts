@@ -1,17 +1,19 @@
-// Activations: tanh, sigmoid, relu, logSigmoid (gates), silu, leakyRelu, elu, softplus, hardtanh,
-// gelu (composites; their parameters are plain numbers the composite closes over), and the fused gradient gates their rules use (tanhGrad,
-// sigmoidGrad, reluGrad), which are ops themselves so that createGraph differentiates them.
+// Activations: tanh, sigmoid, relu, logSigmoid (gates; their rules use the fused gradient gates
+// of grad_gates.ts), silu, leakyRelu, elu, softplus, hardtanh, hardswish, gelu (composites;
+// their parameters are plain numbers the composite closes over). Every export is public
+// (src/ops/index.ts and nn/functional.ts re-export this file whole); the default export is the
+// family's Tensor methods, installed by src/methods/.
 
-import { Binary, Unary, UnaryGrad } from '../backend/backend.js';
+import { Binary, Unary } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { applyGate } from '../autograd/tape.js';
-import { applyUnary, composite, gradGate, unaryGate } from './elementwise.js';
-import { filledLike } from '../alloc.js';
-import { add, div, minimum, mul, sub } from './binary.js';
-import { erf, expm1, neg } from './unary.js';
+import { applyUnary, composite, unaryGate } from './elementwise.js';
+import { add, div, minimum, mul } from './binary.js';
+import { expm1, neg } from './unary.js';
+import { erf } from './erf.js';
+import { reluGrad, sigmoidGrad, tanhGrad } from './grad_gates.js';
 import { compareMask, complement, keepWhere } from './compare.js';
 import { binaryKernel } from './elementwise.js';
-import { scalarLike } from './util.js';
+import { finiteParam, scalarLike } from './util.js';
 import { WasmgradError, describeValue } from '../errors.js';
 
 // sigmoid and tanh are single gates whose backward uses the cached output (the seed notes:
@@ -49,14 +51,6 @@ export function relu(a: TensorLike): Tensor { return applyUnary(reluGate, a); }
  * @example wg.silu(wg.tensor([0, 1])) // tensor([0, 0.7311])
  */
 export function silu(a: TensorLike): Tensor { return composite('silu', a, (x) => mul(x, sigmoid(x))); }
-
-/** @internal A parameter must be a finite number (checked before anything is allocated). */
-export function finiteParam(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new WasmgradError(`${op}: ${name} must be a finite number, got ${describeValue(v)}`);
-  }
-  return v;
-}
 
 /**
  * Elementwise `log(sigmoid(a))` (`torch.nn.functional.logsigmoid`), one kernel computing
@@ -124,6 +118,17 @@ export function hardtanh(a: TensorLike, minVal = -1, maxVal = 1): Tensor {
   });
 }
 /**
+ * Hardswish (`torch.nn.functional.hardswish`, MobileNetV3): `a · min(max(a + 3, 0), 6) / 6`,
+ * 0 for a <= -3, a for a >= 3. Gradient `(2a + 3) / 6` strictly between -3 and 3, 0 at and below
+ * -3, 1 at and above 3 (PyTorch's `hardswish_backward`). A composite: hardtanh's gradient is 0 at
+ * its bounds, which gives those values at the kinks.
+ *
+ * @example wg.hardswish(wg.tensor([-4, -1, 1, 4])) // tensor([0, -0.3333, 0.6667, 4])
+ */
+export function hardswish(a: TensorLike): Tensor {
+  return composite('hardswish', a, (x) => div(mul(x, hardtanh(add(x, 3), 0, 6)), 6));
+}
+/**
  * GELU (`torch.nn.functional.gelu`): `a Φ(a)` with Φ the standard normal CDF,
  * `½ a (1 + erf(a / √2))` (approximate 'none', an accurate erf kernel), or
  * `½ a (1 + tanh(√(2/π) (a + 0.044715 a³)))` (approximate 'tanh'). A composite.
@@ -143,22 +148,89 @@ export function gelu(a: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tens
   });
 }
 
-// sigmoidGrad(y, dy) = dy y (1 - y): ∂/∂y = dy (1 - 2y), ∂/∂dy = y (1 - y).
-const sigmoidGradGate = gradGate('sigmoidGrad', UnaryGrad.Sigmoid, (y, dy, g, ny, ndy) => [
-  ny ? mul(mul(g, dy), sub(1, mul(y, 2))) : null,
-  ndy ? sigmoidGrad(y, g) : null,
-]);
-// tanhGrad(y, dy) = dy (1 - y²): ∂/∂y = -2 y dy, ∂/∂dy = 1 - y².
-const tanhGradGate = gradGate('tanhGrad', UnaryGrad.Tanh, (y, dy, g, ny, ndy) => [
-  ny ? mul(mul(g, dy), mul(y, -2)) : null,
-  ndy ? tanhGrad(y, g) : null,
-]);
-// reluGrad(x, dy) = dy 1(x > 0): piecewise constant in x, linear in dy.
-const reluGradGate = gradGate('reluGrad', UnaryGrad.Relu, (x, _dy, g, nx, ndy) => [
-  nx ? filledLike(x, 0) : null,
-  ndy ? reluGrad(x, g) : null,
-]);
 
-export function sigmoidGrad(y: Tensor, dy: Tensor): Tensor { return applyGate(sigmoidGradGate, [y, dy], undefined); }
-export function tanhGrad(y: Tensor, dy: Tensor): Tensor { return applyGate(tanhGradGate, [y, dy], undefined); }
-export function reluGrad(x: Tensor, dy: Tensor): Tensor { return applyGate(reluGradGate, [x, dy], undefined); }
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * SiLU of each element, `x · sigmoid(x)`; see `wg.silu`.
+     *
+     * @example wg.tensor([0, 1]).silu() // tensor([0, 0.7311])
+     */
+    silu(): Tensor;
+    /**
+     * `log(sigmoid(x))` of each element, finite for every finite x; see `wg.logSigmoid`.
+     *
+     * @example wg.tensor([0, -100]).logSigmoid() // tensor([-0.6931, -100])
+     */
+    logSigmoid(): Tensor;
+    /**
+     * Leaky ReLU, `x` where x > 0 else `negativeSlope · x` (default 0.01); see `wg.leakyRelu`.
+     *
+     * @example wg.tensor([-2, 3]).leakyRelu(0.1) // tensor([-0.2, 3])
+     */
+    leakyRelu(negativeSlope?: number): Tensor;
+    /**
+     * ELU, `x` where x > 0 else `alpha (e^x - 1)` (default alpha 1); see `wg.elu`.
+     *
+     * @example wg.tensor([-1, 2]).elu() // tensor([-0.6321, 2])
+     */
+    elu(alpha?: number): Tensor;
+    /**
+     * Softplus, `log(1 + e^{beta x}) / beta`, linear where `beta x > threshold` (defaults 1, 20); see `wg.softplus`.
+     *
+     * @example wg.tensor([0, 30]).softplus() // tensor([0.6931, 30])
+     */
+    softplus(beta?: number, threshold?: number): Tensor;
+    /**
+     * Each element clamped to [minVal, maxVal] (defaults -1, 1); see `wg.hardtanh`.
+     *
+     * @example wg.tensor([-2, 0.5, 3]).hardtanh() // tensor([-1, 0.5, 1])
+     */
+    hardtanh(minVal?: number, maxVal?: number): Tensor;
+    /**
+     * Hardswish of each element, `x · min(max(x + 3, 0), 6) / 6`; see `wg.hardswish`.
+     *
+     * @example wg.tensor([-4, -1, 1, 4]).hardswish() // tensor([0, -0.3333, 0.6667, 4])
+     */
+    hardswish(): Tensor;
+    /**
+     * GELU, `x Φ(x)` (exact with erf, or the tanh approximation); see `wg.gelu`.
+     *
+     * @example wg.tensor([0, 1]).gelu() // tensor([0, 0.8413])
+     */
+    gelu(approximate?: 'none' | 'tanh'): Tensor;
+    /**
+     * The hyperbolic tangent of each element; see `wg.tanh`.
+     *
+     * @example wg.tensor([0, 1]).tanh() // tensor([0, 0.7616])
+     */
+    tanh(): Tensor;
+    /**
+     * The logistic function 1 / (1 + e^-x) of each element; see `wg.sigmoid`.
+     *
+     * @example wg.tensor([0, 2]).sigmoid() // tensor([0.5, 0.8808])
+     */
+    sigmoid(): Tensor;
+    /**
+     * max(x, 0) for each element; see `wg.relu`.
+     *
+     * @example wg.tensor([-1, 0, 2]).relu() // tensor([0, 0, 2])
+     */
+    relu(): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  silu() { return silu(this); },
+  logSigmoid() { return logSigmoid(this); },
+  leakyRelu(negativeSlope = 0.01) { return leakyRelu(this, negativeSlope); },
+  elu(alpha = 1) { return elu(this, alpha); },
+  softplus(beta = 1, threshold = 20) { return softplus(this, beta, threshold); },
+  hardtanh(minVal = -1, maxVal = 1) { return hardtanh(this, minVal, maxVal); },
+  hardswish() { return hardswish(this); },
+  gelu(approximate = 'none') { return gelu(this, approximate); },
+  tanh() { return tanh(this); },
+  sigmoid() { return sigmoid(this); },
+  relu() { return relu(this); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -110,3 +110,61 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor { return applyBina
  * @example wg.minimum(wg.tensor([1, 5]), wg.tensor([3, 2])) // tensor([1, 2])
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(minimumGate, a, b); }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * `this + b` with broadcasting; see `wg.add`.
+     *
+     * @example wg.tensor([1, 2]).add(10) // tensor([11, 12])
+     */
+    add(b: TensorLike): Tensor;
+    /**
+     * `this - b` with broadcasting; see `wg.sub`.
+     *
+     * @example wg.tensor([5, 7]).sub(wg.tensor([1, 2])) // tensor([4, 5])
+     */
+    sub(b: TensorLike): Tensor;
+    /**
+     * `this * b` elementwise with broadcasting (not the matrix product; see `matmul`).
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).mul(wg.tensor([10, 100])) // tensor([[10, 200], [30, 400]])
+     */
+    mul(b: TensorLike): Tensor;
+    /**
+     * `this / b` with broadcasting; see `wg.div`.
+     *
+     * @example wg.tensor([1, 2]).div(4) // tensor([0.25, 0.5])
+     */
+    div(b: TensorLike): Tensor;
+    /**
+     * `this ** b` with broadcasting; see `wg.pow`.
+     *
+     * @example wg.tensor([1, 2, 3]).pow(2) // tensor([1, 4, 9])
+     */
+    pow(b: TensorLike): Tensor;
+    /**
+     * The elementwise larger of this and `b`; see `wg.maximum`.
+     *
+     * @example wg.tensor([1, 5]).maximum(wg.tensor([3, 2])) // tensor([3, 5])
+     */
+    maximum(b: TensorLike): Tensor;
+    /**
+     * The elementwise smaller of this and `b`; see `wg.minimum`.
+     *
+     * @example wg.tensor([1, 5]).minimum(wg.tensor([3, 2])) // tensor([1, 2])
+     */
+    minimum(b: TensorLike): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  add(b) { return add(this, b); },
+  sub(b) { return sub(this, b); },
+  mul(b) { return mul(this, b); },
+  div(b) { return div(this, b); },
+  pow(b) { return pow(this, b); },
+  maximum(b) { return maximum(this, b); },
+  minimum(b) { return minimum(this, b); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

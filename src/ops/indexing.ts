@@ -231,3 +231,26 @@ function gatherChecked(t: Tensor, d: number, idx: Tensor, shape: number[]): Tens
     if (!t.requiresGrad) for (const c of crops) c.dispose();
   }
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The slices at `indices` along `dim`; see `wg.indexSelect`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).indexSelect(1, [1]) // tensor([[2], [4]])
+     */
+    indexSelect(dim: number, indices: IndexLike): Tensor;
+    /**
+     * Gathers along `dim` by `index` (same number of dimensions); see `wg.gather`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).gather(1, [[1], [0]]) // tensor([[2], [3]])
+     */
+    gather(dim: number, index: IndexLike): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  indexSelect(dim, indices) { return indexSelect(this, dim, indices); },
+  gather(dim, index) { return gather(this, dim, index); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -209,3 +209,27 @@ export function crossEntropy(logits: Tensor, labels: Labels, opts?: CrossEntropy
   }
   return lossBody([x], () => weightedNll(logSoftmax(x, 1), lab, r));
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The cross-entropy of these logits `[N, C]` or `[N, C, d1, …]` against class indices, with
+     * `reduction`, `ignoreIndex`, `labelSmoothing`; see `wg.crossEntropy`.
+     *
+     * @example wg.tensor([[0, 0], [0, 0]]).crossEntropy([0, 1]) // tensor(0.6931)
+     */
+    crossEntropy(labels: Labels, opts?: CrossEntropyOptions): Tensor;
+    /**
+     * The negative log-likelihood of these log-probabilities against class indices; see `wg.nllLoss`.
+     *
+     * @example wg.tensor([[-1, -2], [-3, -4]]).nllLoss([0, 1]) // tensor(2.5)
+     */
+    nllLoss(labels: Labels, opts?: NllLossOptions): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  crossEntropy(labels, opts) { return crossEntropy(this, labels, opts); },
+  nllLoss(labels, opts) { return nllLoss(this, labels, opts); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

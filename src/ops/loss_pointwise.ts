@@ -190,3 +190,48 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, targets: TensorLike
   return pointwise('binaryCrossEntropyWithLogits', logits, targets, opts, ['reduction'],
     (x, t) => applyGate(bceWithLogitsGate, [x, targetTensor(t, x)], null));
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The mean squared error against `target`, which must have this tensor's shape or be a
+     * number, with `reduction`; see `wg.mseLoss`.
+     *
+     * @example wg.tensor([1, 2]).mseLoss(wg.tensor([1, 4])) // tensor(2)
+     */
+    mseLoss(target: TensorLike, opts?: ReductionOptions): Tensor;
+    /**
+     * The mean absolute error against `target`; see `wg.l1Loss`.
+     *
+     * @example wg.tensor([1, 2]).l1Loss(wg.tensor([1, 4])) // tensor(1)
+     */
+    l1Loss(target: TensorLike, opts?: ReductionOptions): Tensor;
+    /**
+     * The Huber loss against `target` (`delta` default 1); see `wg.huberLoss`.
+     *
+     * @example wg.tensor([0, 0]).huberLoss(wg.tensor([0.5, 3])) // tensor(1.3125)
+     */
+    huberLoss(target: TensorLike, opts?: HuberLossOptions): Tensor;
+    /**
+     * The binary cross-entropy of these probabilities against `targets`; see `wg.binaryCrossEntropy`.
+     *
+     * @example wg.tensor([0.5, 1]).binaryCrossEntropy(wg.tensor([1, 1])) // tensor(0.3466)
+     */
+    binaryCrossEntropy(targets: TensorLike, opts?: ReductionOptions): Tensor;
+    /**
+     * The binary cross-entropy of these logits against `targets`; see `wg.binaryCrossEntropyWithLogits`.
+     *
+     * @example wg.tensor([0, 100]).binaryCrossEntropyWithLogits(wg.tensor([1, 1])) // tensor(0.3466)
+     */
+    binaryCrossEntropyWithLogits(targets: TensorLike, opts?: ReductionOptions): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  mseLoss(target, opts) { return mseLoss(this, target, opts); },
+  l1Loss(target, opts) { return l1Loss(this, target, opts); },
+  huberLoss(target, opts) { return huberLoss(this, target, opts); },
+  binaryCrossEntropy(targets, opts) { return binaryCrossEntropy(this, targets, opts); },
+  binaryCrossEntropyWithLogits(targets, opts) { return binaryCrossEntropyWithLogits(this, targets, opts); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

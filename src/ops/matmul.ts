@@ -115,3 +115,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return reshape(c, shape);
 }
 
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The matrix product `this @ b`; see `wg.matmul`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).matmul(wg.tensor([[1], [1]])) // tensor([[3], [7]])
+     */
+    matmul(b: Tensor): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  matmul(b) { return matmul(this, b); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

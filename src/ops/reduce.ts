@@ -297,3 +297,61 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   const s = sum(g, axes, true);
   return sameShape(s.shape, shape) ? s : reshape(s, shape);
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The sum over `axis` (all axes when omitted); see `wg.sum`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).sum(1) // tensor([3, 7])
+     */
+    sum(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The mean over `axis` (all axes when omitted); see `wg.mean`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).mean(0) // tensor([2, 3])
+     */
+    mean(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The largest value over `axis` (all axes when omitted); see `wg.max`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).max(1) // tensor([5, 4])
+     */
+    max(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The smallest value over `axis` (all axes when omitted); see `wg.min`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).min(1) // tensor([1, 3])
+     */
+    min(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The product over `axis` (all axes when omitted); see `wg.prod`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).prod(1) // tensor([2, 12])
+     */
+    prod(axis?: Axis | null, keepdims?: boolean): Tensor;
+    /**
+     * The index of the largest value along `axis` (of the flattened tensor when omitted); see `wg.argmax`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).argmax(1) // tensor([1, 1])
+     */
+    argmax(axis?: number | null, keepdims?: boolean): Tensor;
+    /**
+     * The index of the smallest value along `axis` (of the flattened tensor when omitted); see `wg.argmin`.
+     *
+     * @example wg.tensor([[1, 5], [3, 4]]).argmin(1) // tensor([0, 0])
+     */
+    argmin(axis?: number | null, keepdims?: boolean): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  sum(axis, keepdims = false) { return sum(this, axis, keepdims); },
+  mean(axis, keepdims = false) { return mean(this, axis, keepdims); },
+  max(axis, keepdims = false) { return max(this, axis, keepdims); },
+  min(axis, keepdims = false) { return min(this, axis, keepdims); },
+  prod(axis, keepdims = false) { return prod(this, axis, keepdims); },
+  argmax(axis, keepdims = false) { return argmax(this, axis, keepdims); },
+  argmin(axis, keepdims = false) { return argmin(this, axis, keepdims); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -52,3 +52,19 @@ export function cumsum(a: TensorLike, dim: number): Tensor {
     if (x !== a) x.dispose();
   }
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The running sum along `dim`; see `wg.cumsum`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).cumsum(1) // tensor([[1, 3], [3, 7]])
+     */
+    cumsum(dim: number): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  cumsum(dim) { return cumsum(this, dim); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

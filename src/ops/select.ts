@@ -223,3 +223,75 @@ export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike |
     if (t !== x) t.dispose();
   }
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * `this > b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.gt`.
+     *
+     * @example wg.tensor([1, 3]).gt(2) // tensor([0, 1])
+     */
+    gt(b: TensorLike): Tensor;
+    /**
+     * `this >= b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.ge`.
+     *
+     * @example wg.tensor([1, 2]).ge(2) // tensor([0, 1])
+     */
+    ge(b: TensorLike): Tensor;
+    /**
+     * `this < b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.lt`.
+     *
+     * @example wg.tensor([1, 3]).lt(2) // tensor([1, 0])
+     */
+    lt(b: TensorLike): Tensor;
+    /**
+     * `this <= b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.le`.
+     *
+     * @example wg.tensor([2, 3]).le(2) // tensor([1, 0])
+     */
+    le(b: TensorLike): Tensor;
+    /**
+     * `this == b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.eq`.
+     *
+     * @example wg.tensor([2, 3]).eq(2) // tensor([1, 0])
+     */
+    eq(b: TensorLike): Tensor;
+    /**
+     * `this != b` as 0/1 in this dtype, broadcasting; no gradient; see `wg.ne`.
+     *
+     * @example wg.tensor([2, 3]).ne(2) // tensor([0, 1])
+     */
+    ne(b: TensorLike): Tensor;
+    /**
+     * `condition ? this : other` elementwise, broadcasting (`torch.Tensor.where`); see `wg.where`.
+     *
+     * @example wg.tensor([1, 2]).where(wg.tensor([1, 0]), 0) // tensor([1, 0])
+     */
+    where(condition: Tensor, other: TensorLike): Tensor;
+    /**
+     * A copy with `value` where `mask` is not 0; see `wg.maskedFill`.
+     *
+     * @example wg.tensor([1, 2]).maskedFill(wg.tensor([0, 1]), 9) // tensor([1, 9])
+     */
+    maskedFill(mask: Tensor, value: number): Tensor;
+    /**
+     * Clamps into [min, max] (either may be null); see `wg.clamp`.
+     *
+     * @example wg.tensor([-1, 0.5, 2]).clamp(0, 1) // tensor([0, 0.5, 1])
+     */
+    clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  gt(b) { return gt(this, b); },
+  ge(b) { return ge(this, b); },
+  lt(b) { return lt(this, b); },
+  le(b) { return le(this, b); },
+  eq(b) { return eq(this, b); },
+  ne(b) { return ne(this, b); },
+  where(condition, other) { return where(condition, this, other); },
+  maskedFill(mask, value) { return maskedFill(this, mask, value); },
+  clamp(min, max) { return clamp(this, min, max); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -214,3 +214,39 @@ export function to(a: Tensor, backend: BackendName): Tensor {
   return applyGate(toGate, [a], { backend });
 }
 
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * The same elements in a new shape (one dimension may be -1); see `wg.reshape`.
+     *
+     * @example wg.arange(6).reshape([2, -1]) // tensor([[0, 1, 2], [3, 4, 5]])
+     */
+    reshape(shape: readonly number[]): Tensor;
+    /**
+     * The axes permuted (reversed when omitted); see `wg.transpose`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).transpose() // tensor([[1, 3], [2, 4]])
+     */
+    transpose(axes?: readonly number[]): Tensor;
+    /**
+     * A copy converted to `dtype` ('float32', 'float64' or 'int32', truncating toward zero); see `wg.astype`.
+     *
+     * @example wg.tensor([1.5]).astype('float64').dtype // 'float64'
+     */
+    astype(dtype: DType): Tensor;
+    /**
+     * A copy on another backend ('wasm' or 'js'); see `wg.to`.
+     *
+     * @example wg.tensor([1, 2]).to('js').backendName // 'js'
+     */
+    to(backend: BackendName): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  reshape(shape) { return reshape(this, shape); },
+  transpose(axes) { return transpose(this, axes); },
+  astype(dtype) { return astype(this, dtype); },
+  to(backend) { return to(this, backend); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

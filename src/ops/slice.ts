@@ -266,3 +266,54 @@ export function pad(a: Tensor, pads: readonly number[], value = 0): Tensor {
     if (kept !== a && !kept.requiresGrad) kept.dispose();
   }
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * `length` elements of dim `dim` from `start`; see `wg.narrow`.
+     *
+     * @example wg.arange(5).narrow(0, 1, 3) // tensor([1, 2, 3])
+     */
+    narrow(dim: number, start: number, length: number): Tensor;
+    /**
+     * The slice at `index` of dim `dim`, which is removed; see `wg.select`.
+     *
+     * @example wg.tensor([[1, 2], [3, 4]]).select(0, 1) // tensor([3, 4])
+     */
+    select(dim: number, index: number): Tensor;
+    /**
+     * Pieces along `dim` of a given size or of the listed sizes; see `wg.split`.
+     *
+     * @example wg.arange(5).split([2, 3]).map((t) => t.shape) // [[2], [3]]
+     */
+    split(sizeOrSizes: number | readonly number[], dim?: number): Tensor[];
+    /**
+     * At most `n` equal pieces along `dim` (the last may be smaller); see `wg.chunk`.
+     *
+     * @example wg.arange(6).chunk(2).map((t) => t.shape) // [[3], [3]]
+     */
+    chunk(n: number, dim?: number): Tensor[];
+    /**
+     * Reversed along each of `dims`; see `wg.flip`.
+     *
+     * @example wg.tensor([1, 2, 3]).flip(0) // tensor([3, 2, 1])
+     */
+    flip(dims: number | readonly number[]): Tensor;
+    /**
+     * Padded with `value`, pairs from the last dim backwards (F.pad order); see `wg.pad`.
+     *
+     * @example wg.tensor([1, 2]).pad([1, 0], 9) // tensor([9, 1, 2])
+     */
+    pad(pads: readonly number[], value?: number): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  narrow(dim, start, length) { return narrow(this, dim, start, length); },
+  select(dim, index) { return select(this, dim, index); },
+  split(sizeOrSizes, dim = 0) { return split(this, sizeOrSizes, dim); },
+  chunk(n, dim = 0) { return chunk(this, n, dim); },
+  flip(dims) { return flip(this, dims); },
+  pad(pads, value = 0) { return pad(this, pads, value); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

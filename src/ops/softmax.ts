@@ -84,3 +84,26 @@ export function logSoftmax(a: Tensor, axis = -1): Tensor {
   checkFloat('logSoftmax', a); // the shared gate is named softmax
   return applyGate(softmaxGate, [a], { axis: normalizeAxis('logSoftmax', axis, a.shape), log: true });
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * Softmax along `axis` (default the last); see `wg.softmax`.
+     *
+     * @example wg.tensor([0, Math.log(3)]).softmax() // tensor([0.25, 0.75])
+     */
+    softmax(axis?: number): Tensor;
+    /**
+     * log(softmax(x)) along `axis`, computed stably; see `wg.logSoftmax`.
+     *
+     * @example wg.tensor([0, Math.log(3)]).logSoftmax() // tensor([-1.3863, -0.2877])
+     */
+    logSoftmax(axis?: number): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  softmax(axis = -1) { return softmax(this, axis); },
+  logSoftmax(axis = -1) { return logSoftmax(this, axis); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -79,7 +79,7 @@ function variance(op: 'var' | 'std', x: Tensor, axis: Axis | null | undefined, o
  *
  * @example wg.var(wg.tensor([1, 2, 3, 4])) // tensor(1.6667)
  */
-export function variance_(a: TensorLike, axis?: Axis | null, opts?: VarOptions): Tensor {
+function variance_(a: TensorLike, axis?: Axis | null, opts?: VarOptions): Tensor {
   return composite('var', a, (x) => variance('var', x, axis, opts));
 }
 export { variance_ as var };
@@ -174,3 +174,40 @@ export function norm(a: TensorLike, p: number | 'fro' = 2, axis?: Axis | null, k
     return safeRoot(sum(pow(abs(x), p), axes, keepdims), p);
   });
 }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * log Σ exp over `axis` (required), computed stably; see `wg.logsumexp`.
+     *
+     * @example wg.tensor([[0, Math.log(3)]]).logsumexp(1) // tensor([1.3863])
+     */
+    logsumexp(axis: Axis, keepdims?: boolean): Tensor;
+    /**
+     * The variance over `axis` (all axes when omitted), options `correction` (default 1) and `keepdims`; see `wg.var`.
+     *
+     * @example wg.tensor([1, 2, 3, 4]).var() // tensor(1.6667)
+     */
+    var(axis?: Axis | null, opts?: VarOptions): Tensor;
+    /**
+     * The standard deviation over `axis`, options as `var`; see `wg.std`.
+     *
+     * @example wg.tensor([1, 2, 3, 4]).std(null, { correction: 0 }) // tensor(1.1180)
+     */
+    std(axis?: Axis | null, opts?: VarOptions): Tensor;
+    /**
+     * The vector p-norm over `axis` (all axes when omitted; p = 2 by default); see `wg.norm`.
+     *
+     * @example wg.tensor([3, 4]).norm() // tensor(5)
+     */
+    norm(p?: number | 'fro', axis?: Axis | null, keepdims?: boolean): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  logsumexp(axis, keepdims = false) { return logsumexp(this, axis, keepdims); },
+  var(axis, opts) { return variance_(this, axis, opts); },
+  std(axis, opts) { return std(this, axis, opts); },
+  norm(p = 2, axis, keepdims = false) { return norm(this, p, axis, keepdims); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

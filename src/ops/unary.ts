@@ -1,13 +1,15 @@
-// Unary ops: neg exp log sqrt abs sin cos sign floor ceil round square rsqrt reciprocal log1p
-// expm1 (and the internal erf, for gelu), each a gate made by unaryGate (elementwise.ts) with its
-// gradient rule beside it; abs's rule is the fused gradient gate absGrad, an op itself.
+// Unary ops: neg exp log sqrt abs sin cos tan sign floor ceil round square rsqrt reciprocal log1p
+// expm1, each a gate made by unaryGate (elementwise.ts) with its gradient rule beside it; abs's
+// rule is the fused gradient gate absGrad (grad_gates.ts), an op itself. Every export is public
+// (src/ops/index.ts re-exports this file whole); the default export is the family's Tensor
+// methods, installed by src/methods/.
 
-import { Unary, UnaryGrad } from '../backend/backend.js';
+import { Unary } from '../backend/backend.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { applyGate } from '../autograd/tape.js';
-import { applyUnary, gradGate, unaryGate } from './elementwise.js';
+import { applyUnary, unaryGate } from './elementwise.js';
 import { filledLike } from '../alloc.js';
 import { add, div, mul } from './binary.js';
+import { absGrad } from './grad_gates.js';
 
 const negGate = unaryGate('neg', Unary.Neg, false, (_x, _y, dy) => neg(dy));
 // exp: the derivative is the cached output itself.
@@ -19,6 +21,9 @@ const absGate = unaryGate('abs', Unary.Abs, false, (x, _y, dy) => absGrad(x, dy)
 // sin' = cos, cos' = -sin: each rule is the other op, so createGraph differentiates it again.
 const sinGate = unaryGate('sin', Unary.Sin, false, (x, _y, dy) => mul(dy, cos(x)));
 const cosGate = unaryGate('cos', Unary.Cos, false, (x, _y, dy) => mul(dy, neg(sin(x))));
+// tan' = 1 + tan² = 1 + y², from the cached output: y is tan's own output, so createGraph
+// differentiates the rule again through this gate.
+const tanGate = unaryGate('tan', Unary.Tan, true, (_x, y, dy) => mul(dy, add(square(y), 1)));
 /**
  * Elementwise `-a` (`torch.neg`). Like every unary op, accepts a plain number and keeps the
  * shape and dtype; a DisposedError for a disposed tensor.
@@ -62,15 +67,13 @@ export function sin(a: TensorLike): Tensor { return applyUnary(sinGate, a); }
  * @example wg.cos(wg.tensor([0, Math.PI])) // tensor([1, -1])
  */
 export function cos(a: TensorLike): Tensor { return applyUnary(cosGate, a); }
-// absGrad(x, dy) = dy sign(x): piecewise constant in x, linear in dy.
-const absGradGate = gradGate('absGrad', UnaryGrad.Abs, (x, _dy, g, nx, ndy) => [
-  nx ? filledLike(x, 0) : null,
-  ndy ? absGrad(x, g) : null,
-]);
-
-/** @internal The fused gradient of abs: dy sign(x) (0 at x = 0). */
-export function absGrad(x: Tensor, dy: Tensor): Tensor { return applyGate(absGradGate, [x, dy], undefined); }
-
+/**
+ * Elementwise tangent, in radians (`torch.tan`): unbounded near the poles π/2 + kπ.
+ * Gradient `(1 + tan²(a)) dy`.
+ *
+ * @example wg.tan(wg.tensor([0, Math.PI / 4])) // tensor([0, 1])
+ */
+export function tan(a: TensorLike): Tensor { return applyUnary(tanGate, a); }
 // sign, floor, ceil, round: piecewise constant, so the gradient is 0 everywhere (as PyTorch).
 const zeroRule = (x: Tensor): Tensor => filledLike(x, 0);
 const signGate = unaryGate('sign', Unary.Sign, false, zeroRule);
@@ -84,8 +87,6 @@ const reciprocalGate = unaryGate('reciprocal', Unary.Reciprocal, true, (_x, y, d
 const log1pGate = unaryGate('log1p', Unary.Log1p, false, (x, _y, dy) => div(dy, add(x, 1)));
 // expm1' = e^x = y + 1
 const expm1Gate = unaryGate('expm1', Unary.Expm1, true, (_x, y, dy) => mul(dy, add(y, 1)));
-// erf' = 2/√π e^{-x²}
-const erfGate = unaryGate('erf', Unary.Erf, false, (x, _y, dy) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
 
 /**
  * Elementwise sign, -1, 0 or 1 (`torch.sign`); NaN stays NaN. Gradient 0.
@@ -143,5 +144,131 @@ export function log1p(a: TensorLike): Tensor { return applyUnary(log1pGate, a); 
  * @example wg.expm1(wg.tensor([0, 1e-10])) // tensor([0, 1e-10])
  */
 export function expm1(a: TensorLike): Tensor { return applyUnary(expm1Gate, a); }
-/** @internal The error function (`torch.erf`), for gelu; gradient `2/√π e^{-a²} dy`. */
-export function erf(a: TensorLike): Tensor { return applyUnary(erfGate, a); }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * `-this`; see `wg.neg`.
+     *
+     * @example wg.tensor([1, -2]).neg() // tensor([-1, 2])
+     */
+    neg(): Tensor;
+    /**
+     * e to the power of each element; see `wg.exp`.
+     *
+     * @example wg.tensor([0, 1]).exp() // tensor([1, 2.7183])
+     */
+    exp(): Tensor;
+    /**
+     * The natural logarithm of each element; see `wg.log`.
+     *
+     * @example wg.tensor([1, 100]).log() // tensor([0, 4.6052])
+     */
+    log(): Tensor;
+    /**
+     * The square root of each element; see `wg.sqrt`.
+     *
+     * @example wg.tensor([4, 9]).sqrt() // tensor([2, 3])
+     */
+    sqrt(): Tensor;
+    /**
+     * The absolute value of each element; see `wg.abs`.
+     *
+     * @example wg.tensor([-1.5, 2]).abs() // tensor([1.5, 2])
+     */
+    abs(): Tensor;
+    /**
+     * The sine of each element, in radians; see `wg.sin`.
+     *
+     * @example wg.tensor([0, Math.PI / 2]).sin() // tensor([0, 1])
+     */
+    sin(): Tensor;
+    /**
+     * The cosine of each element, in radians; see `wg.cos`.
+     *
+     * @example wg.tensor([0, Math.PI]).cos() // tensor([1, -1])
+     */
+    cos(): Tensor;
+    /**
+     * The tangent of each element, in radians; see `wg.tan`.
+     *
+     * @example wg.tensor([0, Math.PI / 4]).tan() // tensor([0, 1])
+     */
+    tan(): Tensor;
+    /**
+     * The sign of each element, -1, 0 or 1; see `wg.sign`.
+     *
+     * @example wg.tensor([-2, 0, 3]).sign() // tensor([-1, 0, 1])
+     */
+    sign(): Tensor;
+    /**
+     * Each element rounded down; see `wg.floor`.
+     *
+     * @example wg.tensor([-1.5, 1.5]).floor() // tensor([-2, 1])
+     */
+    floor(): Tensor;
+    /**
+     * Each element rounded up; see `wg.ceil`.
+     *
+     * @example wg.tensor([-1.5, 1.5]).ceil() // tensor([-1, 2])
+     */
+    ceil(): Tensor;
+    /**
+     * Each element rounded to the nearest integer, ties to even; see `wg.round`.
+     *
+     * @example wg.tensor([0.5, 1.5, 2.5]).round() // tensor([0, 2, 2])
+     */
+    round(): Tensor;
+    /**
+     * The square of each element; see `wg.square`.
+     *
+     * @example wg.tensor([-3, 2]).square() // tensor([9, 4])
+     */
+    square(): Tensor;
+    /**
+     * `1 / √x` of each element; see `wg.rsqrt`.
+     *
+     * @example wg.tensor([4, 0.25]).rsqrt() // tensor([0.5, 2])
+     */
+    rsqrt(): Tensor;
+    /**
+     * `1 / x` of each element; see `wg.reciprocal`.
+     *
+     * @example wg.tensor([2, -4]).reciprocal() // tensor([0.5, -0.25])
+     */
+    reciprocal(): Tensor;
+    /**
+     * `log(1 + x)` of each element, accurate for small x; see `wg.log1p`.
+     *
+     * @example wg.tensor([0, 1e-10]).log1p() // tensor([0, 1e-10])
+     */
+    log1p(): Tensor;
+    /**
+     * `e^x - 1` of each element, accurate for small x; see `wg.expm1`.
+     *
+     * @example wg.tensor([0, 1e-10]).expm1() // tensor([0, 1e-10])
+     */
+    expm1(): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  neg() { return neg(this); },
+  exp() { return exp(this); },
+  log() { return log(this); },
+  sqrt() { return sqrt(this); },
+  abs() { return abs(this); },
+  sin() { return sin(this); },
+  cos() { return cos(this); },
+  tan() { return tan(this); },
+  sign() { return sign(this); },
+  floor() { return floor(this); },
+  ceil() { return ceil(this); },
+  round() { return round(this); },
+  square() { return square(this); },
+  rsqrt() { return rsqrt(this); },
+  reciprocal() { return reciprocal(this); },
+  log1p() { return log1p(this); },
+  expm1() { return expm1(this); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

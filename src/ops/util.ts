@@ -91,3 +91,11 @@ export function checkKeepdims(op: string, keepdims: unknown): boolean {
   }
   return keepdims;
 }
+
+/** A parameter must be a finite number (checked before anything is allocated). */
+export function finiteParam(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new WasmgradError(`${op}: ${name} must be a finite number, got ${describeValue(v)}`);
+  }
+  return v;
+}

@@ -142,3 +142,61 @@ export function tril(a: Tensor, k = 0): Tensor { return triangle('tril', a, k); 
  * @example wg.triu(wg.ones([2, 2])) // tensor([[1, 1], [0, 1]])
  */
 export function triu(a: Tensor, k = 0): Tensor { return triangle('triu', a, k); }
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * Size-1 dims removed (all, or those among `dim`); see `wg.squeeze`.
+     *
+     * @example wg.zeros([1, 3, 1]).squeeze().shape // [3]
+     */
+    squeeze(dim?: number | readonly number[]): Tensor;
+    /**
+     * A size-1 dim inserted at `dim`; see `wg.unsqueeze`.
+     *
+     * @example wg.zeros([3]).unsqueeze(0).shape // [1, 3]
+     */
+    unsqueeze(dim: number): Tensor;
+    /**
+     * Dims `startDim`..`endDim` merged into one; see `wg.flatten`.
+     *
+     * @example wg.zeros([2, 3, 4]).flatten().shape // [24]
+     */
+    flatten(startDim?: number, endDim?: number): Tensor;
+    /**
+     * The dims reordered (one by one or as an array); see `wg.permute`.
+     *
+     * @example wg.zeros([2, 3, 4]).permute(2, 0, 1).shape // [4, 2, 3]
+     */
+    permute(...dims: (number | readonly number[])[]): Tensor;
+    /**
+     * Repeated along size-1 and new leading dims to `shape` (-1 keeps a size); see `wg.expand`.
+     *
+     * @example wg.tensor([1, 2]).expand([3, -1]).shape // [3, 2]
+     */
+    expand(shape: readonly number[]): Tensor;
+    /**
+     * The lower triangle of the last two dims (column <= row + k); see `wg.tril`.
+     *
+     * @example wg.ones([2, 2]).tril() // tensor([[1, 0], [1, 1]])
+     */
+    tril(k?: number): Tensor;
+    /**
+     * The upper triangle of the last two dims (column >= row + k); see `wg.triu`.
+     *
+     * @example wg.ones([2, 2]).triu(1) // tensor([[0, 1], [0, 0]])
+     */
+    triu(k?: number): Tensor;
+  }
+}
+
+/** This family's Tensor methods, each the free function with this tensor first; src/methods/ installs them. */
+export default {
+  squeeze(dim) { return squeeze(this, dim); },
+  unsqueeze(dim) { return unsqueeze(this, dim); },
+  flatten(startDim = 0, endDim = -1) { return flatten(this, startDim, endDim); },
+  permute(...dims) { return permute(this, ...dims); },
+  expand(shape) { return expand(this, shape); },
+  tril(k = 0) { return tril(this, k); },
+  triu(k = 0) { return triu(this, k); },
+} satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -73,6 +73,8 @@ export const UNARY_ENTRIES: OpEntry[] = [
   unary('relu', (x) => Math.max(0, x), { kinks: [0] }),
   unary('sin', Math.sin, { turns: (lo, hi) => periodicPoints(Math.PI / 2, lo, hi) }),
   unary('cos', Math.cos, { turns: (lo, hi) => periodicPoints(0, lo, hi) }),
+  // tan is kept inside (-π/2, π/2), away from its poles at ±π/2 (tan(1.2) ≈ 2.57)
+  unary('tan', Math.tan, { domain: { min: -1.2, max: 1.2 } }),
   // silu has one minimum, at x ≈ -1.2785 (x·σ(x) turns where 1 + x(1 − σ(x)) = 0); no tf.silu
   unary('silu', (x) => x * sigmoid(x), { tf: undefined, turns: () => [SILU_MIN] }),
   // piecewise constant: zero gradient, kinks where they jump
@@ -94,6 +96,8 @@ export const UNARY_ENTRIES: OpEntry[] = [
   // tf.softplus has no linear region above the threshold (values differ by < 3e-9)
   unary('softplus', (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))))),
   unary('hardtanh', (x) => Math.min(Math.max(x, -1), 1), { kinks: [-1, 1], tf: undefined }),
+  // hardswish has one minimum, at x = -1.5 (value -0.375); no tf.hardswish
+  unary('hardswish', (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6, { kinks: [-3, 3], tf: undefined, turns: () => [-1.5] }),
   unary('gelu', (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), { tf: undefined, turns: () => [GELU_MIN] }),
 ];
 

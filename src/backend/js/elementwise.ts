@@ -53,6 +53,7 @@ const UNARY_KERNELS: { readonly [K in keyof typeof UNARY_OPS]: (x: number) => nu
   Expm1: Math.expm1,
   Erf: erf,
   LogSigmoid: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
+  Tan: Math.tan,
 };
 const UNARY_NAMES = namesByCode(UNARY_OPS);
 
