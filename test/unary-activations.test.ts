@@ -230,11 +230,12 @@ describe('bad arguments', () => {
 });
 
 forEachConfig('activation modules', ({ dtype, tol }) => {
-  it('GELU SiLU LeakyReLU ELU Softplus compute their functions with PyTorch defaults', () => {
+  it('GELU SiLU Hardswish LeakyReLU ELU Softplus compute their functions with PyTorch defaults', () => {
     const x = wg.tensor([-1, 1], { dtype });
     expectClose(new wg.nn.GELU().forward(x).toArray(), [-0.15865525393145707, 0.8413447460685429], tol);
     expectClose(new wg.nn.GELU('tanh').forward(x).toArray(), [-0.1588080093917233, 0.8411919906082767], tol);
     expectClose(new wg.nn.SiLU().forward(x).toArray(), [-0.2689414213699951, 0.7310585786300049], tol);
+    expectClose(new wg.nn.Hardswish().forward(x).toArray(), [-1 / 3, 2 / 3], tol);
     expectClose(new wg.nn.LeakyReLU().forward(x).toArray(), [-0.01, 1], tol);
     expectClose(new wg.nn.LeakyReLU(0.2).forward(x).toArray(), [-0.2, 1], tol);
     expectClose(new wg.nn.ELU().forward(x).toArray(), [-0.6321205588285577, 1], tol);
@@ -257,7 +258,7 @@ forEachConfig('activation modules', ({ dtype, tol }) => {
     expect(new wg.nn.Flatten(0).forward(wg.tensor(3, { dtype })).toArray()).toEqual([3]);
   });
   it('the activation modules have no parameters', () => {
-    for (const m of [new wg.nn.GELU(), new wg.nn.SiLU(), new wg.nn.LeakyReLU(), new wg.nn.ELU(), new wg.nn.Softplus(),
+    for (const m of [new wg.nn.GELU(), new wg.nn.SiLU(), new wg.nn.Hardswish(), new wg.nn.LeakyReLU(), new wg.nn.ELU(), new wg.nn.Softplus(),
       new wg.nn.Softmax(1), new wg.nn.LogSoftmax(1), new wg.nn.Identity(), new wg.nn.Flatten()]) {
       expect(m.parameters()).toEqual([]);
     }

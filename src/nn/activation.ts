@@ -2,7 +2,7 @@
 // when the module is made), for use in Sequential; Identity and Flatten, the shape-only layers.
 
 import type { Tensor } from '../tensor.js';
-import { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/activation.js';
+import { elu, gelu, hardswish, leakyRelu, relu, sigmoid, silu, softplus, tanh } from '../ops/activation.js';
 import { finiteParam } from '../ops/util.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { reshape } from '../ops/shape.js';
@@ -63,6 +63,15 @@ export class SiLU extends Module {
    * @example new wg.nn.SiLU().forward(wg.tensor([0, 1])) // tensor([0, 0.7311])
    */
   forward(x: Tensor): Tensor { return silu(x); }
+}
+
+/** `hardswish` as a module (PyTorch's `nn.Hardswish`, MobileNetV3's activation). No parameters. */
+export class Hardswish extends Module {
+  /**
+   *
+   * @example new wg.nn.Hardswish().forward(wg.tensor([-4, 1])) // tensor([0, 0.6667])
+   */
+  forward(x: Tensor): Tensor { return hardswish(x); }
 }
 
 /** `leakyRelu` as a module (PyTorch's `nn.LeakyReLU(negative_slope=0.01)`). No parameters. */

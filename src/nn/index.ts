@@ -6,7 +6,7 @@ export { Linear, type LinearOptions } from './linear.js';
 export { Sequential, MLP, type MLPOptions, type Activation, type LayerFunction } from './sequential.js';
 export { ReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
-export { GELU, SiLU, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';
+export { GELU, SiLU, Hardswish, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax, Identity, Flatten } from './activation.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvLayerOptions, type ConvTransposeLayerOptions } from './conv.js';
 export { MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool1d } from './pool.js';
 export { Embedding, type EmbeddingModuleOptions } from './embedding.js';
