@@ -1,60 +1,140 @@
 // Gather and scatter-add along one dimension (indexSelect, gather and their backward), with
-// their thread-task chunks. Pointers are byte addresses; counts in elements; indices are i32,
-// already checked to lie in [0, dim) by the TypeScript side.
+// their thread-task chunks. Pointers are byte addresses; counts in elements; indices are i32.
 //
 // The tensors are viewed as [outer, n, inner] (the output of a gather, the gradient read by a
 // scatter-add) and [outer, dim, inner] (the source of a gather, the output of a scatter-add).
 // perElement = 0: one index per row j (index [n], indexSelect) — a row copy of `inner` elements;
 // perElement = 1: one index per element (index [outer, n, inner], gather).
+//
+// The gather checks its indices in the same pass (one unsigned compare covers < 0 and >= dim,
+// four at a time where the index is per element) and stops at the first one outside [0, dim),
+// returning its position in `index` (-1: all good): no separate validation pass over the index.
+// The scatter-add trusts its indices (they went through a gather first).
 
 import { GatherSlot, ScatterAddSlot } from './opcodes';
 import { argi, argp, argF64, range, rangeHi } from './task';
 import { elemShift } from './simd';
 
-/** Rows [r0, r1) of the flattened [outer * n] rows of the output. */
-@inline function gatherRows<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
-  r0: i32, r1: i32): void {
-  if (r0 >= r1) return;
+/**
+ * Copies the 4 elements at base + the 4 byte offsets of `off` (u32 lanes) to dst (contiguous):
+ * wasm has no gather load, so each lane is loaded into a vector and the four stored at once.
+ */
+@inline function gather4<T>(dst: usize, base: usize, off: v128): void {
+  if (sizeof<T>() == 4) {
+    let v = v128.load32_zero(base + <usize><u32>i32x4.extract_lane(off, 0));
+    v = v128.load32_lane(base + <usize><u32>i32x4.extract_lane(off, 1), v, 1);
+    v = v128.load32_lane(base + <usize><u32>i32x4.extract_lane(off, 2), v, 2);
+    v = v128.load32_lane(base + <usize><u32>i32x4.extract_lane(off, 3), v, 3);
+    v128.store(dst, v);
+  } else {
+    let a = v128.load64_zero(base + <usize><u32>i32x4.extract_lane(off, 0));
+    a = v128.load64_lane(base + <usize><u32>i32x4.extract_lane(off, 1), a, 1);
+    let b = v128.load64_zero(base + <usize><u32>i32x4.extract_lane(off, 2));
+    b = v128.load64_lane(base + <usize><u32>i32x4.extract_lane(off, 3), b, 1);
+    v128.store(dst, a);
+    v128.store(dst, b, 16);
+  }
+}
+
+/** indexSelect rows [r0, r1) of the [outer * n] output rows: a row copy per index. */
+@inline function selectRows<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, r0: i32, r1: i32): i32 {
   const shift = elemShift<T>();
   const rowBytes = <usize>inner << shift;
   const sliceBytes = <usize>dim * rowBytes;
   // (o, j) of row r0, then stepped: no division per row
   let o = r0 / n, j = r0 - o * n;
   let base = src + <usize>o * sliceBytes;
-  if (!perElement) {
-    for (let r = r0; r < r1; r++) {
-      memory.copy(out + <usize>r * rowBytes, base + <usize>load<i32>(index + (<usize>j << 2)) * rowBytes, rowBytes);
-      if (++j == n) { j = 0; base += sliceBytes; }
-    }
-  } else if (inner == 1) {
-    // gather along the last dim: out[r] = src[o, index[r]] (one element per row)
-    for (let r = r0; r < r1; r++) {
-      store<T>(out + (<usize>r << shift), load<T>(base + (<usize>load<i32>(index + (<usize>r << 2)) << shift)));
-      if (++j == n) { j = 0; base += sliceBytes; }
-    }
-  } else {
-    for (let r = r0; r < r1; r++) {
-      const dst = out + <usize>r * rowBytes;
-      const idx = index + ((<usize>r * <usize>inner) << 2);
-      for (let i = 0; i < inner; i++) {
-        const k = <usize>load<i32>(idx + (<usize>i << 2));
-        store<T>(dst + (<usize>i << shift), load<T>(base + k * rowBytes + (<usize>i << shift)));
-      }
-      if (++j == n) { j = 0; base += sliceBytes; }
-    }
+  for (let r = r0; r < r1; r++) {
+    const k = load<i32>(index + (<usize>j << 2));
+    if (<u32>k >= <u32>dim) return j;
+    const from = base + <usize>k * rowBytes, to = out + <usize>r * rowBytes;
+    if (inner == 1) store<T>(to, load<T>(from));
+    else memory.copy(to, from, rowBytes);
+    if (++j == n) { j = 0; base += sliceBytes; }
   }
+  return -1;
+}
+
+/** gather along the last dim (inner 1), elements [p0, p1) of the [outer, n] output: out[o, j] = src[o, index[o, j]]. */
+@inline function gatherLast<T>(out: usize, src: usize, index: usize, n: i32, dim: i32, p0: i32, p1: i32): i32 {
+  const shift = elemShift<T>();
+  const sliceBytes = <usize>dim << shift;
+  const dimV = i32x4.splat(dim);
+  let p = p0, o = p0 / n;
+  while (p < p1) {
+    const rowEnd = min(p1, (o + 1) * n);
+    const base = src + <usize>o * sliceBytes;
+    for (; p + 4 <= rowEnd; p += 4) {
+      const k = v128.load(index + (<usize>p << 2));
+      const bad = i32x4.bitmask(i32x4.ge_u(k, dimV));
+      if (bad != 0) return p + ctz(bad);
+      gather4<T>(out + (<usize>p << shift), base, i32x4.shl(k, <i32>shift));
+    }
+    for (; p < rowEnd; p++) {
+      const k = load<i32>(index + (<usize>p << 2));
+      if (<u32>k >= <u32>dim) return p;
+      store<T>(out + (<usize>p << shift), load<T>(base + (<usize>k << shift)));
+    }
+    o++;
+  }
+  return -1;
+}
+
+/** gather with inner > 1, rows [r0, r1) of the [outer * n] rows: out[o, j, i] = src[o, index[o, j, i], i]. */
+@inline function gatherInner<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, r0: i32, r1: i32): i32 {
+  const shift = elemShift<T>();
+  const rowBytes = <usize>inner << shift;
+  const sliceBytes = <usize>dim * rowBytes;
+  const dimV = i32x4.splat(dim), innerV = i32x4.splat(inner);
+  let o = r0 / n, j = r0 - o * n;
+  let base = src + <usize>o * sliceBytes;
+  for (let r = r0; r < r1; r++) {
+    const dst = out + <usize>r * rowBytes;
+    const at = r * inner; // position of the row's first index
+    const idx = index + (<usize>at << 2);
+    let i = 0;
+    // element offset k * inner + i of each lane, as bytes (wrapping u32 lanes: below 4 GiB)
+    let col = i32x4(0, 1, 2, 3);
+    for (; i + 4 <= inner; i += 4) {
+      const k = v128.load(idx + (<usize>i << 2));
+      const bad = i32x4.bitmask(i32x4.ge_u(k, dimV));
+      if (bad != 0) return at + i + ctz(bad);
+      gather4<T>(dst + (<usize>i << shift), base, i32x4.shl(i32x4.add(i32x4.mul(k, innerV), col), <i32>shift));
+      col = i32x4.add(col, i32x4.splat(4));
+    }
+    for (; i < inner; i++) {
+      const k = load<i32>(idx + (<usize>i << 2));
+      if (<u32>k >= <u32>dim) return at + i;
+      store<T>(dst + (<usize>i << shift), load<T>(base + <usize>k * rowBytes + (<usize>i << shift)));
+    }
+    if (++j == n) { j = 0; base += sliceBytes; }
+  }
+  return -1;
+}
+
+/**
+ * Rows [r0, r1) of the flattened [outer * n] rows of the output; returns the first position of
+ * `index` ([n] or [outer, n, inner]) in those rows holding a value outside [0, dim), or -1.
+ */
+@inline function gatherRows<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
+  r0: i32, r1: i32): i32 {
+  if (r0 >= r1) return -1;
+  if (!perElement) return selectRows<T>(out, src, index, n, inner, dim, r0, r1);
+  if (inner == 1) return gatherLast<T>(out, src, index, n, dim, r0, r1);
+  return gatherInner<T>(out, src, index, n, inner, dim, r0, r1);
 }
 
 /**
  * gather_f32(out: f32* [outer, n, inner], src: f32* [outer, dim, inner], index: i32* [n] or
- * [outer, n, inner], ...): out[o, j, i] = src[o, index[j] (or index[o, j, i]), i].
+ * [outer, n, inner], ...) -> the first position of index outside [0, dim), or -1:
+ * out[o, j, i] = src[o, index[j] (or index[o, j, i]), i]. After a bad index out is partly written.
  */
-export function gather_f32(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
-  gatherRows<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer * n);
+export function gather_f32(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): i32 {
+  return gatherRows<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer * n);
 }
 /** gather_f64: as gather_f32 with f64 elements. */
-export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
-  gatherRows<f64>(out, src, index, n, inner, dim, perElement != 0, 0, outer * n);
+export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): i32 {
+  return gatherRows<f64>(out, src, index, n, inner, dim, perElement != 0, 0, outer * n);
 }
 
 /**
@@ -102,14 +182,27 @@ export function scatterAdd_f64(out: usize, src: usize, index: usize, outer: i32,
 
 // ---- thread-task chunks ----------------------------------------------------------------------
 
-/** Chunk idx of a Gather task: `rows` rows of the [outer * n] output rows. */
+/**
+ * Chunk idx of a Gather task: `rows` rows of the [outer * n] output rows. A chunk that meets a
+ * bad index stops there and lowers the i32 at `bad` to its position (an atomic minimum, so the
+ * caller sees the first bad position whichever chunks ran, as on one thread).
+ */
 export function gatherChunk(args: usize, idx: i32): void {
   const n = argi(args, GatherSlot.N);
   const r0 = <i32>range(idx, <usize>argi(args, GatherSlot.Outer) * <usize>n, argp(args, GatherSlot.Rows));
   const out = argp(args, GatherSlot.Out), src = argp(args, GatherSlot.Src), index = argp(args, GatherSlot.Index);
   const inner = argi(args, GatherSlot.Inner), dim = argi(args, GatherSlot.Dim), pe = argi(args, GatherSlot.PerElement) != 0;
-  if (argF64(args)) gatherRows<f64>(out, src, index, n, inner, dim, pe, r0, <i32>rangeHi);
-  else gatherRows<f32>(out, src, index, n, inner, dim, pe, r0, <i32>rangeHi);
+  const pos = argF64(args)
+    ? gatherRows<f64>(out, src, index, n, inner, dim, pe, r0, <i32>rangeHi)
+    : gatherRows<f32>(out, src, index, n, inner, dim, pe, r0, <i32>rangeHi);
+  if (pos < 0) return;
+  const bad = argp(args, GatherSlot.Bad);
+  let seen = atomic.load<i32>(bad);
+  while (pos < seen) {
+    const was = atomic.cmpxchg<i32>(bad, seen, pos);
+    if (was == seen) break;
+    seen = was;
+  }
 }
 
 /**
