@@ -138,17 +138,35 @@ export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: 
 }
 
 /**
- * out[o, index, i] += src[o, j, i] for o in [o0, o1), columns i in [c0, c1), every j in order
- * (so repeated indices accumulate in the same order on any split). out must be zeroed first.
+ * out[o, :, i] = 0, then out[o, index, i] += src[o, j, i] for o in [o0, o1), columns i in
+ * [c0, c1), every j in order (so repeated indices accumulate in the same order on any split).
+ * Each slice is zeroed just before its scatter, while it is in cache (no separate pass).
  */
 @inline function scatterAddBlock<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
   o0: i32, o1: i32, c0: i32, c1: i32): void {
   const shift = elemShift<T>();
+  if (perElement && inner == 1) {
+    // along the last dim: out[o, index[o, j]] += src[o, j], one straight pass
+    const sliceBytes = <usize>dim << shift;
+    for (let o = o0; o < o1; o++) {
+      const base = out + <usize>o * sliceBytes;
+      memory.fill(base, 0, sliceBytes);
+      const p0 = <usize>o * <usize>n, p1 = p0 + <usize>n;
+      for (let p = p0; p < p1; p++) {
+        const at = base + (<usize>load<i32>(index + (p << 2)) << shift);
+        store<T>(at, load<T>(at) + load<T>(src + (p << shift)));
+      }
+    }
+    return;
+  }
   const rowBytes = <usize>inner << shift;
   const lo = <usize>c0 << shift, hi = <usize>c1 << shift;
   const vecHi = lo + ((hi - lo) & ~15);
+  const wholeRows = c0 == 0 && c1 == inner;
   for (let o = o0; o < o1; o++) {
     const base = out + <usize>o * <usize>dim * rowBytes;
+    if (wholeRows) memory.fill(base, 0, <usize>dim * rowBytes);
+    else for (let d = 0; d < dim; d++) memory.fill(base + <usize>d * rowBytes + lo, 0, hi - lo);
     for (let j = 0; j < n; j++) {
       const r = <usize>o * <usize>n + <usize>j;
       const s = src + r * rowBytes;
@@ -169,8 +187,8 @@ export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: 
 }
 
 /**
- * scatterAdd_f32(out: f32* [outer, dim, inner] zeroed, src: f32* [outer, n, inner], index as
- * for gather_f32): out[o, index, i] += src[o, j, i] — the adjoint of gather_f32.
+ * scatterAdd_f32(out: f32* [outer, dim, inner] (overwritten), src: f32* [outer, n, inner], index
+ * as for gather_f32, each in [0, dim)): out = 0, out[o, index, i] += src[o, j, i] — the adjoint of gather_f32.
  */
 export function scatterAdd_f32(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
   scatterAddBlock<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer, 0, inner);

@@ -103,7 +103,7 @@ export interface WasmExports {
   /** Returns the first position of index outside [0, dim) (out then partly written), or -1. */
   gather_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): number;
   gather_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): number;
-  /** out [outer, dim, inner] must be zeroed: out[o, index, i] += src[o, j, i]. */
+  /** out [outer, dim, inner] is overwritten: out = 0, then out[o, index, i] += src[o, j, i]. */
   scatterAdd_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
   scatterAdd_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
   /** out: i32* [n] = src [n] while each is an integer in [0, size); returns the first bad position or -1. */

@@ -32,8 +32,12 @@ const NO_BAD = 0x7fffffff;
 
 export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
   dim: number, perElement: boolean): void {
-  k.heap.fill(out, 0);
-  if (src.size === 0 || out.size === 0) return;
+  if (out.size === 0) return;
+  if (src.size === 0) {
+    k.heap.fill(out, 0);
+    return;
+  }
+  // the kernel zeroes each slice of out just before scattering into it
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
   const min = taskMin('ScatterAdd');
