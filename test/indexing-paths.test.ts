@@ -247,6 +247,60 @@ forEachConfig('embedding through the gather kernel', ({ dtype }) => {
   });
 });
 
+forEachConfig('float index tensors, read by the gather kernel as they are', ({ dtype }) => {
+  const round = (v: number[]) => (dtype === 'float32' ? v.map(Math.fround) : v);
+
+  for (const indexDtype of ['float32', 'float64'] as const) {
+    it(`a ${indexDtype} index gathers along the last dim, an outer dim and by indexSelect, with gradients`, () => {
+      for (const [xShape, d, iShape] of [[[6, 7], 1, [6, 9]], [[5, 6], 0, [4, 6]], [[40, 70], 1, [40, 61]]] as [number[], number, number[]][]) {
+        const xd = values(prod(xShape), 2), id = indices(prod(iShape), xShape[d], 2), w = values(prod(iShape), 3);
+        const x = wg.tensor(xd, { dtype, shape: xShape, requiresGrad: true });
+        const idx = wg.tensor(Array.from(id), { dtype: indexDtype, shape: iShape });
+        const y = x.gather(d, idx);
+        expect(Array.from(y.data())).toEqual(round(gatherRef(xd, xShape, d, id, iShape)));
+        y.mul(wg.tensor(w, { dtype, shape: iShape })).sum().backward();
+        expect(Array.from(x.grad!.data())).toEqual(round(scatterRef(xShape, d, id, iShape, w)));
+        for (const t of [x, idx, y]) t.dispose();
+      }
+      const x = wg.tensor(values(20, 1), { dtype, shape: [4, 5] });
+      const rows = wg.tensor([3, 0, 3], { dtype: indexDtype });
+      expect(Array.from(x.indexSelect(0, rows).data())).toEqual(Array.from(x.data()).slice(15).concat(Array.from(x.data()).slice(0, 5), Array.from(x.data()).slice(15)));
+      const w = wg.tensor(values(12, 4), { dtype, shape: [4, 3], requiresGrad: true });
+      wg.embedding(wg.tensor([1, 1, 3], { dtype: indexDtype }), w).sum().backward();
+      expect(Array.from(w.grad!.data())).toEqual([0, 0, 0, 2, 2, 2, 0, 0, 0, 1, 1, 1]);
+      for (const t of [x, rows, w]) t.dispose();
+    });
+
+    it(`a ${indexDtype} index entry that is not an integer in range is named with its position, in the 4-wide loop and the tail, on 1 and 2 threads`, () => {
+      for (const threads of [1, 2]) {
+        withThreads(threads, () => {
+          const R = 1024, C = 64, K = 50; // rows of 50: 12 groups of four, then a tail of 2
+          const x = wg.tensor(values(R * C, 1), { dtype, shape: [R, C], requiresGrad: true });
+          const id = Array.from(indices(R * K, C, 1));
+          for (const [at, v, msg] of [[R * K / 2 + 1, 1.5, /index 1\.5 .*at position 25601 of index is not an integer/],
+            [R * K / 2 + 49, 2.25, /index 2\.25 .*at position 25649 of index is not an integer/], [999, NaN, /index NaN .*at position 999 .*not an integer/],
+            [30001, -1, /index -1 .*at position 30001 .*out of range/], [40000, C, /index 64 .*at position 40000 .*out of range/],
+            [5, Infinity, /index Infinity .*at position 5/]] as const) {
+            const bad = id.slice();
+            bad[at] = v;
+            const idx = wg.tensor(bad, { dtype: indexDtype, shape: [R, K] });
+            expectIndexError(() => x.gather(1, idx), /^gather:/, msg);
+            idx.dispose();
+          }
+          const id0 = Array.from(indices(R * C, R, 2));
+          id0[R * C - 7] = 0.5;
+          const idx0 = wg.tensor(id0, { dtype: indexDtype, shape: [R, C] });
+          expectIndexError(() => x.gather(0, idx0), /^gather:/, new RegExp(`index 0\\.5 .*at position ${R * C - 7} .*not an integer`));
+          const rows = wg.tensor([0, 3, 7.5], { dtype: indexDtype });
+          expectIndexError(() => x.indexSelect(0, rows), /^indexSelect:/, /index 7\.5 .*at position 2 of indices is not an integer/);
+          expectIndexError(() => wg.embedding(rows, x), /^embedding:/, /index 7\.5 .*at position 2 of indices is not an integer/);
+          for (const t of [x, idx0, rows]) t.dispose();
+        });
+      }
+    });
+  }
+});
+
 forEachBackend('gather gradients (float64 gradcheck)', () => {
   it('along the last dim, an outer dim and by indexSelect, including second order', () => {
     const x = wg.tensor(values(4 * 6, 2).map((v) => v + 0.25), { dtype: 'float64', shape: [4, 6], requiresGrad: true });

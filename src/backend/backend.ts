@@ -131,12 +131,13 @@ export interface Backend {
 
   // ---- gather / scatter-add along one dimension (indexSelect, gather, their backward) ---------
   // The gathered side is viewed as [outer, n, inner], the indexed side as [outer, dim, inner];
-  // index is int32: [n] (one index per row, perElement false) or [outer, n, inner] (one per
-  // element, perElement true). gather checks each entry lies in [0, dim) as it goes; scatterAdd
-  // takes indices a gather has checked.
+  // index is [n] (one index per row, perElement false) or [outer, n, inner] (one per element,
+  // perElement true). gather takes an int32 index or a float one holding integers, and checks
+  // each entry is an integer in [0, dim) as it goes; scatterAdd takes an int32 index a gather has
+  // checked.
   /**
    * out[o, j, i] = src[o, index[j] (or index[o, j, i]), i]. Returns the first position of index
-   * outside [0, dim) (out is then partly written), or -1.
+   * not an integer in [0, dim) (out is then partly written), or -1.
    */
   gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
     perElement: boolean): number;

@@ -9,12 +9,15 @@
 import type { Backend, Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate, type GateContext } from '../autograd/tape.js';
-import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { empty, requireTensor } from './util.js';
-import { checkIndex, readIndex, type IndexLike } from './indexing.js';
+import { checkIndex, int32Index, outOfRange, readIndex, type IndexLike } from './indexing.js';
 
 interface EmbeddingAttrs {
-  /** The flat indices, int32 [N] on the table's backend (a share owned by whoever made these attrs). */
+  /**
+   * The flat indices [N] on the table's backend (a share owned by whoever made these attrs):
+   * int32, or for the lookup the caller's float index as it is (the gather kernel reads it).
+   */
   readonly index: Tensor;
   /** The table row that gets no gradient, in [0, V), or -1. */
   readonly paddingIdx: number;
@@ -38,8 +41,8 @@ function zeroRows(backend: Backend, s: Storage, rows: readonly number[], D: numb
   }
 }
 
-/** A recording gate saves its own share of the index (the record frees it when released). */
-const keepIndex = (ctx: GateContext<EmbeddingAttrs>, at: EmbeddingAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(at.index.shareStorage()); };
+/** A recording gate saves its own int32 share of the index (the record frees it when released). */
+const keepIndex = (ctx: GateContext<EmbeddingAttrs>, at: EmbeddingAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(int32Index(at.index, at.tableShape[0])); };
 
 const lookupGate: Gate<EmbeddingAttrs> = {
   name: 'embedding',
@@ -47,13 +50,10 @@ const lookupGate: Gate<EmbeddingAttrs> = {
     const [V, D] = at.tableShape;
     const out = empty(at.outShape, table.dtype, table.backend, 'embedding');
     const bad = table.backend.gather(out.storage, table.storage, at.index.storage, 1, at.index.size, D, V, false);
-    if (bad >= 0) {
-      // out is freed with the gate's scope
-      throw new WasmgradError(`embedding: index ${table.backend.get(at.index.storage, bad)} at position ${bad} of indices is out of range for dimension 0 of size ${V} (input shape ${fmtShape(at.tableShape)})`);
-    }
+    if (bad >= 0) throw outOfRange('embedding', 'indices', at.index, bad, V, 0, at.tableShape); // out is freed with the gate's scope
     if (at.zeroPad && at.paddingIdx >= 0) {
       // only on the second-order path: the indices come back to JavaScript here
-      const index = table.backend.read(at.index.storage);
+      const index = table.backend.read(at.index.storage); // int32 here (a saved index)
       const rows: number[] = [];
       for (let i = 0; i < index.length; i++) if (index[i] === at.paddingIdx) rows.push(i);
       zeroRows(table.backend, out.storage, rows, D);

@@ -17,7 +17,10 @@ import { empty, normalizeAxis, requireTensor } from './util.js';
 export type IndexLike = Tensor | ArrayLike<number> | readonly unknown[];
 
 interface IndexAttrs {
-  /** int32, contiguous, on the input's backend (a share owned by whoever made these attrs). */
+  /**
+   * Flat, on the input's backend (a share owned by whoever made these attrs): int32, or for the
+   * op's own gather a float index as the caller gave it (the gather kernel reads it as it is).
+   */
   readonly index: Tensor;
   readonly dim: number;
   /** false: one index per slice along dim (indexSelect); true: one per element (gather). */
@@ -46,7 +49,7 @@ function view(at: IndexAttrs): [number, number, number, number] {
 function gatePair(name: string): Gate<IndexAttrs> {
   // A recording gate saves its own share of the index storage (the record owns it, and frees it
   // when released); the rule passes that share on to the adjoint gate it applies.
-  const keepIndex = (ctx: GateContext<IndexAttrs>, at: IndexAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(at.index.shareStorage()); };
+  const keepIndex = (ctx: GateContext<IndexAttrs>, at: IndexAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(int32Index(at.index, at.srcShape[at.dim])); };
   const gatherGate: Gate<IndexAttrs> = {
     name,
     forward(ctx, [src], at) {
@@ -83,8 +86,9 @@ const gatherGate = gatePair('gather');
 
 /**
  * An index argument as an int32 tensor on x's backend (the caller disposes it) and its shape;
- * every entry an integer in [0, size) — except that an int32 tensor with `deferCheck` is shared
- * unchecked: the caller's gather kernel checks it (see checkIndex for when nothing is gathered).
+ * every entry an integer in [0, size) — except that with `deferCheck` an index tensor is shared
+ * as it is, unchecked and of any dtype: the caller's gather kernel reads and checks it (see
+ * checkIndex for when nothing is gathered, int32Index for an index a backward needs).
  */
 export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor,
   deferCheck = false): { index: Tensor; shape: number[] } {
@@ -96,7 +100,7 @@ export function readIndex(op: string, what: string, arg: unknown, size: number, 
       throw new WasmgradError(`${op}: ${what} is on the ${arg.backendName} backend, the input on ${x.backendName} (use to(backend))`);
     }
     // checked (and converted) by a kernel: no JS loop over the index's elements, no copy to JS
-    const index = deferCheck && arg.dtype === 'int32' ? arg.shareStorage([arg.size]) : tensorIndex(op, what, arg, size, dim, x);
+    const index = deferCheck ? arg.shareStorage([arg.size]) : tensorIndex(op, what, arg, size, dim, x);
     return { index, shape: arg.shape.slice() };
   } else if (ArrayBuffer.isView(arg) && !(arg instanceof DataView) && !(arg instanceof BigInt64Array) && !(arg instanceof BigUint64Array)) {
     flat = arg as unknown as ArrayLike<number>;
@@ -143,12 +147,30 @@ function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: n
  * empty result): the index must be valid all the same. Throws on a bad entry (the caller disposes the index).
  */
 export function checkIndex(op: string, what: string, index: Tensor, size: number, dim: number, inputShape: readonly number[]): void {
-  const bad = index.backend.indexFrom(index.storage, index.storage, size); // in place: writes each value back unchanged
+  // int32: in place (writes each value back unchanged); a float index into a scratch int32 copy
+  const out = index.dtype === 'int32' ? index.storage : index.backend.alloc('int32', index.size);
+  let bad: number;
+  try {
+    bad = index.backend.indexFrom(out, index.storage, size);
+  } finally {
+    if (out !== index.storage) index.backend.free(out);
+  }
   if (bad >= 0) throw outOfRange(op, what, index, bad, size, dim, inputShape);
 }
 
+/**
+ * A checked index (every entry an integer in [0, size)) as an int32 tensor the caller owns: a
+ * share of an int32 one, a converted copy of a float one (made only for a backward that needs it).
+ */
+export function int32Index(index: Tensor, size: number): Tensor {
+  if (index.dtype === 'int32') return index.shareStorage();
+  const out = empty([index.size], 'int32', index.backend, 'index');
+  out.backend.indexFrom(out.storage, index.storage, size);
+  return out;
+}
+
 /** The error for the entry at flat position `bad` of an index: out of [0, size), or not an integer. */
-function outOfRange(op: string, what: string, index: Tensor, bad: number, size: number, dim: number,
+export function outOfRange(op: string, what: string, index: Tensor, bad: number, size: number, dim: number,
   inputShape: readonly number[]): WasmgradError {
   const v = index.backend.get(index.storage, bad);
   return new WasmgradError(Number.isInteger(v)

@@ -4,7 +4,7 @@
 import type { Storage } from '../backend.js';
 import { arr } from './storage.js';
 
-/** Returns the first position of index outside [0, dim) (out then partly written), or -1. */
+/** Returns the first position of index (int32, or float holding integers) not an integer in [0, dim) (out then partly written), or -1. */
 export function gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
   perElement: boolean): number {
   const o = arr(out), s = arr(src), idx = arr(index);
@@ -13,13 +13,13 @@ export function gather(out: Storage, src: Storage, index: Storage, outer: number
       const row = (p * n + j) * inner;
       if (!perElement) {
         const k = idx[j];
-        if (!(k >= 0 && k < dim)) return j;
+        if (!(k >= 0 && k < dim && Math.floor(k) === k)) return j;
         const from = (p * dim + k) * inner;
         for (let i = 0; i < inner; i++) o[row + i] = s[from + i];
       } else {
         for (let i = 0; i < inner; i++) {
           const k = idx[row + i];
-          if (!(k >= 0 && k < dim)) return row + i;
+          if (!(k >= 0 && k < dim && Math.floor(k) === k)) return row + i;
           o[row + i] = s[(p * dim + k) * inner + i];
         }
       }

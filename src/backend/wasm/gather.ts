@@ -12,6 +12,7 @@ export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, o
   if (out.size === 0) return -1;
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
+  const indexType = index.dtype === 'int32' ? 0 : index.dtype === 'float32' ? 1 : 2; // a float index is read as it is
   const min = taskMin('Gather');
   if (k.threads.split(out.size, min)) {
     const rows = outer * n;
@@ -21,11 +22,11 @@ export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, o
     const i32 = k.heap.view('int32') as Int32Array;
     i32[bad >>> 2] = NO_BAD;
     k.threads.dispatch('Gather', f64, Math.ceil(rows / per),
-      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, rows: per, bad });
+      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, rows: per, bad, indexType });
     const pos = (k.heap.view('int32') as Int32Array)[bad >>> 2];
     return pos === NO_BAD ? -1 : pos;
   }
-  return (f64 ? k.wasm.gather_f64 : k.wasm.gather_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);
+  return (f64 ? k.wasm.gather_f64 : k.wasm.gather_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe, indexType);
 }
 /** The bad-position word before any chunk lowered it (above every position). */
 const NO_BAD = 0x7fffffff;
