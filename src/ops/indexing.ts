@@ -1,12 +1,12 @@
 // Indexing along one dimension: indexSelect and gather. Forward is the gather kernel; its
 // adjoint is the scatter-add kernel (repeated indices accumulate), and the adjoint of that is
 // the gather again, so both gates are written with each other and createGraph differentiates
-// any order. The kernels read an int32 tensor in the backend's heap: an int32 index tensor is
-// shared as it is (no copy) and checked by the gather kernel in the same pass that gathers (it
-// returns the first bad position; the gate throws and its output is freed), a float one is
-// converted and checked by a kernel, an array checked and written once. Each record that needs
-// the index for its backward keeps its own share of that storage, so the indices never go back
-// through JavaScript.
+// any order. The kernels read the index in the backend's heap: an index tensor (int32, or float
+// holding integers) is shared as it is, no copy, and checked by the gather kernel in the same
+// pass that gathers (it returns the first bad position; the gate throws and its output is
+// freed); an array is checked and written once as int32. Each record that needs the index for
+// its backward keeps its own int32 share (a float index is converted then, and only then), so
+// the indices never go back through JavaScript.
 
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate, type GateContext } from '../autograd/tape.js';
@@ -143,8 +143,8 @@ function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: n
 }
 
 /**
- * Checks an int32 index that readIndex shared unchecked when no gather kernel will read it (an
- * empty result): the index must be valid all the same. Throws on a bad entry (the caller disposes the index).
+ * Checks an index that readIndex shared unchecked where no gather kernel reads all of it (an empty
+ * result, before a crop): it must be valid all the same. Throws on a bad entry (the caller disposes the index).
  */
 export function checkIndex(op: string, what: string, index: Tensor, size: number, dim: number, inputShape: readonly number[]): void {
   // int32: in place (writes each value back unchanged); a float index into a scratch int32 copy
@@ -260,7 +260,7 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
   }
 }
 
-/** gather with an int32 index of `shape` (as many dims as t, no larger outside d), checked by the kernel. */
+/** gather with an index of `shape` (as many dims as t, no larger outside d), checked by the kernel. */
 function gatherChecked(t: Tensor, d: number, idx: Tensor, shape: number[]): Tensor {
   const inputShape = t.shape;
   // with crops, check the index before making them (a crop's record would outlive the error)

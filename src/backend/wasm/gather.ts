@@ -6,7 +6,7 @@ import type { Kernels } from './backend.js';
 import { isF64, ptrOf } from './storage.js';
 import { taskMin } from './thresholds.js';
 
-/** Gathers (see Backend.gather); returns the first position of `index` outside [0, dim), or -1. */
+/** Gathers (see Backend.gather); returns the first position of `index` not an integer in [0, dim), or -1. */
 export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
   dim: number, perElement: boolean): number {
   if (out.size === 0) return -1;
