@@ -148,7 +148,22 @@ export default {
       };
       await ctx.cell(r, 'tfwasm', tfFlat, gbs(12 * PICKS * K));
       await ctx.cell(r, 'tfcpu', tfBatched, gbs(12 * PICKS * K));
-      // the same with a float32 index tensor (converted and checked to int32 on every call)
+      // its forward + backward: the backward zeroes x's gradient (T), reads the index and dy and
+      // reads and writes the picked gradient elements (16 B each)
+      const T = PICKS * COLS * 4;
+      const rb = ctx.row('gather-fwdbwd-4096x32', 'gather dim 1 fwd+bwd, [4096,128] by [4096,32] f32', 'GB/s', 'higher');
+      rows.push(rb);
+      const wgB = () => {
+        const x = wg.tensor(uniform(PICKS * COLS, -1, 1, 75), { shape: [PICKS, COLS], requiresGrad: true });
+        const idx = wg.tensor(index, { shape: [PICKS, K], dtype: 'int32' });
+        const dy = wg.tensor(uniform(PICKS * K, -1, 1, 77), { shape: [PICKS, K] });
+        return {
+          fn: () => { wg.tidy(() => { x.gather(1, idx).backward(dy); }); x.zeroGrad(); },
+          cleanup: () => { x.dispose(); idx.dispose(); dy.dispose(); },
+        };
+      };
+      await allCells(ctx, rb, wgB, 'tf.gather gradient: UnsortedSegmentSum missing on tfjs wasm, minutes per call on tfjs cpu', gbs(28 * PICKS * K + T));
+      // the same with a float32 index tensor (read as it is by the gather kernel, which checks each entry is an integer in range)
       const rf = ctx.row('gather-f32index-4096x32', 'gather dim 1 as above, float32 index tensor', 'GB/s', 'higher');
       rows.push(rf);
       const wgF = () => {
@@ -166,7 +181,9 @@ export default {
     '"mul by 1" moves the same bytes through the elementwise kernel, the bound a row copy should reach.',
     'fwd+bwd adds zeroing the [50000,128] gradient, reading dy and the scatter-add (read+write rows).',
     'wasmgrad\'s index arrays (indexSelect rows) are checked and written to the heap on every call;',
-    'an index tensor stays in the heap: int32 is checked in place, float32 converted by a kernel.',
+    'an index tensor (int32 or float32) stays in the heap and is checked by the gather kernel as it gathers.',
+    'gather fwd+bwd: 12 B per picked element forward; backward zeroes the [4096,128] gradient, reads index and dy,',
+    'reads and writes the picked gradient elements (16 B each).',
     'TF.js gather along dim 1 is `tf.gather(x, idx, 1, 1)` (batchDims = 1) on its cpu backend; on its wasm backend that',
     'reads the wrong elements (tensorflow/tfjs#8658), so its cell is the same gather as a 1-D tf.gather of the flattened',
     'input by flat offsets (made before timing): the same bytes through the same kernel.',
