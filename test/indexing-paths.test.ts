@@ -301,6 +301,28 @@ forEachConfig('float index tensors, read by the gather kernel as they are', ({ d
   }
 });
 
+forEachConfig('index storage ownership', ({ dtype }) => {
+  it('a recorded gather keeps an int32 copy of a float index only until its graph is freed; nothing is left behind', () => {
+    for (const indexDtype of ['int32', 'float32', 'float64'] as const) {
+      const x = wg.tensor(values(24, 1), { dtype, shape: [4, 6], requiresGrad: true });
+      const idx = wg.tensor(Array.from(indices(12, 6, 1)), { dtype: indexDtype, shape: [4, 3] });
+      const before = wg.memory();
+      wg.tidy(() => {
+        x.gather(1, idx).square().sum().backward();
+        x.indexSelect(1, wg.tensor([5, 0], { dtype: indexDtype })).sum().backward();
+        wg.embedding(idx, x.reshape([12, 2])).sum().backward();
+      });
+      x.zeroGrad();
+      x.grad?.dispose();
+      const after = wg.memory();
+      expect(after.tensors).toBe(before.tensors);
+      expect(after.bytes).toBe(before.bytes);
+      expect(Array.from(idx.data())).toEqual(Array.from(indices(12, 6, 1))); // read, never written
+      for (const t of [x, idx]) t.dispose();
+    }
+  });
+});
+
 forEachBackend('gather gradients (float64 gradcheck)', () => {
   it('along the last dim, an outer dim and by indexSelect, including second order', () => {
     const x = wg.tensor(values(4 * 6, 2).map((v) => v + 0.25), { dtype: 'float64', shape: [4, 6], requiresGrad: true });
