@@ -195,6 +195,7 @@ export const enum ScanSlot {
 
 export const enum GatherSlot {
   Out = 2, Src = 3, Index = 4, Outer = 5, N = 6, Inner = 7, Dim = 8, PerElement = 9, Rows = 10,
+  Bad = 11, IndexType = 12,
 }
 
 export const enum ScatterAddSlot {

@@ -131,11 +131,16 @@ export interface Backend {
 
   // ---- gather / scatter-add along one dimension (indexSelect, gather, their backward) ---------
   // The gathered side is viewed as [outer, n, inner], the indexed side as [outer, dim, inner];
-  // index is int32, every entry already checked to lie in [0, dim): [n] (one index per row,
-  // perElement false) or [outer, n, inner] (one per element, perElement true).
-  /** out[o, j, i] = src[o, index[j] (or index[o, j, i]), i]. */
+  // index is [n] (one index per row, perElement false) or [outer, n, inner] (one per element,
+  // perElement true). gather takes an int32 index or a float one holding integers, and checks
+  // each entry is an integer in [0, dim) as it goes; scatterAdd takes an int32 index a gather has
+  // checked.
+  /**
+   * out[o, j, i] = src[o, index[j] (or index[o, j, i]), i]. Returns the first position of index
+   * not an integer in [0, dim) (out is then partly written), or -1.
+   */
   gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
-    perElement: boolean): void;
+    perElement: boolean): number;
   /** The adjoint of gather: out (overwritten) = 0, then out[o, index, i] += src[o, j, i]; repeated indices accumulate. */
   scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
     perElement: boolean): void;

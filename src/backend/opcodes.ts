@@ -163,8 +163,8 @@ export const TASKS = {
   Adagrad: { code: 20, slots: ['param', 'grad', 'sum', 'n', 'clr', 'weightDecay', 'eps', 'chunk'] },
   /** `per` units per chunk; a unit is one outer slice's block of `cols` columns (cumsum). */
   Scan: { code: 21, slots: ['out', 'a', 'outer', 'n', 'inner', 'reverse', 'cols', 'per'] },
-  /** `rows` output rows (of outer * n) per chunk; perElement 0: index [n], 1: index [outer, n, inner]. */
-  Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows'] },
+  /** `rows` output rows (of outer * n) per chunk; perElement 0: index [n], 1: index [outer, n, inner]; `bad`: an i32 lowered to the first bad index position; indexType 0 i32, 1 f32, 2 f64. */
+  Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows', 'bad', 'indexType'] },
   /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
   ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
   /** `per` planes of the [planes, H, W] input per chunk: max pooling, the winner's in-plane index into idx (int32). */

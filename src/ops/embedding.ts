@@ -1,20 +1,24 @@
 // embedding: rows of a weight table looked up by integer indices (torch.nn.functional.embedding).
-// Forward is the gather kernel (one index per row of the table); backward is its adjoint, the
-// scatter-add kernel (repeated indices accumulate), except that the paddingIdx row gets no
-// gradient, as in PyTorch. The adjoint of that scatter-add is the gather with the entries that
-// hit paddingIdx zeroed, so the two gates are written with each other and createGraph
-// differentiates any order.
+// Forward is the gather kernel (one index per row of the table, checked as it gathers); backward
+// is its adjoint, the scatter-add kernel (repeated indices accumulate), except that the
+// paddingIdx row gets no gradient, as in PyTorch. The adjoint of that scatter-add is the gather
+// with the entries that hit paddingIdx zeroed, so the two gates are written with each other and
+// createGraph differentiates any order. The indices stay in the backend's heap as an int32
+// tensor (an int32 argument shared as it is), as for indexSelect; each record keeps its share.
 
 import type { Backend, Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
-import { applyGate, type Gate } from '../autograd/tape.js';
+import { applyGate, type Gate, type GateContext } from '../autograd/tape.js';
 import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
 import { empty, requireTensor } from './util.js';
-import { readIndex, type IndexLike } from './indexing.js';
+import { checkIndex, int32Index, outOfRange, readIndex, type IndexLike } from './indexing.js';
 
 interface EmbeddingAttrs {
-  /** The flat indices, each in [0, V). */
-  readonly index: Int32Array;
+  /**
+   * The flat indices [N] on the table's backend (a share owned by whoever made these attrs):
+   * int32, or for the lookup the caller's float index as it is (the gather kernel reads it).
+   */
+  readonly index: Tensor;
   /** The table row that gets no gradient, in [0, V), or -1. */
   readonly paddingIdx: number;
   /** The table's shape [V, D]. */
@@ -23,17 +27,6 @@ interface EmbeddingAttrs {
   readonly outShape: readonly number[];
   /** Zero the looked-up rows whose index is paddingIdx (the adjoint of the gradient's scatter). */
   readonly zeroPad: boolean;
-}
-
-/** Runs one gather-family kernel with the indices copied into a temporary int32 storage. */
-function withIndex(backend: Backend, index: Int32Array, run: (s: Storage) => void): void {
-  const s = backend.alloc('int32', index.length);
-  try {
-    backend.write(s, index);
-    run(s);
-  } finally {
-    backend.free(s);
-  }
 }
 
 /** Zeroes rows `rows` (each D elements) of `s`, copying from a one-element zero. */
@@ -48,35 +41,43 @@ function zeroRows(backend: Backend, s: Storage, rows: readonly number[], D: numb
   }
 }
 
+/** A recording gate saves its own int32 share of the index (the record frees it when released). */
+const keepIndex = (ctx: GateContext<EmbeddingAttrs>, at: EmbeddingAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(int32Index(at.index, at.tableShape[0])); };
+
 const lookupGate: Gate<EmbeddingAttrs> = {
   name: 'embedding',
-  forward(_ctx, [table], at) {
+  forward(ctx, [table], at) {
     const [V, D] = at.tableShape;
     const out = empty(at.outShape, table.dtype, table.backend, 'embedding');
-    withIndex(table.backend, at.index, (idx) => table.backend.gather(out.storage, table.storage, idx, 1, at.index.length, D, V, false));
+    const bad = table.backend.gather(out.storage, table.storage, at.index.storage, 1, at.index.size, D, V, false);
+    if (bad >= 0) throw outOfRange('embedding', 'indices', at.index, bad, V, 0, at.tableShape); // out is freed with the gate's scope
     if (at.zeroPad && at.paddingIdx >= 0) {
+      // only on the second-order path: the indices come back to JavaScript here
+      const index = table.backend.read(at.index.storage); // int32 here (a saved index)
       const rows: number[] = [];
-      for (let i = 0; i < at.index.length; i++) if (at.index[i] === at.paddingIdx) rows.push(i);
+      for (let i = 0; i < index.length; i++) if (index[i] === at.paddingIdx) rows.push(i);
       zeroRows(table.backend, out.storage, rows, D);
     }
+    keepIndex(ctx, at);
     return out;
   },
   backward(ctx, dy) {
-    return [ctx.needsInputGrad(0) ? applyGate(scatterGate, [dy], ctx.attrs) : null];
+    return [ctx.needsInputGrad(0) ? applyGate(scatterGate, [dy], { ...ctx.attrs, index: ctx.saved[0] }) : null];
   },
 };
 
 const scatterGate: Gate<EmbeddingAttrs> = {
   name: 'embeddingBackward',
-  forward(_ctx, [g], at) {
+  forward(ctx, [g], at) {
     const [V, D] = at.tableShape;
     const out = empty(at.tableShape, g.dtype, g.backend, 'embedding');
-    withIndex(g.backend, at.index, (idx) => g.backend.scatterAdd(out.storage, g.storage, idx, 1, at.index.length, D, V, false));
+    g.backend.scatterAdd(out.storage, g.storage, at.index.storage, 1, at.index.size, D, V, false);
     if (at.paddingIdx >= 0) zeroRows(g.backend, out.storage, [at.paddingIdx], D);
+    keepIndex(ctx, at);
     return out;
   },
   backward(ctx, gg) {
-    return [ctx.needsInputGrad(0) ? applyGate(lookupGate, [gg], { ...ctx.attrs, zeroPad: true }) : null];
+    return [ctx.needsInputGrad(0) ? applyGate(lookupGate, [gg], { ...ctx.attrs, index: ctx.saved[0], zeroPad: true }) : null];
   },
 };
 
@@ -113,10 +114,12 @@ export function embedding(indices: IndexLike, weight: Tensor, opts: EmbeddingOpt
   if (table.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${table.shapeString}`);
   const [V, D] = table.shape;
   const paddingIdx = checkPaddingIdx('embedding', o.paddingIdx, V);
-  const { index, shape } = readIndex('embedding', 'indices', indices, V, 0, table);
-  // The gates keep the indices in JS (paddingIdx rows are found there); indexSelect/gather keep them in the heap.
-  let values: Int32Array;
-  try { values = index.data() as Int32Array; } finally { index.dispose(); }
-  const outShape = [...shape, D];
-  return applyGate(lookupGate, [table], { index: values, paddingIdx, tableShape: table.shape, outShape, zeroPad: false });
+  const { index, shape } = readIndex('embedding', 'indices', indices, V, 0, table, true);
+  try {
+    if (D === 0 && index.size > 0) checkIndex('embedding', 'indices', index, V, 0, table.shape); // nothing is gathered
+    const outShape = [...shape, D];
+    return applyGate(lookupGate, [table], { index, paddingIdx, tableShape: table.shape, outShape, zeroPad: false });
+  } finally {
+    index.dispose(); // a recording gate keeps its own share
+  }
 }

@@ -1,10 +1,12 @@
 // Indexing along one dimension: indexSelect and gather. Forward is the gather kernel; its
 // adjoint is the scatter-add kernel (repeated indices accumulate), and the adjoint of that is
 // the gather again, so both gates are written with each other and createGraph differentiates
-// any order. Indices are checked once, here, into an int32 tensor in the backend's heap that the
-// kernels read directly: an int32 index tensor is checked in place and shared (no copy), a float
-// one converted by a kernel, an array written once. Each record that needs the index for its
-// backward keeps its own share of that storage, so the indices never go back through JavaScript.
+// any order. The kernels read the index in the backend's heap: an index tensor (int32, or float
+// holding integers) is shared as it is, no copy, and checked by the gather kernel in the same
+// pass that gathers (it returns the first bad position; the gate throws and its output is
+// freed); an array is checked and written once as int32. Each record that needs the index for
+// its backward keeps its own int32 share (a float index is converted then, and only then), so
+// the indices never go back through JavaScript.
 
 import { Tensor } from '../tensor.js';
 import { applyGate, type Gate, type GateContext } from '../autograd/tape.js';
@@ -15,7 +17,10 @@ import { empty, normalizeAxis, requireTensor } from './util.js';
 export type IndexLike = Tensor | ArrayLike<number> | readonly unknown[];
 
 interface IndexAttrs {
-  /** int32, contiguous, on the input's backend (a share owned by whoever made these attrs). */
+  /**
+   * Flat, on the input's backend (a share owned by whoever made these attrs): int32, or for the
+   * op's own gather a float index as the caller gave it (the gather kernel reads it as it is).
+   */
   readonly index: Tensor;
   readonly dim: number;
   /** false: one index per slice along dim (indexSelect); true: one per element (gather). */
@@ -24,6 +29,9 @@ interface IndexAttrs {
   readonly srcShape: readonly number[];
   /** Shape of the gathered tensor (the gather's output, the scatter-add's input). */
   readonly outShape: readonly number[];
+  /** For the error a bad index makes: the argument's name and the op's input shape (before any crop). */
+  readonly what: string;
+  readonly inputShape: readonly number[];
 }
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
@@ -41,13 +49,14 @@ function view(at: IndexAttrs): [number, number, number, number] {
 function gatePair(name: string): Gate<IndexAttrs> {
   // A recording gate saves its own share of the index storage (the record owns it, and frees it
   // when released); the rule passes that share on to the adjoint gate it applies.
-  const keepIndex = (ctx: GateContext<IndexAttrs>, at: IndexAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(at.index.shareStorage()); };
+  const keepIndex = (ctx: GateContext<IndexAttrs>, at: IndexAttrs) => { if (ctx.needsInputGrad(0)) ctx.save(int32Index(at.index, at.srcShape[at.dim])); };
   const gatherGate: Gate<IndexAttrs> = {
     name,
     forward(ctx, [src], at) {
       const out = empty(at.outShape, src.dtype, src.backend, name);
       const [outer, n, inner, dim] = view(at);
-      src.backend.gather(out.storage, src.storage, at.index.storage, outer, n, inner, dim, at.perElement);
+      const bad = src.backend.gather(out.storage, src.storage, at.index.storage, outer, n, inner, dim, at.perElement);
+      if (bad >= 0) throw outOfRange(name, at.what, at.index, bad, dim, at.dim, at.inputShape); // out is freed with the gate's scope
       keepIndex(ctx, at);
       return out;
     },
@@ -77,9 +86,12 @@ const gatherGate = gatePair('gather');
 
 /**
  * An index argument as an int32 tensor on x's backend (the caller disposes it) and its shape;
- * every entry an integer in [0, size).
+ * every entry an integer in [0, size) — except that with `deferCheck` an index tensor is shared
+ * as it is, unchecked and of any dtype: the caller's gather kernel reads and checks it (see
+ * checkIndex for when nothing is gathered, int32Index for an index a backward needs).
  */
-export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { index: Tensor; shape: number[] } {
+export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor,
+  deferCheck = false): { index: Tensor; shape: number[] } {
   let flat: ArrayLike<unknown>;
   let shape: number[];
   if (arg instanceof Tensor) {
@@ -88,7 +100,8 @@ export function readIndex(op: string, what: string, arg: unknown, size: number, 
       throw new WasmgradError(`${op}: ${what} is on the ${arg.backendName} backend, the input on ${x.backendName} (use to(backend))`);
     }
     // checked (and converted) by a kernel: no JS loop over the index's elements, no copy to JS
-    return { index: tensorIndex(op, what, arg, size, dim, x), shape: arg.shape.slice() };
+    const index = deferCheck ? arg.shareStorage([arg.size]) : tensorIndex(op, what, arg, size, dim, x);
+    return { index, shape: arg.shape.slice() };
   } else if (ArrayBuffer.isView(arg) && !(arg instanceof DataView) && !(arg instanceof BigInt64Array) && !(arg instanceof BigUint64Array)) {
     flat = arg as unknown as ArrayLike<number>;
     shape = [flat.length];
@@ -124,12 +137,45 @@ function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: n
   const bad = backend.indexFrom(index.storage, arg.storage, size);
   if (bad >= 0) {
     index.dispose();
-    const v = backend.get(arg.storage, bad);
-    throw new WasmgradError(Number.isInteger(v)
-      ? `${op}: index ${v} at position ${bad} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(x.shape)})`
-      : `${op}: index ${describeValue(v)} at position ${bad} of ${what} is not an integer`);
+    throw outOfRange(op, what, arg, bad, size, dim, x.shape);
   }
   return index;
+}
+
+/**
+ * Checks an index that readIndex shared unchecked where no gather kernel reads all of it (an empty
+ * result, before a crop): it must be valid all the same. Throws on a bad entry (the caller disposes the index).
+ */
+export function checkIndex(op: string, what: string, index: Tensor, size: number, dim: number, inputShape: readonly number[]): void {
+  // int32: in place (writes each value back unchanged); a float index into a scratch int32 copy
+  const out = index.dtype === 'int32' ? index.storage : index.backend.alloc('int32', index.size);
+  let bad: number;
+  try {
+    bad = index.backend.indexFrom(out, index.storage, size);
+  } finally {
+    if (out !== index.storage) index.backend.free(out);
+  }
+  if (bad >= 0) throw outOfRange(op, what, index, bad, size, dim, inputShape);
+}
+
+/**
+ * A checked index (every entry an integer in [0, size)) as an int32 tensor the caller owns: a
+ * share of an int32 one, a converted copy of a float one (made only for a backward that needs it).
+ */
+export function int32Index(index: Tensor, size: number): Tensor {
+  if (index.dtype === 'int32') return index.shareStorage();
+  const out = empty([index.size], 'int32', index.backend, 'index');
+  out.backend.indexFrom(out.storage, index.storage, size);
+  return out;
+}
+
+/** The error for the entry at flat position `bad` of an index: out of [0, size), or not an integer. */
+export function outOfRange(op: string, what: string, index: Tensor, bad: number, size: number, dim: number,
+  inputShape: readonly number[]): WasmgradError {
+  const v = index.backend.get(index.storage, bad);
+  return new WasmgradError(Number.isInteger(v)
+    ? `${op}: index ${v} at position ${bad} of ${what} is out of range for dimension ${dim} of size ${size} (input shape ${fmtShape(inputShape)})`
+    : `${op}: index ${describeValue(v)} at position ${bad} of ${what} is not an integer`);
 }
 
 /** Nested arrays (rectangular) to flat values and a shape, without recursion. */
@@ -172,14 +218,15 @@ function input(op: string, x: unknown): Tensor {
 export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor {
   const t = input('indexSelect', x);
   const d = normalizeAxis('indexSelect', dim, t.shape);
-  const { index, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t);
+  const { index, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t, true);
   try {
     if (shape.length > 1) {
       throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
     }
     const outShape = t.shape.slice();
     outShape[d] = index.size;
-    return applyGate(indexSelectGate, [t], { index, dim: d, perElement: false, srcShape: t.shape, outShape });
+    if (index.size > 0 && prod(outShape) === 0) checkIndex('indexSelect', 'indices', index, t.shape[d], d, t.shape); // no row is copied
+    return applyGate(indexSelectGate, [t], { index, dim: d, perElement: false, srcShape: t.shape, outShape, what: 'indices', inputShape: t.shape });
   } finally {
     index.dispose(); // a recording gate keeps its own share
   }
@@ -197,7 +244,7 @@ export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor 
 export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
   let t = input('gather', x);
   const d = normalizeAxis('gather', dim, t.shape);
-  const { index: idx, shape } = readIndex('gather', 'index', index, t.shape[d], d, t);
+  const { index: idx, shape } = readIndex('gather', 'index', index, t.shape[d], d, t, true);
   try {
     if (shape.length !== t.ndim) {
       throw new ShapeError(`gather: index of shape ${fmtShape(shape)} must have as many dimensions as the input ${fmtShape(t.shape)}`);
@@ -207,14 +254,17 @@ export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
         throw new ShapeError(`gather: index of shape ${fmtShape(shape)} is larger than the input ${fmtShape(t.shape)} in dimension ${i}`);
       }
     }
-    return gatherChecked(t, d, idx, shape);
+    return gatherChecked(t, d, idx, shape); // the gather kernel checks every entry (the result has the index's size)
   } finally {
     idx.dispose(); // a recording gate keeps its own share
   }
 }
 
-/** gather with a checked int32 index of `shape` (as many dims as t, no larger outside d). */
+/** gather with an index of `shape` (as many dims as t, no larger outside d), checked by the kernel. */
 function gatherChecked(t: Tensor, d: number, idx: Tensor, shape: number[]): Tensor {
+  const inputShape = t.shape;
+  // with crops, check the index before making them (a crop's record would outlive the error)
+  if (shape.some((s, i) => i !== d && s < t.shape[i])) checkIndex('gather', 'index', idx, t.shape[d], d, inputShape);
   // An index smaller than the input outside dim reads the leading part of those dimensions: crop
   // the input first (an indexSelect of 0..k-1, so the gradient is scattered back in place).
   const crops: Tensor[] = [];
@@ -225,7 +275,7 @@ function gatherChecked(t: Tensor, d: number, idx: Tensor, shape: number[]): Tens
     }
   }
   try {
-    return applyGate(gatherGate, [t], { index: idx, dim: d, perElement: true, srcShape: t.shape, outShape: shape });
+    return applyGate(gatherGate, [t], { index: idx, dim: d, perElement: true, srcShape: t.shape, outShape: shape, what: 'index', inputShape });
   } finally {
     // without a graph the crops are not needed after the gather (with one, the graph keeps their records)
     if (!t.requiresGrad) for (const c of crops) c.dispose();

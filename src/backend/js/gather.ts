@@ -4,20 +4,28 @@
 import type { Storage } from '../backend.js';
 import { arr } from './storage.js';
 
+/** Returns the first position of index (int32, or float holding integers) not an integer in [0, dim) (out then partly written), or -1. */
 export function gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
-  perElement: boolean): void {
+  perElement: boolean): number {
   const o = arr(out), s = arr(src), idx = arr(index);
   for (let p = 0; p < outer; p++) {
     for (let j = 0; j < n; j++) {
       const row = (p * n + j) * inner;
       if (!perElement) {
-        const from = (p * dim + idx[j]) * inner;
+        const k = idx[j];
+        if (!(k >= 0 && k < dim && Math.floor(k) === k)) return j;
+        const from = (p * dim + k) * inner;
         for (let i = 0; i < inner; i++) o[row + i] = s[from + i];
       } else {
-        for (let i = 0; i < inner; i++) o[row + i] = s[(p * dim + idx[row + i]) * inner + i];
+        for (let i = 0; i < inner; i++) {
+          const k = idx[row + i];
+          if (!(k >= 0 && k < dim && Math.floor(k) === k)) return row + i;
+          o[row + i] = s[(p * dim + k) * inner + i];
+        }
       }
     }
   }
+  return -1;
 }
 
 export function scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,

@@ -70,8 +70,8 @@ export class JsBackend extends JsStorageBackend implements Backend {
   }
 
   gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
-    perElement: boolean): void {
-    gathers.gather(out, src, index, outer, n, inner, dim, perElement);
+    perElement: boolean): number {
+    return gathers.gather(out, src, index, outer, n, inner, dim, perElement);
   }
   scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
     perElement: boolean): void {

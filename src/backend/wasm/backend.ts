@@ -124,8 +124,8 @@ export class WasmBackend implements Backend {
   }
 
   gather(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
-    perElement: boolean): void {
-    gathers.gather(this.k, out, src, index, outer, n, inner, dim, perElement);
+    perElement: boolean): number {
+    return gathers.gather(this.k, out, src, index, outer, n, inner, dim, perElement);
   }
   scatterAdd(out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number, dim: number,
     perElement: boolean): void {

@@ -99,10 +99,11 @@ export interface WasmExports {
   adagradStep_f32(param: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
   adagradStep_f64(param: Ptr, grad: Ptr, sum: Ptr, n: number, clr: number, weightDecay: number, eps: number): void;
 
-  // gather.ts (index: i32* checked in range; perElement 0: index [n], 1: index [outer, n, inner])
-  gather_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
-  gather_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
-  /** out [outer, dim, inner] must be zeroed: out[o, index, i] += src[o, j, i]. */
+  // gather.ts (index: i32*, or for gather_* f32*/f64* of integers; perElement 0: index [n], 1: index [outer, n, inner])
+  /** indexType 0 i32, 1 f32, 2 f64. Returns the first position of index not an integer in [0, dim) (out then partly written), or -1. */
+  gather_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number, indexType: number): number;
+  gather_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number, indexType: number): number;
+  /** out [outer, dim, inner] is overwritten: out = 0, then out[o, index, i] += src[o, j, i]. */
   scatterAdd_f32(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
   scatterAdd_f64(out: Ptr, src: Ptr, index: Ptr, outer: number, n: number, inner: number, dim: number, perElement: number): void;
   /** out: i32* [n] = src [n] while each is an integer in [0, size); returns the first bad position or -1. */

@@ -6,26 +6,39 @@ import type { Kernels } from './backend.js';
 import { isF64, ptrOf } from './storage.js';
 import { taskMin } from './thresholds.js';
 
+/** Gathers (see Backend.gather); returns the first position of `index` not an integer in [0, dim), or -1. */
 export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
-  dim: number, perElement: boolean): void {
-  if (out.size === 0) return;
+  dim: number, perElement: boolean): number {
+  if (out.size === 0) return -1;
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
+  const indexType = index.dtype === 'int32' ? 0 : index.dtype === 'float32' ? 1 : 2; // a float index is read as it is
   const min = taskMin('Gather');
   if (k.threads.split(out.size, min)) {
     const rows = outer * n;
     const per = k.threads.perChunk(rows, out.size, min >> 2);
+    // the chunks lower this i32 to the first bad position they meet (an atomic minimum)
+    const bad = k.heap.scratch(4);
+    const i32 = k.heap.view('int32') as Int32Array;
+    i32[bad >>> 2] = NO_BAD;
     k.threads.dispatch('Gather', f64, Math.ceil(rows / per),
-      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, rows: per });
-    return;
+      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, rows: per, bad, indexType });
+    const pos = (k.heap.view('int32') as Int32Array)[bad >>> 2];
+    return pos === NO_BAD ? -1 : pos;
   }
-  (f64 ? k.wasm.gather_f64 : k.wasm.gather_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);
+  return (f64 ? k.wasm.gather_f64 : k.wasm.gather_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe, indexType);
 }
+/** The bad-position word before any chunk lowered it (above every position). */
+const NO_BAD = 0x7fffffff;
 
 export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storage, outer: number, n: number, inner: number,
   dim: number, perElement: boolean): void {
-  k.heap.fill(out, 0);
-  if (src.size === 0 || out.size === 0) return;
+  if (out.size === 0) return;
+  if (src.size === 0) {
+    k.heap.fill(out, 0);
+    return;
+  }
+  // the kernel zeroes each slice of out just before scattering into it
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
   const min = taskMin('ScatterAdd');
