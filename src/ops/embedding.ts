@@ -114,7 +114,7 @@ export function embedding(indices: IndexLike, weight: Tensor, opts: EmbeddingOpt
   if (table.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${table.shapeString}`);
   const [V, D] = table.shape;
   const paddingIdx = checkPaddingIdx('embedding', o.paddingIdx, V);
-  const { index, shape } = readIndex('embedding', 'indices', indices, V, 0, table, true);
+  const { index, shape } = readIndex('embedding', 'indices', indices, V, 0, table);
   try {
     if (D === 0 && index.size > 0) checkIndex('embedding', 'indices', index, V, 0, table.shape); // nothing is gathered
     const outShape = [...shape, D];

@@ -85,13 +85,12 @@ const gatherGate = gatePair('gather');
 // ---- index arguments -----------------------------------------------------------------------------
 
 /**
- * An index argument as an int32 tensor on x's backend (the caller disposes it) and its shape;
- * every entry an integer in [0, size) — except that with `deferCheck` an index tensor is shared
- * as it is, unchecked and of any dtype: the caller's gather kernel reads and checks it (see
- * checkIndex for when nothing is gathered, int32Index for an index a backward needs).
+ * An index argument as a tensor on x's backend (the caller disposes it) and its shape. An array
+ * is checked here (every entry an integer in [0, size)) and written as int32; an index tensor is
+ * shared as it is, unchecked and of any dtype: the caller's gather kernel reads and checks it
+ * (see checkIndex for when nothing is gathered, int32Index for an index a backward needs).
  */
-export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor,
-  deferCheck = false): { index: Tensor; shape: number[] } {
+export function readIndex(op: string, what: string, arg: unknown, size: number, dim: number, x: Tensor): { index: Tensor; shape: number[] } {
   let flat: ArrayLike<unknown>;
   let shape: number[];
   if (arg instanceof Tensor) {
@@ -99,9 +98,8 @@ export function readIndex(op: string, what: string, arg: unknown, size: number, 
     if (arg.backendName !== x.backendName) {
       throw new WasmgradError(`${op}: ${what} is on the ${arg.backendName} backend, the input on ${x.backendName} (use to(backend))`);
     }
-    // checked (and converted) by a kernel: no JS loop over the index's elements, no copy to JS
-    const index = deferCheck ? arg.shareStorage([arg.size]) : tensorIndex(op, what, arg, size, dim, x);
-    return { index, shape: arg.shape.slice() };
+    // checked by the gather kernel that reads it: no JS loop over the index's elements, no copy to JS
+    return { index: arg.shareStorage([arg.size]), shape: arg.shape.slice() };
   } else if (ArrayBuffer.isView(arg) && !(arg instanceof DataView) && !(arg instanceof BigInt64Array) && !(arg instanceof BigUint64Array)) {
     flat = arg as unknown as ArrayLike<number>;
     shape = [flat.length];
@@ -124,22 +122,6 @@ export function readIndex(op: string, what: string, arg: unknown, size: number, 
   const index = empty([values.length], 'int32', x.backend, op);
   x.backend.write(index.storage, values);
   return { index, shape };
-}
-
-/**
- * A tensor's entries as an int32 tensor, checked by the backend: an int32 tensor is checked in
- * place (indexFrom onto itself writes each value back unchanged) and shared, a float tensor
- * holding integers converted into a new one.
- */
-function tensorIndex(op: string, what: string, arg: Tensor, size: number, dim: number, x: Tensor): Tensor {
-  const backend = arg.backend;
-  const index = arg.dtype === 'int32' ? arg.shareStorage([arg.size]) : empty([arg.size], 'int32', backend, op);
-  const bad = backend.indexFrom(index.storage, arg.storage, size);
-  if (bad >= 0) {
-    index.dispose();
-    throw outOfRange(op, what, arg, bad, size, dim, x.shape);
-  }
-  return index;
 }
 
 /**
@@ -218,7 +200,7 @@ function input(op: string, x: unknown): Tensor {
 export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor {
   const t = input('indexSelect', x);
   const d = normalizeAxis('indexSelect', dim, t.shape);
-  const { index, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t, true);
+  const { index, shape } = readIndex('indexSelect', 'indices', indices, t.shape[d], d, t);
   try {
     if (shape.length > 1) {
       throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${fmtShape(shape)}`);
@@ -244,7 +226,7 @@ export function indexSelect(x: Tensor, dim: number, indices: IndexLike): Tensor 
 export function gather(x: Tensor, dim: number, index: IndexLike): Tensor {
   let t = input('gather', x);
   const d = normalizeAxis('gather', dim, t.shape);
-  const { index: idx, shape } = readIndex('gather', 'index', index, t.shape[d], d, t, true);
+  const { index: idx, shape } = readIndex('gather', 'index', index, t.shape[d], d, t);
   try {
     if (shape.length !== t.ndim) {
       throw new ShapeError(`gather: index of shape ${fmtShape(shape)} must have as many dimensions as the input ${fmtShape(t.shape)}`);
