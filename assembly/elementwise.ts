@@ -4,7 +4,7 @@
 // SIMD loads/stores are unaligned-safe, but heap blocks are 16-byte aligned anyway.
 
 import { Binary, BinarySlot, Unary, UnarySlot } from './opcodes';
-import { stridedRows, total } from './strided';
+import { loadTail, storeTail, stridedRows, total } from './strided';
 import { argF64, argi, argp, range, rangeHi, rowRange } from './task';
 import { elemShift, vmaxNaN, vminNaN, smaxNaN, sminNaN, vsign, ssign, spow } from './simd';
 import { vexp, vlog, vsigmoid, vtanh, sexpV, slogV, ssigmoidV, stanhV } from './vmath';
@@ -13,7 +13,9 @@ import { serfF32, verfF32 } from './erf';
 // ---- unary ----------------------------------------------------------------------------------
 // Each op is a class whose @inline methods are instantiated through changetype<OP>(0): this lets
 // one generic loop be specialised per op at compile time (AssemblyScript has no static calls on
-// type parameters). `v` maps a v128, `s` a scalar; both must agree lane for lane.
+// type parameters). `v` maps a v128, `s` a scalar; both must agree lane for lane. unaryLoop runs
+// every element through `v` (the last partial vector too, its unused lanes 0 and never stored);
+// `s` is what `lanes` applies to ops without a vector body.
 
 @final class NegOp {
   @inline v<T>(x: v128): v128 { return v128.neg<T>(x); }
@@ -70,7 +72,6 @@ import { serfF32, verfF32 } from './erf';
 @inline function unaryLoop<T, OP>(out: usize, a: usize, n: i32): void {
   const op = changetype<OP>(0);
   const end = <usize>n << elemShift<T>();
-  const vecEnd = end & ~15;
   const vec2End = end & ~31;
   let i: usize = 0;
   // Two vectors per iteration: independent chains for the long exp/tanh/sigmoid bodies, half the
@@ -80,8 +81,13 @@ import { serfF32, verfF32 } from './erf';
     v128.store(out + i, op.v<T>(x0));
     v128.store(out + i, op.v<T>(x1), 16);
   }
-  for (; i < vecEnd; i += 16) v128.store(out + i, op.v<T>(v128.load(a + i)));
-  for (; i < end; i += sizeof<T>()) store<T>(out + i, op.s<T>(load<T>(a + i)));
+  // The rest (a whole vector, then a partial one) through one more copy of the vector body.
+  for (; i < end; i += 16) {
+    const rest = end - i;
+    const y = op.v<T>(rest >= 16 ? v128.load(a + i) : loadTail<T>(a + i, rest));
+    if (rest >= 16) v128.store(out + i, y);
+    else storeTail<T>(out + i, y, rest);
+  }
 }
 
 /** Applies the scalar f lane by lane: for ops without a vector body (sin, cos). */

@@ -8,6 +8,9 @@
 //   row<T>(out: usize, a: usize, b: usize, len: i32, aStride: i32, bStride: i32): void
 // (byte addresses of the segment's first elements; strides of the last dim in elements),
 // instantiated through changetype<R>(0) so each visitor compiles to its own loop.
+//
+// Also here: the partial vector at the end of a contiguous run (loadTail/storeTail), so its
+// last 1-3 (f32) or 1 (f64) elements can take an op's vector body (unaryLoop does).
 
 import { elemShift } from './simd';
 
@@ -38,4 +41,29 @@ import { elemShift } from './simd';
     j = 0;
     if (++i2 == n2) { i2 = 0; if (++i1 == n1) { i1 = 0; i0++; } }
   }
+}
+
+// ---- row tails --------------------------------------------------------------------------------
+
+/**
+ * The `bytes` (< 16, a whole number of elements) at p as the low lanes of a vector, the other
+ * lanes 0, reading nothing past p + bytes.
+ */
+@inline export function loadTail<T>(p: usize, bytes: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load64_zero(p);
+  let x = v128.load32_zero(p);
+  if (bytes > 4) x = v128.load32_lane(p, x, 1, 4);
+  if (bytes > 8) x = v128.load32_lane(p, x, 2, 8);
+  return x;
+}
+
+/** Stores the low `bytes` (< 16, a whole number of elements) of x at p, nothing past p + bytes. */
+@inline export function storeTail<T>(p: usize, x: v128, bytes: usize): void {
+  if (sizeof<T>() == 8) {
+    v128.store64_lane(p, x, 0);
+    return;
+  }
+  v128.store32_lane(p, x, 0);
+  if (bytes > 4) v128.store32_lane(p, x, 1, 4);
+  if (bytes > 8) v128.store32_lane(p, x, 2, 8);
 }
