@@ -10,8 +10,8 @@ import { align16, roundUp } from './dispatch.js';
 import { isF64, ptrOf } from './storage.js';
 import { PAR, TILE_MIN_MACS } from './thresholds.js';
 
-/** The kinds of assembly/conv.ts. */
-const FORWARD = 0, INPUT = 1, WEIGHT = 2;
+/** The kinds of assembly/conv.ts (WINOGRAD: the float32 3x3 forward of assembly/winograd.ts). */
+const FORWARD = 0, INPUT = 1, WEIGHT = 2, WINOGRAD = 3;
 type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
 
 // The blocking constants of assembly/matmul.ts and assembly/conv.ts (slotBytes mirrors the
@@ -23,7 +23,8 @@ const WEIGHT_ROWS = 128, WEIGHT_TAPS = 64;
 export function conv2d(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
   if (y.size === 0) return;
   if (g.C === 0) { k.heap.fill(y, 0); return; }
-  run(k, FORWARD, y, x, w, g);
+  if (convUsesWinograd(g, isF64(y))) runWinograd(k, y, x, w, g);
+  else run(k, FORWARD, y, x, w, g);
 }
 
 export function conv2dBackwardInput(k: Kernels, dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void {
@@ -121,4 +122,63 @@ function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }
   const packB = align16(slice * roundUp(cols, NR) * es);
   const buffer = kind === INPUT ? rows * zCols : kind === FORWARD ? cols : NR * slice;
   return PLAN_AND_TILE + packA + packB + align16(buffer * es);
+}
+
+// ---- Winograd F(2x2, 3x3) (assembly/winograd.ts) -------------------------------------------------
+
+/** Channels from which the transforms pay for themselves (measured: docs in README's conv notes). */
+const WINOGRAD_MIN_C = 8, WINOGRAD_MIN_O = 8;
+/** Output channels per GEMM block and tile columns a unit aims at (its V and M stay in L2). */
+const WINOGRAD_OB = 64, WINOGRAD_COLS = 128, WINOGRAD_L2 = 1 << 20;
+
+/** WASMGRAD_CONV=gemm (Node, read at each call) keeps every convolution on the GEMM path (benchmarks, comparisons). */
+function gemmForced(): boolean {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WASMGRAD_CONV === 'gemm';
+}
+
+/**
+ * Whether the forward convolution of g runs as Winograd F(2x2, 3x3): float32, 3x3 kernel,
+ * stride 1, dilation 1, one group, and enough channels to amortise the transforms.
+ */
+export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
+  if (f64 || g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return false;
+  if (g.groups !== 1 || g.C < WINOGRAD_MIN_C || g.O < WINOGRAD_MIN_O || gemmForced()) return false;
+  return true;
+}
+
+/** Bytes of a Winograd slot with `rows` tile rows per unit (assembly/winograd.ts winogradSlotBytes). */
+function winogradSlotBytes(g: ConvGeom, rows: number): number {
+  const TWp = roundUp(Math.ceil(g.OW / 2), 4), rowW = roundUp(2 * TWp + 2, 4), Npad = roundUp(rows * TWp, 8);
+  return PLAN_AND_TILE + align16(16 * rowW) + 16 * g.C * Npad * 4 + 16 * Math.min(roundUp(g.O, 4), WINOGRAD_OB) * Npad * 4;
+}
+
+function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
+  const TH = Math.ceil(g.OH / 2), TWp = roundUp(Math.ceil(g.OW / 2), 4);
+  const perCol = 64 * (g.C + Math.min(roundUp(g.O, 4), WINOGRAD_OB));
+  let rows = Math.max(1, Math.floor(Math.min(WINOGRAD_COLS, WINOGRAD_L2 / perCol) / TWp));
+  if (rows > 1 && TWp % 8 === 4) rows -= rows % 2;  // whole NR panels
+  rows = Math.min(rows, TH);
+  const macs = g.N * g.O * g.C * g.OH * g.OW * 9;
+  const threaded = k.threads.split(macs, PAR.matmul);
+  if (threaded) {
+    while (rows > 1 && g.N * Math.ceil(TH / rows) < 3 * k.threads.threads) rows = Math.ceil(rows / 2);
+  }
+  const uBytes = align16(16 * roundUp(g.O, 4) * g.C * 4), size = winogradSlotBytes(g, rows);
+  const slotCount = threaded ? k.threads.threads : 1, wordsBytes = threaded ? align16(4 * slotCount) : 0;
+  const scratch = k.heap.scratch(uBytes + wordsBytes + slotCount * size);
+  k.wasm.winogradFilter_f32(scratch, ptrOf(w), g.O, g.C);
+  const slots = scratch + uBytes;
+  const { N, C, H, W, O, OH, OW, padH, padW } = g;
+  if (threaded) {
+    k.wasm.fill_i32(slots, slotCount, 0);
+    k.threads.dispatch('Conv', false, N * Math.ceil(TH / rows), {
+      kind: WINOGRAD, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
+      padH, padW, dilationH: 1, dilationW: 1, groups: 1, rowBlock: O, colBlock: rows,
+      scratch: slots + wordsBytes, slots, slotCount, slotBytes: size,
+    });
+  } else {
+    k.wasm.conv_f32(WINOGRAD, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1, 1,
+      O, rows);
+  }
+  k.heap.trimScratch();
 }

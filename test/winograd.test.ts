@@ -1,0 +1,166 @@
+// The float32 Winograd F(2x2, 3x3) forward convolution of the wasm backend (assembly/winograd.ts,
+// chosen by convUsesWinograd in src/backend/wasm/conv.ts) against the js backend's direct loops in
+// float64 on the same float32 inputs: geometries that take the path (padding 0/1/2, odd and even
+// sizes, images smaller than a tile, channel counts off the 4/8 blocking, more than one K slice
+// or output-channel block), on the baseline build and on the threaded build with 1 and 2
+// threads; the same bits on 1 and 2 threads; and which geometries the selector sends there.
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ConvGeom, Storage } from '../src/backend/backend.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { convUsesWinograd } from '../src/backend/wasm/conv.js';
+import { makeRng } from './helpers.js';
+
+interface Shape { N: number; C: number; H: number; W: number; O: number; pad: number; extra?: number }
+
+function geom(s: Shape): ConvGeom {
+  const OH = s.H + 2 * s.pad + (s.extra ?? 0) - 2, OW = s.W + 2 * s.pad + (s.extra ?? 0) - 2;
+  return {
+    N: s.N, C: s.C, H: s.H, W: s.W, O: s.O, KH: 3, KW: 3, OH, OW,
+    strideH: 1, strideW: 1, padH: s.pad, padW: s.pad, dilationH: 1, dilationW: 1, groups: 1,
+  };
+}
+const label = (s: Shape): string => `x[${s.N},${s.C},${s.H},${s.W}] w[${s.O},${s.C},3,3] pad ${s.pad}${s.extra ? `+${s.extra}` : ''}`;
+
+const SHAPES: Shape[] = [
+  { N: 1, C: 8, H: 6, W: 6, O: 8, pad: 0 },
+  { N: 2, C: 9, H: 7, W: 5, O: 13, pad: 1 },
+  { N: 3, C: 16, H: 14, W: 14, O: 32, pad: 1 },
+  { N: 1, C: 11, H: 5, W: 9, O: 10, pad: 2 },
+  { N: 2, C: 12, H: 3, W: 3, O: 9, pad: 0 },
+  { N: 1, C: 8, H: 1, W: 2, O: 8, pad: 1 },
+  { N: 2, C: 10, H: 2, W: 1, O: 12, pad: 2 },
+  { N: 1, C: 8, H: 31, W: 33, O: 8, pad: 1 },
+  { N: 2, C: 8, H: 9, W: 10, O: 70, pad: 1 },
+  { N: 1, C: 260, H: 6, W: 5, O: 9, pad: 1 },
+  { N: 2, C: 8, H: 6, W: 7, O: 8, pad: 1, extra: 1 },
+  { N: 1, C: 64, H: 20, W: 20, O: 64, pad: 1 },
+];
+
+const rng = makeRng(20261203);
+function inputs(g: ConvGeom): { x: number[]; w: number[] } {
+  const make = (n: number): number[] => Array.from({ length: n }, () => Math.fround(rng() * 2 - 1));
+  return { x: make(g.N * g.C * g.H * g.W), w: make(g.O * g.C * 9) };
+}
+
+function forward(be: WasmBackend | typeof jsBackend, g: ConvGeom, dtype: 'float32' | 'float64', d: { x: number[]; w: number[] }): Float32Array | Float64Array {
+  const y = be.alloc(dtype, g.N * g.O * g.OH * g.OW), x = be.alloc(dtype, d.x.length), w = be.alloc(dtype, d.w.length);
+  be.write(x, d.x);
+  be.write(w, d.w);
+  be.fill(y, NaN);
+  be.conv2d(y, x, w, g);
+  const out = be.read(y).slice() as Float32Array | Float64Array;
+  for (const s of [y, x, w] as Storage[]) be.free(s);
+  return out;
+}
+
+/** Largest |got - want| over the largest |want| (at least 1). */
+function relError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let scale = 1, worst = 0;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i] - want[i]);
+    if (!(e <= worst)) worst = e;
+  }
+  return worst / scale;
+}
+
+// Measured (README conv notes): ≈ 1e-7 of the largest output at these sizes, about 2x the GEMM
+// path's error; 2e-6 leaves room for larger channel counts without hiding a wrong tap (≈ 1e-1).
+const TOL = 2e-6;
+
+let baseline: WasmBackend;
+let threaded: WasmBackend;
+let shipped: ParThresholds;
+beforeAll(async () => {
+  shipped = parThresholds();
+  baseline = await createWasmBackend({ variant: 'baseline' });
+  threaded = await createWasmBackend({ variant: 'threads', threads: 2 });
+  for (let i = 0; i < 200 && threaded.threadStats().workersReady < 1; i++) await new Promise((r) => setTimeout(r, 25));
+}, 30_000);
+afterAll(() => {
+  parThresholds(shipped);
+  threaded?.closeThreads();
+});
+
+describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enough channels', () => {
+  const base = geom({ N: 2, C: 16, H: 14, W: 14, O: 32, pad: 1 });
+  afterEach(() => { delete process.env.WASMGRAD_CONV; });
+  it('takes float32 3x3, stride 1, dilation 1, one group, C and O >= 8', () => {
+    expect(convUsesWinograd(base, false)).toBe(true);
+    expect(convUsesWinograd({ ...base, padH: 0, padW: 2 }, false)).toBe(true);
+  });
+  it('leaves float64 on the GEMM path', () => { expect(convUsesWinograd(base, true)).toBe(false); });
+  it('leaves other kernels, strides, dilations and groups on the GEMM path', () => {
+    expect(convUsesWinograd({ ...base, KH: 5, KW: 5 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, KW: 1 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, strideH: 2 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, dilationW: 2 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, groups: 2 }, false)).toBe(false);
+  });
+  it('leaves few channels (a first layer) on the GEMM path', () => {
+    expect(convUsesWinograd({ ...base, C: 3 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, O: 4 }, false)).toBe(false);
+  });
+  it('is switched off by WASMGRAD_CONV=gemm', () => {
+    process.env.WASMGRAD_CONV = 'gemm';
+    expect(convUsesWinograd(base, false)).toBe(false);
+  });
+});
+
+interface Variant { name: string; backend: () => WasmBackend; threads: number; splitAll: boolean }
+const VARIANTS: Variant[] = [
+  { name: 'baseline build', backend: () => baseline, threads: 1, splitAll: false },
+  { name: 'threads build, 1 thread', backend: () => threaded, threads: 1, splitAll: false },
+  { name: 'threads build, 2 threads, every call split', backend: () => threaded, threads: 2, splitAll: true },
+];
+
+describe.each(VARIANTS)('Winograd conv2d forward ($name)', (v) => {
+  beforeAll(() => {
+    v.backend().setThreads(v.threads);
+    parThresholds(v.splitAll ? { matmul: 0 } : shipped);
+  });
+  afterAll(() => { parThresholds(shipped); });
+
+  it.each(SHAPES.map((s) => [label(s), s] as const))('matches the float64 reference: %s', (_name, s) => {
+    const g = geom(s);
+    expect(convUsesWinograd(g, false)).toBe(true);
+    const d = inputs(g);
+    const be = v.backend();
+    const before = be.liveAllocations();
+    const got = forward(be, g, 'float32', d);
+    const want = forward(jsBackend, g, 'float64', d);
+    expect(got.length).toBe(want.length);
+    expect(relError(got, want), label(s)).toBeLessThanOrEqual(TOL);
+    expect(be.liveAllocations()).toEqual(before);
+  });
+});
+
+describe('Winograd conv2d forward on 1 and 2 threads', () => {
+  afterAll(() => { parThresholds(shipped); threaded.setThreads(2); delete process.env.WASMGRAD_CONV; });
+
+  it('gives the same bits whatever the split', () => {
+    for (const s of [SHAPES[1], SHAPES[2], SHAPES[8], SHAPES[9], SHAPES[11]]) {
+      const g = geom(s), d = inputs(g);
+      threaded.setThreads(1);
+      parThresholds(shipped);
+      const one = forward(threaded, g, 'float32', d);
+      threaded.setThreads(2);
+      parThresholds({ matmul: 0 });
+      const two = forward(threaded, g, 'float32', d);
+      expect(Array.from(two), label(s)).toEqual(Array.from(one));
+      expect(Array.from(forward(baseline, g, 'float32', d)), label(s)).toEqual(Array.from(one));
+    }
+  });
+
+  it('is not the GEMM path (its rounding differs from WASMGRAD_CONV=gemm, within the tolerance)', () => {
+    const g = geom(SHAPES[2]), d = inputs(g);
+    const wino = forward(baseline, g, 'float32', d);
+    process.env.WASMGRAD_CONV = 'gemm';
+    const gemm = forward(baseline, g, 'float32', d);
+    delete process.env.WASMGRAD_CONV;
+    expect(Array.from(wino)).not.toEqual(Array.from(gemm));
+    expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL);
+  });
+});
