@@ -36,6 +36,8 @@ const SHAPES: Shape[] = [
   { N: 1, C: 260, H: 6, W: 5, O: 9, pad: 1 },
   { N: 2, C: 8, H: 6, W: 7, O: 8, pad: 1, extra: 1 },
   { N: 1, C: 64, H: 20, W: 20, O: 64, pad: 1 },
+  { N: 3, C: 4, H: 9, W: 8, O: 1, pad: 1 },
+  { N: 2, C: 5, H: 4, W: 6, O: 3, pad: 0 },
 ];
 
 const rng = makeRng(20261203);
@@ -87,9 +89,10 @@ afterAll(() => {
 describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enough channels', () => {
   const base = geom({ N: 2, C: 16, H: 14, W: 14, O: 32, pad: 1 });
   afterEach(() => { delete process.env.WASMGRAD_CONV; });
-  it('takes float32 3x3, stride 1, dilation 1, one group, C and O >= 8', () => {
+  it('takes float32 3x3, stride 1, dilation 1, one group, C >= 4, any padding and output channels', () => {
     expect(convUsesWinograd(base, false)).toBe(true);
     expect(convUsesWinograd({ ...base, padH: 0, padW: 2 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...base, C: 4, O: 1 }, false)).toBe(true);
   });
   it('leaves float64 on the GEMM path', () => { expect(convUsesWinograd(base, true)).toBe(false); });
   it('leaves other kernels, strides, dilations and groups on the GEMM path', () => {
@@ -99,13 +102,19 @@ describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enou
     expect(convUsesWinograd({ ...base, dilationW: 2 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, groups: 2 }, false)).toBe(false);
   });
-  it('leaves few channels (a first layer) on the GEMM path', () => {
+  it('leaves fewer than 4 input channels (an RGB first layer) on the GEMM path', () => {
     expect(convUsesWinograd({ ...base, C: 3 }, false)).toBe(false);
-    expect(convUsesWinograd({ ...base, O: 4 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, C: 1 }, false)).toBe(false);
   });
   it('is switched off by WASMGRAD_CONV=gemm', () => {
     process.env.WASMGRAD_CONV = 'gemm';
     expect(convUsesWinograd(base, false)).toBe(false);
+  });
+  it('takes few channels under WASMGRAD_CONV=winograd, but never another geometry', () => {
+    process.env.WASMGRAD_CONV = 'winograd';
+    expect(convUsesWinograd({ ...base, C: 1 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...base, strideW: 2 }, false)).toBe(false);
+    expect(convUsesWinograd(base, true)).toBe(false);
   });
 });
 
