@@ -44,40 +44,41 @@ export function winogradUnits(p: Plan): i32 { return p.N * ((tilesH(p) + p.colBl
 // ---- filter transform ---------------------------------------------------------------------------
 
 /**
- * winogradFilter_f32(u, w, O, C): U = G w Gᵀ for every (o, c) of the [O, C, 3, 3] filter w into
- * packed A panels at u (16 * roundUp(O, 4) * C floats; the rows past O are zero). Computed in
- * float64 and rounded once.
+ * winogradFilter_f32(u, w, O, C, flipped): U = G g Gᵀ for every (o, c) into packed A panels at u
+ * (16 * roundUp(O, 4) * C floats; the rows past O are zero), g = w[o, c] of an [O, C, 3, 3]
+ * filter, or (flipped = 1, the input gradient's convolution) g = w[c, o] rotated by 180° of a
+ * [C, O, 3, 3] filter. Computed in float64 and rounded once.
  */
-export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32): void {
+export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32, flipped: i32): void {
   const Opad = roundUp(O, MR);
+  const stride = <usize>Opad * <usize>C << 2;
   memory.fill(u, 0, <usize>(16 * Opad) * <usize>C << 2);
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
-      const g = w + ((<usize>(o * C + c) * 9) << 2);
-      // t = G g (4 x 3), G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]
+      const src = w + ((<usize>(flipped ? c * O + o : o * C + c) * 9) << 2);
+      const g00 = tap(src, flipped, 0), g01 = tap(src, flipped, 1), g02 = tap(src, flipped, 2);
+      const g10 = tap(src, flipped, 3), g11 = tap(src, flipped, 4), g12 = tap(src, flipped, 5);
+      const g20 = tap(src, flipped, 6), g21 = tap(src, flipped, 7), g22 = tap(src, flipped, 8);
       const pc = c / KC * KC, kc = min(KC, C - pc);
-      const at = ((<usize>pc * Opad + <usize>(o / MR * MR) * kc + <usize>(c - pc) * MR + <usize>(o % MR)) << 2);
-      const stride = <usize>Opad * <usize>C << 2;
-      for (let i = 0; i < 4; i++) {
-        let t0: f64, t1: f64, t2: f64;
-        if (i == 0 || i == 3) {
-          const r = g + (<usize>(i == 0 ? 0 : 6) << 2);
-          t0 = load<f32>(r); t1 = load<f32>(r, 4); t2 = load<f32>(r, 8);
-        } else {
-          const s: f64 = i == 1 ? 0.5 : -0.5;
-          t0 = 0.5 * (<f64>load<f32>(g) + <f64>load<f32>(g, 24)) + s * <f64>load<f32>(g, 12);
-          t1 = 0.5 * (<f64>load<f32>(g, 4) + <f64>load<f32>(g, 28)) + s * <f64>load<f32>(g, 16);
-          t2 = 0.5 * (<f64>load<f32>(g, 8) + <f64>load<f32>(g, 32)) + s * <f64>load<f32>(g, 20);
-        }
-        // row i of t Gᵀ
-        const base = u + at + <usize>(i * 4) * stride;
-        store<f32>(base, <f32>t0);
-        store<f32>(base + stride, <f32>(0.5 * (t0 + t2) + 0.5 * t1));
-        store<f32>(base + 2 * stride, <f32>(0.5 * (t0 + t2) - 0.5 * t1));
-        store<f32>(base + 3 * stride, <f32>t2);
-      }
+      const at = u + ((<usize>pc * Opad + <usize>(o / MR * MR) * kc + <usize>(c - pc) * MR + <usize>(o % MR)) << 2);
+      // Rows of G g, G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1], then each row times Gᵀ.
+      filterRow(at, stride, g00, g01, g02);
+      filterRow(at + 4 * stride, stride, 0.5 * (g00 + g20) + 0.5 * g10, 0.5 * (g01 + g21) + 0.5 * g11, 0.5 * (g02 + g22) + 0.5 * g12);
+      filterRow(at + 8 * stride, stride, 0.5 * (g00 + g20) - 0.5 * g10, 0.5 * (g01 + g21) - 0.5 * g11, 0.5 * (g02 + g22) - 0.5 * g12);
+      filterRow(at + 12 * stride, stride, g20, g21, g22);
     }
   }
+}
+
+/** Tap i = 3 ky + kx of the 3x3 filter at src, or of its 180° rotation. */
+@inline function tap(src: usize, flipped: i32, i: i32): f64 { return <f64>load<f32>(src + (<usize>(flipped ? 8 - i : i) << 2)); }
+
+/** Row (t0, t1, t2) of G g times Gᵀ: 4 elements, stride bytes apart. */
+@inline function filterRow(dst: usize, stride: usize, t0: f64, t1: f64, t2: f64): void {
+  store<f32>(dst, <f32>t0);
+  store<f32>(dst + stride, <f32>(0.5 * (t0 + t2) + 0.5 * t1));
+  store<f32>(dst + 2 * stride, <f32>(0.5 * (t0 + t2) - 0.5 * t1));
+  store<f32>(dst + 3 * stride, <f32>t2);
 }
 
 // ---- input transform ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-// The float32 Winograd F(2x2, 3x3) forward convolution of the wasm backend (assembly/winograd.ts,
-// chosen by convUsesWinograd in src/backend/wasm/conv.ts) against the js backend's direct loops in
-// float64 on the same float32 inputs: geometries that take the path (padding 0/1/2, odd and even
+// The float32 Winograd F(2x2, 3x3) convolution of the wasm backend (assembly/winograd.ts, chosen
+// by convUsesWinograd in src/backend/wasm/conv.ts), forward and input gradient (a convolution of
+// dy with the rotated filter), against the js backend's direct loops in float64 on the same
+// float32 inputs: geometries that take the path (padding 0/1/2, odd and even
 // sizes, images smaller than a tile, channel counts off the 4/8 blocking, more than one K slice
 // or output-channel block), on the baseline build and on the threaded build with 1 and 2
 // threads; the same bits on 1 and 2 threads; and which geometries the selector sends there.
@@ -9,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvGeom, Storage } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
-import { convUsesWinograd } from '../src/backend/wasm/conv.js';
+import { convUsesWinograd, inputGradientAsConv } from '../src/backend/wasm/conv.js';
 import { makeRng } from './helpers.js';
 
 interface Shape { N: number; C: number; H: number; W: number; O: number; pad: number; extra?: number }
@@ -41,20 +42,32 @@ const SHAPES: Shape[] = [
 ];
 
 const rng = makeRng(20261203);
-function inputs(g: ConvGeom): { x: number[]; w: number[] } {
+function inputs(g: ConvGeom): Data {
   const make = (n: number): number[] => Array.from({ length: n }, () => Math.fround(rng() * 2 - 1));
-  return { x: make(g.N * g.C * g.H * g.W), w: make(g.O * g.C * 9) };
+  return { x: make(g.N * g.C * g.H * g.W), w: make(g.O * g.C * 9), dy: make(g.N * g.O * g.OH * g.OW) };
 }
 
-function forward(be: WasmBackend | typeof jsBackend, g: ConvGeom, dtype: 'float32' | 'float64', d: { x: number[]; w: number[] }): Float32Array | Float64Array {
-  const y = be.alloc(dtype, g.N * g.O * g.OH * g.OW), x = be.alloc(dtype, d.x.length), w = be.alloc(dtype, d.w.length);
-  be.write(x, d.x);
-  be.write(w, d.w);
-  be.fill(y, NaN);
-  be.conv2d(y, x, w, g);
-  const out = be.read(y).slice() as Float32Array | Float64Array;
-  for (const s of [y, x, w] as Storage[]) be.free(s);
-  return out;
+type Be = WasmBackend | typeof jsBackend;
+type Data = { x: number[]; w: number[]; dy: number[] };
+
+/** y = conv2d(x, w) on backend be (NaN-filled output first, so every element must be written). */
+function forward(be: Be, g: ConvGeom, dtype: 'float32' | 'float64', d: Data): Float32Array | Float64Array {
+  return run(be, dtype, g.N * g.O * g.OH * g.OW, d.x, d.w, (y, x, w) => be.conv2d(y, x, w, g));
+}
+/** dx = conv2dBackwardInput(dy, w) on backend be. */
+function inputGrad(be: Be, g: ConvGeom, dtype: 'float32' | 'float64', d: Data): Float32Array | Float64Array {
+  return run(be, dtype, g.N * g.C * g.H * g.W, d.dy, d.w, (dx, dy, w) => be.conv2dBackwardInput(dx, dy, w, g));
+}
+function run(be: Be, dtype: 'float32' | 'float64', outSize: number, a: number[], b: number[],
+  op: (out: Storage, a: Storage, b: Storage) => void): Float32Array | Float64Array {
+  const out = be.alloc(dtype, outSize), sa = be.alloc(dtype, a.length), sb = be.alloc(dtype, b.length);
+  be.write(sa, a);
+  be.write(sb, b);
+  be.fill(out, NaN);
+  op(out, sa, sb);
+  const result = be.read(out).slice() as Float32Array | Float64Array;
+  for (const s of [out, sa, sb]) be.free(s);
+  return result;
 }
 
 /** Largest |got - want| over the largest |want| (at least 1). */
@@ -144,6 +157,39 @@ describe.each(VARIANTS)('Winograd conv2d forward ($name)', (v) => {
     expect(relError(got, want), label(s)).toBeLessThanOrEqual(TOL);
     expect(be.liveAllocations()).toEqual(before);
   });
+
+  it.each(SHAPES.map((s) => [label(s), s] as const))('input gradient matches the float64 reference: %s', (_name, s) => {
+    const g = geom(s);
+    const d = inputs(g);
+    const be = v.backend();
+    const before = be.liveAllocations();
+    const got = inputGrad(be, g, 'float32', d);
+    const want = inputGrad(jsBackend, g, 'float64', d);
+    expect(got.length).toBe(want.length);
+    expect(relError(got, want), label(s)).toBeLessThanOrEqual(TOL);
+    expect(be.liveAllocations()).toEqual(before);
+  });
+});
+
+describe('the input gradient of a 3x3 stride-1 convolution as a convolution', () => {
+  it('is dy convolved with padding 2 - p to the input size, O and C swapped', () => {
+    const g = geom({ N: 2, C: 6, H: 9, W: 7, O: 10, pad: 1 });
+    expect(inputGradientAsConv(g)).toEqual({ ...g, C: 10, O: 6, H: 9, W: 7, OH: 9, OW: 7, padH: 1, padW: 1 });
+    const t = inputGradientAsConv({ ...g, padW: 0, OW: 5 });
+    expect([t?.W, t?.OW, t?.padW]).toEqual([5, 7, 2]);
+  });
+  it('takes the Winograd path when the output channels (its input channels) are 4 or more', () => {
+    const g = geom({ N: 2, C: 3, H: 9, W: 7, O: 16, pad: 1 });
+    expect(convUsesWinograd(inputGradientAsConv(g)!, false)).toBe(true);
+    expect(convUsesWinograd(inputGradientAsConv({ ...g, O: 3, C: 16 })!, false)).toBe(false);
+  });
+  it('is not used for padding over 2, strides, dilations or groups', () => {
+    const g = geom({ N: 1, C: 8, H: 9, W: 9, O: 8, pad: 1 });
+    expect(inputGradientAsConv({ ...g, padH: 3, OH: 11 })).toBeNull();
+    expect(inputGradientAsConv({ ...g, strideH: 2 })).toBeNull();
+    expect(inputGradientAsConv({ ...g, dilationW: 2 })).toBeNull();
+    expect(inputGradientAsConv({ ...g, groups: 2 })).toBeNull();
+  });
 });
 
 describe('Winograd conv2d forward on 1 and 2 threads', () => {
@@ -154,11 +200,12 @@ describe('Winograd conv2d forward on 1 and 2 threads', () => {
       const g = geom(s), d = inputs(g);
       threaded.setThreads(1);
       parThresholds(shipped);
-      const one = forward(threaded, g, 'float32', d);
+      const one = forward(threaded, g, 'float32', d), oneDx = inputGrad(threaded, g, 'float32', d);
       threaded.setThreads(2);
       parThresholds({ matmul: 0 });
-      const two = forward(threaded, g, 'float32', d);
+      const two = forward(threaded, g, 'float32', d), twoDx = inputGrad(threaded, g, 'float32', d);
       expect(Array.from(two), label(s)).toEqual(Array.from(one));
+      expect(Array.from(twoDx), label(s)).toEqual(Array.from(oneDx));
       expect(Array.from(forward(baseline, g, 'float32', d)), label(s)).toEqual(Array.from(one));
     }
   });
@@ -168,6 +215,16 @@ describe('Winograd conv2d forward on 1 and 2 threads', () => {
     const wino = forward(baseline, g, 'float32', d);
     process.env.WASMGRAD_CONV = 'gemm';
     const gemm = forward(baseline, g, 'float32', d);
+    delete process.env.WASMGRAD_CONV;
+    expect(Array.from(wino)).not.toEqual(Array.from(gemm));
+    expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL);
+  });
+
+  it('takes the input gradient off the GEMM path too', () => {
+    const g = geom(SHAPES[2]), d = inputs(g);
+    const wino = inputGrad(baseline, g, 'float32', d);
+    process.env.WASMGRAD_CONV = 'gemm';
+    const gemm = inputGrad(baseline, g, 'float32', d);
     delete process.env.WASMGRAD_CONV;
     expect(Array.from(wino)).not.toEqual(Array.from(gemm));
     expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL);

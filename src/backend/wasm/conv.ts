@@ -30,7 +30,9 @@ export function conv2d(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGe
 export function conv2dBackwardInput(k: Kernels, dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void {
   if (dx.size === 0) return;
   if (g.O === 0 || g.OH * g.OW === 0) { k.heap.fill(dx, 0); return; }
-  run(k, INPUT, dx, dy, w, g);
+  const t = inputGradientAsConv(g);
+  if (t && convUsesWinograd(t, isF64(dx))) runWinograd(k, dx, dy, w, t, true);
+  else run(k, INPUT, dx, dy, w, g);
 }
 
 export function conv2dBackwardWeight(k: Kernels, dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void {
@@ -162,7 +164,22 @@ function winogradSlotBytes(g: ConvGeom, rows: number): number {
   return PLAN_AND_TILE + align16(16 * rowW) + 16 * g.C * Npad * 4 + 16 * Math.min(roundUp(g.O, 4), WINOGRAD_OB) * Npad * 4;
 }
 
-function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
+/**
+ * The input gradient of a stride-1, dilation-1, one-group 3x3 convolution as a convolution:
+ * dx = conv(dy, w rotated 180° with O and C swapped) with padding 2 - p, output H x W. Null for
+ * other geometries (and padding over 2, which would crop instead).
+ */
+export function inputGradientAsConv(g: ConvGeom): ConvGeom | null {
+  if (g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
+  if (g.groups !== 1 || g.padH > 2 || g.padW > 2) return null;
+  return {
+    N: g.N, C: g.O, H: g.OH, W: g.OW, O: g.C, KH: 3, KW: 3, OH: g.H, OW: g.W,
+    strideH: 1, strideW: 1, padH: 2 - g.padH, padW: 2 - g.padW, dilationH: 1, dilationW: 1, groups: 1,
+  };
+}
+
+/** y = conv(x, w) through Winograd; flipped: w is the [C, O, 3, 3] filter of the convolution whose input gradient this is. */
+function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom, flipped = false): void {
   const TH = Math.ceil(g.OH / 2), TWp = roundUp(Math.ceil(g.OW / 2), 4);
   const perCol = 64 * (g.C + Math.min(roundUp(g.O, 4), WINOGRAD_OB));
   let rows = Math.max(1, Math.floor(Math.min(WINOGRAD_COLS, WINOGRAD_L2 / perCol) / TWp));
@@ -176,7 +193,7 @@ function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom
   const uBytes = align16(16 * roundUp(g.O, 4) * g.C * 4), size = winogradSlotBytes(g, rows);
   const slotCount = threaded ? k.threads.threads : 1, wordsBytes = threaded ? align16(4 * slotCount) : 0;
   const scratch = k.heap.scratch(uBytes + wordsBytes + slotCount * size);
-  k.wasm.winogradFilter_f32(scratch, ptrOf(w), g.O, g.C);
+  k.wasm.winogradFilter_f32(scratch, ptrOf(w), g.O, g.C, flipped ? 1 : 0);
   const slots = scratch + uBytes;
   const { N, C, H, W, O, OH, OW, padH, padW } = g;
   if (threaded) {
