@@ -115,6 +115,10 @@ describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enou
     expect(convUsesWinograd({ ...base, dilationW: 2 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, groups: 2 }, false)).toBe(false);
   });
+  it('leaves filters whose transform would pass 64 MiB (O·C > 2^20) on the GEMM path', () => {
+    expect(convUsesWinograd({ ...base, C: 1024, O: 1024 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...base, C: 1024, O: 1025 }, false)).toBe(false);
+  });
   it('leaves fewer than 4 input channels (an RGB first layer) on the GEMM path', () => {
     expect(convUsesWinograd({ ...base, C: 3 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, C: 1 }, false)).toBe(false);

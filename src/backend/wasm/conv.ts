@@ -136,6 +136,8 @@ function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }
 const WINOGRAD_MIN_C = 4;
 /** Output channels per GEMM block and tile columns a unit aims at (its V and M stay in L2). */
 const WINOGRAD_OB = 64, WINOGRAD_COLS = 128, WINOGRAD_L2 = 1 << 20;
+/** Largest O·C: the transformed filter (16·O·C floats, 16/9 of the filter) stays ≤ 64 MiB of scratch. */
+const WINOGRAD_MAX_OC = 1 << 20;
 
 /**
  * WASMGRAD_CONV (Node, read at each call; for benchmarks and comparisons): 'gemm' keeps every
@@ -152,7 +154,7 @@ function forcedPath(): string | undefined {
  */
 export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
   if (f64 || g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return false;
-  if (g.groups !== 1) return false;
+  if (g.groups !== 1 || g.O * g.C > WINOGRAD_MAX_OC) return false;
   const forced = forcedPath();
   if (forced === 'gemm' || forced === 'winograd') return forced === 'winograd';
   return g.C >= WINOGRAD_MIN_C;
