@@ -1,5 +1,5 @@
 // Winograd minimal filtering F(2x2, 3x3) for the float32 forward convolution with a 3x3 kernel,
-// stride 1, dilation 1, one group (Lavin & Gray 2015). Each 2x2 block of outputs (a tile) of
+// stride 1, dilation 1 (Lavin & Gray 2015; per group, C and O below being a group's). Each 2x2 block of outputs (a tile) of
 // output channel o is
 //   y = Aᵀ [ Σ_c U[o, c] ⊙ V[c] ] A,   U[o, c] = G w[o, c] Gᵀ,   V[c] = Bᵀ d[c] B
 // over the 4x4 input patch d[c] the tile reads (zeros outside the image): 16 multiplies per
@@ -8,7 +8,7 @@
 //
 // The filter transform runs once per call (winogradFilter_f32) straight into MR-row A panels
 // (per ξ, slice s of KC channels at ξ*Opad*C + s*KC*Opad elements, panel q at q*MR*kc). A unit
-// (assembly/conv.ts kind WINOGRAD) is one image and a block of colBlock tile rows: the input
+// (assembly/conv.ts kind WINOGRAD) is one image, one group and a block of colBlock tile rows: the input
 // transform writes V straight into NR-column B panels, four tiles per vector (each tile row is
 // padded to a multiple of 4 tiles, so a vector never straddles a panel); then per block of OB
 // output channels the 16 GEMMs into M and the output transform, four tiles per vector, cropped
@@ -16,7 +16,7 @@
 //
 // Slot: [plan 128 B][edge tile 128 B][4 padded input rows][V: 16 x C x Npad][M: 16 x OB x Npad].
 
-import { Plan } from './im2col';
+import { Plan, cg, og } from './im2col';
 import { copyRun, zeroRun } from './im2col';
 import { KC, MR, align16, matmulMacroKernel, roundUp } from './matmul';
 
@@ -32,14 +32,14 @@ const HEAD: usize = 256;
 @inline function rowWidth(p: Plan): i32 { return roundUp(2 * tilesWPad(p) + 2, 4); }
 /** GEMM columns of a unit (colBlock tile rows), rounded up to whole NR panels. */
 @inline function colsPad(p: Plan): i32 { return roundUp(p.colBlock * tilesWPad(p), 8); }
-@inline function oBlock(p: Plan): i32 { return min(roundUp(p.O, MR), OB); }
+@inline function oBlock(p: Plan): i32 { return min(roundUp(og(p), MR), OB); }
 
 @inline function vOffset(p: Plan): usize { return HEAD + align16(<usize>(4 * rowWidth(p)) << 2); }
-@inline function mOffset(p: Plan): usize { return vOffset(p) + (<usize>(16 * p.C) * <usize>colsPad(p) << 2); }
+@inline function mOffset(p: Plan): usize { return vOffset(p) + (<usize>(16 * cg(p)) * <usize>colsPad(p) << 2); }
 /** Bytes of one slot (src/backend/wasm/conv.ts computes the same). */
 export function winogradSlotBytes(p: Plan): usize { return mOffset(p) + (<usize>(16 * oBlock(p)) * <usize>colsPad(p) << 2); }
-/** Units of a call: images x blocks of colBlock tile rows. */
-export function winogradUnits(p: Plan): i32 { return p.N * ((tilesH(p) + p.colBlock - 1) / p.colBlock); }
+/** Units of a call: images x groups x blocks of colBlock tile rows. */
+export function winogradUnits(p: Plan): i32 { return p.N * p.groups * ((tilesH(p) + p.colBlock - 1) / p.colBlock); }
 
 // ---- filter transform ---------------------------------------------------------------------------
 
@@ -178,15 +178,20 @@ export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32, flipped: 
 
 // ---- the unit -----------------------------------------------------------------------------------
 
-/** Unit idx: image idx / blocks, tile rows [ty0, ty0 + colBlock) of it; p.b is the packed U. */
+/**
+ * Unit idx: image n, group g, tile rows [ty0, ty0 + colBlock). p.b: the packed U of each group
+ * in turn (winogradFilter_f32 of the group's [O/groups, C/groups] filters).
+ */
 export function winogradUnit(p: Plan, slot: usize, idx: i32): void {
   const TH = tilesH(p), blocks = (TH + p.colBlock - 1) / p.colBlock;
-  const n = idx / blocks, ty0 = (idx % blocks) * p.colBlock, ty1 = min(TH, ty0 + p.colBlock);
+  const ty0 = (idx % blocks) * p.colBlock, ty1 = min(TH, ty0 + p.colBlock);
+  const g = (idx / blocks) % p.groups, n = idx / (blocks * p.groups);
   const TWp = tilesWPad(p), T = (ty1 - ty0) * TWp, Npad = colsPad(p), rowW = rowWidth(p);
-  const C = p.C, O = p.O, Opad = roundUp(O, MR), OBk = oBlock(p);
+  const C = cg(p), O = og(p), Opad = roundUp(O, MR), OBk = oBlock(p);
   const tile = slot + 128, rows = slot + HEAD, V = slot + vOffset(p), M = slot + mOffset(p);
   const plane = <usize>(p.H * p.W) << 2;
-  const x = p.a + <usize>(n * C) * plane;
+  const x = p.a + <usize>(n * p.C + g * C) * plane;
+  const U = p.b + (<usize>(16 * Opad) * <usize>C << 2) * <usize>g;
   const vXi = <usize>(C * Npad) << 2, rowBytes = <usize>rowW << 2;
   for (let c = 0; c < C; c++) {
     const pc = c / KC * KC, kc = min(KC, C - pc);
@@ -206,13 +211,13 @@ export function winogradUnit(p: Plan, slot: usize, idx: i32): void {
     for (let xi = 0; xi < 16; xi++) {
       for (let pc = 0; pc < C; pc += KC) {
         const kc = min(KC, C - pc);
-        const a = p.b + <usize>xi * uXi + ((<usize>pc * <usize>Opad + <usize>(o0 * kc)) << 2);
+        const a = U + <usize>xi * uXi + ((<usize>pc * <usize>Opad + <usize>(o0 * kc)) << 2);
         const b = V + <usize>xi * vXi + ((<usize>pc * <usize>Npad) << 2);
         matmulMacroKernel<f32>(a, b, mc, T, kc, M + <usize>xi * mXi, Npad, pc > 0, tile);
       }
     }
     for (let o = o0; o < o0 + mc; o++) {
-      const y = p.out + <usize>(n * O + o) * (<usize>(OH * OW) << 2);
+      const y = p.out + <usize>(n * p.O + g * O + o) * (<usize>(OH * OW) << 2);
       const mo = M + ((<usize>((o - o0) * Npad)) << 2);
       for (let ty = ty0; ty < ty1; ty++) {
         const oy = 2 * ty, nrows = min(2, OH - oy);

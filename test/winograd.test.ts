@@ -13,16 +13,17 @@ import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } fro
 import { convUsesWinograd, inputGradientAsConv } from '../src/backend/wasm/conv.js';
 import { makeRng } from './helpers.js';
 
-interface Shape { N: number; C: number; H: number; W: number; O: number; pad: number; extra?: number }
+interface Shape { N: number; C: number; H: number; W: number; O: number; pad: number; extra?: number; groups?: number }
 
 function geom(s: Shape): ConvGeom {
   const OH = s.H + 2 * s.pad + (s.extra ?? 0) - 2, OW = s.W + 2 * s.pad + (s.extra ?? 0) - 2;
   return {
     N: s.N, C: s.C, H: s.H, W: s.W, O: s.O, KH: 3, KW: 3, OH, OW,
-    strideH: 1, strideW: 1, padH: s.pad, padW: s.pad, dilationH: 1, dilationW: 1, groups: 1,
+    strideH: 1, strideW: 1, padH: s.pad, padW: s.pad, dilationH: 1, dilationW: 1, groups: s.groups ?? 1,
   };
 }
-const label = (s: Shape): string => `x[${s.N},${s.C},${s.H},${s.W}] w[${s.O},${s.C},3,3] pad ${s.pad}${s.extra ? `+${s.extra}` : ''}`;
+const label = (s: Shape): string =>
+  `x[${s.N},${s.C},${s.H},${s.W}] w[${s.O},${s.C / (s.groups ?? 1)},3,3] pad ${s.pad}${s.extra ? `+${s.extra}` : ''} groups ${s.groups ?? 1}`;
 
 const SHAPES: Shape[] = [
   { N: 1, C: 8, H: 6, W: 6, O: 8, pad: 0 },
@@ -39,12 +40,14 @@ const SHAPES: Shape[] = [
   { N: 1, C: 64, H: 20, W: 20, O: 64, pad: 1 },
   { N: 3, C: 4, H: 9, W: 8, O: 1, pad: 1 },
   { N: 2, C: 5, H: 4, W: 6, O: 3, pad: 0 },
+  { N: 2, C: 16, H: 7, W: 9, O: 12, pad: 1, groups: 2 },
+  { N: 1, C: 15, H: 6, W: 5, O: 21, pad: 2, groups: 3 },
 ];
 
 const rng = makeRng(20261203);
 function inputs(g: ConvGeom): Data {
   const make = (n: number): number[] => Array.from({ length: n }, () => Math.fround(rng() * 2 - 1));
-  return { x: make(g.N * g.C * g.H * g.W), w: make(g.O * g.C * 9), dy: make(g.N * g.O * g.OH * g.OW) };
+  return { x: make(g.N * g.C * g.H * g.W), w: make(g.O * (g.C / g.groups) * 9), dy: make(g.N * g.O * g.OH * g.OW) };
 }
 
 type Be = WasmBackend | typeof jsBackend;
@@ -108,12 +111,16 @@ describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enou
     expect(convUsesWinograd({ ...base, C: 4, O: 1 }, false)).toBe(true);
   });
   it('leaves float64 on the GEMM path', () => { expect(convUsesWinograd(base, true)).toBe(false); });
-  it('leaves other kernels, strides, dilations and groups on the GEMM path', () => {
+  it('leaves other kernels, strides and dilations on the GEMM path', () => {
     expect(convUsesWinograd({ ...base, KH: 5, KW: 5 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, KW: 1 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, strideH: 2 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, dilationW: 2 }, false)).toBe(false);
-    expect(convUsesWinograd({ ...base, groups: 2 }, false)).toBe(false);
+  });
+  it('takes grouped convolutions with >= 4 input channels per group, group by group', () => {
+    expect(convUsesWinograd({ ...base, groups: 4 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...base, groups: 8 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, groups: 16 }, false)).toBe(false);
   });
   it('leaves filters whose transform would pass 64 MiB (O·C > 2^20) on the GEMM path', () => {
     expect(convUsesWinograd({ ...base, C: 1024, O: 1024 }, false)).toBe(true);
@@ -187,12 +194,15 @@ describe('the input gradient of a 3x3 stride-1 convolution as a convolution', ()
     expect(convUsesWinograd(inputGradientAsConv(g)!, false)).toBe(true);
     expect(convUsesWinograd(inputGradientAsConv({ ...g, O: 3, C: 16 })!, false)).toBe(false);
   });
-  it('is not used for padding over 2, strides, dilations or groups', () => {
+  it('is not used for padding over 2, strides or dilations', () => {
     const g = geom({ N: 1, C: 8, H: 9, W: 9, O: 8, pad: 1 });
     expect(inputGradientAsConv({ ...g, padH: 3, OH: 11 })).toBeNull();
     expect(inputGradientAsConv({ ...g, strideH: 2 })).toBeNull();
     expect(inputGradientAsConv({ ...g, dilationW: 2 })).toBeNull();
-    expect(inputGradientAsConv({ ...g, groups: 2 })).toBeNull();
+  });
+  it('keeps the groups (each group swaps its own O and C)', () => {
+    const g = geom({ N: 1, C: 8, H: 9, W: 9, O: 12, pad: 1, groups: 2 });
+    expect(inputGradientAsConv(g)).toMatchObject({ C: 12, O: 8, groups: 2 });
   });
 });
 
@@ -200,7 +210,7 @@ describe('Winograd conv2d forward on 1 and 2 threads', () => {
   afterAll(() => { parThresholds(shipped); threaded.setThreads(2); delete process.env.WASMGRAD_CONV; });
 
   it('gives the same bits whatever the split', () => {
-    for (const s of [SHAPES[1], SHAPES[2], SHAPES[8], SHAPES[9], SHAPES[11]]) {
+    for (const s of [SHAPES[1], SHAPES[2], SHAPES[8], SHAPES[9], SHAPES[11], SHAPES[14]]) {
       const g = geom(s), d = inputs(g);
       threaded.setThreads(1);
       parThresholds(shipped);

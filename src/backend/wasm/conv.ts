@@ -150,20 +150,21 @@ function forcedPath(): string | undefined {
 
 /**
  * Whether the forward convolution of g runs as Winograd F(2x2, 3x3): float32, 3x3 kernel,
- * stride 1, dilation 1, one group, and enough input channels to amortise the transforms.
+ * stride 1, dilation 1, and enough input channels per group to amortise the transforms.
  */
 export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
   if (f64 || g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return false;
-  if (g.groups !== 1 || g.O * g.C > WINOGRAD_MAX_OC) return false;
+  if (g.O * (g.C / g.groups) > WINOGRAD_MAX_OC) return false;
   const forced = forcedPath();
   if (forced === 'gemm' || forced === 'winograd') return forced === 'winograd';
-  return g.C >= WINOGRAD_MIN_C;
+  return g.C / g.groups >= WINOGRAD_MIN_C;
 }
 
 /** Bytes of a Winograd slot with `rows` tile rows per unit (assembly/winograd.ts winogradSlotBytes). */
 function winogradSlotBytes(g: ConvGeom, rows: number): number {
+  const Cg = g.C / g.groups, Og = g.O / g.groups;
   const TWp = roundUp(Math.ceil(g.OW / 2), 4), rowW = roundUp(2 * TWp + 2, 4), Npad = roundUp(rows * TWp, 8);
-  return PLAN_AND_TILE + align16(16 * rowW) + 16 * g.C * Npad * 4 + 16 * Math.min(roundUp(g.O, 4), WINOGRAD_OB) * Npad * 4;
+  return PLAN_AND_TILE + align16(16 * rowW) + 16 * Cg * Npad * 4 + 16 * Math.min(roundUp(Og, 4), WINOGRAD_OB) * Npad * 4;
 }
 
 /**
@@ -173,41 +174,48 @@ function winogradSlotBytes(g: ConvGeom, rows: number): number {
  */
 export function inputGradientAsConv(g: ConvGeom): ConvGeom | null {
   if (g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
-  if (g.groups !== 1 || g.padH > 2 || g.padW > 2) return null;
+  if (g.padH > 2 || g.padW > 2) return null;
   return {
     N: g.N, C: g.O, H: g.OH, W: g.OW, O: g.C, KH: 3, KW: 3, OH: g.H, OW: g.W,
-    strideH: 1, strideW: 1, padH: 2 - g.padH, padW: 2 - g.padW, dilationH: 1, dilationW: 1, groups: 1,
+    strideH: 1, strideW: 1, padH: 2 - g.padH, padW: 2 - g.padW, dilationH: 1, dilationW: 1, groups: g.groups,
   };
 }
 
-/** y = conv(x, w) through Winograd; flipped: w is the [C, O, 3, 3] filter of the convolution whose input gradient this is. */
+/**
+ * y = conv(x, w) through Winograd; flipped: w is the [C, O/groups, 3, 3] filter of the
+ * convolution whose input gradient this is.
+ */
 function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom, flipped = false): void {
+  const Cg = g.C / g.groups, Og = g.O / g.groups;
   const TH = Math.ceil(g.OH / 2), TWp = roundUp(Math.ceil(g.OW / 2), 4);
-  const perCol = 64 * (g.C + Math.min(roundUp(g.O, 4), WINOGRAD_OB));
+  const perCol = 64 * (Cg + Math.min(roundUp(Og, 4), WINOGRAD_OB));
   let rows = Math.max(1, Math.floor(Math.min(WINOGRAD_COLS, WINOGRAD_L2 / perCol) / TWp));
   if (rows > 1 && TWp % 8 === 4) rows -= rows % 2;  // whole NR panels
   rows = Math.min(rows, TH);
-  const macs = g.N * g.O * g.C * g.OH * g.OW * 9;
+  const macs = g.N * g.O * Cg * g.OH * g.OW * 9;
   const threaded = k.threads.split(macs, PAR.matmul);
   if (threaded) {
-    while (rows > 1 && g.N * Math.ceil(TH / rows) < 3 * k.threads.threads) rows = Math.ceil(rows / 2);
+    while (rows > 1 && g.N * g.groups * Math.ceil(TH / rows) < 3 * k.threads.threads) rows = Math.ceil(rows / 2);
   }
-  const uBytes = align16(16 * roundUp(g.O, 4) * g.C * 4), size = winogradSlotBytes(g, rows);
+  // The transformed filters of each group in turn, then the slot words and the slots.
+  const uGroup = 16 * roundUp(Og, 4) * Cg * 4, uBytes = align16(g.groups * uGroup), size = winogradSlotBytes(g, rows);
   const slotCount = threaded ? k.threads.threads : 1, wordsBytes = threaded ? align16(4 * slotCount) : 0;
   const scratch = k.heap.scratch(uBytes + wordsBytes + slotCount * size);
-  k.wasm.winogradFilter_f32(scratch, ptrOf(w), g.O, g.C, flipped ? 1 : 0);
+  for (let i = 0; i < g.groups; i++) {
+    k.wasm.winogradFilter_f32(scratch + i * uGroup, ptrOf(w) + i * Og * Cg * 36, Og, Cg, flipped ? 1 : 0);
+  }
   const slots = scratch + uBytes;
-  const { N, C, H, W, O, OH, OW, padH, padW } = g;
+  const { N, C, H, W, O, OH, OW, padH, padW, groups } = g;
   if (threaded) {
     k.wasm.fill_i32(slots, slotCount, 0);
-    k.threads.dispatch('Conv', false, N * Math.ceil(TH / rows), {
+    k.threads.dispatch('Conv', false, N * groups * Math.ceil(TH / rows), {
       kind: WINOGRAD, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
-      padH, padW, dilationH: 1, dilationW: 1, groups: 1, rowBlock: O, colBlock: rows,
+      padH, padW, dilationH: 1, dilationW: 1, groups, rowBlock: Og, colBlock: rows,
       scratch: slots + wordsBytes, slots, slotCount, slotBytes: size,
     });
   } else {
-    k.wasm.conv_f32(WINOGRAD, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1, 1,
-      O, rows);
+    k.wasm.conv_f32(WINOGRAD, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1,
+      groups, Og, rows);
   }
   k.heap.trimScratch();
 }
