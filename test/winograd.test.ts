@@ -42,6 +42,7 @@ const SHAPES: Shape[] = [
   { N: 2, C: 5, H: 4, W: 6, O: 3, pad: 0 },
   { N: 2, C: 16, H: 7, W: 9, O: 12, pad: 1, groups: 2 },
   { N: 1, C: 15, H: 6, W: 5, O: 21, pad: 2, groups: 3 },
+  { N: 1, C: 8, H: 4, W: 5, O: 8, pad: 3 },
 ];
 
 const rng = makeRng(20261203);
@@ -222,6 +223,16 @@ describe('Winograd conv2d forward on 1 and 2 threads', () => {
       expect(Array.from(twoDx), label(s)).toEqual(Array.from(oneDx));
       expect(Array.from(forward(baseline, g, 'float32', d)), label(s)).toEqual(Array.from(one));
     }
+  });
+
+  it('splits a large call across the pool (one dispatch per forward and per input gradient)', () => {
+    threaded.setThreads(2);
+    parThresholds(shipped);
+    const g = geom({ N: 8, C: 32, H: 28, W: 28, O: 32, pad: 1 }), d = inputs(g);
+    const before = threaded.threadStats().dispatches;
+    forward(threaded, g, 'float32', d);
+    inputGrad(threaded, g, 'float32', d);
+    expect(threaded.threadStats().dispatches - before).toBe(2);
   });
 
   it('is not the GEMM path (its rounding differs from WASMGRAD_CONV=gemm, within the tolerance)', () => {
