@@ -1,6 +1,6 @@
 // Winograd minimal filtering F(2x2, 3x3) for the float32 forward convolution with a 3x3 kernel,
-// stride 1, dilation 1 (Lavin & Gray 2015; per group, C and O below being a group's). Each 2x2 block of outputs (a tile) of
-// output channel o is
+// stride 1, dilation 1 (Lavin & Gray 2015), group by group (C and O below are a group's). Each
+// 2x2 block of outputs (a tile) of output channel o is
 //   y = Aᵀ [ Σ_c U[o, c] ⊙ V[c] ] A,   U[o, c] = G w[o, c] Gᵀ,   V[c] = Bᵀ d[c] B
 // over the 4x4 input patch d[c] the tile reads (zeros outside the image): 16 multiplies per
 // tile and channel instead of 36. Per ξ = (i, j) of the 4x4 transform domain the sum over c is
@@ -8,8 +8,8 @@
 //
 // The filter transform runs once per call (winogradFilter_f32) straight into MR-row A panels
 // (per ξ, slice s of KC channels at ξ*Opad*C + s*KC*Opad elements, panel q at q*MR*kc). A unit
-// (assembly/conv.ts kind WINOGRAD) is one image, one group and a block of colBlock tile rows: the input
-// transform writes V straight into NR-column B panels, four tiles per vector (each tile row is
+// (assembly/conv.ts kind WINOGRAD) is one image, one group and a block of colBlock tile rows: the
+// input transform writes V straight into NR-column B panels, four tiles per vector (each tile row is
 // padded to a multiple of 4 tiles, so a vector never straddles a panel); then per block of OB
 // output channels the 16 GEMMs into M and the output transform, four tiles per vector, cropped
 // to the image. The arithmetic of an output depends on neither the blocks nor the threads.
