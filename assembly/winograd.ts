@@ -8,51 +8,64 @@
 //
 // The filter transform runs once per call (winogradFilter_f32) straight into MR-row A panels
 // (per ξ, slice s of KC channels at ξ*Opad*C + s*KC*Opad elements, panel q at q*MR*kc). A unit
-// (assembly/conv.ts kind WINOGRAD) is one image, one group and a block of colBlock tile rows: the
+// (assembly/conv.ts kind WINOGRAD2) is one image, one group and a block of colBlock tile rows: the
 // input transform writes V straight into NR-column B panels, four tiles per vector (each tile row is
 // padded to a multiple of 4 tiles, so a vector never straddles a panel); then per block of OB
 // output channels the 16 GEMMs into M and the output transform, four tiles per vector, cropped
 // to the image. The arithmetic of an output depends on neither the blocks nor the threads.
 //
-// Slot: [plan 128 B][edge tile 128 B][4 padded input rows][V: 16 x C x Npad][M: 16 x OB x Npad].
+// F(4x4, 3x3) (plan kind WINOGRAD4, transforms in assembly/winograd4.ts) runs the same way with
+// 6x6 patches, 36 GEMMs and 4x4 tiles.
+//
+// Slot: [plan 128 B][edge tile 128 B][transform rows 576 B][α padded input rows]
+// [V: α² x C x Npad][M: α² x OB x Npad], α = tile + 2.
 
 import { Plan, cg, og } from './im2col';
 import { copyRun, zeroRun } from './im2col';
 import { KC, MR, align16, matmulMacroKernel, roundUp } from './matmul';
+import { filterTransform4, inputTiles4, outputTiles4 } from './winograd4';
 
-/** Output channels per GEMM block (M holds 16 x OB x Npad floats). */
+/** The plan kinds (assembly/conv.ts): F(2x2, 3x3) and F(4x4, 3x3). */
+export const WINOGRAD2: i32 = 3, WINOGRAD4: i32 = 4;
+/** Output channels per GEMM block (M holds α² x OB x Npad floats). */
 const OB: i32 = 64;
-/** Bytes of the plan and the edge tile at the start of a slot. */
-const HEAD: usize = 256;
+/** Bytes of the plan, the edge tile and the transforms' row buffer at the start of a slot. */
+const HEAD: usize = 832;
 
-@inline function tilesH(p: Plan): i32 { return (p.OH + 1) >> 1; }
+/** Outputs per tile side (m of F(m x m, 3 x 3)), and α = m + 2. */
+@inline function tileM(p: Plan): i32 { return p.kind == WINOGRAD4 ? 4 : 2; }
+@inline function alpha(p: Plan): i32 { return tileM(p) + 2; }
+@inline function tilesH(p: Plan): i32 { return (p.OH + tileM(p) - 1) / tileM(p); }
 /** Tiles per tile row, padded to a multiple of 4 (one vector of tiles). */
-@inline function tilesWPad(p: Plan): i32 { return roundUp((p.OW + 1) >> 1, 4); }
-/** Elements of one zero-padded input row: the 2 * tilesWPad + 2 columns the tiles read. */
-@inline function rowWidth(p: Plan): i32 { return roundUp(2 * tilesWPad(p) + 2, 4); }
+@inline function tilesWPad(p: Plan): i32 { return roundUp((p.OW + tileM(p) - 1) / tileM(p), 4); }
+/** Elements of one zero-padded input row: the m * tilesWPad + 2 columns the tiles read, and slack for whole vectors. */
+@inline function rowWidth(p: Plan): i32 { return roundUp(tileM(p) * tilesWPad(p) + 4, 4); }
 /** GEMM columns of a unit (colBlock tile rows), rounded up to whole NR panels. */
 @inline function colsPad(p: Plan): i32 { return roundUp(p.colBlock * tilesWPad(p), 8); }
 @inline function oBlock(p: Plan): i32 { return min(roundUp(og(p), MR), OB); }
 
-@inline function vOffset(p: Plan): usize { return HEAD + align16(<usize>(4 * rowWidth(p)) << 2); }
-@inline function mOffset(p: Plan): usize { return vOffset(p) + (<usize>(16 * cg(p)) * <usize>colsPad(p) << 2); }
+@inline function vOffset(p: Plan): usize { return HEAD + align16(<usize>(alpha(p) * rowWidth(p)) << 2); }
+@inline function mOffset(p: Plan): usize { return vOffset(p) + (<usize>(alpha(p) * alpha(p) * cg(p)) * <usize>colsPad(p) << 2); }
 /** Bytes of one slot (src/backend/wasm/conv.ts computes the same). */
-export function winogradSlotBytes(p: Plan): usize { return mOffset(p) + (<usize>(16 * oBlock(p)) * <usize>colsPad(p) << 2); }
+export function winogradSlotBytes(p: Plan): usize {
+  return mOffset(p) + (<usize>(alpha(p) * alpha(p) * oBlock(p)) * <usize>colsPad(p) << 2);
+}
 /** Units of a call: images x groups x blocks of colBlock tile rows. */
 export function winogradUnits(p: Plan): i32 { return p.N * p.groups * ((tilesH(p) + p.colBlock - 1) / p.colBlock); }
 
 // ---- filter transform ---------------------------------------------------------------------------
 
 /**
- * winogradFilter_f32(u, w, O, C, flipped): U = G g Gᵀ for every (o, c) into packed A panels at u
- * (16 * roundUp(O, 4) * C floats; the rows past O are zero), g = w[o, c] of an [O, C, 3, 3]
- * filter, or (flipped = 1, the input gradient's convolution) g = w[c, o] rotated by 180° of a
- * [C, O, 3, 3] filter. Computed in float64 and rounded once.
+ * winogradFilter_f32(u, w, O, C, flipped, m): U = G g Gᵀ of F(m x m, 3 x 3) (m = 2 or 4) for
+ * every (o, c) into packed A panels at u ((m + 2)² * roundUp(O, 4) * C floats; the rows past O
+ * are zero), g = w[o, c] of an [O, C, 3, 3] filter, or (flipped = 1, the input gradient's
+ * convolution) g = w[c, o] rotated by 180° of a [C, O, 3, 3] filter. Computed in float64 and
+ * rounded once.
  */
-export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32, flipped: i32): void {
-  const Opad = roundUp(O, MR);
+export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32, flipped: i32, m: i32): void {
+  const Opad = roundUp(O, MR), a = m + 2;
   const stride = <usize>Opad * <usize>C << 2;
-  memory.fill(u, 0, <usize>(16 * Opad) * <usize>C << 2);
+  memory.fill(u, 0, <usize>(a * a * Opad) * <usize>C << 2);
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const src = w + ((<usize>(flipped ? c * O + o : o * C + c) * 9) << 2);
@@ -61,6 +74,10 @@ export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32, flipped: 
       const g20 = tap(src, flipped, 6), g21 = tap(src, flipped, 7), g22 = tap(src, flipped, 8);
       const pc = c / KC * KC, kc = min(KC, C - pc);
       const at = u + ((<usize>pc * Opad + <usize>(o / MR * MR) * kc + <usize>(c - pc) * MR + <usize>(o % MR)) << 2);
+      if (m == 4) {
+        filterTransform4(at, stride, g00, g01, g02, g10, g11, g12, g20, g21, g22);
+        continue;
+      }
       // Rows of G g, G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1], then each row times Gᵀ.
       filterRow(at, stride, g00, g01, g02);
       filterRow(at + 4 * stride, stride, 0.5 * (g00 + g20) + 0.5 * g10, 0.5 * (g01 + g21) + 0.5 * g11, 0.5 * (g02 + g22) + 0.5 * g12);
@@ -83,10 +100,10 @@ export function winogradFilter_f32(u: usize, w: usize, O: i32, C: i32, flipped: 
 
 // ---- input transform ----------------------------------------------------------------------------
 
-/** Input rows iy0 .. iy0 + 3 of one channel plane, zero padded: element i of a row is x[iy, i - pw]. */
-@inline function fillRows(rows: usize, rowW: i32, plane: usize, p: Plan, iy0: i32): void {
+/** Input rows iy0 .. iy0 + count - 1 of one channel plane, zero padded: element i of a row is x[iy, i - pw]. */
+@inline function fillRows(rows: usize, rowW: i32, plane: usize, p: Plan, iy0: i32, count: i32): void {
   const lo = min(p.pw, rowW), hi = max(lo, min(p.pw + p.W, rowW));
-  for (let r = 0; r < 4; r++) {
+  for (let r = 0; r < count; r++) {
     const dst = rows + (<usize>(r * rowW) << 2), iy = iy0 + r;
     if (iy < 0 || iy >= p.H) { zeroRun<f32>(dst, rowW); continue; }
     zeroRun<f32>(dst, lo);
@@ -188,19 +205,22 @@ export function winogradUnit(p: Plan, slot: usize, idx: i32): void {
   const g = (idx / blocks) % p.groups, n = idx / (blocks * p.groups);
   const TWp = tilesWPad(p), T = (ty1 - ty0) * TWp, Npad = colsPad(p), rowW = rowWidth(p);
   const C = cg(p), O = og(p), Opad = roundUp(O, MR), OBk = oBlock(p);
-  const tile = slot + 128, rows = slot + HEAD, V = slot + vOffset(p), M = slot + mOffset(p);
+  const m = tileM(p), a = m + 2, xis = a * a;
+  const tile = slot + 128, tmp = slot + 256, rows = slot + HEAD, V = slot + vOffset(p), M = slot + mOffset(p);
   const plane = <usize>(p.H * p.W) << 2;
   const x = p.a + <usize>(n * p.C + g * C) * plane;
-  const U = p.b + (<usize>(16 * Opad) * <usize>C << 2) * <usize>g;
+  const U = p.b + (<usize>(xis * Opad) * <usize>C << 2) * <usize>g;
   const vXi = <usize>(C * Npad) << 2, rowBytes = <usize>rowW << 2;
   for (let c = 0; c < C; c++) {
     const pc = c / KC * KC, kc = min(KC, C - pc);
     const vc = V + ((<usize>pc * <usize>Npad + <usize>((c - pc) * 8)) << 2);
     for (let ty = ty0; ty < ty1; ty++) {
-      fillRows(rows, rowW, x + <usize>c * plane, p, 2 * ty - p.ph);
+      fillRows(rows, rowW, x + <usize>c * plane, p, m * ty - p.ph, a);
       for (let tx = 0; tx < TWp; tx += 4) {
         const col = (ty - ty0) * TWp + tx;
-        inputTiles(vc + ((<usize>((col >> 3) * 8 * kc + (col & 7))) << 2), vXi, rows + (<usize>(2 * tx) << 2), rowBytes);
+        const dst = vc + ((<usize>((col >> 3) * 8 * kc + (col & 7))) << 2), src = rows + (<usize>(m * tx) << 2);
+        if (m == 4) inputTiles4(dst, vXi, src, rowBytes, tmp);
+        else inputTiles(dst, vXi, src, rowBytes);
       }
     }
   }
@@ -208,7 +228,7 @@ export function winogradUnit(p: Plan, slot: usize, idx: i32): void {
   const OW = p.OW, OH = p.OH, outRow = <usize>OW << 2;
   for (let o0 = 0; o0 < O; o0 += OBk) {
     const mc = min(OBk, O - o0);
-    for (let xi = 0; xi < 16; xi++) {
+    for (let xi = 0; xi < xis; xi++) {
       for (let pc = 0; pc < C; pc += KC) {
         const kc = min(KC, C - pc);
         const a = U + <usize>xi * uXi + ((<usize>pc * <usize>Opad + <usize>(o0 * kc)) << 2);
@@ -220,12 +240,14 @@ export function winogradUnit(p: Plan, slot: usize, idx: i32): void {
       const y = p.out + <usize>(n * p.O + g * O + o) * (<usize>(OH * OW) << 2);
       const mo = M + ((<usize>((o - o0) * Npad)) << 2);
       for (let ty = ty0; ty < ty1; ty++) {
-        const oy = 2 * ty, nrows = min(2, OH - oy);
+        const oy = m * ty, nrows = min(m, OH - oy);
         for (let tx = 0; tx < TWp; tx += 4) {
-          const cols = min(8, OW - 2 * tx);
+          const cols = min(4 * m, OW - m * tx);
           if (cols <= 0) break;
           const col = (ty - ty0) * TWp + tx;
-          outputTiles(y + <usize>oy * outRow + (<usize>(2 * tx) << 2), outRow, mo + (<usize>col << 2), mXi, nrows, cols);
+          const dst = y + <usize>oy * outRow + (<usize>(m * tx) << 2), src = mo + (<usize>col << 2);
+          if (m == 4) outputTiles4(dst, outRow, src, mXi, nrows, cols, tmp);
+          else outputTiles(dst, outRow, src, mXi, nrows, cols);
         }
       }
     }

@@ -1,7 +1,7 @@
-// The float32 Winograd F(2x2, 3x3) convolution of the wasm backend (assembly/winograd.ts, chosen
-// by convUsesWinograd in src/backend/wasm/conv.ts), forward and input gradient (a convolution of
-// dy with the rotated filter), against the js backend's direct loops in float64 on the same
-// float32 inputs: geometries that take the path (padding 0/1/2, odd and even
+// The float32 Winograd convolutions F(2x2, 3x3) and F(4x4, 3x3) of the wasm backend
+// (assembly/winograd.ts, winograd4.ts; chosen by convUsesWinograd and winogradTile in
+// src/backend/wasm/conv.ts), forward and input gradient (a convolution of dy with the rotated
+// filter), against the js backend's direct loops in float64 on the same float32 inputs: geometries that take the path (padding 0/1/2, odd and even
 // sizes, images smaller than a tile, channel counts off the 4/8 blocking, more than one K slice
 // or output-channel block), on the baseline build and on the threaded build with 1 and 2
 // threads; the same bits on 1 and 2 threads; and which geometries the selector sends there.
@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvGeom, Storage } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
-import { convUsesWinograd, inputGradientAsConv } from '../src/backend/wasm/conv.js';
+import { convUsesWinograd, inputGradientAsConv, winogradTile } from '../src/backend/wasm/conv.js';
 import { makeRng } from './helpers.js';
 
 interface Shape { N: number; C: number; H: number; W: number; O: number; pad: number; extra?: number; groups?: number }
@@ -85,9 +85,15 @@ function relError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   return worst / scale;
 }
 
-// Measured (README conv notes): ≈ 1e-7 of the largest output at these sizes, about 2x the GEMM
-// path's error; 2e-6 leaves room for larger channel counts without hiding a wrong tap (≈ 1e-1).
-const TOL = 2e-6;
+// Largest error over the largest output, measured (README conv notes) over random data: F(2x2)
+// ≤ 4e-7 (the GEMM path's ≤ 6e-7), F(4x4) ≤ 7.5e-6 (these U(-1, 1) weights: up to 7.3e-6 at
+// C = 260). A wrong tap or transform entry gives ≈ 1e-1.
+const TOL = { 2: 2e-6, 4: 2e-5 } as const;
+const TILES = [2, 4] as const;
+const forceTile = (m: 2 | 4 | undefined): void => {
+  if (m === undefined) delete process.env.WASMGRAD_WINOGRAD_TILE;
+  else process.env.WASMGRAD_WINOGRAD_TILE = String(m);
+};
 
 let baseline: WasmBackend;
 let threaded: WasmBackend;
@@ -143,19 +149,39 @@ describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enou
   });
 });
 
-interface Variant { name: string; backend: () => WasmBackend; threads: number; splitAll: boolean }
-const VARIANTS: Variant[] = [
-  { name: 'baseline build', backend: () => baseline, threads: 1, splitAll: false },
-  { name: 'threads build, 1 thread', backend: () => threaded, threads: 1, splitAll: false },
-  { name: 'threads build, 2 threads, every call split', backend: () => threaded, threads: 2, splitAll: true },
-];
+describe('winogradTile picks F(4x4, 3x3) where it saves multiplies after the tile padding', () => {
+  const at = (OH: number, OW: number): number => winogradTile({ ...geom({ N: 1, C: 16, H: OH, W: OW, O: 16, pad: 1 }) });
+  afterEach(() => { forceTile(undefined); });
+  it('takes F(4x4) at 14x14, 16x16, 28x28, 56x56 and wide images', () => {
+    for (const n of [14, 16, 28, 56, 224]) expect(at(n, n), `${n}`).toBe(4);
+    expect(at(3, 100)).toBe(4);
+  });
+  it('keeps F(2x2) for small images, where 4x4 tiles padded to 4 per row waste the savings', () => {
+    for (const n of [1, 2, 4, 7, 8]) expect(at(n, n), `${n}`).toBe(2);
+  });
+  it('is forced by WASMGRAD_WINOGRAD_TILE', () => {
+    forceTile(2);
+    expect(at(56, 56)).toBe(2);
+    forceTile(4);
+    expect(at(7, 7)).toBe(4);
+  });
+});
 
-describe.each(VARIANTS)('Winograd conv2d forward ($name)', (v) => {
+interface Variant { name: string; backend: () => WasmBackend; threads: number; splitAll: boolean; tile: 2 | 4 }
+const VARIANTS: Variant[] = TILES.flatMap((tile) => [
+  { name: `F(${tile}x${tile}), baseline build`, backend: () => baseline, threads: 1, splitAll: false, tile },
+  { name: `F(${tile}x${tile}), threads build, 1 thread`, backend: () => threaded, threads: 1, splitAll: false, tile },
+  { name: `F(${tile}x${tile}), threads build, 2 threads, every call split`, backend: () => threaded, threads: 2, splitAll: true, tile },
+]);
+
+describe.each(VARIANTS)('Winograd conv2d ($name)', (v) => {
+  const tol = TOL[v.tile];
   beforeAll(() => {
     v.backend().setThreads(v.threads);
     parThresholds(v.splitAll ? { matmul: 0 } : shipped);
+    forceTile(v.tile);
   });
-  afterAll(() => { parThresholds(shipped); });
+  afterAll(() => { parThresholds(shipped); forceTile(undefined); });
 
   it.each(SHAPES.map((s) => [label(s), s] as const))('matches the float64 reference: %s', (_name, s) => {
     const g = geom(s);
@@ -166,7 +192,7 @@ describe.each(VARIANTS)('Winograd conv2d forward ($name)', (v) => {
     const got = forward(be, g, 'float32', d);
     const want = forward(jsBackend, g, 'float64', d);
     expect(got.length).toBe(want.length);
-    expect(relError(got, want), label(s)).toBeLessThanOrEqual(TOL);
+    expect(relError(got, want), label(s)).toBeLessThanOrEqual(tol);
     expect(be.liveAllocations()).toEqual(before);
   });
 
@@ -178,7 +204,7 @@ describe.each(VARIANTS)('Winograd conv2d forward ($name)', (v) => {
     const got = inputGrad(be, g, 'float32', d);
     const want = inputGrad(jsBackend, g, 'float64', d);
     expect(got.length).toBe(want.length);
-    expect(relError(got, want), label(s)).toBeLessThanOrEqual(TOL);
+    expect(relError(got, want), label(s)).toBeLessThanOrEqual(tol);
     expect(be.liveAllocations()).toEqual(before);
   });
 });
@@ -208,9 +234,10 @@ describe('the input gradient of a 3x3 stride-1 convolution as a convolution', ()
 });
 
 describe('Winograd conv2d forward on 1 and 2 threads', () => {
-  afterAll(() => { parThresholds(shipped); threaded.setThreads(2); delete process.env.WASMGRAD_CONV; });
+  afterAll(() => { parThresholds(shipped); threaded.setThreads(2); delete process.env.WASMGRAD_CONV; forceTile(undefined); });
 
-  it('gives the same bits whatever the split', () => {
+  it.each(TILES)('gives the same bits whatever the split (tile %i)', (tile) => {
+    forceTile(tile);
     for (const s of [SHAPES[1], SHAPES[2], SHAPES[8], SHAPES[9], SHAPES[11], SHAPES[14]]) {
       const g = geom(s), d = inputs(g);
       threaded.setThreads(1);
@@ -242,7 +269,18 @@ describe('Winograd conv2d forward on 1 and 2 threads', () => {
     const gemm = forward(baseline, g, 'float32', d);
     delete process.env.WASMGRAD_CONV;
     expect(Array.from(wino)).not.toEqual(Array.from(gemm));
-    expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL);
+    expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL[4]);
+  });
+
+  it('runs F(4x4) and F(2x2) as different arithmetic (both paths are taken)', () => {
+    const g = geom(SHAPES[2]), d = inputs(g);
+    forceTile(2);
+    const two = forward(baseline, g, 'float32', d);
+    forceTile(4);
+    const four = forward(baseline, g, 'float32', d);
+    forceTile(undefined);
+    expect(Array.from(two)).not.toEqual(Array.from(four));
+    expect(relError(two, four)).toBeLessThanOrEqual(TOL[4]);
   });
 
   it('takes the input gradient off the GEMM path too', () => {
@@ -252,6 +290,6 @@ describe('Winograd conv2d forward on 1 and 2 threads', () => {
     const gemm = inputGrad(baseline, g, 'float32', d);
     delete process.env.WASMGRAD_CONV;
     expect(Array.from(wino)).not.toEqual(Array.from(gemm));
-    expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL);
+    expect(relError(wino, gemm)).toBeLessThanOrEqual(TOL[4]);
   });
 });

@@ -11,7 +11,7 @@ import { isF64, ptrOf } from './storage.js';
 import { PAR, TILE_MIN_MACS } from './thresholds.js';
 
 /** The kinds of assembly/conv.ts (WINOGRAD: the float32 3x3 forward of assembly/winograd.ts). */
-const FORWARD = 0, INPUT = 1, WEIGHT = 2, WINOGRAD = 3;
+const FORWARD = 0, INPUT = 1, WEIGHT = 2, WINOGRAD2 = 3, WINOGRAD4 = 4;
 type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
 
 // The blocking constants of assembly/matmul.ts and assembly/conv.ts (slotBytes mirrors the
@@ -136,6 +136,8 @@ function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }
 const WINOGRAD_MIN_C = 4;
 /** Output channels per GEMM block and tile columns a unit aims at (its V and M stay in L2). */
 const WINOGRAD_OB = 64, WINOGRAD_COLS = 128, WINOGRAD_L2 = 1 << 20;
+/** Bytes of a slot's plan, edge tile and transform rows (assembly/winograd.ts HEAD). */
+const WINOGRAD_HEAD = 832;
 /** Largest O·C: the transformed filter (16·O·C floats, 16/9 of the filter) stays ≤ 64 MiB of scratch. */
 const WINOGRAD_MAX_OC = 1 << 20;
 
@@ -160,11 +162,27 @@ export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
   return g.C / g.groups >= WINOGRAD_MIN_C;
 }
 
+/**
+ * The tile m of F(m x m, 3 x 3): the one with fewer GEMM multiplies per output, (m + 2)²/m² times
+ * the outputs computed (whole tiles, tile rows padded to 4 tiles) over those kept, F(4x4, 3x3)
+ * only when it saves 1.3x (its transforms cost more). Measured on one thread, F(4x4) / F(2x2):
+ * 1.29x at 14x14 outputs (LeNet bench shape, predicted 1.55x), 1.36x at 56x56 (ResNet, 1.56x),
+ * 1.3-1.6x at 16x16 and 32x32, 2.2x at 28x28 (1.78x); 0.56x at 7x7 (predicted 0.89x: F(2x2)).
+ * WASMGRAD_WINOGRAD_TILE=2 or 4 (Node, read at each call) forces one.
+ */
+export function winogradTile(g: ConvGeom): 2 | 4 {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WASMGRAD_WINOGRAD_TILE;
+  if (env === '2' || env === '4') return env === '4' ? 4 : 2;
+  const cost = (m: number): number =>
+    ((m + 2) * (m + 2)) / (m * m) * (Math.ceil(g.OH / m) * m * roundUp(Math.ceil(g.OW / m), 4) * m) / (g.OH * g.OW);
+  return cost(2) >= 1.3 * cost(4) ? 4 : 2;
+}
+
 /** Bytes of a Winograd slot with `rows` tile rows per unit (assembly/winograd.ts winogradSlotBytes). */
-function winogradSlotBytes(g: ConvGeom, rows: number): number {
-  const Cg = g.C / g.groups, Og = g.O / g.groups;
-  const TWp = roundUp(Math.ceil(g.OW / 2), 4), rowW = roundUp(2 * TWp + 2, 4), Npad = roundUp(rows * TWp, 8);
-  return PLAN_AND_TILE + align16(16 * rowW) + 16 * Cg * Npad * 4 + 16 * Math.min(roundUp(Og, 4), WINOGRAD_OB) * Npad * 4;
+function winogradSlotBytes(g: ConvGeom, m: number, rows: number): number {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, xis = (m + 2) * (m + 2);
+  const TWp = roundUp(Math.ceil(g.OW / m), 4), rowW = roundUp(m * TWp + 4, 4), Npad = roundUp(rows * TWp, 8);
+  return WINOGRAD_HEAD + align16((m + 2) * rowW * 4) + xis * Cg * Npad * 4 + xis * Math.min(roundUp(Og, 4), WINOGRAD_OB) * Npad * 4;
 }
 
 /**
@@ -186,9 +204,9 @@ export function inputGradientAsConv(g: ConvGeom): ConvGeom | null {
  * convolution whose input gradient this is.
  */
 function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom, flipped = false): void {
-  const Cg = g.C / g.groups, Og = g.O / g.groups;
-  const TH = Math.ceil(g.OH / 2), TWp = roundUp(Math.ceil(g.OW / 2), 4);
-  const perCol = 64 * (Cg + Math.min(roundUp(Og, 4), WINOGRAD_OB));
+  const Cg = g.C / g.groups, Og = g.O / g.groups, m = winogradTile(g), xis = (m + 2) * (m + 2);
+  const TH = Math.ceil(g.OH / m), TWp = roundUp(Math.ceil(g.OW / m), 4);
+  const perCol = 4 * xis * (Cg + Math.min(roundUp(Og, 4), WINOGRAD_OB));
   let rows = Math.max(1, Math.floor(Math.min(WINOGRAD_COLS, WINOGRAD_L2 / perCol) / TWp));
   if (rows > 1 && TWp % 8 === 4) rows -= rows % 2;  // whole NR panels
   rows = Math.min(rows, TH);
@@ -198,23 +216,23 @@ function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom
     while (rows > 1 && g.N * g.groups * Math.ceil(TH / rows) < 3 * k.threads.threads) rows = Math.ceil(rows / 2);
   }
   // The transformed filters of each group in turn, then the slot words and the slots.
-  const uGroup = 16 * roundUp(Og, 4) * Cg * 4, uBytes = align16(g.groups * uGroup), size = winogradSlotBytes(g, rows);
+  const uGroup = xis * roundUp(Og, 4) * Cg * 4, uBytes = align16(g.groups * uGroup), size = winogradSlotBytes(g, m, rows);
   const slotCount = threaded ? k.threads.threads : 1, wordsBytes = threaded ? align16(4 * slotCount) : 0;
   const scratch = k.heap.scratch(uBytes + wordsBytes + slotCount * size);
   for (let i = 0; i < g.groups; i++) {
-    k.wasm.winogradFilter_f32(scratch + i * uGroup, ptrOf(w) + i * Og * Cg * 36, Og, Cg, flipped ? 1 : 0);
+    k.wasm.winogradFilter_f32(scratch + i * uGroup, ptrOf(w) + i * Og * Cg * 36, Og, Cg, flipped ? 1 : 0, m);
   }
   const slots = scratch + uBytes;
   const { N, C, H, W, O, OH, OW, padH, padW, groups } = g;
   if (threaded) {
     k.wasm.fill_i32(slots, slotCount, 0);
     k.threads.dispatch('Conv', false, N * groups * Math.ceil(TH / rows), {
-      kind: WINOGRAD, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
+      kind: m === 4 ? WINOGRAD4 : WINOGRAD2, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
       padH, padW, dilationH: 1, dilationW: 1, groups, rowBlock: Og, colBlock: rows,
       scratch: slots + wordsBytes, slots, slotCount, slotBytes: size,
     });
   } else {
-    k.wasm.conv_f32(WINOGRAD, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1,
+    k.wasm.conv_f32(m === 4 ? WINOGRAD4 : WINOGRAD2, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1,
       groups, Og, rows);
   }
   k.heap.trimScratch();
