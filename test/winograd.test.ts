@@ -133,9 +133,14 @@ describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enou
     expect(convUsesWinograd({ ...base, C: 1024, O: 1024 }, false)).toBe(true);
     expect(convUsesWinograd({ ...base, C: 1024, O: 1025 }, false)).toBe(false);
   });
-  it('leaves fewer than 4 input channels (an RGB first layer) on the GEMM path', () => {
-    expect(convUsesWinograd({ ...base, C: 3 }, false)).toBe(false);
+  it('leaves fewer than 3 input channels on the GEMM path, and 3 where F(2x2) would run', () => {
+    expect(convUsesWinograd({ ...base, C: 3 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...base, C: 2 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, C: 1 }, false)).toBe(false);
+    const small = geom({ N: 2, C: 16, H: 7, W: 7, O: 32, pad: 1 });
+    expect(winogradTile(small)).toBe(2);
+    expect(convUsesWinograd({ ...small, C: 4 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...small, C: 3 }, false)).toBe(false);
   });
   it('is switched off by WASMGRAD_CONV=gemm', () => {
     process.env.WASMGRAD_CONV = 'gemm';
@@ -216,10 +221,10 @@ describe('the input gradient of a 3x3 stride-1 convolution as a convolution', ()
     const t = inputGradientAsConv({ ...g, padW: 0, OW: 5 });
     expect([t?.W, t?.OW, t?.padW]).toEqual([5, 7, 2]);
   });
-  it('takes the Winograd path when the output channels (its input channels) are 4 or more', () => {
+  it('takes the Winograd path when the output channels (its input channels) are enough', () => {
     const g = geom({ N: 2, C: 3, H: 9, W: 7, O: 16, pad: 1 });
     expect(convUsesWinograd(inputGradientAsConv(g)!, false)).toBe(true);
-    expect(convUsesWinograd(inputGradientAsConv({ ...g, O: 3, C: 16 })!, false)).toBe(false);
+    expect(convUsesWinograd(inputGradientAsConv({ ...g, O: 2, C: 16 })!, false)).toBe(false);
   });
   it('is not used for padding over 2, strides or dilations', () => {
     const g = geom({ N: 1, C: 8, H: 9, W: 9, O: 8, pad: 1 });

@@ -129,11 +129,13 @@ function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }
 // ---- Winograd F(2x2, 3x3) (assembly/winograd.ts) -------------------------------------------------
 
 /**
- * Input channels from which the transforms pay for themselves. Measured on one thread, forward
- * only, [16, C, 32, 32] * [16, C, 3, 3] pad 1: Winograd / GEMM 0.95x at C = 1, 0.98x at 2, 1.1x at 3,
- * 1.3x at 4, 1.2x at 8, 1.7-2x from 16; every output-channel count gained (O = 1: 1.45x, O = 4: 4x).
+ * Input channels (per group) from which the transforms pay for themselves, for F(2x2) and
+ * F(4x4). Measured on one thread, forward only, [16, C, 32, 32] * [16, C, 3, 3] pad 1, Winograd /
+ * GEMM: F(2x2) 0.95x at C = 1, 0.98x at 2, 1.0-1.1x at 3, 1.2-1.3x at 4, 1.7-2x from 16;
+ * F(4x4) 0.74x at 1, 1.09x at 2, 1.24x at 3 (1.45x at [64, 3, 28, 28] * [8, 3, 3, 3]), 1.5x at 4.
+ * Every output-channel count gained (F(2x2), C = 16: O = 1 1.45x, O = 4 4x).
  */
-const WINOGRAD_MIN_C = 4;
+const WINOGRAD_MIN_C = { 2: 4, 4: 3 } as const;
 /** Output channels per GEMM block and tile columns a unit aims at (its V and M stay in L2). */
 const WINOGRAD_OB = 64, WINOGRAD_COLS = 128, WINOGRAD_L2 = 1 << 20;
 /** Bytes of a slot's plan, edge tile and transform rows (assembly/winograd.ts HEAD). */
@@ -159,7 +161,7 @@ export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
   if (g.O * (g.C / g.groups) > WINOGRAD_MAX_OC) return false;
   const forced = forcedPath();
   if (forced === 'gemm' || forced === 'winograd') return forced === 'winograd';
-  return g.C / g.groups >= WINOGRAD_MIN_C;
+  return g.C / g.groups >= WINOGRAD_MIN_C[winogradTile(g)];
 }
 
 /**
