@@ -1,8 +1,8 @@
 // conv2d at a LeNet-sized and a ResNet-block shape (issue 13): forward GFLOP/s against
 // TensorFlow.js (wasm = XNNPACK, cpu) and against wasmgrad's own matmul on the same GEMM
 // (M = O, K = C·kh·kw, N = Ho·Wo per image), then forward + backward against TF.js cpu.
-// Both shapes take the float32 Winograd path (3x3, stride 1); a second forward row forces the
-// implicit-im2col GEMM path (WASMGRAD_CONV=gemm) so the two sit side by side.
+// Both shapes take the float32 Winograd path (3x3, stride 1: F(4x4, 3x3) at both); a second
+// forward row forces the implicit-im2col GEMM path (WASMGRAD_CONV=gemm) so the two sit side by side.
 
 import { uniform } from '../lib/data.mjs';
 import { wgMissing, NOT_BUILT } from '../lib/peers.mjs';
@@ -223,7 +223,7 @@ export default {
     'transposed in setup, outside the timing; forward `tf.fused.conv2d` with the bias (one XNNPACK',
     'call on wasm), result read back with `dataSync()`; fwd+bwd `tf.grads` of conv2d + bias, all',
     'gradients read back. Forward rows: wasmgrad\'s float32 3×3 stride-1 convolutions run as Winograd',
-    'F(2×2, 3×3) (2.25× fewer multiplies; GFLOP/s still count the direct convolution\'s);',
+    'F(4×4, 3×3) at both shapes (4× fewer multiplies; GFLOP/s still count the direct convolution\'s);',
     'the "GEMM path" row forces the implicit-im2col GEMM (WASMGRAD_CONV=gemm). The "matmul at the',
     'same GEMM" row is wasmgrad\'s own `matmul` of the filter [O, C·kh·kw] with a batch of',
     'im2col-shaped matrices [n, C·kh·kw, Ho·Wo] (ResNet shape: 8 of the 32 images, to bound',
