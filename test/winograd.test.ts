@@ -129,9 +129,12 @@ describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enou
     expect(convUsesWinograd({ ...base, groups: 8 }, false)).toBe(false);
     expect(convUsesWinograd({ ...base, groups: 16 }, false)).toBe(false);
   });
-  it('leaves filters whose transform would pass 64 MiB (O·C > 2^20) on the GEMM path', () => {
-    expect(convUsesWinograd({ ...base, C: 1024, O: 1024 }, false)).toBe(true);
-    expect(convUsesWinograd({ ...base, C: 1024, O: 1025 }, false)).toBe(false);
+  it('leaves filters whose transform would pass 64 MiB ((m + 2)²·O·C > 2^24 floats) on the GEMM path', () => {
+    const small = geom({ N: 1, C: 16, H: 7, W: 7, O: 16, pad: 1 });  // F(2x2): 16·O·C
+    expect(convUsesWinograd({ ...small, C: 1024, O: 1024 }, false)).toBe(true);
+    expect(convUsesWinograd({ ...small, C: 1024, O: 1025 }, false)).toBe(false);
+    expect(convUsesWinograd({ ...base, C: 512, O: 512 }, false)).toBe(true);  // F(4x4): 36·O·C
+    expect(convUsesWinograd({ ...base, C: 512, O: 1024 }, false)).toBe(false);
   });
   it('leaves fewer than 3 input channels on the GEMM path, and 3 where F(2x2) would run', () => {
     expect(convUsesWinograd({ ...base, C: 3 }, false)).toBe(true);

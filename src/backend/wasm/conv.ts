@@ -126,7 +126,7 @@ function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }
   return PLAN_AND_TILE + packA + packB + align16(buffer * es);
 }
 
-// ---- Winograd F(2x2, 3x3) (assembly/winograd.ts) -------------------------------------------------
+// ---- Winograd F(2x2, 3x3) and F(4x4, 3x3) (assembly/winograd.ts, winograd4.ts) ----------------------
 
 /**
  * Input channels (per group) from which the transforms pay for themselves, for F(2x2) and
@@ -140,8 +140,8 @@ const WINOGRAD_MIN_C = { 2: 4, 4: 3 } as const;
 const WINOGRAD_OB = 64, WINOGRAD_COLS = 128, WINOGRAD_L2 = 1 << 20;
 /** Bytes of a slot's plan, edge tile and transform rows (assembly/winograd.ts HEAD). */
 const WINOGRAD_HEAD = 832;
-/** Largest O·C: the transformed filter (16·O·C floats, 16/9 of the filter) stays ≤ 64 MiB of scratch. */
-const WINOGRAD_MAX_OC = 1 << 20;
+/** Largest transformed filter ((m + 2)²·O·C/groups floats, 16/9 or 4 times the filter): 64 MiB of scratch. */
+const WINOGRAD_MAX_U = 1 << 24;
 
 /**
  * WASMGRAD_CONV (Node, read at each call; for benchmarks and comparisons): 'gemm' keeps every
@@ -153,15 +153,17 @@ function forcedPath(): string | undefined {
 }
 
 /**
- * Whether the forward convolution of g runs as Winograd F(2x2, 3x3): float32, 3x3 kernel,
- * stride 1, dilation 1, and enough input channels per group to amortise the transforms.
+ * Whether the forward convolution of g runs as Winograd (tile: winogradTile): float32, 3x3
+ * kernel, stride 1, dilation 1, a transformed filter within WINOGRAD_MAX_U, and enough input
+ * channels per group to amortise the transforms.
  */
 export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
   if (f64 || g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return false;
-  if (g.O * (g.C / g.groups) > WINOGRAD_MAX_OC) return false;
+  const m = winogradTile(g);
+  if ((m + 2) * (m + 2) * g.O * (g.C / g.groups) > WINOGRAD_MAX_U) return false;
   const forced = forcedPath();
   if (forced === 'gemm' || forced === 'winograd') return forced === 'winograd';
-  return g.C / g.groups >= WINOGRAD_MIN_C[winogradTile(g)];
+  return g.C / g.groups >= WINOGRAD_MIN_C[m];
 }
 
 /**
@@ -188,8 +190,8 @@ function winogradSlotBytes(g: ConvGeom, m: number, rows: number): number {
 }
 
 /**
- * The input gradient of a stride-1, dilation-1, one-group 3x3 convolution as a convolution:
- * dx = conv(dy, w rotated 180° with O and C swapped) with padding 2 - p, output H x W. Null for
+ * The input gradient of a stride-1, dilation-1 3x3 convolution as a convolution: dx = conv(dy,
+ * w rotated 180° with O and C swapped in each group) with padding 2 - p, output H x W. Null for
  * other geometries (and padding over 2, which would crop instead).
  */
 export function inputGradientAsConv(g: ConvGeom): ConvGeom | null {
@@ -226,15 +228,16 @@ function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom
   }
   const slots = scratch + uBytes;
   const { N, C, H, W, O, OH, OW, padH, padW, groups } = g;
+  const kind = m === 4 ? WINOGRAD4 : WINOGRAD2;
   if (threaded) {
     k.wasm.fill_i32(slots, slotCount, 0);
     k.threads.dispatch('Conv', false, N * groups * Math.ceil(TH / rows), {
-      kind: m === 4 ? WINOGRAD4 : WINOGRAD2, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
+      kind, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
       padH, padW, dilationH: 1, dilationW: 1, groups, rowBlock: Og, colBlock: rows,
       scratch: slots + wordsBytes, slots, slotCount, slotBytes: size,
     });
   } else {
-    k.wasm.conv_f32(m === 4 ? WINOGRAD4 : WINOGRAD2, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1,
+    k.wasm.conv_f32(kind, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1,
       groups, Og, rows);
   }
   k.heap.trimScratch();
