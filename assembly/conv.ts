@@ -27,8 +27,12 @@ import { Plan, cg, col2imRow, im2colRow, isPointwise, kg, og, packIm2col, positi
 import {
   KC, MC, MR, align16, matmulMacroKernel, matmulPackA, matmulPackB, nc, nr, roundUp,
 } from './matmul';
+import { WINOGRAD2, WINOGRAD4, winogradSlotBytes, winogradUnit, winogradUnits } from './winograd';
 
-/** The three GEMMs (the `kind` of a plan). */
+/**
+ * The three GEMMs (the `kind` of a plan); kinds WINOGRAD2 and WINOGRAD4 (3, 4) are the float32
+ * Winograd forward F(2x2, 3x3) and F(4x4, 3x3) of assembly/winograd.ts (b: the packed U).
+ */
 const FORWARD: i32 = 0, INPUT: i32 = 1, WEIGHT: i32 = 2;
 /** Bytes reserved for the plan at the start of a slot. */
 const PLAN_BYTES: usize = 128;
@@ -268,6 +272,11 @@ function inputUnit<T>(p: Plan, slot: usize, idx: i32): void {
 }
 
 @inline function runUnit<T>(p: Plan, slot: usize, idx: i32): void {
+  if (p.kind == WINOGRAD2 || p.kind == WINOGRAD4) {
+    if (sizeof<T>() != 4 || <usize>p.slotBytes < winogradSlotBytes(p)) unreachable();
+    winogradUnit(p, slot, idx);
+    return;
+  }
   if (<usize>p.slotBytes < slotBytes<T>(p)) unreachable(); // the TypeScript plan disagrees with this layout
   if (p.kind == FORWARD) forwardUnit<T>(p, slot, idx);
   else if (p.kind == INPUT) inputUnit<T>(p, slot, idx);
@@ -277,6 +286,7 @@ function inputUnit<T>(p: Plan, slot: usize, idx: i32): void {
 /** Units of a plan (the chunks of its thread task). */
 @inline function units(p: Plan): i32 {
   const Og = og(p), P = positions(p);
+  if (p.kind == WINOGRAD2 || p.kind == WINOGRAD4) return winogradUnits(p);
   if (p.kind == FORWARD) return p.N * p.groups * ((Og + p.rowBlock - 1) / p.rowBlock) * ((P + p.colBlock - 1) / p.colBlock);
   if (p.kind == INPUT) return p.N * p.groups * ((cg(p) + p.rowBlock - 1) / p.rowBlock);
   return p.groups * ((Og + p.rowBlock - 1) / p.rowBlock) * ((kg(p) + p.colBlock - 1) / p.colBlock);
@@ -298,7 +308,7 @@ function runAll<T>(kind: i32, out: usize, a: usize, b: usize, scratch: usize, sl
 
 /**
  * conv_f32(kind 0 forward y = conv(x, w) / 1 input gradient dx from (dy, w) / 2 weight gradient
- * dw from (x, dy), out, a, b, scratch (one slot of slotBytes bytes), slotBytes, the geometry
+ * dw from (x, dy) / 3, 4 Winograd forward F(2x2 / 4x4, 3x3) y from (x, U packed by winogradFilter_f32), out, a, b, scratch (one slot of slotBytes bytes), slotBytes, the geometry
  * N C H W O KH KW OH OW strideH strideW padH padW dilationH dilationW groups, rowBlock,
  * colBlock): runs every unit of that GEMM on the calling thread. out is overwritten.
  */

@@ -23,3 +23,4 @@ export { attnSoftmax_f32, attnSoftmax_f64, attnSoftmaxGrad_f32, attnSoftmaxGrad_
 export { batchNorm_f32, batchNorm_f64, batchNormGrad_f32, batchNormGrad_f64 } from './norm';
 export { groupNorm_f32, groupNorm_f64, groupNormGrad_f32, groupNormGrad_f64, normAffineGrad_f32, normAffineGrad_f64 } from './norm';
 export { conv_f32, conv_f64 } from './conv';
+export { winogradFilter_f32 } from './winograd';

@@ -10,8 +10,8 @@ import { align16, roundUp } from './dispatch.js';
 import { isF64, ptrOf } from './storage.js';
 import { PAR, TILE_MIN_MACS } from './thresholds.js';
 
-/** The kinds of assembly/conv.ts. */
-const FORWARD = 0, INPUT = 1, WEIGHT = 2;
+/** The kinds of assembly/conv.ts (WINOGRAD: the float32 3x3 forward of assembly/winograd.ts). */
+const FORWARD = 0, INPUT = 1, WEIGHT = 2, WINOGRAD2 = 3, WINOGRAD4 = 4;
 type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
 
 // The blocking constants of assembly/matmul.ts and assembly/conv.ts (slotBytes mirrors the
@@ -23,13 +23,16 @@ const WEIGHT_ROWS = 128, WEIGHT_TAPS = 64;
 export function conv2d(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
   if (y.size === 0) return;
   if (g.C === 0) { k.heap.fill(y, 0); return; }
-  run(k, FORWARD, y, x, w, g);
+  if (convUsesWinograd(g, isF64(y))) runWinograd(k, y, x, w, g);
+  else run(k, FORWARD, y, x, w, g);
 }
 
 export function conv2dBackwardInput(k: Kernels, dx: Storage, dy: Storage, w: Storage, g: ConvGeom): void {
   if (dx.size === 0) return;
   if (g.O === 0 || g.OH * g.OW === 0) { k.heap.fill(dx, 0); return; }
-  run(k, INPUT, dx, dy, w, g);
+  const t = inputGradientAsConv(g);
+  if (t && convUsesWinograd(t, isF64(dx))) runWinograd(k, dx, dy, w, t, true);
+  else run(k, INPUT, dx, dy, w, g);
 }
 
 export function conv2dBackwardWeight(k: Kernels, dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void {
@@ -121,4 +124,121 @@ function slotBytes(kind: Kind, g: ConvGeom, f64: boolean, { rowBlock, colBlock }
   const packB = align16(slice * roundUp(cols, NR) * es);
   const buffer = kind === INPUT ? rows * zCols : kind === FORWARD ? cols : NR * slice;
   return PLAN_AND_TILE + packA + packB + align16(buffer * es);
+}
+
+// ---- Winograd F(2x2, 3x3) and F(4x4, 3x3) (assembly/winograd.ts, winograd4.ts) ----------------------
+
+/**
+ * Input channels (per group) from which the transforms pay for themselves, for F(2x2) and
+ * F(4x4). Measured on one thread, forward only, [16, C, 32, 32] * [16, C, 3, 3] pad 1, Winograd /
+ * GEMM: F(2x2) 0.95x at C = 1, 0.98x at 2, 1.0-1.1x at 3, 1.2-1.3x at 4, 1.7-2x from 16;
+ * F(4x4) 0.74x at 1, 1.09x at 2, 1.24x at 3 (1.45x at [64, 3, 28, 28] * [8, 3, 3, 3]), 1.5x at 4.
+ * Every output-channel count gained (F(2x2), C = 16: O = 1 1.45x, O = 4 4x).
+ */
+const WINOGRAD_MIN_C = { 2: 4, 4: 3 } as const;
+/** Output channels per GEMM block and tile columns a unit aims at (its V and M stay in L2). */
+const WINOGRAD_OB = 64, WINOGRAD_COLS = 128, WINOGRAD_L2 = 1 << 20;
+/** Bytes of a slot's plan, edge tile and transform rows (assembly/winograd.ts HEAD). */
+const WINOGRAD_HEAD = 832;
+/** Largest transformed filter ((m + 2)²·O·C/groups floats, 16/9 or 4 times the filter): 64 MiB of scratch. */
+const WINOGRAD_MAX_U = 1 << 24;
+
+/**
+ * WASMGRAD_CONV (Node, read at each call; for benchmarks and comparisons): 'gemm' keeps every
+ * convolution on the GEMM path, 'winograd' sends every geometry Winograd can take there
+ * whatever its channel counts.
+ */
+function forcedPath(): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WASMGRAD_CONV;
+}
+
+/**
+ * Whether the forward convolution of g runs as Winograd (tile: winogradTile): float32, 3x3
+ * kernel, stride 1, dilation 1, a transformed filter within WINOGRAD_MAX_U, and enough input
+ * channels per group to amortise the transforms.
+ */
+export function convUsesWinograd(g: ConvGeom, f64: boolean): boolean {
+  if (f64 || g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return false;
+  const m = winogradTile(g);
+  if ((m + 2) * (m + 2) * g.O * (g.C / g.groups) > WINOGRAD_MAX_U) return false;
+  const forced = forcedPath();
+  if (forced === 'gemm' || forced === 'winograd') return forced === 'winograd';
+  return g.C / g.groups >= WINOGRAD_MIN_C[m];
+}
+
+/**
+ * The tile m of F(m x m, 3 x 3): the one with fewer GEMM multiplies per output, (m + 2)²/m² times
+ * the outputs computed (whole tiles, tile rows padded to 4 tiles) over those kept, F(4x4, 3x3)
+ * only when it saves 1.3x (its transforms cost more). Measured on one thread, F(4x4) / F(2x2):
+ * 1.29x at 14x14 outputs (LeNet bench shape, predicted 1.55x), 1.36x at 56x56 (ResNet, 1.56x),
+ * 1.3-1.6x at 16x16 and 32x32, 2.2x at 28x28 (1.78x); 0.56x at 7x7 (predicted 0.89x: F(2x2)).
+ * WASMGRAD_WINOGRAD_TILE=2 or 4 (Node, read at each call) forces one.
+ */
+export function winogradTile(g: ConvGeom): 2 | 4 {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WASMGRAD_WINOGRAD_TILE;
+  if (env === '2' || env === '4') return env === '4' ? 4 : 2;
+  const cost = (m: number): number =>
+    ((m + 2) * (m + 2)) / (m * m) * (Math.ceil(g.OH / m) * m * roundUp(Math.ceil(g.OW / m), 4) * m) / (g.OH * g.OW);
+  return cost(2) >= 1.3 * cost(4) ? 4 : 2;
+}
+
+/** Bytes of a Winograd slot with `rows` tile rows per unit (assembly/winograd.ts winogradSlotBytes). */
+function winogradSlotBytes(g: ConvGeom, m: number, rows: number): number {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, xis = (m + 2) * (m + 2);
+  const TWp = roundUp(Math.ceil(g.OW / m), 4), rowW = roundUp(m * TWp + 4, 4), Npad = roundUp(rows * TWp, 8);
+  return WINOGRAD_HEAD + align16((m + 2) * rowW * 4) + xis * Cg * Npad * 4 + xis * Math.min(roundUp(Og, 4), WINOGRAD_OB) * Npad * 4;
+}
+
+/**
+ * The input gradient of a stride-1, dilation-1 3x3 convolution as a convolution: dx = conv(dy,
+ * w rotated 180° with O and C swapped in each group) with padding 2 - p, output H x W. Null for
+ * other geometries (and padding over 2, which would crop instead).
+ */
+export function inputGradientAsConv(g: ConvGeom): ConvGeom | null {
+  if (g.KH !== 3 || g.KW !== 3 || g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
+  if (g.padH > 2 || g.padW > 2) return null;
+  return {
+    N: g.N, C: g.O, H: g.OH, W: g.OW, O: g.C, KH: 3, KW: 3, OH: g.H, OW: g.W,
+    strideH: 1, strideW: 1, padH: 2 - g.padH, padW: 2 - g.padW, dilationH: 1, dilationW: 1, groups: g.groups,
+  };
+}
+
+/**
+ * y = conv(x, w) through Winograd; flipped: w is the [C, O/groups, 3, 3] filter of the
+ * convolution whose input gradient this is.
+ */
+function runWinograd(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom, flipped = false): void {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, m = winogradTile(g), xis = (m + 2) * (m + 2);
+  const TH = Math.ceil(g.OH / m), TWp = roundUp(Math.ceil(g.OW / m), 4);
+  const perCol = 4 * xis * (Cg + Math.min(roundUp(Og, 4), WINOGRAD_OB));
+  let rows = Math.max(1, Math.floor(Math.min(WINOGRAD_COLS, WINOGRAD_L2 / perCol) / TWp));
+  if (rows > 1 && TWp % 8 === 4) rows -= rows % 2;  // whole NR panels
+  rows = Math.min(rows, TH);
+  const macs = g.N * g.O * Cg * g.OH * g.OW * 9;
+  const threaded = k.threads.split(macs, PAR.matmul);
+  if (threaded) {
+    while (rows > 1 && g.N * g.groups * Math.ceil(TH / rows) < 3 * k.threads.threads) rows = Math.ceil(rows / 2);
+  }
+  // The transformed filters of each group in turn, then the slot words and the slots.
+  const uGroup = xis * roundUp(Og, 4) * Cg * 4, uBytes = align16(g.groups * uGroup), size = winogradSlotBytes(g, m, rows);
+  const slotCount = threaded ? k.threads.threads : 1, wordsBytes = threaded ? align16(4 * slotCount) : 0;
+  const scratch = k.heap.scratch(uBytes + wordsBytes + slotCount * size);
+  for (let i = 0; i < g.groups; i++) {
+    k.wasm.winogradFilter_f32(scratch + i * uGroup, ptrOf(w) + i * Og * Cg * 36, Og, Cg, flipped ? 1 : 0, m);
+  }
+  const slots = scratch + uBytes;
+  const { N, C, H, W, O, OH, OW, padH, padW, groups } = g;
+  const kind = m === 4 ? WINOGRAD4 : WINOGRAD2;
+  if (threaded) {
+    k.wasm.fill_i32(slots, slotCount, 0);
+    k.threads.dispatch('Conv', false, N * groups * Math.ceil(TH / rows), {
+      kind, out: ptrOf(y), a: ptrOf(x), b: scratch, N, C, H, W, O, KH: 3, KW: 3, OH, OW, strideH: 1, strideW: 1,
+      padH, padW, dilationH: 1, dilationW: 1, groups, rowBlock: Og, colBlock: rows,
+      scratch: slots + wordsBytes, slots, slotCount, slotBytes: size,
+    });
+  } else {
+    k.wasm.conv_f32(kind, ptrOf(y), ptrOf(x), scratch, slots, size, N, C, H, W, O, 3, 3, OH, OW, 1, 1, padH, padW, 1, 1,
+      groups, Og, rows);
+  }
+  k.heap.trimScratch();
 }

@@ -153,6 +153,11 @@ export interface WasmExports {
   conv_f64(kind: number, out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
     W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
     padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number): void;
+  /**
+   * winograd.ts: U = G w Gᵀ of F(m x m, 3 x 3) for an [O, C, 3, 3] float32 filter (flipped 1: of the
+   * rotated [C, O, 3, 3] filter, for an input gradient) into packed panels ((m + 2)² * roundUp(O, 4) * C floats at u).
+   */
+  winogradFilter_f32(u: Ptr, w: Ptr, O: number, C: number, flipped: number, m: number): void;
 
   // threads.ts (the shared-memory builds only: wasmgrad.threads.wasm, wasmgrad.threads.relaxed.wasm)
   /** Claims and runs chunks of the task in the control block at ctrl until none are left. */
