@@ -149,20 +149,25 @@ if (WRAP) {
   const a = perCall(rec[1]), b = perCall(rec[2]);
   const rows = [...a.keys()].map((label) => {
     const x1 = a.get(label).ms, x2 = b.get(label)?.ms;
-    return { label, t1: median(x1), t2: x2 && median(x2), l1: q1(x1), l2: x2 && q1(x2), d: b.has(label) ? median(b.get(label).dispatches) : 0 };
+    return {
+      label, t1: median(x1), t2: x2 && median(x2), l1: q1(x1), l2: x2 && q1(x2), n1: Math.min(...x1), n2: x2 && Math.min(...x2),
+      d: b.has(label) ? median(b.get(label).dispatches) : 0,
+    };
   });
   const total1 = rows.reduce((s, r) => s + r.l1, 0);
   const w = Math.max(...rows.map((r) => r.label.length));
-  console.log(`\n${'call (step order); ms: median, then lower quartile'.padEnd(w)} | 1 t med | 2 t med | ratio | 1 t q1 | 2 t q1 | ratio | share q1 1 t | disp`);
-  const sum = { t1: 0, t2: 0, l1: 0, l2: 0 };
+  console.log(`\n${'call (step order); ms: median, lower quartile, min'.padEnd(w)} | 1 t med | 2 t med | ratio | 1 t q1 | 2 t q1 | ratio | 1 t min | 2 t min | ratio | share q1 1 t | disp`);
+  const sum = { t1: 0, t2: 0, l1: 0, l2: 0, n1: 0, n2: 0 };
   for (const r of rows) {
     for (const k of Object.keys(sum)) sum[k] += r[k] ?? 0;
     if (r.t1 < 0.005 && (r.t2 ?? 0) < 0.005) continue;
     console.log(`${r.label.padEnd(w)} | ${fmt(r.t1).padStart(7)} | ${fmt(r.t2).padStart(7)} | ${fmt(r.t1 / r.t2, 2).padStart(5)} | ` +
-      `${fmt(r.l1).padStart(6)} | ${fmt(r.l2).padStart(6)} | ${fmt(r.l1 / r.l2, 2).padStart(5)} | ${(100 * r.l1 / total1).toFixed(1).padStart(11)}% | ${r.d}`);
+      `${fmt(r.l1).padStart(6)} | ${fmt(r.l2).padStart(6)} | ${fmt(r.l1 / r.l2, 2).padStart(5)} | ` +
+      `${fmt(r.n1).padStart(7)} | ${fmt(r.n2).padStart(7)} | ${fmt(r.n1 / r.n2, 2).padStart(5)} | ${(100 * r.l1 / total1).toFixed(1).padStart(11)}% | ${r.d}`);
   }
   console.log(`${'sum'.padEnd(w)} | ${fmt(sum.t1).padStart(7)} | ${fmt(sum.t2).padStart(7)} | ${fmt(sum.t1 / sum.t2, 2).padStart(5)} | ` +
-    `${fmt(sum.l1).padStart(6)} | ${fmt(sum.l2).padStart(6)} | ${fmt(sum.l1 / sum.l2, 2).padStart(5)} |`);
+    `${fmt(sum.l1).padStart(6)} | ${fmt(sum.l2).padStart(6)} | ${fmt(sum.l1 / sum.l2, 2).padStart(5)} | ` +
+    `${fmt(sum.n1).padStart(7)} | ${fmt(sum.n2).padStart(7)} | ${fmt(sum.n1 / sum.n2, 2).padStart(5)} |`);
 }
 made[0].cleanup();
 wg.shutdown();
