@@ -2,9 +2,11 @@
 // Where does the CNN training step (bench/workloads/cnn.mjs, issue 13) spend its time, and which
 // parts scale from 1 to 2 threads? Times every backend call of the step (self time: a heap fill
 // inside a kernel gets its own row), on 1 thread and on 2, in alternating rounds, and prints a
-// table: call, median ms on 1 thread and on 2, ratio, share of the 1-thread step, and how many
-// thread dispatches the call made. The rest of the step (JS: tape, tidy, shape checks) is the
-// row "outside backend calls".
+// table: call, ms on 1 thread and on 2 with their ratio (median, lower quartile and minimum over
+// the steps: on a shared machine the minimum is the best estimate of a split's gain, since the
+// second thread often has no core), the call's share of the 1-thread step, and how many thread
+// dispatches it made. The rest of the step (JS: tape, tidy, shape checks) is the row "outside
+// backend calls". Results and their reading: docs-src/tuning.md ("CNN step").
 //
 //   npm run build && node bench/cnn-profile.mjs [--rounds 8] [--steps 12] [--no-wrap]
 //
