@@ -10,17 +10,19 @@
 // A 1x1 stride-1 unpadded convolution uses x as the plain matrix it then is.
 //
 // Work is cut into units (the chunks of the thread tasks; the single-thread entry points run
-// them all in order): forward (n, g, row block of Og, column block of P); weight (g, row block
-// of Og, column block of Kg), each over every image; input (n, g, block of channels), whose dx
-// writes are disjoint. A unit's arithmetic per output element does not depend on the blocks, so
-// results are bit-identical for any number of threads.
+// them all in order): forward (n, g, row block of Og, column block of P); weight (g, image
+// block, row block of Og, column block of Kg); input (n, g, block of channels), whose dx writes
+// are disjoint. A unit's arithmetic per output element does not depend on the row and column
+// blocks, and the weight gradient's image blocks are fixed by the geometry alone (each block's
+// accumulators are folded in block order afterwards), so results are bit-identical for any
+// number of threads.
 //
 // Each running unit uses one scratch slot: [plan 128 B][edge tile 128 B][A pack][B pack][buffer]
 // (the weight gradient: [plan][128 B][im2col block][accumulators]).
 // Thread chunks take a free slot by compare-and-swap on the slot words (at most `threads` chunks
 // run at once, so one is always free).
 
-import { ConvSlot as S } from './opcodes';
+import { ConvSlot as S, ConvWeightSlot as WS } from './opcodes';
 import { argF64, argi, argp } from './task';
 import { elemShift, lanes, madd } from './simd';
 import { Plan, cg, col2imRow, im2colRow, isPointwise, kg, og, packIm2col, positions } from './im2col';
@@ -110,6 +112,10 @@ function forwardUnit<T>(p: Plan, slot: usize, idx: i32): void {
 // slot (lane-wise partial sums over every image), summed across lanes at the end. A thin layer
 // (one input channel: 9 taps, 16 outputs, 50176 positions) then runs at GEMM speed without
 // packing 16 x 9 panels per 256 positions.
+// Images are cut into blocks (p.imgBlock each) when the TypeScript side asks for it: each block
+// accumulates into its own rows of p.partials ([block][O][Kg] vectors) and weightFold sums the
+// blocks in order. Threads then split over images, which reads dY and x once, where row or tap
+// blocks would read them once per block (a thin layer's 16 x 9 outputs make few such blocks).
 
 /** Positions per im2col block of the weight gradient. */
 const WEIGHT_SPAN: i32 = 256;
@@ -165,21 +171,44 @@ const WEIGHT_SPAN: i32 = 256;
   tailInto<T>(acc + 3 * accRow, s30, d3, c0, i, len); tailInto<T>(acc + 3 * accRow + 16, s31, d3, c1, i, len);
 }
 
-/** Weight-gradient unit: dW rows [r0, r1) x taps [c0, c1) of group g, summed over every image. */
+/** The lanes of an accumulator summed in lane order. */
+@inline function laneSum<T>(v: v128): T {
+  let sum = v128.extract_lane<T>(v, 0) + v128.extract_lane<T>(v, 1);
+  if (sizeof<T>() == 4) sum = sum + v128.extract_lane<T>(v, 2) + v128.extract_lane<T>(v, 3);
+  return sum;
+}
+
+/** Image blocks of a weight-gradient plan. */
+@inline function imageBlocks(p: Plan): i32 { return (p.N + p.imgBlock - 1) / p.imgBlock; }
+
+/**
+ * Weight-gradient unit: dW rows [r0, r1) x taps [c0, c1) of group g, summed over the images of
+ * its block (every image when there is one block: then the unit writes dW itself).
+ */
 function weightUnit<T>(p: Plan, slot: usize, idx: i32): void {
   const shift = elemShift<T>();
   const Og = og(p), Kg = kg(p), P = positions(p), KHW = p.KH * p.KW;
-  const rb = (Og + p.rowBlock - 1) / p.rowBlock, cb = (Kg + p.colBlock - 1) / p.colBlock;
-  const c0 = (idx % cb) * p.colBlock, r0 = ((idx / cb) % rb) * p.rowBlock, g = idx / (cb * rb);
+  const rb = (Og + p.rowBlock - 1) / p.rowBlock, cb = (Kg + p.colBlock - 1) / p.colBlock, nb = imageBlocks(p);
+  const c0 = (idx % cb) * p.colBlock, r0 = ((idx / cb) % rb) * p.rowBlock;
+  const ib = (idx / (cb * rb)) % nb, g = idx / (cb * rb * nb);
   const c1 = min(Kg, c0 + p.colBlock), r1 = min(Og, r0 + p.rowBlock);
+  const n0 = ib * p.imgBlock, n1 = min(p.N, n0 + p.imgBlock);
   const taps = c1 - c0, rows = r1 - r0;
   const buf = slot + PLAN_BYTES + 128;
-  const acc = buf + align16(<usize>(taps * WEIGHT_SPAN) << shift);
-  const accRow = <usize>taps << 4;
-  memory.fill(acc, 0, <usize>rows * accRow);
+  let acc: usize, accRow: usize;
+  if (p.partials == 0) {
+    if (nb != 1) unreachable(); // image blocks need the partials
+    acc = buf + align16(<usize>(taps * WEIGHT_SPAN) << shift);
+    accRow = <usize>taps << 4;
+    memory.fill(acc, 0, <usize>rows * accRow);
+  } else {
+    accRow = <usize>Kg << 4;
+    acc = p.partials + ((<usize>(ib * p.O + g * Og + r0) * <usize>Kg + <usize>c0) << 4);
+    for (let o = 0; o < rows; o++) memory.fill(acc + <usize>o * accRow, 0, <usize>taps << 4);
+  }
   const plane = <usize>(p.H * p.W) << shift, dyRow = <usize>P << shift;
   const pointwise = isPointwise(p);
-  for (let n = 0; n < p.N; n++) {
+  for (let n = n0; n < n1; n++) {
     const xg = p.a + ((<usize>(n * p.C + g * cg(p))) * plane);
     const dyg = p.b + ((<usize>(n * p.O + g * Og) * <usize>P) << shift);
     for (let p0 = 0; p0 < P; p0 += WEIGHT_SPAN) {
@@ -216,15 +245,24 @@ function weightUnit<T>(p: Plan, slot: usize, idx: i32): void {
       }
     }
   }
+  if (p.partials != 0) return; // weightFold sums the blocks
   // dW[o, k] = the lanes of its accumulator summed (in lane order).
   const dwg = p.out + ((<usize>(g * Og) * <usize>Kg) << shift);
   for (let o = 0; o < rows; o++) {
     for (let k = 0; k < taps; k++) {
-      const v = v128.load(acc + <usize>o * accRow + (<usize>k << 4));
-      let sum = v128.extract_lane<T>(v, 0) + v128.extract_lane<T>(v, 1);
-      if (sizeof<T>() == 4) sum = sum + v128.extract_lane<T>(v, 2) + v128.extract_lane<T>(v, 3);
-      store<T>(dwg + ((<usize>(r0 + o) * <usize>Kg + <usize>(c0 + k)) << shift), sum);
+      store<T>(dwg + ((<usize>(r0 + o) * <usize>Kg + <usize>(c0 + k)) << shift), laneSum<T>(v128.load(acc + <usize>o * accRow + (<usize>k << 4))));
     }
+  }
+}
+
+/** dW[i] for i < count: the lane sum of the blocks' accumulators partials[b][i] added in block order. */
+function weightFold<T>(dw: usize, partials: usize, count: i32, blocks: i32): void {
+  const shift = elemShift<T>(), blockBytes = <usize>count << 4;
+  for (let i = 0; i < count; i++) {
+    const at = partials + (<usize>i << 4);
+    let v = v128.load(at);
+    for (let b = 1; b < blocks; b++) v = v128.add<T>(v, v128.load(at + <usize>b * blockBytes));
+    store<T>(dw + (<usize>i << shift), laneSum<T>(v));
   }
 }
 
@@ -289,19 +327,21 @@ function inputUnit<T>(p: Plan, slot: usize, idx: i32): void {
   if (p.kind == WINOGRAD2 || p.kind == WINOGRAD4) return winogradUnits(p);
   if (p.kind == FORWARD) return p.N * p.groups * ((Og + p.rowBlock - 1) / p.rowBlock) * ((P + p.colBlock - 1) / p.colBlock);
   if (p.kind == INPUT) return p.N * p.groups * ((cg(p) + p.rowBlock - 1) / p.rowBlock);
-  return p.groups * ((Og + p.rowBlock - 1) / p.rowBlock) * ((kg(p) + p.colBlock - 1) / p.colBlock);
+  return p.groups * imageBlocks(p) * ((Og + p.rowBlock - 1) / p.rowBlock) * ((kg(p) + p.colBlock - 1) / p.colBlock);
 }
 
 // ---- entry points -------------------------------------------------------------------------------
 
 function runAll<T>(kind: i32, out: usize, a: usize, b: usize, scratch: usize, slotSize: i32,
   N: i32, C: i32, H: i32, W: i32, O: i32, KH: i32, KW: i32, OH: i32, OW: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32): void {
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32,
+  imgBlock: i32 = 0, partials: usize = 0): void {
   const p = changetype<Plan>(scratch);
   p.out = out; p.a = a; p.b = b;
   p.N = N; p.C = C; p.H = H; p.W = W; p.O = O; p.KH = KH; p.KW = KW; p.OH = OH; p.OW = OW;
   p.sh = sh; p.sw = sw; p.ph = ph; p.pw = pw; p.dh = dh; p.dw = dw; p.groups = groups;
   p.kind = kind; p.rowBlock = rowBlock; p.colBlock = colBlock; p.slotBytes = slotSize;
+  p.imgBlock = partials != 0 ? imgBlock : N; p.partials = partials;
   const n = units(p);
   for (let i = 0; i < n; i++) runUnit<T>(p, scratch, i);
 }
@@ -340,7 +380,64 @@ export function convChunk(args: usize, idx: i32): void {
   p.sh = argi(args, S.StrideH); p.sw = argi(args, S.StrideW); p.ph = argi(args, S.PadH); p.pw = argi(args, S.PadW);
   p.dh = argi(args, S.DilationH); p.dw = argi(args, S.DilationW); p.groups = argi(args, S.Groups);
   p.kind = argi(args, S.Kind); p.rowBlock = argi(args, S.RowBlock); p.colBlock = argi(args, S.ColBlock);
-  p.slotBytes = size;
+  p.slotBytes = size; p.imgBlock = p.N; p.partials = 0;
+  if (argF64(args)) runUnit<f64>(p, slot, idx);
+  else runUnit<f32>(p, slot, idx);
+  atomic.store<i32>(slots + (<usize>s << 2), 0);
+}
+
+// ---- the weight gradient in image blocks ------------------------------------------------------------
+
+/**
+ * convWeight_f32(dw, x, dy, scratch, slotBytes, the geometry as conv_f32, rowBlock, colBlock,
+ * imgBlock, partials): the weight gradient with its images in blocks of imgBlock, every unit on
+ * the calling thread, then the blocks folded into dw (partials: blocks x O x Kg x 16 bytes; 0
+ * for one block of every image). dw is overwritten.
+ */
+export function convWeight_f32(out: usize, a: usize, b: usize, scratch: usize, slotSize: i32,
+  N: i32, C: i32, H: i32, W: i32, O: i32, KH: i32, KW: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32,
+  imgBlock: i32, partials: usize): void {
+  runAll<f32>(WEIGHT, out, a, b, scratch, slotSize, N, C, H, W, O, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, groups, rowBlock, colBlock,
+    imgBlock, partials);
+  if (partials != 0) weightFold<f32>(out, partials, O * (C / groups) * KH * KW, (N + imgBlock - 1) / imgBlock);
+}
+/** convWeight_f64: as convWeight_f32 with f64 elements. */
+export function convWeight_f64(out: usize, a: usize, b: usize, scratch: usize, slotSize: i32,
+  N: i32, C: i32, H: i32, W: i32, O: i32, KH: i32, KW: i32, OH: i32, OW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, rowBlock: i32, colBlock: i32,
+  imgBlock: i32, partials: usize): void {
+  runAll<f64>(WEIGHT, out, a, b, scratch, slotSize, N, C, H, W, O, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, groups, rowBlock, colBlock,
+    imgBlock, partials);
+  if (partials != 0) weightFold<f64>(out, partials, O * (C / groups) * KH * KW, (N + imgBlock - 1) / imgBlock);
+}
+/** convWeightFold_f32(dw, partials, count = O*Kg, blocks): after a ConvWeight task, its image blocks folded into dw. */
+export function convWeightFold_f32(dw: usize, partials: usize, count: i32, blocks: i32): void {
+  weightFold<f32>(dw, partials, count, blocks);
+}
+/** convWeightFold_f64: as convWeightFold_f32 with f64 elements. */
+export function convWeightFold_f64(dw: usize, partials: usize, count: i32, blocks: i32): void {
+  weightFold<f64>(dw, partials, count, blocks);
+}
+
+/**
+ * Chunk idx of a ConvWeight task: takes a free scratch slot, writes the plan, runs weight unit
+ * idx (into its image block's partials when there are several; convWeightFold follows).
+ */
+export function convWeightChunk(args: usize, idx: i32): void {
+  const slots = argp(args, WS.Slots), count = argi(args, WS.SlotCount), size = argi(args, WS.SlotBytes);
+  let s = 0;
+  while (atomic.cmpxchg<i32>(slots + (<usize>s << 2), 0, 1) != 0) s = (s + 1) % count;
+  const slot = argp(args, WS.Scratch) + <usize>s * <usize>size;
+  const p = changetype<Plan>(slot);
+  p.out = argp(args, WS.Out); p.a = argp(args, WS.A); p.b = argp(args, WS.B);
+  p.N = argi(args, WS.N); p.C = argi(args, WS.C); p.H = argi(args, WS.H); p.W = argi(args, WS.W);
+  p.O = argi(args, WS.O); p.KH = argi(args, WS.KH); p.KW = argi(args, WS.KW); p.OH = argi(args, WS.OH); p.OW = argi(args, WS.OW);
+  p.sh = argi(args, WS.StrideH); p.sw = argi(args, WS.StrideW); p.ph = argi(args, WS.PadH); p.pw = argi(args, WS.PadW);
+  p.dh = argi(args, WS.DilationH); p.dw = argi(args, WS.DilationW); p.groups = argi(args, WS.Groups);
+  p.kind = WEIGHT; p.rowBlock = argi(args, WS.RowBlock); p.colBlock = argi(args, WS.ColBlock); p.slotBytes = size;
+  p.partials = argp(args, WS.Partials);
+  p.imgBlock = p.partials != 0 ? argi(args, WS.ImgBlock) : p.N;
   if (argF64(args)) runUnit<f64>(p, slot, idx);
   else runUnit<f32>(p, slot, idx);
   atomic.store<i32>(slots + (<usize>s << 2), 0);

@@ -14,6 +14,8 @@ import { matmulPackB, nr } from './matmul';
   N: i32; C: i32; H: i32; W: i32; O: i32; KH: i32; KW: i32; OH: i32; OW: i32;
   sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; groups: i32;
   kind: i32; rowBlock: i32; colBlock: i32; slotBytes: i32;
+  /** Weight gradient: images per image block, and the blocks' accumulators (0: one block, summed in the unit). */
+  imgBlock: i32; partials: usize;
 }
 
 @inline export function cg(p: Plan): i32 { return p.C / p.groups; }

@@ -19,6 +19,8 @@ export { sgdStep_f32, sgdStep_f64, adamStep_f32, adamStep_f64 } from './optim';
 export { rmspropStep_f32, rmspropStep_f64, adagradStep_f32, adagradStep_f64 } from './optim';
 export { gather_f32, gather_f64, scatterAdd_f32, scatterAdd_f64, indexFrom_f32, indexFrom_f64, indexFrom_i32 } from './gather';
 export { maxPool2d_f32, maxPool2d_f64, avgPool2d_f32, avgPool2d_f64, avgPool2dBackward_f32, avgPool2dBackward_f64 } from './pool';
+export { maxPool2dBackward_f32, maxPool2dBackward_f64 } from './pool';
+export { convWeight_f32, convWeight_f64, convWeightFold_f32, convWeightFold_f64 } from './conv';
 export { attnSoftmax_f32, attnSoftmax_f64, attnSoftmaxGrad_f32, attnSoftmaxGrad_f64 } from './attention';
 export { batchNorm_f32, batchNorm_f64, batchNormGrad_f32, batchNormGrad_f64 } from './norm';
 export { groupNorm_f32, groupNorm_f64, groupNormGrad_f32, groupNormGrad_f64, normAffineGrad_f32, normAffineGrad_f64 } from './norm';

@@ -90,9 +90,10 @@ export const enum Task {
   Unary = 1, UnaryGrad = 2, AddInPlace = 3, Binary = 4, CopyStrided = 5, Sgd = 6, Adam = 7,
   ReduceRows = 8, ReduceCols = 9, ReduceBlocks = 10, Argmax = 11, Softmax = 12, SoftmaxGrad = 13,
   CrossEntropy = 14, CrossEntropyGrad = 15, MatmulPack = 16, MatmulTiles = 17, CopyInto = 18,
-  Rmsprop = 19, Adagrad = 20, Scan = 21, Gather = 22, ScatterAdd = 23, MaxPool = 30, AvgPool = 31,
-  AvgPoolBackward = 32, AttnSoftmax = 40, AttnSoftmaxGrad = 41, BatchNorm = 34, BatchNormGrad = 35,
-  GroupNorm = 36, GroupNormGrad = 37, NormAffineGrad = 38, Conv = 24,
+  Rmsprop = 19, Adagrad = 20, Scan = 21, Gather = 22, ScatterAdd = 23, MaxPool = 30,
+  MaxPoolBackward = 56, AvgPool = 31, AvgPoolBackward = 32, AttnSoftmax = 40, AttnSoftmaxGrad = 41,
+  BatchNorm = 34, BatchNormGrad = 35, GroupNorm = 36, GroupNormGrad = 37, NormAffineGrad = 38,
+  Conv = 24, ConvWeight = 55,
 }
 
 /** Slots before a task's arguments. */
@@ -208,6 +209,10 @@ export const enum MaxPoolSlot {
   SW = 13, PH = 14, PW = 15, DH = 16, DW = 17, Per = 18,
 }
 
+export const enum MaxPoolBackwardSlot {
+  Dx = 2, Dy = 3, Idx = 4, Planes = 5, Plane = 6, Oplane = 7, Per = 8,
+}
+
 export const enum AvgPoolSlot {
   Y = 2, X = 3, Planes = 4, H = 5, W = 6, OH = 7, OW = 8, KH = 9, KW = 10, SH = 11, SW = 12,
   PH = 13, PW = 14, Mode = 15, Divisor = 16, Per = 17,
@@ -255,6 +260,13 @@ export const enum ConvSlot {
   OW = 14, StrideH = 15, StrideW = 16, PadH = 17, PadW = 18, DilationH = 19, DilationW = 20,
   Groups = 21, RowBlock = 22, ColBlock = 23, Scratch = 24, Slots = 25, SlotCount = 26,
   SlotBytes = 27,
+}
+
+export const enum ConvWeightSlot {
+  Out = 2, A = 3, B = 4, N = 5, C = 6, H = 7, W = 8, O = 9, KH = 10, KW = 11, OH = 12, OW = 13,
+  StrideH = 14, StrideW = 15, PadH = 16, PadW = 17, DilationH = 18, DilationW = 19, Groups = 20,
+  RowBlock = 21, ColBlock = 22, ImgBlock = 23, Partials = 24, Scratch = 25, Slots = 26,
+  SlotCount = 27, SlotBytes = 28,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

@@ -5,7 +5,7 @@
 // element. The geometry is checked by the TypeScript side (src/ops/pool.ts): every max-pooling
 // window holds at least one input element.
 
-import { MaxPoolSlot, AvgPoolSlot, AvgPoolBackwardSlot } from './opcodes';
+import { MaxPoolSlot, MaxPoolBackwardSlot, AvgPoolSlot, AvgPoolBackwardSlot } from './opcodes';
 import { argi, argp, arg, argF64, range, rangeHi } from './task';
 import { elemShift } from './simd';
 
@@ -96,6 +96,37 @@ export function maxPool2d_f32(y: usize, idx: usize, x: usize, planes: i32, H: i3
 export function maxPool2d_f64(y: usize, idx: usize, x: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32): void {
   maxPoolPlanes<f64>(y, idx, x, H, W, OH, OW, KH, KW, sH, sW, pH, pW, dH, dW, 0, planes);
+}
+
+/**
+ * Planes [p0, p1) of max pooling's backward: dx[p] (plane elements) zeroed, then each dy[p, o]
+ * added at its winner's in-plane index idx[p, o], outputs in order (overlapping windows
+ * accumulate). One pass per plane, while the plane is in cache, on the thread that owns it.
+ */
+@inline function maxPoolBackwardPlanes<T>(dx: usize, dy: usize, idx: usize, plane: i32, oplane: i32, p0: i32, p1: i32): void {
+  const shift = elemShift<T>();
+  for (let p = p0; p < p1; p++) {
+    const d = dx + ((<usize>p * <usize>plane) << shift);
+    memory.fill(d, 0, <usize>plane << shift);
+    const o0 = <usize>p * <usize>oplane;
+    for (let o: usize = 0; o < <usize>oplane; o++) {
+      const at = d + (<usize>load<i32>(idx + ((o0 + o) << 2)) << shift);
+      store<T>(at, load<T>(at) + load<T>(dy + ((o0 + o) << shift)));
+    }
+  }
+}
+
+/**
+ * maxPool2dBackward_f32(dx: f32* [planes, plane] (overwritten), dy: f32* [planes, oplane],
+ * idx: i32* [planes, oplane] (maxPool2d's indices), planes, plane = H*W, oplane = OH*OW):
+ * dx = dy scattered to the winners, summed where windows share one.
+ */
+export function maxPool2dBackward_f32(dx: usize, dy: usize, idx: usize, planes: i32, plane: i32, oplane: i32): void {
+  maxPoolBackwardPlanes<f32>(dx, dy, idx, plane, oplane, 0, planes);
+}
+/** maxPool2dBackward_f64: as maxPool2dBackward_f32 with f64 elements. */
+export function maxPool2dBackward_f64(dx: usize, dy: usize, idx: usize, planes: i32, plane: i32, oplane: i32): void {
+  maxPoolBackwardPlanes<f64>(dx, dy, idx, plane, oplane, 0, planes);
 }
 
 // ---- average pooling -----------------------------------------------------------------------------
@@ -201,6 +232,15 @@ export function maxPoolChunk(args: usize, idx: i32): void {
   const pH = argi(args, MaxPoolSlot.PH), pW = argi(args, MaxPoolSlot.PW), dH = argi(args, MaxPoolSlot.DH), dW = argi(args, MaxPoolSlot.DW);
   if (argF64(args)) maxPoolPlanes<f64>(y, ix, x, H, W, OH, OW, KH, KW, sH, sW, pH, pW, dH, dW, p0, <i32>rangeHi);
   else maxPoolPlanes<f32>(y, ix, x, H, W, OH, OW, KH, KW, sH, sW, pH, pW, dH, dW, p0, <i32>rangeHi);
+}
+
+/** Chunk idx of a MaxPoolBackward task: `per` planes of dx. */
+export function maxPoolBackwardChunk(args: usize, idx: i32): void {
+  const p0 = <i32>range(idx, argp(args, MaxPoolBackwardSlot.Planes), argp(args, MaxPoolBackwardSlot.Per));
+  const dx = argp(args, MaxPoolBackwardSlot.Dx), dy = argp(args, MaxPoolBackwardSlot.Dy), ix = argp(args, MaxPoolBackwardSlot.Idx);
+  const plane = argi(args, MaxPoolBackwardSlot.Plane), oplane = argi(args, MaxPoolBackwardSlot.Oplane);
+  if (argF64(args)) maxPoolBackwardPlanes<f64>(dx, dy, ix, plane, oplane, p0, <i32>rangeHi);
+  else maxPoolBackwardPlanes<f32>(dx, dy, ix, plane, oplane, p0, <i32>rangeHi);
 }
 
 /** Chunk idx of an AvgPool task: `per` planes. */

@@ -28,10 +28,10 @@ import { sgdChunk, adamChunk, rmspropChunk, adagradChunk } from './optim';
 import { matmulPackChunk, matmulTilesChunk } from './matmul';
 import { scanChunk } from './scan';
 import { gatherChunk, scatterAddChunk } from './gather';
-import { maxPoolChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
+import { maxPoolChunk, maxPoolBackwardChunk, avgPoolChunk, avgPoolBackwardChunk } from './pool';
 import { attnSoftmaxChunk, attnSoftmaxGradChunk } from './attention';
 import { batchNormChunk, batchNormGradChunk, groupNormChunk, groupNormGradChunk, normAffineGradChunk } from './norm';
-import { convChunk } from './conv';
+import { convChunk, convWeightChunk } from './conv';
 
 function runChunk(args: usize, idx: i32): void {
   switch (<i32>load<f64>(args)) {
@@ -59,6 +59,7 @@ function runChunk(args: usize, idx: i32): void {
     case Task.Gather: gatherChunk(args, idx); break;
     case Task.ScatterAdd: scatterAddChunk(args, idx); break;
     case Task.MaxPool: maxPoolChunk(args, idx); break;
+    case Task.MaxPoolBackward: maxPoolBackwardChunk(args, idx); break;
     case Task.AvgPool: avgPoolChunk(args, idx); break;
     case Task.AvgPoolBackward: avgPoolBackwardChunk(args, idx); break;
     case Task.AttnSoftmax: attnSoftmaxChunk(args, idx); break;
@@ -69,6 +70,7 @@ function runChunk(args: usize, idx: i32): void {
     case Task.GroupNormGrad: groupNormGradChunk(args, idx); break;
     case Task.NormAffineGrad: normAffineGradChunk(args, idx); break;
     case Task.Conv: convChunk(args, idx); break;
+    case Task.ConvWeight: convWeightChunk(args, idx); break;
     default: unreachable(); // a task without a chunk function
   }
 }

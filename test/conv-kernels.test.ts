@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, ConvGeom, SType, Storage } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { weightImageBlock } from '../src/backend/wasm/conv.js';
 import { makeRng } from './helpers.js';
 
 interface Shape {
@@ -57,6 +58,10 @@ const SHAPES: Shape[] = [
   { N: 1, C: 3, H: 40, W: 41, O: 5, KH: 3, KW: 3 },
   { N: 1, C: 300, H: 3, W: 3, O: 2, KH: 1, KW: 1 },
   { N: 2, C: 8, H: 12, W: 10, O: 8, KH: 3, KW: 3, groups: 4, stride: [2, 1], pad: [1, 0], extra: [1, 0] },
+  // Weight gradients in image blocks (from 2^19 multiply-adds): 11 images in 6 blocks of 2 and 1,
+  // 9 images in 5 blocks with 2 groups, 4 images in blocks of 1 with 3 tap blocks of 48.
+  { N: 11, C: 1, H: 28, W: 28, O: 16, KH: 3, KW: 3, pad: [1, 1] },
+  { N: 9, C: 8, H: 12, W: 12, O: 16, KH: 3, KW: 3, groups: 2, pad: [1, 1] },
 ];
 const EMPTY: Shape[] = [
   { N: 0, C: 3, H: 5, W: 5, O: 4, KH: 3, KW: 3 },
@@ -191,7 +196,7 @@ describe.each(VARIANTS)('wasm conv kernels ($name)', (v) => {
 describe('wasm conv kernels on 1 and 2 threads', () => {
   afterAll(() => { parThresholds(shipped); threaded.setThreads(2); });
   it.each(['float32', 'float64'] as const)('give the same bits whatever the split (%s)', (dtype) => {
-    for (const s of [SHAPES[5], SHAPES[13], SHAPES[14], SHAPES[17]]) {
+    for (const s of [SHAPES[5], SHAPES[13], SHAPES[14], SHAPES[17], SHAPES[18], SHAPES[19]]) {
       const g = geom(s);
       const data = inputs(g);
       for (const kind of KINDS) {
@@ -204,6 +209,16 @@ describe('wasm conv kernels on 1 and 2 threads', () => {
         expect(Array.from(two), `${kind} ${label(s)}`).toEqual(Array.from(one));
       }
     }
+  });
+
+  it('the weight gradient cuts images into blocks by the geometry alone (from 2^19 multiply-adds, at most 8 blocks)', () => {
+    expect(weightImageBlock(geom(SHAPES[18]))).toBe(2); // 11 images: 6 blocks
+    expect(weightImageBlock(geom(SHAPES[19]))).toBe(2); // 9 images: 5 blocks
+    expect(weightImageBlock(geom(SHAPES[13]))).toBe(1); // 4 images: 4 blocks
+    expect(weightImageBlock(geom(SHAPES[12]))).toBe(3); // 338K multiply-adds: one block
+    expect(weightImageBlock(geom({ N: 64, C: 1, H: 28, W: 28, O: 16, KH: 3, KW: 3, pad: [1, 1] }))).toBe(8);
+    // Partial sums over 1 MB (8 blocks of 512 x 4608 accumulators) are not made: one block.
+    expect(weightImageBlock(geom({ N: 8, C: 512, H: 4, W: 4, O: 512, KH: 3, KW: 3, pad: [1, 1] }))).toBe(8);
   });
 
   it('split the large calls across the pool', () => {

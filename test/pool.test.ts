@@ -423,5 +423,43 @@ describe('pooling kernels on threads', () => {
         parThresholds(shipped);
       }
     });
+
+    it(`maxPool2dBackward split over planes overwrites dx with dy summed at the winners, bit for bit on 1 and 2 threads and js [${dtype}]`, () => {
+      parThresholds({ reduce: 0 });
+      try {
+        for (const g of GEOMS.filter((geom) => !geom.adaptive)) {
+          const xin = Array.from({ length: g.planes * g.H * g.W }, (_, i) => (i % 37 === 5 ? NaN : Math.round(rnd() * 8) / 4));
+          const dyin = Array.from({ length: g.planes * g.OH * g.OW }, () => rnd() * 2 - 1);
+          const [, idx] = run('js', dtype, xin, (b, [y, i], x) => b.maxPool2d(y, i, x, g), [[dtype, dyin.length], ['int32', dyin.length]]);
+          // The reference: every output's dy added at its winner, in output order.
+          const want = new Array<number>(xin.length).fill(0);
+          const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+          for (let o = 0; o < dyin.length; o++) {
+            const at = Math.floor(o / (g.OH * g.OW)) * g.H * g.W + idx[o];
+            want[at] = round(want[at] + round(dyin[o]));
+          }
+          const backward = (backend: 'js' | 1 | 2): number[] => {
+            const b = backend === 'js' ? jsBackend : be;
+            if (backend !== 'js') be.setThreads(backend);
+            const dy = b.alloc(dtype, dyin.length), ix = b.alloc('int32', idx.length), dx = b.alloc(dtype, xin.length);
+            b.write(dy, dyin);
+            b.write(ix, idx);
+            b.fill(dx, NaN); // every element is written
+            const before = be.threadStats().dispatches;
+            b.maxPool2dBackward(dx, dy, ix, g);
+            if (backend === 2) expect(be.threadStats().dispatches, 'split across the pool').toBe(before + 1);
+            const res = Array.from(b.read(dx));
+            [dy, ix, dx].forEach((st) => b.free(st));
+            return res;
+          };
+          const one = backward(1);
+          expect(one, `${JSON.stringify(g)}: wasm vs the reference`).toEqual(want);
+          expect(backward(2), `${JSON.stringify(g)}: 2 threads vs 1`).toEqual(one);
+          expect(backward('js'), `${JSON.stringify(g)}: js vs the reference`).toEqual(want);
+        }
+      } finally {
+        parThresholds(shipped);
+      }
+    });
   }
 });

@@ -173,14 +173,17 @@ export interface Backend {
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void;
 
   // ---- pooling over [planes, H, W] planes (NCHW, planes = N·C; 1-d pooling uses H = KH = OH = 1) ----
-  // Max pooling's backward is scatterAdd through its indices (outer = planes, n = OH·OW,
-  // inner = 1, dim = H·W, perElement), and the gradient of that is gather through them.
+  // Max pooling's backward scatters dy through its indices (maxPool2dBackward: scatterAdd with
+  // outer = planes, n = OH·OW, inner = 1, dim = H·W, perElement), and the gradient of that is
+  // gather through them.
   /**
    * y[p, oy, ox] = the max of x[p] over the window of (oy, ox), indices[p, oy, ox] (int32) = its
    * in-plane index iy·W + ix; ties go to the first element in window order, a NaN always wins.
    * Every window holds at least one input element (the ops layer checks).
    */
   maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void;
+  /** dx (overwritten) = dy added at each window's winner indices[p, oy, ox] of its plane, outputs in order. */
+  maxPool2dBackward(dx: Storage, dy: Storage, indices: Storage, g: PoolGeom): void;
   /** y = the mean of each window of x (PoolGeom's avg fields; dilation is 1). A window on the padding alone gives 0. */
   avgPool2d(y: Storage, x: Storage, g: PoolGeom): void;
   /** dx (overwritten) = the adjoint of avgPool2d applied to dy: dy / divisor spread over each window. */

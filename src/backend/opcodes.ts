@@ -169,6 +169,8 @@ export const TASKS = {
   ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'cols'] },
   /** `per` planes of the [planes, H, W] input per chunk: max pooling, the winner's in-plane index into idx (int32). */
   MaxPool: { code: 30, slots: ['y', 'idx', 'x', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'dH', 'dW', 'per'] },
+  /** `per` planes of dx per chunk: max pooling's backward (each plane zeroed, dy added at the winners' indices idx). */
+  MaxPoolBackward: { code: 56, slots: ['dx', 'dy', 'idx', 'planes', 'plane', 'oplane', 'per'] },
   /** `per` planes per chunk: average pooling (mode 0 count padding, 1 not, 2 adaptive windows; divisor 0: the window's count). */
   AvgPool: { code: 31, slots: ['y', 'x', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'mode', 'divisor', 'per'] },
   /** `per` planes per chunk: the adjoint of AvgPool (dy / divisor spread over each window into dx). */
@@ -192,6 +194,16 @@ export const TASKS = {
     code: 24,
     slots: ['kind', 'out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
       'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'scratch', 'slots', 'slotCount', 'slotBytes'],
+  },
+  /**
+   * One unit of the convolution's weight gradient per chunk: out/a/b are dw/x/dy; units are
+   * (group, block of imgBlock images, row block, tap block), each block's sums into its rows of
+   * `partials` (0: one block, written to dw directly); slots as Conv's.
+   */
+  ConvWeight: {
+    code: 55,
+    slots: ['out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
+      'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'imgBlock', 'partials', 'scratch', 'slots', 'slotCount', 'slotBytes'],
   },
 } as const;
 export type TaskName = keyof typeof TASKS;

@@ -35,7 +35,7 @@ function routeThroughIndices(name: string, scatter: boolean, g: Tensor, at: Inde
   const { planes, H, W, OH, OW } = at.geom;
   const out = empty(scatter ? at.inShape : at.outShape, g.dtype, g.backend, name);
   const idx = at.indices.storage;
-  if (scatter) g.backend.scatterAdd(out.storage, g.storage, idx, planes, OH * OW, 1, H * W, true);
+  if (scatter) g.backend.maxPool2dBackward(out.storage, g.storage, idx, at.geom);
   else g.backend.gather(out.storage, g.storage, idx, planes, OH * OW, 1, H * W, true);
   return out;
 }

@@ -91,6 +91,7 @@ export class JsBackend extends JsStorageBackend implements Backend {
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(dw, x, dy, g); }
 
   maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pool.maxPool2d(y, indices, x, g); }
+  maxPool2dBackward(dx: Storage, dy: Storage, indices: Storage, g: PoolGeom): void { pool.maxPool2dBackward(dx, dy, indices, g); }
   avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pool.avgPool2d(y, x, g); }
   avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pool.avgPool2dBackward(dx, dy, g); }
   batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,

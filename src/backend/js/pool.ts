@@ -35,6 +35,16 @@ export function maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom)
   }
 }
 
+/** dx = dy added at each window's winner (indices from maxPool2d), per plane in output order. */
+export function maxPool2dBackward(dx: Storage, dy: Storage, indices: Storage, g: PoolGeom): void {
+  const DX = arr(dx), DY = arr(dy), I = arr(indices);
+  const plane = g.H * g.W, oplane = g.OH * g.OW;
+  DX.fill(0);
+  for (let p = 0; p < g.planes; p++) {
+    for (let o = p * oplane; o < (p + 1) * oplane; o++) DX[p * plane + I[o]] += DY[o];
+  }
+}
+
 /** The window of output o along one dimension: [lo, hi) inside the input and its size with padding. */
 function avgWindow(o: number, size: number, outSize: number, k: number, s: number, p: number, adaptive: boolean): [number, number, number] {
   if (adaptive) {

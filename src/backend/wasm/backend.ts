@@ -145,6 +145,7 @@ export class WasmBackend implements Backend {
   conv2dBackwardWeight(dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void { conv.conv2dBackwardWeight(this.k, dw, x, dy, g); }
 
   maxPool2d(y: Storage, indices: Storage, x: Storage, g: PoolGeom): void { pooling.maxPool2d(this.k, y, indices, x, g); }
+  maxPool2dBackward(dx: Storage, dy: Storage, indices: Storage, g: PoolGeom): void { pooling.maxPool2dBackward(this.k, dx, dy, indices, g); }
   avgPool2d(y: Storage, x: Storage, g: PoolGeom): void { pooling.avgPool2d(this.k, y, x, g); }
   avgPool2dBackward(dx: Storage, dy: Storage, g: PoolGeom): void { pooling.avgPool2dBackward(this.k, dx, dy, g); }
   batchNorm(y: Storage, mean: Storage, invstd: Storage, x: Storage, gamma: Storage | null, beta: Storage | null,

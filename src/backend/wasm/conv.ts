@@ -19,6 +19,8 @@ type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
 const KC = 256, MC = 128, NC_BYTES = 8192, PLAN_AND_TILE = 256, Z_BYTES = 512 << 10, WEIGHT_SPAN = 256;
 /** Weight gradient: at most this many output channels x taps per unit (accumulators of 16 bytes each). */
 const WEIGHT_ROWS = 128, WEIGHT_TAPS = 64;
+/** Taps per unit at most when the images are in blocks (an im2col block of 256 x 256 floats). */
+const BLOCKED_TAPS = 256;
 
 export function conv2d(k: Kernels, y: Storage, x: Storage, w: Storage, g: ConvGeom): void {
   if (y.size === 0) return;
@@ -38,7 +40,7 @@ export function conv2dBackwardInput(k: Kernels, dx: Storage, dy: Storage, w: Sto
 export function conv2dBackwardWeight(k: Kernels, dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void {
   if (dw.size === 0) return;
   if (g.N === 0 || g.OH * g.OW === 0) { k.heap.fill(dw, 0); return; }
-  run(k, WEIGHT, dw, x, dy, g);
+  runWeight(k, dw, x, dy, g);
 }
 
 /** Unit sizes: rows of Og (channels of Cg for INPUT) and columns (positions, or taps for WEIGHT). */
@@ -72,6 +74,77 @@ function run(k: Kernels, kind: Kind, out: Storage, a: Storage, b: Storage, g: Co
       blocks.rowBlock, blocks.colBlock);
   }
   k.heap.trimScratch();
+}
+
+// ---- the weight gradient: image blocks ----------------------------------------------------------
+// Its units are (group, image block, row block, tap block). The image blocks depend on the
+// geometry alone (never on the thread count): each accumulates into its own partial sums, which
+// are folded in block order after the units, so dW has the same bits on any number of threads.
+// Threads then split over images, reading dY and x once; row or tap blocks re-read them once per
+// block (a first layer's 16 x 9 outputs split into 10 tap/row blocks ran slower on 2 threads
+// than on 1: docs-src/tuning.md "CNN step").
+
+/** Image blocks per call at most, the partial sums' bytes at most, and the least work to block. */
+const IMAGE_BLOCKS = 8, PARTIALS_MAX = 1 << 20, BLOCKED_MACS = 1 << 19;
+
+/** Images per block of the weight gradient (N: one block, no partials). */
+export function weightImageBlock(g: ConvGeom): number {
+  const Kg = (g.C / g.groups) * g.KH * g.KW;
+  const macs = g.N * g.O * g.OH * g.OW * Kg;
+  const blocks = Math.min(IMAGE_BLOCKS, g.N, Math.floor(PARTIALS_MAX / (g.O * Kg * 16)));
+  return macs < BLOCKED_MACS || blocks < 2 ? g.N : Math.ceil(g.N / blocks);
+}
+
+function runWeight(k: Kernels, dw: Storage, x: Storage, dy: Storage, g: ConvGeom): void {
+  const f64 = isF64(dw);
+  const Kg = (g.C / g.groups) * g.KH * g.KW, macs = g.N * g.O * g.OH * g.OW * Kg;
+  const imgBlock = weightImageBlock(g), blocks = Math.ceil(g.N / imgBlock);
+  const partialsBytes = blocks > 1 ? blocks * g.O * Kg * 16 : 0;
+  const geom = [g.N, g.C, g.H, g.W, g.O, g.KH, g.KW, g.OH, g.OW, g.strideH, g.strideW, g.padH, g.padW,
+    g.dilationH, g.dilationW, g.groups] as const;
+  if (k.threads.split(macs, PAR.matmul)) {
+    const b = weightThreadBlocks(g, k.threads.threads, macs, blocks);
+    const slotCount = k.threads.threads;
+    const size = slotBytes(WEIGHT, g, f64, b);
+    const wordsBytes = align16(4 * slotCount);
+    // [partials, 64-byte aligned: threads never share a line across blocks][slot words][slots]
+    const base = k.heap.scratch(64 + partialsBytes + wordsBytes + slotCount * size);
+    const partials = blocks > 1 ? roundUp(base, 64) : 0, words = roundUp(base, 64) + partialsBytes;
+    k.wasm.fill_i32(words, slotCount, 0);
+    const [N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW, dilationH, dilationW, groups] = geom;
+    k.threads.dispatch('ConvWeight', f64, g.groups * blocks * Math.ceil((g.O / g.groups) / b.rowBlock) * Math.ceil(Kg / b.colBlock), {
+      out: ptrOf(dw), a: ptrOf(x), b: ptrOf(dy), N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW,
+      dilationH, dilationW, groups, rowBlock: b.rowBlock, colBlock: b.colBlock, imgBlock, partials,
+      scratch: words + wordsBytes, slots: words, slotCount, slotBytes: size,
+    });
+    if (blocks > 1) (f64 ? k.wasm.convWeightFold_f64 : k.wasm.convWeightFold_f32)(ptrOf(dw), partials, g.O * Kg, blocks);
+  } else {
+    const b = wholeBlocks(WEIGHT, g);
+    const size = slotBytes(WEIGHT, g, f64, b);
+    const base = k.heap.scratch(64 + partialsBytes + size);
+    const partials = blocks > 1 ? roundUp(base, 64) : 0;
+    (f64 ? k.wasm.convWeight_f64 : k.wasm.convWeight_f32)(ptrOf(dw), ptrOf(x), ptrOf(dy), roundUp(base, 64) + partialsBytes, size,
+      ...geom, b.rowBlock, b.colBlock, imgBlock, partials);
+  }
+  k.heap.trimScratch();
+}
+
+/**
+ * Blocks of the threaded weight gradient: with its image blocks, about 3 units per thread of
+ * at least TILE_MIN_MACS, tap blocks (of even size, balanced) before row blocks. With image
+ * blocks a unit takes up to BLOCKED_TAPS taps: units that share an image block on two cores
+ * each pull its dY and x into their own cache (conv2 of the CNN step: 3 tap blocks of 48 ran
+ * at 1.8x on 2 threads, whole 144-tap units at 1.97x; one thread is as fast either way).
+ */
+function weightThreadBlocks(g: ConvGeom, threads: number, macs: number, blocks: number): Blocks {
+  const Kg = (g.C / g.groups) * g.KH * g.KW, Og = g.O / g.groups;
+  const want = Math.max(threads, Math.min(3 * threads, PAR.matmul > 0 ? Math.floor(macs / TILE_MIN_MACS) : Infinity));
+  const b = wholeBlocks(WEIGHT, g);
+  if (blocks > 1) b.colBlock = balancedTaps(Kg, BLOCKED_TAPS);
+  const count = () => g.groups * blocks * Math.ceil(Og / b.rowBlock) * Math.ceil(Kg / b.colBlock);
+  for (let cb = Math.ceil(Kg / b.colBlock); count() < want && b.colBlock > 2;) b.colBlock = Math.max(2, roundUp(Math.ceil(Kg / ++cb), 2));
+  while (count() < want && b.rowBlock > 4) b.rowBlock = Math.max(4, roundUp(b.rowBlock / 2, 4));
+  return b;
 }
 
 /** The units of a call (assembly/conv.ts units()). */
@@ -108,7 +181,12 @@ function wholeBlocks(kind: Kind, g: ConvGeom): Blocks {
   const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
   if (kind === INPUT) return { rowBlock: Cg, colBlock: 1 };
   if (kind === FORWARD) return { rowBlock: Og, colBlock: P };
-  return { rowBlock: Math.min(Og, WEIGHT_ROWS), colBlock: Math.min(Kg, WEIGHT_TAPS) };
+  return { rowBlock: Math.min(Og, WEIGHT_ROWS), colBlock: balancedTaps(Kg, WEIGHT_TAPS) };
+}
+
+/** Tap blocks of at most `most` taps, as equal as an even size allows (144 by 64: 3 x 48). */
+function balancedTaps(Kg: number, most: number): number {
+  return Math.min(Kg, roundUp(Math.ceil(Kg / Math.ceil(Kg / most)), 2));
 }
 
 /** Bytes of one scratch slot (assembly/conv.ts slotBytes, same formula). */

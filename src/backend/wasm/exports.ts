@@ -116,6 +116,9 @@ export interface WasmExports {
     sH: number, sW: number, pH: number, pW: number, dH: number, dW: number): void;
   maxPool2d_f64(y: Ptr, idx: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
     sH: number, sW: number, pH: number, pW: number, dH: number, dW: number): void;
+  /** dx (overwritten) = dy scattered to the winners' in-plane indices idx, per plane (plane = H*W, oplane = OH*OW). */
+  maxPool2dBackward_f32(dx: Ptr, dy: Ptr, idx: Ptr, planes: number, plane: number, oplane: number): void;
+  maxPool2dBackward_f64(dx: Ptr, dy: Ptr, idx: Ptr, planes: number, plane: number, oplane: number): void;
   avgPool2d_f32(y: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
     sH: number, sW: number, pH: number, pW: number, mode: number, divisor: number): void;
   avgPool2d_f64(y: Ptr, x: Ptr, planes: number, H: number, W: number, OH: number, OW: number, KH: number, KW: number,
@@ -145,6 +148,18 @@ export interface WasmExports {
   groupNormGrad_f64(dx: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, gamma: Ptr, N: number, G: number, cpg: number, S: number): void;
   normAffineGrad_f32(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, N: number, G: number, cpg: number, S: number): void;
   normAffineGrad_f64(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invstd: Ptr, N: number, G: number, cpg: number, S: number): void;
+  // the weight gradient in image blocks of imgBlock images (partials: their sums, 0 for one block), then folded
+  convWeight_f32(out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
+    W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
+    padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number,
+    imgBlock: number, partials: Ptr): void;
+  convWeight_f64(out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,
+    W: number, O: number, KH: number, KW: number, OH: number, OW: number, strideH: number, strideW: number, padH: number,
+    padW: number, dilationH: number, dilationW: number, groups: number, rowBlock: number, colBlock: number,
+    imgBlock: number, partials: Ptr): void;
+  /** After a ConvWeight task: dw[i] = the blocks' partials of i summed in block order (count = O * Kg). */
+  convWeightFold_f32(dw: Ptr, partials: Ptr, count: number, blocks: number): void;
+  convWeightFold_f64(dw: Ptr, partials: Ptr, count: number, blocks: number): void;
   // conv.ts (kind 0: out = y from a = x, b = w; 1: out = dx from a = dy, b = w; 2: out = dw from
   // a = x, b = dy; scratch: one slot of slotBytes, see src/backend/wasm/conv.ts)
   conv_f32(kind: number, out: Ptr, a: Ptr, b: Ptr, scratch: Ptr, slotBytes: number, N: number, C: number, H: number,

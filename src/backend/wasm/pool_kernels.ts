@@ -27,6 +27,20 @@ export function maxPool2d(k: Kernels, y: Storage, indices: Storage, x: Storage, 
     g.KH, g.KW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW);
 }
 
+/** dx = dy scattered to the winners (indices from maxPool2d); split over planes, each zeroed by its chunk. */
+export function maxPool2dBackward(k: Kernels, dx: Storage, dy: Storage, indices: Storage, g: PoolGeom): void {
+  if (dx.size === 0) return;
+  const f64 = isF64(dx), plane = g.H * g.W, oplane = g.OH * g.OW;
+  if (k.threads.split(dx.size, PAR.reduce)) {
+    const per = k.threads.perChunk(g.planes, dx.size, PAR.reduce >> 2);
+    k.threads.dispatch('MaxPoolBackward', f64, Math.ceil(g.planes / per), {
+      dx: ptrOf(dx), dy: ptrOf(dy), idx: ptrOf(indices), planes: g.planes, plane, oplane, per,
+    });
+    return;
+  }
+  (f64 ? k.wasm.maxPool2dBackward_f64 : k.wasm.maxPool2dBackward_f32)(ptrOf(dx), ptrOf(dy), ptrOf(indices), g.planes, plane, oplane);
+}
+
 export function avgPool2d(k: Kernels, y: Storage, x: Storage, g: PoolGeom): void {
   if (y.size === 0) return;
   const f64 = isF64(y), mode = avgMode(g);
