@@ -197,7 +197,7 @@ export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: 
  * Each slice is zeroed just before its scatter, while it is in cache (no separate pass).
  */
 @inline function scatterAddBlock<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, dim: i32, perElement: bool,
-  o0: i32, o1: i32, c0: i32, c1: i32): void {
+  o0: i32, o1: i32): void {
   const shift = elemShift<T>();
   if (perElement && inner == 1) {
     // along the last dim: out[o, index[o, j]] += src[o, j], one straight pass
@@ -214,24 +214,21 @@ export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: 
     return;
   }
   const rowBytes = <usize>inner << shift;
-  const lo = <usize>c0 << shift, hi = <usize>c1 << shift;
-  const vecHi = lo + ((hi - lo) & ~15);
-  const wholeRows = c0 == 0 && c1 == inner;
+  const vecHi = rowBytes & ~15;
   for (let o = o0; o < o1; o++) {
     const base = out + <usize>o * <usize>dim * rowBytes;
-    if (wholeRows) memory.fill(base, 0, <usize>dim * rowBytes);
-    else for (let d = 0; d < dim; d++) memory.fill(base + <usize>d * rowBytes + lo, 0, hi - lo);
+    memory.fill(base, 0, <usize>dim * rowBytes);
     for (let j = 0; j < n; j++) {
       const r = <usize>o * <usize>n + <usize>j;
       const s = src + r * rowBytes;
       if (!perElement) {
         const d = base + <usize>load<i32>(index + (<usize>j << 2)) * rowBytes;
-        let b = lo;
+        let b: usize = 0;
         for (; b < vecHi; b += 16) v128.store(d + b, v128.add<T>(v128.load(d + b), v128.load(s + b)));
-        for (; b < hi; b += sizeof<T>()) store<T>(d + b, load<T>(d + b) + load<T>(s + b));
+        for (; b < rowBytes; b += sizeof<T>()) store<T>(d + b, load<T>(d + b) + load<T>(s + b));
       } else {
         const idx = index + ((r * <usize>inner) << 2);
-        for (let i = c0; i < c1; i++) {
+        for (let i = 0; i < inner; i++) {
           const at = base + <usize>load<i32>(idx + (<usize>i << 2)) * rowBytes + (<usize>i << shift);
           store<T>(at, load<T>(at) + load<T>(s + (<usize>i << shift)));
         }
@@ -245,11 +242,11 @@ export function gather_f64(out: usize, src: usize, index: usize, outer: i32, n: 
  * as for gather_f32, each in [0, dim)): out = 0, out[o, index, i] += src[o, j, i] — the adjoint of gather_f32.
  */
 export function scatterAdd_f32(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
-  scatterAddBlock<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer, 0, inner);
+  scatterAddBlock<f32>(out, src, index, n, inner, dim, perElement != 0, 0, outer);
 }
 /** scatterAdd_f64: as scatterAdd_f32 with f64 elements. */
 export function scatterAdd_f64(out: usize, src: usize, index: usize, outer: i32, n: i32, inner: i32, dim: i32, perElement: i32): void {
-  scatterAddBlock<f64>(out, src, index, n, inner, dim, perElement != 0, 0, outer, 0, inner);
+  scatterAddBlock<f64>(out, src, index, n, inner, dim, perElement != 0, 0, outer);
 }
 
 // ---- thread-task chunks ----------------------------------------------------------------------
@@ -284,19 +281,12 @@ export function gatherChunk(args: usize, idx: i32): void {
  */
 export function scatterAddChunk(args: usize, idx: i32): void {
   const outer = argi(args, ScatterAddSlot.Outer), inner = argi(args, ScatterAddSlot.Inner);
-  const outerPer = argp(args, ScatterAddSlot.OuterPer);
-  let o0 = 0, o1 = outer, c0 = 0, c1 = inner;
-  if (outerPer > 0) {
-    o0 = <i32>range(idx, <usize>outer, outerPer);
-    o1 = <i32>rangeHi;
-  } else {
-    c0 = <i32>range(idx, <usize>inner, argp(args, ScatterAddSlot.Cols));
-    c1 = <i32>rangeHi;
-  }
+  const o0 = <i32>range(idx, <usize>outer, argp(args, ScatterAddSlot.OuterPer));
+  const o1 = <i32>rangeHi;
   const out = argp(args, ScatterAddSlot.Out), src = argp(args, ScatterAddSlot.Src), index = argp(args, ScatterAddSlot.Index);
   const n = argi(args, ScatterAddSlot.N), dim = argi(args, ScatterAddSlot.Dim), pe = argi(args, ScatterAddSlot.PerElement) != 0;
-  if (argF64(args)) scatterAddBlock<f64>(out, src, index, n, inner, dim, pe, o0, o1, c0, c1);
-  else scatterAddBlock<f32>(out, src, index, n, inner, dim, pe, o0, o1, c0, c1);
+  if (argF64(args)) scatterAddBlock<f64>(out, src, index, n, inner, dim, pe, o0, o1);
+  else scatterAddBlock<f32>(out, src, index, n, inner, dim, pe, o0, o1);
 }
 
 // ---- index conversion ------------------------------------------------------------------------

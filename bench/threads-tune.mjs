@@ -140,9 +140,10 @@ table('copyInto: cat, half of [n/128; 256] rows', P2, (n) => {
   const rows = n / 128, a = filled(n, 1), out = be.alloc('float32', 2 * n);
   return { fn: () => be.copyInto(out, 0, [256, 1], a, 0, [128, 1], [rows, 128]), free: () => [a, out].forEach((x) => be.free(x)) };
 });
-table('gather rows: indexSelect of n/128 rows of 128', P2, (n) => {
+table('gather rows: indexSelect of n/128 rows of 128 (work n/4)', P2, (n) => {
   const rows = n / 128, src = filled(4096 * 128, 1), idx = indices(rows, 4096, 5), out = be.alloc('float32', n);
-  return { fn: () => be.gather(out, src, idx, 1, rows, 128, 4096, false), free: () => [src, idx, out].forEach((x) => be.free(x)) };
+  // a row copy counts a quarter of its elements as work (src/backend/wasm/gather.ts)
+  return { fn: () => be.gather(out, src, idx, 1, rows, 128, 4096, false), free: () => [src, idx, out].forEach((x) => be.free(x)), work: n >> 2 };
 });
 table('gather elements: the last dim of [n/32; 128] by [n/32; 32]', P2, (n) => {
   const rows = n / 32, src = filled(rows * 128, 1), idx = indices(n, 128, 6), out = be.alloc('float32', n);
@@ -151,6 +152,10 @@ table('gather elements: the last dim of [n/32; 128] by [n/32; 32]', P2, (n) => {
 table('scatterAdd rows: indexSelect backward of n/128 rows of 128 into 4096', P2, (n) => {
   const rows = n / 128, g = filled(n, 1), idx = indices(rows, 4096, 7), out = be.alloc('float32', 4096 * 128);
   return { fn: () => be.scatterAdd(out, g, idx, 1, rows, 128, 4096, false), free: () => [g, idx, out].forEach((x) => be.free(x)) };
+});
+table('scatterAdd elements: gather backward along the last dim, [n/32; 32] into [n/32; 128]', P2, (n) => {
+  const rows = n / 32, g = filled(n, 1), idx = indices(n, 128, 8), out = be.alloc('float32', rows * 128);
+  return { fn: () => be.scatterAdd(out, g, idx, rows, 32, 1, 128, true), free: () => [g, idx, out].forEach((x) => be.free(x)) };
 });
 table('scan: cumsum along rows of 128', P2, (n) => {
   const a = filled(n, 1), out = be.alloc('float32', n);

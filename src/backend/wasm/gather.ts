@@ -14,9 +14,12 @@ export function gather(k: Kernels, out: Storage, src: Storage, index: Storage, o
   const pe = perElement ? 1 : 0;
   const indexType = index.dtype === 'int32' ? 0 : index.dtype === 'float32' ? 1 : 2; // a float index is read as it is
   const min = taskMin('Gather');
-  if (k.threads.split(out.size, min)) {
+  // a whole-row copy (indexSelect's rows) costs about a quarter of a per-element pick per element
+  // (docs-src/tuning.md), so its work is counted as a quarter
+  const work = !perElement && inner >= 16 ? out.size >> 2 : out.size;
+  if (k.threads.split(work, min)) {
     const rows = outer * n;
-    const per = k.threads.perChunk(rows, out.size, min >> 2);
+    const per = k.threads.perChunk(rows, work, min >> 2);
     // the chunks lower this i32 to the first bad position they meet (an atomic minimum)
     const bad = k.heap.scratch(4);
     const i32 = k.heap.view('int32') as Int32Array;
@@ -42,19 +45,14 @@ export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storag
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
   const min = taskMin('ScatterAdd');
-  if (k.threads.split(src.size, min)) {
-    // Split where no two chunks can write one element: over outer slices when there are enough,
-    // else over columns (repeated indices of one slice then stay in one chunk's column range).
-    const threads = k.threads.threads;
-    if (outer >= 2 * threads || inner < 32) {
-      const outerPer = k.threads.perChunk(outer, src.size, min >> 2);
-      k.threads.dispatch('ScatterAdd', f64, Math.ceil(outer / outerPer),
-        { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer, cols: 0 });
-    } else {
-      const cols = Math.max(16, Math.ceil(inner / (threads * 16)) * 16);
-      k.threads.dispatch('ScatterAdd', f64, Math.ceil(inner / cols),
-        { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer: 0, cols });
-    }
+  // Split over outer slices (each chunk zeroes and fills its own), where no two chunks can write
+  // one element. With fewer slices than threads it stays on this thread: splitting a slice's
+  // columns instead (repeated indices then stay in one chunk) measured slower than one thread
+  // at every size, 0.55-0.9x (docs-src/tuning.md).
+  if (outer >= 2 && k.threads.split(src.size, min)) {
+    const outerPer = k.threads.perChunk(outer, src.size, min >> 2);
+    k.threads.dispatch('ScatterAdd', f64, Math.ceil(outer / outerPer),
+      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer });
     return;
   }
   (f64 ? k.wasm.scatterAdd_f64 : k.wasm.scatterAdd_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);

@@ -37,18 +37,17 @@ const SHIPPED: Readonly<ParThresholds> = { ...PAR_MIN };
 /** The thread tasks with a measured threshold of their own (docs-src/tuning.md: new tasks). */
 export type OwnTask = 'CopyInto' | 'Gather' | 'ScatterAdd' | 'Scan' | 'Rmsprop' | 'Adagrad';
 /**
- * Elements (of the output; of the gradient read for ScatterAdd) from which each task is split.
- * Measured on a machine at load 14-17 (docs-src/tuning.md): no size gave a steady ≥ 1.3× with
- * two threads, so each keeps the value of the class it used before; rerun the tuner on a quiet
- * machine and set them here.
+ * Work (elements of the output; of the gradient read for ScatterAdd; a quarter of the output for
+ * a Gather of whole rows) from which each task is split: the smallest size where two threads
+ * were ≥ 1.3× one, on the quiet 2-core Xeon (docs-src/tuning.md, bench/threads-tune.mjs).
  */
 const TASK_MIN: Record<OwnTask, number> = {
-  CopyInto: 1 << 14,
+  CopyInto: 1 << 18,
   Gather: 1 << 15,
-  ScatterAdd: 1 << 15,
-  Scan: 1 << 15,
-  Rmsprop: 1 << 12,
-  Adagrad: 1 << 12,
+  ScatterAdd: 1 << 14,
+  Scan: 1 << 14,
+  Rmsprop: 1 << 16,
+  Adagrad: 1 << 15,
 };
 /** The cost class whose threshold each task used before it had its own. */
 const TASK_CLASS: Record<OwnTask, CostClass> = {
