@@ -364,11 +364,14 @@ export function conv_f64(kind: i32, out: usize, a: usize, b: usize, scratch: usi
   runAll<f64>(kind, out, a, b, scratch, slotSize, N, C, H, W, O, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, groups, rowBlock, colBlock);
 }
 
+/** Chunk idx of a Conv task: runs unit idx of its plan (kind: which GEMM) in a free scratch slot. */
+export function convChunk(args: usize, idx: i32): void { runChunk(args, idx, false); }
+
 /**
- * Chunk idx of a Conv task (kind: which of the three GEMMs): takes a
- * free scratch slot, writes the plan into it from the task arguments, runs unit idx.
+ * Takes a free scratch slot of a Conv or ConvWeight task (their argument slots agree up to
+ * slotBytes; ConvWeight adds imgBlock and partials), writes the plan into it, runs unit idx.
  */
-export function convChunk(args: usize, idx: i32): void {
+@inline function runChunk(args: usize, idx: i32, weight: bool): void {
   const slots = argp(args, S.Slots), count = argi(args, S.SlotCount), size = argi(args, S.SlotBytes);
   let s = 0;
   while (atomic.cmpxchg<i32>(slots + (<usize>s << 2), 0, 1) != 0) s = (s + 1) % count;
@@ -380,7 +383,9 @@ export function convChunk(args: usize, idx: i32): void {
   p.sh = argi(args, S.StrideH); p.sw = argi(args, S.StrideW); p.ph = argi(args, S.PadH); p.pw = argi(args, S.PadW);
   p.dh = argi(args, S.DilationH); p.dw = argi(args, S.DilationW); p.groups = argi(args, S.Groups);
   p.kind = argi(args, S.Kind); p.rowBlock = argi(args, S.RowBlock); p.colBlock = argi(args, S.ColBlock);
-  p.slotBytes = size; p.imgBlock = p.N; p.partials = 0;
+  p.slotBytes = size;
+  p.partials = weight ? argp(args, WS.Partials) : 0;
+  p.imgBlock = p.partials != 0 ? argi(args, WS.ImgBlock) : p.N;
   if (argF64(args)) runUnit<f64>(p, slot, idx);
   else runUnit<f32>(p, slot, idx);
   atomic.store<i32>(slots + (<usize>s << 2), 0);
@@ -421,24 +426,7 @@ export function convWeightFold_f64(dw: usize, partials: usize, count: i32, block
 }
 
 /**
- * Chunk idx of a ConvWeight task: takes a free scratch slot, writes the plan, runs weight unit
- * idx (into its image block's partials when there are several; convWeightFold follows).
+ * Chunk idx of a ConvWeight task: weight unit idx, into its image block's partials when there
+ * are several (convWeightFold follows).
  */
-export function convWeightChunk(args: usize, idx: i32): void {
-  const slots = argp(args, WS.Slots), count = argi(args, WS.SlotCount), size = argi(args, WS.SlotBytes);
-  let s = 0;
-  while (atomic.cmpxchg<i32>(slots + (<usize>s << 2), 0, 1) != 0) s = (s + 1) % count;
-  const slot = argp(args, WS.Scratch) + <usize>s * <usize>size;
-  const p = changetype<Plan>(slot);
-  p.out = argp(args, WS.Out); p.a = argp(args, WS.A); p.b = argp(args, WS.B);
-  p.N = argi(args, WS.N); p.C = argi(args, WS.C); p.H = argi(args, WS.H); p.W = argi(args, WS.W);
-  p.O = argi(args, WS.O); p.KH = argi(args, WS.KH); p.KW = argi(args, WS.KW); p.OH = argi(args, WS.OH); p.OW = argi(args, WS.OW);
-  p.sh = argi(args, WS.StrideH); p.sw = argi(args, WS.StrideW); p.ph = argi(args, WS.PadH); p.pw = argi(args, WS.PadW);
-  p.dh = argi(args, WS.DilationH); p.dw = argi(args, WS.DilationW); p.groups = argi(args, WS.Groups);
-  p.kind = WEIGHT; p.rowBlock = argi(args, WS.RowBlock); p.colBlock = argi(args, WS.ColBlock); p.slotBytes = size;
-  p.partials = argp(args, WS.Partials);
-  p.imgBlock = p.partials != 0 ? argi(args, WS.ImgBlock) : p.N;
-  if (argF64(args)) runUnit<f64>(p, slot, idx);
-  else runUnit<f32>(p, slot, idx);
-  atomic.store<i32>(slots + (<usize>s << 2), 0);
-}
+export function convWeightChunk(args: usize, idx: i32): void { runChunk(args, idx, true); }

@@ -262,10 +262,10 @@ export const enum ConvSlot {
 }
 
 export const enum ConvWeightSlot {
-  Out = 2, A = 3, B = 4, N = 5, C = 6, H = 7, W = 8, O = 9, KH = 10, KW = 11, OH = 12, OW = 13,
-  StrideH = 14, StrideW = 15, PadH = 16, PadW = 17, DilationH = 18, DilationW = 19, Groups = 20,
-  RowBlock = 21, ColBlock = 22, ImgBlock = 23, Partials = 24, Scratch = 25, Slots = 26,
-  SlotCount = 27, SlotBytes = 28,
+  Kind = 2, Out = 3, A = 4, B = 5, N = 6, C = 7, H = 8, W = 9, O = 10, KH = 11, KW = 12, OH = 13,
+  OW = 14, StrideH = 15, StrideW = 16, PadH = 17, PadW = 18, DilationH = 19, DilationW = 20,
+  Groups = 21, RowBlock = 22, ColBlock = 23, Scratch = 24, Slots = 25, SlotCount = 26,
+  SlotBytes = 27, ImgBlock = 28, Partials = 29,
 }
 
 // ---- the pool's control block (byte offsets; the table has Int32 word indices)

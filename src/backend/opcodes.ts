@@ -202,8 +202,8 @@ export const TASKS = {
    */
   ConvWeight: {
     code: 55,
-    slots: ['out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
-      'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'imgBlock', 'partials', 'scratch', 'slots', 'slotCount', 'slotBytes'],
+    slots: ['kind', 'out', 'a', 'b', 'N', 'C', 'H', 'W', 'O', 'KH', 'KW', 'OH', 'OW', 'strideH', 'strideW', 'padH', 'padW',
+      'dilationH', 'dilationW', 'groups', 'rowBlock', 'colBlock', 'scratch', 'slots', 'slotCount', 'slotBytes', 'imgBlock', 'partials'],
   },
 } as const;
 export type TaskName = keyof typeof TASKS;

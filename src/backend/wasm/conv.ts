@@ -13,6 +13,8 @@ import { PAR, TILE_MIN_MACS } from './thresholds.js';
 /** The kinds of assembly/conv.ts (WINOGRAD: the float32 3x3 forward of assembly/winograd.ts). */
 const FORWARD = 0, INPUT = 1, WEIGHT = 2, WINOGRAD2 = 3, WINOGRAD4 = 4;
 type Kind = typeof FORWARD | typeof INPUT | typeof WEIGHT;
+/** The kinds run() takes (the weight gradient has runWeight). */
+type GemmKind = typeof FORWARD | typeof INPUT;
 
 // The blocking constants of assembly/matmul.ts and assembly/conv.ts (slotBytes mirrors the
 // slot layout of conv.ts; the kernel traps if a slot is smaller than it needs).
@@ -46,7 +48,7 @@ export function conv2dBackwardWeight(k: Kernels, dw: Storage, x: Storage, dy: St
 /** Unit sizes: rows of Og (channels of Cg for INPUT) and columns (positions, or taps for WEIGHT). */
 interface Blocks { rowBlock: number; colBlock: number }
 
-function run(k: Kernels, kind: Kind, out: Storage, a: Storage, b: Storage, g: ConvGeom): void {
+function run(k: Kernels, kind: GemmKind, out: Storage, a: Storage, b: Storage, g: ConvGeom): void {
   const f64 = isF64(out);
   const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
   const macs = g.N * g.groups * Og * P * Kg;
@@ -66,7 +68,7 @@ function run(k: Kernels, kind: Kind, out: Storage, a: Storage, b: Storage, g: Co
       scratch: scratch + wordsBytes, slots: scratch, slotCount, slotBytes: size,
     });
   } else {
-    // One unit per (image, group) (per group for WEIGHT): whole rows and columns.
+    // One unit per (image, group): whole rows and columns.
     const blocks = wholeBlocks(kind, g);
     const size = slotBytes(kind, g, f64, blocks);
     const scratch = k.heap.scratch(size);
@@ -113,7 +115,7 @@ function runWeight(k: Kernels, dw: Storage, x: Storage, dy: Storage, g: ConvGeom
     k.wasm.fill_i32(words, slotCount, 0);
     const [N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW, dilationH, dilationW, groups] = geom;
     k.threads.dispatch('ConvWeight', f64, g.groups * blocks * Math.ceil((g.O / g.groups) / b.rowBlock) * Math.ceil(Kg / b.colBlock), {
-      out: ptrOf(dw), a: ptrOf(x), b: ptrOf(dy), N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW,
+      kind: WEIGHT, out: ptrOf(dw), a: ptrOf(x), b: ptrOf(dy), N, C, H, W, O, KH, KW, OH, OW, strideH, strideW, padH, padW,
       dilationH, dilationW, groups, rowBlock: b.rowBlock, colBlock: b.colBlock, imgBlock, partials,
       scratch: words + wordsBytes, slots: words, slotCount, slotBytes: size,
     });
@@ -147,12 +149,11 @@ function weightThreadBlocks(g: ConvGeom, threads: number, macs: number, blocks: 
   return b;
 }
 
-/** The units of a call (assembly/conv.ts units()). */
-function units(kind: Kind, g: ConvGeom, { rowBlock, colBlock }: Blocks): number {
-  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
+/** The units of a forward or input-gradient call (assembly/conv.ts units()). */
+function units(kind: GemmKind, g: ConvGeom, { rowBlock, colBlock }: Blocks): number {
+  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW;
   if (kind === FORWARD) return g.N * g.groups * Math.ceil(Og / rowBlock) * Math.ceil(P / colBlock);
-  if (kind === INPUT) return g.N * g.groups * Math.ceil(Cg / rowBlock);
-  return g.groups * Math.ceil(Og / rowBlock) * Math.ceil(Kg / colBlock);
+  return g.N * g.groups * Math.ceil(Cg / rowBlock);
 }
 
 /**
@@ -160,18 +161,15 @@ function units(kind: Kind, g: ConvGeom, { rowBlock, colBlock }: Blocks): number 
  * matmul's tiles. Columns are split before rows (a row block re-packs the B operand, which is
  * the implicit im2col and costs more to pack than the weights).
  */
-function threadBlocks(kind: Kind, g: ConvGeom, f64: boolean, threads: number, macs: number): Blocks {
+function threadBlocks(kind: GemmKind, g: ConvGeom, f64: boolean, threads: number, macs: number): Blocks {
   const NR = f64 ? 4 : 8;
-  const Cg = g.C / g.groups, Og = g.O / g.groups, P = g.OH * g.OW, Kg = Cg * g.KH * g.KW;
   const want = Math.max(threads, Math.min(3 * threads, PAR.matmul > 0 ? Math.floor(macs / TILE_MIN_MACS) : Infinity));
   const b = wholeBlocks(kind, g);
   if (kind === INPUT) {
     while (units(kind, g, b) < want && b.rowBlock > 1) b.rowBlock = Math.ceil(b.rowBlock / 2);
     return b;
   }
-  const minCols = kind === FORWARD ? 4 * NR : 2;
-  const step = kind === FORWARD ? NR : 2;
-  while (units(kind, g, b) < want && b.colBlock > minCols) b.colBlock = Math.max(minCols, roundUp(b.colBlock / 2, step));
+  while (units(kind, g, b) < want && b.colBlock > 4 * NR) b.colBlock = Math.max(4 * NR, roundUp(b.colBlock / 2, NR));
   while (units(kind, g, b) < want && b.rowBlock > 4) b.rowBlock = Math.max(4, roundUp(b.rowBlock / 2, 4));
   return b;
 }
