@@ -120,7 +120,7 @@ export function filterTransform4(dst: usize, stride: usize,
  */
 @inline export function outputTiles4(dst: usize, rowBytes: usize, src: usize, xiStride: usize, rows: i32, cols: i32, tmp: usize): void {
   for (let j = 0; j < 6; j++) {
-    const m = src + <usize>j * xiStride, step = 6 * xiStride;
+    const m = src + <usize>j * xiStride, step = xiStride * 6;
     at6(tmp + <usize>(j * 16), 96, v128.load(m), v128.load(m + step), v128.load(m + 2 * step), v128.load(m + 3 * step),
       v128.load(m + 4 * step), v128.load(m + 5 * step));
   }
