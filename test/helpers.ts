@@ -3,7 +3,7 @@
 //   support/matrix.ts     the backend × dtype matrix, forward tolerances
 //   support/random.ts     seeded random data, nesting flat data
 //   support/compare.ts    expectClose and small assertion helpers
-//   support/errors.ts     expectError: a WasmgradError with the expected message, nothing leaked
+//   support/errors.ts     expectError, expectOpError: a WasmgradError with the expected message, nothing leaked
 //   support/reference.ts  a plain-JS float64 reference of the ops (NumPy semantics)
 //   catalog/              the op catalog and the gradient-check cases derived from it
 

@@ -7,6 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
+import { expectOpError } from './support/errors.js';
 import { forEachBackend, forEachConfig, type Tensor } from './helpers.js';
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -51,17 +52,6 @@ function withThreads<T>(n: number, f: () => T): T {
   try { return f(); } finally { wg.setThreads(before); }
 }
 
-/** The call throws a WasmgradError matching every pattern and leaves memory as it was. */
-function expectIndexError(fn: () => unknown, ...patterns: RegExp[]): void {
-  const before = wg.memory();
-  let err: unknown = null;
-  try { fn(); } catch (e) { err = e; }
-  expect(err).toBeInstanceOf(wg.WasmgradError);
-  for (const p of patterns) expect((err as Error).message).toMatch(p);
-  const after = wg.memory();
-  expect(after.tensors).toBe(before.tensors);
-  expect(after.bytes).toBe(before.bytes);
-}
 
 forEachConfig('gather kernel paths', ({ dtype }) => {
   const round = (v: number[]) => (dtype === 'float32' ? v.map(Math.fround) : v);
@@ -108,7 +98,7 @@ forEachConfig('gather kernel paths', ({ dtype }) => {
     expect(x.gather(1, e).shape).toEqual([3, 0]);
     expect(wg.tensor([1, 2, 3, 4], { dtype, shape: [2, 2] }).gather(0, wg.tensor([], { dtype: 'int32', shape: [0, 2] })).shape).toEqual([0, 2]);
     const one = wg.tensor([0, 0, 0], { dtype: 'int32', shape: [3, 1] });
-    expectIndexError(() => x.gather(1, one), /^gather:/, /index 0 at position 0/, /size 0/);
+    expectOpError(() => x.gather(1, one), /^gather:/, /index 0 at position 0/, /size 0/);
     for (const t of [x, e, one]) t.dispose();
   });
 
@@ -142,14 +132,14 @@ forEachConfig('gather kernel paths', ({ dtype }) => {
           const bad = id.slice();
           bad[at] = v;
           const idx = wg.tensor(bad, { dtype: 'int32', shape: [R, K] });
-          expectIndexError(() => x.gather(1, idx), /^gather:/, new RegExp(`index ${v} at position ${at} of index`), /dimension 1 of size 64/, /\[1024, ?64\]/);
+          expectOpError(() => x.gather(1, idx), /^gather:/, new RegExp(`index ${v} at position ${at} of index`), /dimension 1 of size 64/, /\[1024, ?64\]/);
           idx.dispose();
         }
         // along dim 0 (inner > 1) too
         const id0 = indices(R * C, R, 2);
         id0[R * C - 3] = R;
         const idx0 = wg.tensor(id0, { dtype: 'int32', shape: [R, C] });
-        expectIndexError(() => x.gather(0, idx0), /^gather:/, new RegExp(`index ${R} at position ${R * C - 3}`));
+        expectOpError(() => x.gather(0, idx0), /^gather:/, new RegExp(`index ${R} at position ${R * C - 3}`));
         for (const t of [x, idx0]) t.dispose();
       });
     }
@@ -163,7 +153,7 @@ forEachConfig('gather kernel paths', ({ dtype }) => {
       for (const at of [R * K - 10, R * K / 2, 40000, 300]) id[at] = C + 1; // 300 is the first
       const idx = wg.tensor(id, { dtype: 'int32', shape: [R, K] });
       const dispatches = wg.threadStats().dispatches;
-      for (let rep = 0; rep < 5; rep++) expectIndexError(() => x.gather(1, idx), /index 33 at position 300 of/);
+      for (let rep = 0; rep < 5; rep++) expectOpError(() => x.gather(1, idx), /index 33 at position 300 of/);
       if (wg.getBackend() === 'wasm' && wg.getThreads() > 1) expect(wg.threadStats().dispatches).toBeGreaterThan(dispatches); // split across threads
       for (const t of [x, idx]) t.dispose();
     });
@@ -172,7 +162,7 @@ forEachConfig('gather kernel paths', ({ dtype }) => {
   it('a bad index with a crop (index smaller than the input outside dim) and a graph leaves nothing behind', () => {
     const x = wg.tensor(values(12, 1), { dtype, shape: [3, 4], requiresGrad: true });
     const idx = wg.tensor([0, 9], { dtype: 'int32', shape: [2, 1] });
-    expectIndexError(() => x.gather(1, idx), /^gather:/, /index 9 at position 1/, /\[3, ?4\]/);
+    expectOpError(() => x.gather(1, idx), /^gather:/, /index 9 at position 1/, /\[3, ?4\]/);
     for (const t of [x, idx]) t.dispose();
   });
 });
@@ -208,17 +198,17 @@ forEachConfig('indexSelect kernel paths', ({ dtype }) => {
   it('a bad int32 index tensor entry is an error naming it and its position, also when nothing would be copied', () => {
     const x = wg.tensor(values(15, 1), { dtype, shape: [3, 5] });
     const bad = wg.tensor([0, 2, 3, 1], { dtype: 'int32' });
-    expectIndexError(() => x.indexSelect(0, bad), /^indexSelect:/, /index 3 at position 2 of indices/, /size 3/);
+    expectOpError(() => x.indexSelect(0, bad), /^indexSelect:/, /index 3 at position 2 of indices/, /size 3/);
     const neg = wg.tensor([-2], { dtype: 'int32' });
-    expectIndexError(() => x.indexSelect(1, neg), /^indexSelect:/, /index -2 at position 0/);
+    expectOpError(() => x.indexSelect(1, neg), /^indexSelect:/, /index -2 at position 0/);
     const empty = wg.tensor([], { dtype, shape: [3, 0] });
-    expectIndexError(() => empty.indexSelect(0, bad), /^indexSelect:/, /index 3 at position 2/);
+    expectOpError(() => empty.indexSelect(0, bad), /^indexSelect:/, /index 3 at position 2/);
     const big = withThreads(2, () => {
       const t = wg.tensor(values(4000 * 32, 2), { dtype, shape: [4000, 32] });
       const id = indices(3000, 4000, 5);
       id[2500] = 4000;
       const i = wg.tensor(id, { dtype: 'int32' });
-      expectIndexError(() => t.indexSelect(0, i), /index 4000 at position 2500/);
+      expectOpError(() => t.indexSelect(0, i), /index 4000 at position 2500/);
       return [t, i];
     });
     for (const t of [x, bad, neg, empty, ...big]) t.dispose();
@@ -241,8 +231,8 @@ forEachConfig('embedding through the gather kernel', ({ dtype }) => {
     const w = wg.tensor(values(12, 1), { dtype, shape: [4, 3], requiresGrad: true });
     const w0 = wg.tensor([], { dtype, shape: [4, 0] });
     const bad = wg.tensor([[0, 1], [4, 2]], { dtype: 'int32' });
-    expectIndexError(() => wg.embedding(bad, w), /^embedding:/, /index 4 at position 2 of indices/, /size 4/);
-    expectIndexError(() => wg.embedding(bad, w0), /^embedding:/, /index 4 at position 2/);
+    expectOpError(() => wg.embedding(bad, w), /^embedding:/, /index 4 at position 2 of indices/, /size 4/);
+    expectOpError(() => wg.embedding(bad, w0), /^embedding:/, /index 4 at position 2/);
     for (const t of [w, w0, bad]) t.dispose();
   });
 });
@@ -284,16 +274,16 @@ forEachConfig('float index tensors, read by the gather kernel as they are', ({ d
             const bad = id.slice();
             bad[at] = v;
             const idx = wg.tensor(bad, { dtype: indexDtype, shape: [R, K] });
-            expectIndexError(() => x.gather(1, idx), /^gather:/, msg);
+            expectOpError(() => x.gather(1, idx), /^gather:/, msg);
             idx.dispose();
           }
           const id0 = Array.from(indices(R * C, R, 2));
           id0[R * C - 7] = 0.5;
           const idx0 = wg.tensor(id0, { dtype: indexDtype, shape: [R, C] });
-          expectIndexError(() => x.gather(0, idx0), /^gather:/, new RegExp(`index 0\\.5 .*at position ${R * C - 7} .*not an integer`));
+          expectOpError(() => x.gather(0, idx0), /^gather:/, new RegExp(`index 0\\.5 .*at position ${R * C - 7} .*not an integer`));
           const rows = wg.tensor([0, 3, 7.5], { dtype: indexDtype });
-          expectIndexError(() => x.indexSelect(0, rows), /^indexSelect:/, /index 7\.5 .*at position 2 of indices is not an integer/);
-          expectIndexError(() => wg.embedding(rows, x), /^embedding:/, /index 7\.5 .*at position 2 of indices is not an integer/);
+          expectOpError(() => x.indexSelect(0, rows), /^indexSelect:/, /index 7\.5 .*at position 2 of indices is not an integer/);
+          expectOpError(() => wg.embedding(rows, x), /^embedding:/, /index 7\.5 .*at position 2 of indices is not an integer/);
           for (const t of [x, idx0, rows]) t.dispose();
         });
       }

@@ -4,23 +4,13 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../src/index.js';
+import { expectOpError } from './support/errors.js';
 
 type DT = 'float32' | 'float64';
 const CONFIGS = (['wasm', 'js'] as const).flatMap((b) => (['float32', 'float64'] as const).map((d) => [b, d] as const));
 
 beforeAll(async () => { await wg.init(); });
 
-/** The call throws a WasmgradError whose message matches every pattern, and frees everything it made. */
-function expectOpError(fn: () => unknown, ...patterns: RegExp[]): void {
-  const before = wg.memory();
-  let err: unknown = null;
-  try { fn(); } catch (e) { err = e; }
-  expect(err).toBeInstanceOf(wg.WasmgradError);
-  for (const p of patterns) expect((err as Error).message).toMatch(p);
-  const after = wg.memory();
-  expect(after.tensors).toBe(before.tensors);
-  expect(after.bytes).toBe(before.bytes);
-}
 
 describe.each(CONFIGS)('comparison and selection on %s %s', (backend, dtype: DT) => {
   beforeAll(() => { wg.setBackend(backend); });
