@@ -281,6 +281,34 @@ forEachBackend('conv modules', () => {
     expect(m.bias!.grad!.shape).toEqual([3]);
   });
 
+  it('ConvTranspose forward(x, outputSize) picks the output size as PyTorch\'s output_size', () => {
+    // PyTorch's documented use: undo a stride-2 Conv2d, recovering the odd or even input size
+    const up = new wg.nn.ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, dtype: 'float64' });
+    const h = wg.randn([2, 2, 6, 6], { dtype: 'float64' });
+    for (const size of [11, 12]) {
+      const y = up.forward(h, [2, 2, size, size]);
+      expect(y.shape).toEqual([2, 3, size, size]);
+      const want = wg.convTranspose2d(h, up.weight, up.bias, { stride: 2, padding: 1, outputPadding: size - 11 });
+      expect(y.toArray()).toEqual(want.toArray());
+    }
+    expect(up.forward(h, [12, 11]).shape).toEqual([2, 3, 12, 11]);
+    expect(up.forward(wg.randn([2, 6, 6], { dtype: 'float64' }), [2, 12, 12]).shape).toEqual([3, 12, 12]);
+    const up1 = new wg.nn.ConvTranspose1d(1, 1, 2, { stride: 3 });
+    // (3 − 1)·3 + (2 − 1) + 1 = 8 up to 8 + 3 − 1
+    expect([8, 9, 10].map((L) => up1.forward(wg.ones([1, 1, 3]), [L]).shape[2])).toEqual([8, 9, 10]);
+    expect(up1.forward(wg.ones([1, 1, 3])).shape).toEqual([1, 1, 8]);
+  });
+
+  it('ConvTranspose forward rejects an output size the stride cannot give, naming the valid range', () => {
+    const up = new wg.nn.ConvTranspose2d(1, 1, 3, { stride: 2, padding: 1 });
+    const x = wg.ones([1, 1, 6, 6]);
+    const before = wg.memory();
+    expectThrows(wg.ShapeError, () => up.forward(x, [13, 12]), /ConvTranspose2d: requested an output size of \[13,12\], but valid sizes range from \[11,11\] to \[12,12\] \(for an input of shape \[1,1,6,6\]\)/);
+    expectThrows(wg.ShapeError, () => up.forward(x, [12]), /ConvTranspose2d: outputSize \[12\] must have 2 or 4 entries for an input of shape \[1,1,6,6\]/);
+    expectThrows(wg.WasmgradError, () => up.forward(x, [12, 11.5]), /ConvTranspose2d: outputSize must be an array of integers/);
+    expect(wg.memory()).toEqual(before);
+  });
+
   it('bad module arguments throw before any parameter is allocated', () => {
     expectThrows(wg.ShapeError, () => new wg.nn.Conv2d(3, 8, 3, { padding: 'same', stride: 2 }), /Conv2d: padding 'same' is not supported for strided convolutions/);
     expectThrows(wg.ShapeError, () => new wg.nn.Conv2d(3, 8, 3, { groups: 2 }), /Conv2d: groups 2 must divide inChannels 3 and outChannels 8/);

@@ -5,7 +5,7 @@
 
 import type { DType } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
-import { ShapeError, WasmgradError, checkOptions, fmtValue } from '../errors.js';
+import { ShapeError, WasmgradError, checkOptions, fmtShape, fmtValue } from '../errors.js';
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
 import { spatial } from '../ops/conv_args.js';
 import { Module } from './module.js';
@@ -190,6 +190,32 @@ function transposeArgs(op: string, dims: number, o: Record<string, unknown>, str
 }
 
 /**
+ * The outputPadding that gives a transposed layer's output the spatial size `outputSize` (PyTorch's
+ * `_output_padding`): each size between the smallest output the geometry gives and that plus
+ * stride − 1; without `outputSize`, the layer's own outputPadding.
+ */
+function outputPaddingFor(op: string, layer: ConvBase, x: Tensor, outputSize: readonly number[] | undefined): number[] {
+  if (outputSize === undefined) return layer.outputPadding;
+  const dims = layer.kernelSize.length;
+  if (!(x instanceof Tensor)) return layer.outputPadding; // the op names a bad input
+  if (!Array.isArray(outputSize) || outputSize.some((v) => !Number.isInteger(v))) {
+    throw new WasmgradError(`${op}: outputSize must be an array of integers, got ${fmtValue(outputSize)}`);
+  }
+  const lead = x.ndim - dims; // the batch and channel dims of x (1 for an unbatched input)
+  const sizes = outputSize.length === lead + dims ? outputSize.slice(lead) : outputSize;
+  if (sizes.length !== dims || lead < 1) {
+    throw new ShapeError(`${op}: outputSize ${fmtValue(outputSize)} must have ${dims} or ${dims + Math.max(lead, 1)} entries for an input of shape ${fmtShape(x.shape)}`);
+  }
+  const pad = layer.padding as number[];
+  const min = sizes.map((_, d) => (x.shape[lead + d] - 1) * layer.stride[d] - 2 * pad[d] + layer.dilation[d] * (layer.kernelSize[d] - 1) + 1);
+  const max = min.map((m, d) => m + layer.stride[d] - 1);
+  if (sizes.some((v, d) => v < min[d] || v > max[d])) {
+    throw new ShapeError(`${op}: requested an output size of ${fmtValue(sizes)}, but valid sizes range from ${fmtValue(min)} to ${fmtValue(max)} (for an input of shape ${fmtShape(x.shape)})`);
+  }
+  return sizes.map((v, d) => v - min[d]);
+}
+
+/**
  * A 1-d transposed convolution layer (PyTorch's `nn.ConvTranspose1d`): weight
  * `[inChannels, outChannels/groups, kernelSize]`, bias `[outChannels]`, both U(−1/√fanIn, 1/√fanIn)
  * with PyTorch's fanIn = outChannels/groups · k.
@@ -207,13 +233,15 @@ export class ConvTranspose1d extends ConvBase {
   }
 
   /**
-   * Applies the transposed convolution (see `convTranspose1d`).
+   * Applies the transposed convolution (see `convTranspose1d`). `outputSize` (PyTorch's
+   * `output_size`: `[L]`, or with the batch and channel sizes in front) picks the output length
+   * among those the stride allows, in place of the layer's `outputPadding`.
    *
    * @example new wg.nn.ConvTranspose1d(2, 1, 2, { stride: 2 }).forward(wg.ones([1, 2, 3])).shape // [1, 1, 6]
    */
-  forward(x: Tensor): Tensor {
-    return convTranspose1d(x, this.weight, this.bias,
-      { stride: this.stride, padding: this.padding as number[], outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation });
+  forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    return convTranspose1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[],
+      outputPadding: outputPaddingFor('ConvTranspose1d', this, x, outputSize), groups: this.groups, dilation: this.dilation });
   }
 }
 
@@ -235,12 +263,16 @@ export class ConvTranspose2d extends ConvBase {
   }
 
   /**
-   * Applies the transposed convolution (see `convTranspose2d`).
+   * Applies the transposed convolution (see `convTranspose2d`). `outputSize` (PyTorch's
+   * `output_size`: `[H, W]`, or with the batch and channel sizes in front, e.g. the input size of
+   * the strided Conv2d this layer undoes) picks the output size among those the stride allows,
+   * in place of the layer's `outputPadding`.
    *
    * @example new wg.nn.ConvTranspose2d(4, 2, 2, { stride: 2 }).forward(wg.ones([1, 4, 3, 3])).shape // [1, 2, 6, 6]
+   * @example new wg.nn.ConvTranspose2d(1, 1, 3, { stride: 2, padding: 1 }).forward(wg.ones([1, 1, 6, 6]), [12, 12]).shape // [1, 1, 12, 12]
    */
-  forward(x: Tensor): Tensor {
-    return convTranspose2d(x, this.weight, this.bias,
-      { stride: this.stride, padding: this.padding as number[], outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation });
+  forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    return convTranspose2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[],
+      outputPadding: outputPaddingFor('ConvTranspose2d', this, x, outputSize), groups: this.groups, dilation: this.dilation });
   }
 }
