@@ -309,10 +309,46 @@ forEachBackend('conv modules', () => {
     expect(wg.memory()).toEqual(before);
   });
 
+  it("Conv1d paddingMode 'reflect', 'replicate', 'circular' pad the input as PyTorch's padding_mode", () => {
+    const x = wg.tensor([[[1, 2, 3]]], { dtype: 'float64' });
+    const out = (mode: 'reflect' | 'replicate' | 'circular', k: number, padding: number | 'same') => {
+      const m = new wg.nn.Conv1d(1, 1, k, { padding, paddingMode: mode, bias: false, dtype: 'float64' });
+      wg.noGrad(() => m.weight.fill_(1));
+      expect(m.paddingMode).toBe(mode);
+      return (m.forward(x).toArray() as number[][][])[0][0];
+    };
+    expect(out('circular', 3, 1)).toEqual([6, 6, 6]);   // [3 | 1 2 3 | 1]
+    expect(out('reflect', 3, 1)).toEqual([5, 6, 7]);    // [2 | 1 2 3 | 2]
+    expect(out('replicate', 3, 1)).toEqual([4, 6, 8]);  // [1 | 1 2 3 | 3]
+    expect(out('reflect', 2, 'same')).toEqual([3, 5, 5]); // 'same', even kernel: the extra at the end, [1 2 3 | 2]
+  });
+
+  it('Conv2d with a paddingMode equals conv2d of the input padded in that mode, and its gradients pass gradcheck', () => {
+    for (const mode of ['reflect', 'replicate', 'circular'] as const) {
+      const m = new wg.nn.Conv2d(2, 3, 3, { padding: [1, 2], stride: [1, 2], paddingMode: mode, dtype: 'float64' });
+      const x = wg.randn([2, 2, 4, 5], { dtype: 'float64', requiresGrad: true });
+      const want = wg.conv2d(wg.pad(x, [2, 2, 1, 1], mode), m.weight, m.bias, { stride: [1, 2] });
+      expect(m.forward(x).toArray()).toEqual(want.toArray());
+      const report = wg.gradcheck((xi, w, b) => wg.conv2d(wg.pad(xi, [2, 2, 1, 1], mode), w, b, { stride: [1, 2] }).square().sum(),
+        [x, m.weight, m.bias!]);
+      expect(report.ok).toBe(true);
+      const step = () => wg.tidy(() => { m.forward(x).square().sum().backward(); });
+      step(); // makes the gradients
+      expect(m.weight.grad!.shape).toEqual([3, 2, 3, 3]);
+      const before = wg.memory();
+      step(); // the padded copy the graph held is freed after backward
+      expect(wg.memory()).toEqual(before);
+      const noGradBefore = wg.memory();
+      wg.noGrad(() => m.forward(x)).dispose();
+      expect(wg.memory()).toEqual(noGradBefore);
+    }
+  });
+
   it('bad module arguments throw before any parameter is allocated', () => {
     expectThrows(wg.ShapeError, () => new wg.nn.Conv2d(3, 8, 3, { padding: 'same', stride: 2 }), /Conv2d: padding 'same' is not supported for strided convolutions/);
     expectThrows(wg.ShapeError, () => new wg.nn.Conv2d(3, 8, 3, { groups: 2 }), /Conv2d: groups 2 must divide inChannels 3 and outChannels 8/);
-    expectThrows(wg.WasmgradError, () => new wg.nn.Conv2d(3, 8, 3, { paddingMode: 'reflect' as never }), /Conv2d: paddingMode "reflect" is not supported \(accepted: 'zeros'\)/);
+    expectThrows(wg.WasmgradError, () => new wg.nn.Conv2d(3, 8, 3, { paddingMode: 'mirror' as never }), /Conv2d: paddingMode "mirror" is not supported \(accepted: 'zeros', 'reflect', 'replicate', 'circular'\)/);
+    expectThrows(wg.WasmgradError, () => new wg.nn.ConvTranspose2d(3, 8, 3, { paddingMode: 'reflect' as never }), /ConvTranspose2d: paddingMode "reflect" is not supported \(accepted: 'zeros'\)/);
     expectThrows(wg.WasmgradError, () => new wg.nn.Conv2d(3, 8, 3, { kernel: 3 } as never), /Conv2d: unknown option 'kernel'/);
     expectThrows(wg.ShapeError, () => new wg.nn.Conv2d(3, 8, 0), /Conv2d: kernelSize must be positive integers, got 0/);
     expectThrows(wg.WasmgradError, () => new wg.nn.Conv1d(0, 8, 3), /Conv1d: inChannels must be a positive integer, got 0/);

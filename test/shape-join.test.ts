@@ -57,6 +57,31 @@ forEachConfig('shape and joining ops', ({ dtype }) => {
     expect(x.pad([-2, 0]).shape).toEqual([2, 0]);
   });
 
+  it("pad modes 'reflect', 'replicate' and 'circular' give torch.nn.functional.pad's values", () => {
+    const r = wg.tensor([1, 2, 3], { dtype });
+    expect(wg.pad(r, [2, 1], 'reflect').toArray()).toEqual([3, 2, 1, 2, 3, 2]);
+    expect(wg.pad(r, [2, 1], 'replicate').toArray()).toEqual([1, 1, 1, 2, 3, 3]);
+    expect(wg.pad(r, [2, 1], 'circular').toArray()).toEqual([2, 3, 1, 2, 3, 1]);
+    expect(r.pad([3, 0], { mode: 'circular' }).toArray()).toEqual([1, 2, 3, 1, 2, 3]);
+    const m = wg.tensor([[0, 1, 2], [3, 4, 5]], { dtype });
+    // F.pad(m, (1, 1, 1, 1), mode='reflect') and F.pad(m, (1, 2, 1, 0), mode='circular')
+    expect(m.pad([1, 1, 1, 1], 'reflect').toArray()).toEqual([[4, 3, 4, 5, 4], [1, 0, 1, 2, 1], [4, 3, 4, 5, 4], [1, 0, 1, 2, 1]]);
+    expect(m.pad([1, 2, 1, 0], 'circular').toArray()).toEqual([[5, 3, 4, 5, 3, 4], [2, 0, 1, 2, 0, 1], [5, 3, 4, 5, 3, 4]]);
+    expect(m.pad([0, 0, 2, 1], 'replicate').toArray()).toEqual([[0, 1, 2], [0, 1, 2], [0, 1, 2], [3, 4, 5], [3, 4, 5]]);
+    expect(m.pad([0, 0], 'reflect').toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(m.pad([1, 1], { value: 9 }).toArray()).toEqual([[9, 0, 1, 2, 9], [9, 3, 4, 5, 9]]);
+  });
+
+  it('pad modes route the gradient back to the elements they copy', () => {
+    const r = wg.tensor([1, 2, 3], { dtype, requiresGrad: true });
+    // reflect [2, 1]: [3, 2, 1, 2, 3, 2] reads x2, x1, x0, x1, x2, x1; weights 1..6
+    wg.pad(r, [2, 1], 'reflect').mul(wg.tensor([1, 2, 3, 4, 5, 6], { dtype })).sum().backward();
+    expect(r.grad!.toArray()).toEqual([3, 2 + 4 + 6, 1 + 5]);
+    const c = wg.tensor([1, 2, 3], { dtype, requiresGrad: true });
+    wg.pad(c, [2, 1], 'replicate').mul(wg.tensor([1, 2, 3, 4, 5, 6], { dtype })).sum().backward();
+    expect(c.grad!.toArray()).toEqual([1 + 2 + 3, 4, 5 + 6]);
+  });
+
   it('cat joins along dim, skipping 1-D empty tensors as PyTorch does', () => {
     const a = wg.tensor([[1, 2]], { dtype }), b = wg.tensor([[3, 4], [5, 6]], { dtype });
     expect(wg.cat([a, b]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
@@ -191,6 +216,15 @@ describe.each(['wasm', 'js'] as const)('hostile arguments [%s]', (backend) => {
     rejects(() => t.pad([1]), 'pad', '[1]');
     rejects(() => t.pad([0, 0, 0, 0, 0, 0]), 'pad', 'at most 2');
     rejects(() => t.pad([-2, -2]), 'pad', 'negative');
+    rejects(() => t.pad([3, 0], 'reflect'), 'pad', "mode 'reflect'", '[3, 0]', 'less than its size 3', '[2, 3]');
+    rejects(() => t.pad([0, 0, 0, 3], 'circular'), 'pad', "mode 'circular'", 'at most its size 2');
+    rejects(() => t.pad([-1, 0], 'replicate'), 'pad', "mode 'replicate'", 'no negative pads');
+    const empty = wg.zeros([0, 2]);
+    rejects(() => empty.pad([0, 0, 1, 0], 'replicate'), 'pad', 'cannot pad dim 0 of size 0');
+    empty.dispose();
+    rejects(() => t.pad([1, 0], 'mirror' as never), 'pad', "'constant', 'reflect', 'replicate', 'circular'", 'mirror');
+    rejects(() => t.pad([1, 0], { mode: 'reflect', value: 2 }), 'pad', 'value 2', "mode 'constant' only");
+    rejects(() => t.pad([1, 0], { fill: 2 } as never), 'pad', 'fill');
     rejects(() => t.expand([3, 3]), 'expand', '[2, 3]', '[3, 3]');
     rejects(() => t.expand([3]), 'expand', '[3]');
     const v = wg.tensor([1, 2]), f64 = wg.zeros([2, 3], { dtype: 'float64' });

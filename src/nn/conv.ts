@@ -8,6 +8,10 @@ import { Tensor } from '../tensor.js';
 import { ShapeError, WasmgradError, checkOptions, fmtShape, fmtValue } from '../errors.js';
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../ops/conv.js';
 import { spatial } from '../ops/conv_args.js';
+import { pad } from '../ops/slice.js';
+import type { PadMode } from '../ops/pad_modes.js';
+import { isGradEnabled } from '../autograd/tape.js';
+import { tidy } from '../memory/index.js';
 import { Module } from './module.js';
 import { uniformInit } from './init.js';
 
@@ -23,8 +27,12 @@ export interface ConvLayerOptions {
   groups?: number;
   /** Learn an additive bias (default true). */
   bias?: boolean;
-  /** Only `'zeros'` (PyTorch's default) is supported. */
-  paddingMode?: 'zeros';
+  /**
+   * What the padding holds: `'zeros'` (the default), or the input reflected, replicated or
+   * wrapped around (`'reflect'`, `'replicate'`, `'circular'`: the input is padded by `pad` in that
+   * mode, then convolved unpadded, as PyTorch does).
+   */
+  paddingMode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
   /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
@@ -76,8 +84,8 @@ abstract class ConvBase extends Module {
   readonly padding: number[] | 'same' | 'valid';
   /** Extra output size at the bottom/right (transposed layers; zeros for convolutions, as PyTorch's). */
   readonly outputPadding: number[];
-  /** Always 'zeros'. */
-  readonly paddingMode = 'zeros';
+  /** What the padding holds: 'zeros', or (convolutions only) 'reflect', 'replicate', 'circular'. */
+  readonly paddingMode: 'zeros' | 'reflect' | 'replicate' | 'circular';
 
   constructor(op: string, dims: number, transposed: boolean, inChannels: number, outChannels: number,
     kernelSize: number | readonly number[], opts: Record<string, unknown>) {
@@ -92,9 +100,11 @@ abstract class ConvBase extends Module {
       throw new ShapeError(`${op}: groups ${this.groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
     }
     if (opts.bias !== undefined && typeof opts.bias !== 'boolean') throw new WasmgradError(`${op}: bias must be a boolean, got ${fmtValue(opts.bias)}`);
-    if (opts.paddingMode !== undefined && opts.paddingMode !== 'zeros') {
-      throw new WasmgradError(`${op}: paddingMode ${fmtValue(opts.paddingMode)} is not supported (accepted: 'zeros')`);
+    const modes = transposed ? ['zeros'] : ['zeros', 'reflect', 'replicate', 'circular'];
+    if (opts.paddingMode !== undefined && !modes.includes(opts.paddingMode as string)) {
+      throw new WasmgradError(`${op}: paddingMode ${fmtValue(opts.paddingMode)} is not supported (accepted: ${modes.map((m) => `'${m}'`).join(', ')})`);
     }
+    this.paddingMode = (opts.paddingMode ?? 'zeros') as ConvBase['paddingMode'];
     if (transposed) [this.padding, this.outputPadding] = transposeArgs(op, dims, opts, this.stride, this.dilation);
     else [this.padding, this.outputPadding] = [convPadding(op, dims, opts.padding, this.stride), new Array<number>(dims).fill(0)];
     const dtype = opts.dtype ?? 'float32';
@@ -122,6 +132,37 @@ function convPadding(op: string, dims: number, p: unknown, stride: number[]): nu
   return spatial(op, 'padding', p ?? 0, dims, 0);
 }
 
+/** The op options of a layer's convolution of an input it has already padded. */
+function unpadded(layer: ConvBase): { stride: number[]; padding: number; dilation: number[]; groups: number } {
+  return { stride: layer.stride, padding: 0, dilation: layer.dilation, groups: layer.groups };
+}
+
+/**
+ * x padded in the layer's paddingMode by its padding (PyTorch's _reversed_padding_repeated_twice:
+ * 'same' puts the odd extra at the end), then `conv` of that. The padded copy is freed at once
+ * when nothing is recorded; while recording the graph holds it (the weight gradient reads it)
+ * and frees it after backward, as with any intermediate.
+ */
+function withModePadding(layer: ConvBase, x: Tensor, conv: (padded: Tensor) => Tensor): Tensor {
+  const op = layer.constructor.name;
+  if (!(x instanceof Tensor)) return conv(x); // the op names a bad input
+  const dims = layer.kernelSize.length;
+  const pads: number[] = [];
+  for (let d = dims - 1; d >= 0; d--) {
+    if (layer.padding === 'valid') pads.push(0, 0);
+    else if (layer.padding === 'same') {
+      const total = layer.dilation[d] * (layer.kernelSize[d] - 1);
+      pads.push(Math.floor(total / 2), total - Math.floor(total / 2));
+    } else pads.push(layer.padding[d], layer.padding[d]);
+  }
+  if (x.ndim < dims + 1) {
+    throw new ShapeError(`${op}: input must be ${dims + 1}-d or ${dims + 2}-d, got shape ${fmtShape(x.shape)}`);
+  }
+  const run = (): Tensor => conv(pad(x, pads, layer.paddingMode as PadMode));
+  const recorded = isGradEnabled() && layer.parameters().concat(x).some((t) => t.requiresGrad);
+  return recorded ? run() : tidy(run);
+}
+
 /**
  * A 1-d convolution layer (PyTorch's `nn.Conv1d`): `[N, inChannels, L]` (or `[inChannels, L]`)
  * to `[N, outChannels, Lout]`, weight `[outChannels, inChannels/groups, kernelSize]`, bias
@@ -131,7 +172,7 @@ export class Conv1d extends ConvBase {
   /**
    * PyTorch's positional `(inChannels, outChannels, kernelSize)` and keyword options.
    *
-   * @param opts `stride`, `padding`, `dilation`, `groups`, `bias` (default true), `paddingMode` ('zeros'), `dtype`.
+   * @param opts `stride`, `padding`, `dilation`, `groups`, `bias` (default true), `paddingMode` ('zeros', 'reflect', 'replicate', 'circular'), `dtype`.
    * @example new wg.nn.Conv1d(4, 8, 3).weight.shape // [8, 4, 3]
    */
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
@@ -145,6 +186,7 @@ export class Conv1d extends ConvBase {
    * @example new wg.nn.Conv1d(2, 3, 3, { padding: 1 }).forward(wg.ones([1, 2, 5])).shape // [1, 3, 5]
    */
   forward(x: Tensor): Tensor {
+    if (this.paddingMode !== 'zeros') return withModePadding(this, x, (p) => conv1d(p, this.weight, this.bias, unpadded(this)));
     return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 }
@@ -158,7 +200,7 @@ export class Conv2d extends ConvBase {
   /**
    * PyTorch's positional `(inChannels, outChannels, kernelSize)` (a number or a pair) and keyword options.
    *
-   * @param opts `stride`, `padding`, `dilation`, `groups`, `bias` (default true), `paddingMode` ('zeros'), `dtype`.
+   * @param opts `stride`, `padding`, `dilation`, `groups`, `bias` (default true), `paddingMode` ('zeros', 'reflect', 'replicate', 'circular'), `dtype`.
    * @example new wg.nn.Conv2d(1, 8, 3).weight.shape // [8, 1, 3, 3]
    */
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly number[], opts: ConvLayerOptions = {}) {
@@ -172,6 +214,7 @@ export class Conv2d extends ConvBase {
    * @example new wg.nn.Conv2d(1, 4, 3, { padding: 'same' }).forward(wg.ones([2, 1, 5, 5])).shape // [2, 4, 5, 5]
    */
   forward(x: Tensor): Tensor {
+    if (this.paddingMode !== 'zeros') return withModePadding(this, x, (p) => conv2d(p, this.weight, this.bias, unpadded(this)));
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 }

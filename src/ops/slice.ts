@@ -8,7 +8,8 @@
 import { contiguousStrides } from '../backend/strides.js';
 import type { Tensor } from '../tensor.js';
 import { applyGate, type Gate } from '../autograd/tape.js';
-import { DTypeError, ShapeError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, WasmgradError, checkOptions, fmtShape, fmtValue } from '../errors.js';
+import { PAD_MODES, type PadMode, padWithMode } from './pad_modes.js';
 import { empty, requireTensor } from './util.js';
 
 /** Where a tensor sits in a larger one: an element offset and a stride per dimension. */
@@ -229,19 +230,45 @@ export function flip(a: Tensor, dims: number | readonly number[]): Tensor {
   return stridedView('flip', a, a.shape.slice(), { offset, strides });
 }
 
+/** `pad`'s options object (PyTorch's `mode` and `value` keywords). */
+export interface PadModeOptions {
+  /** `'constant'` (the default), `'reflect'`, `'replicate'` or `'circular'`. */
+  mode?: PadMode;
+  /** The constant of mode `'constant'` (default 0). */
+  value?: number;
+}
+/** `pad`'s third argument: the constant, a mode, or both. */
+export type PadOptions = number | PadMode | PadModeOptions;
+
 /**
- * Pads with `value` (`torch.nn.functional.pad`, constant mode): `pads` lists (before, after)
- * pairs from the last dimension backwards; negative amounts crop.
+ * Pads (`torch.nn.functional.pad`): `pads` lists (before, after) pairs from the last dimension
+ * backwards. The third argument is the constant (default 0; negative amounts crop), or a mode —
+ * `'reflect'` (mirror without repeating the edge; each amount below the dim's size),
+ * `'replicate'` (repeat the edge), `'circular'` (wrap around; each amount at most the dim's size)
+ * — or `{ mode, value }`. PyTorch limits the non-constant modes to the last 1–3 dims of a batched
+ * input; here any dims pad.
  *
  * @example wg.pad(wg.tensor([1, 2]), [1, 2]) // tensor([0, 1, 2, 0, 0])
+ * @example wg.pad(wg.tensor([1, 2, 3]), [2, 1], 'reflect') // tensor([3, 2, 1, 2, 3, 2])
  */
-export function pad(a: Tensor, pads: readonly number[], value = 0): Tensor {
+export function pad(a: Tensor, pads: readonly number[], options: PadOptions = 0): Tensor {
   requireTensor('pad', a);
   if (!Array.isArray(pads) || pads.length % 2 !== 0 || pads.length / 2 > a.ndim) {
     throw new ShapeError(`pad: pads must be an array of (before, after) pairs for at most ${a.ndim} dims, got ${fmtValue(pads)} (shape ${a.shapeString})`);
   }
   pads.forEach((p) => checkInt('pad', 'pad amount', p, a.shape));
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  if (isObject) checkOptions('pad', options, ['mode', 'value']);
+  const mode = typeof options === 'string' ? options : isObject ? (options.mode ?? 'constant') : 'constant';
+  const value = typeof options === 'number' ? options : isObject ? (options.value ?? 0) : typeof options === 'string' ? 0 : options;
+  if (!PAD_MODES.includes(mode)) {
+    throw new WasmgradError(`pad: mode must be one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}, got ${fmtValue(mode)}`);
+  }
   if (typeof value !== 'number') throw new WasmgradError(`pad: value must be a number, got ${fmtValue(value)}`);
+  if (mode !== 'constant') {
+    if (value !== 0) throw new WasmgradError(`pad: value ${value} applies to mode 'constant' only, not '${mode}'`);
+    return padWithMode(a, pads, mode);
+  }
   const shape = a.shape.slice();
   const before = a.shape.map(() => 0);
   for (let k = 0; k < pads.length / 2; k++) {
@@ -300,11 +327,13 @@ declare module '../tensor.js' {
      */
     flip(dims: number | readonly number[]): Tensor;
     /**
-     * Padded with `value`, pairs from the last dim backwards (F.pad order); see `wg.pad`.
+     * Padded with a constant (default 0) or in a mode ('reflect', 'replicate', 'circular', or
+     * `{ mode, value }`), pairs from the last dim backwards (F.pad order); see `wg.pad`.
      *
      * @example wg.tensor([1, 2]).pad([1, 0], 9) // tensor([9, 1, 2])
+     * @example wg.tensor([1, 2]).pad([2, 0], 'circular') // tensor([1, 2, 1, 2])
      */
-    pad(pads: readonly number[], value?: number): Tensor;
+    pad(pads: readonly number[], options?: PadOptions): Tensor;
   }
 }
 
@@ -315,5 +344,5 @@ export default {
   split(sizeOrSizes, dim = 0) { return split(this, sizeOrSizes, dim); },
   chunk(n, dim = 0) { return chunk(this, n, dim); },
   flip(dims) { return flip(this, dims); },
-  pad(pads, value = 0) { return pad(this, pads, value); },
+  pad(pads, options = 0) { return pad(this, pads, options); },
 } satisfies Partial<Tensor> & ThisType<Tensor>;

@@ -53,6 +53,9 @@ export const SHAPE_JOIN_OPS: OpEntry[] = [
   entry('pad', [
     c('pad([1, 2], 5)', [[2, 3]], (x) => sq(x.pad([1, 2], 5))),
     c('pad([0, 1, -1, 1]) crops and pads', [[3, 2]], (x) => sq(x.pad([0, 1, -1, 1]))),
+    c("pad([2, 1, 1, 1], 'reflect')", [[3, 4]], (x) => sq(x.pad([2, 1, 1, 1], 'reflect'))),
+    c("pad([2, 3], 'replicate')", [[2, 3]], (x) => sq(x.pad([2, 3], 'replicate'))),
+    c("pad([1, 3, 2, 0], { mode: 'circular' })", [[2, 3]], (x) => sq(x.pad([1, 3, 2, 0], { mode: 'circular' }))),
   ], shapeArb(1).chain((s) => fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }))
     .map(([b, a]) => p([s], `pad([${s}], [${b}, ${a}])`, (x) => sq(x.pad([b, a], 1.5)))))),
   entry('cat', [
