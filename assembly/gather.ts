@@ -281,12 +281,53 @@ export function gatherChunk(args: usize, idx: i32): void {
  */
 export function scatterAddChunk(args: usize, idx: i32): void {
   const outer = argi(args, ScatterAddSlot.Outer), inner = argi(args, ScatterAddSlot.Inner);
-  const o0 = <i32>range(idx, <usize>outer, argp(args, ScatterAddSlot.OuterPer));
-  const o1 = <i32>rangeHi;
   const out = argp(args, ScatterAddSlot.Out), src = argp(args, ScatterAddSlot.Src), index = argp(args, ScatterAddSlot.Index);
   const n = argi(args, ScatterAddSlot.N), dim = argi(args, ScatterAddSlot.Dim), pe = argi(args, ScatterAddSlot.PerElement) != 0;
+  const dimPer = argp(args, ScatterAddSlot.DimPer);
+  if (dimPer > 0) {
+    // one slice (outer 1) split by the destination rows each chunk owns
+    const d0 = <i32>range(idx, <usize>dim, dimPer);
+    const d1 = <i32>rangeHi;
+    if (argF64(args)) scatterAddRows<f64>(out, src, index, n, inner, pe, d0, d1);
+    else scatterAddRows<f32>(out, src, index, n, inner, pe, d0, d1);
+    return;
+  }
+  const o0 = <i32>range(idx, <usize>outer, argp(args, ScatterAddSlot.OuterPer));
+  const o1 = <i32>rangeHi;
   if (argF64(args)) scatterAddBlock<f64>(out, src, index, n, inner, dim, pe, o0, o1);
   else scatterAddBlock<f32>(out, src, index, n, inner, dim, pe, o0, o1);
+}
+
+/**
+ * scatterAdd of a single slice (outer 1) into the destination rows [d0, d1) only: zeroes them,
+ * then reads every index and adds the source rows (elements) that land there, in the order of
+ * the index, so each destination element sums exactly as scatterAddBlock does it.
+ */
+@inline function scatterAddRows<T>(out: usize, src: usize, index: usize, n: i32, inner: i32, perElement: bool, d0: i32, d1: i32): void {
+  const shift = elemShift<T>();
+  const rowBytes = <usize>inner << shift;
+  memory.fill(out + <usize>d0 * rowBytes, 0, <usize>(d1 - d0) * rowBytes);
+  const vecHi = rowBytes & ~15;
+  const span = <u32>(d1 - d0);
+  for (let j = 0; j < n; j++) {
+    const s = src + <usize>j * rowBytes;
+    if (!perElement) {
+      const r = load<i32>(index + (<usize>j << 2));
+      if (<u32>(r - d0) >= span) continue;
+      const d = out + <usize>r * rowBytes;
+      let b: usize = 0;
+      for (; b < vecHi; b += 16) v128.store(d + b, v128.add<T>(v128.load(d + b), v128.load(s + b)));
+      for (; b < rowBytes; b += sizeof<T>()) store<T>(d + b, load<T>(d + b) + load<T>(s + b));
+    } else {
+      const idx = index + ((<usize>j * <usize>inner) << 2);
+      for (let i = 0; i < inner; i++) {
+        const r = load<i32>(idx + (<usize>i << 2));
+        if (<u32>(r - d0) >= span) continue;
+        const at = out + <usize>r * rowBytes + (<usize>i << shift);
+        store<T>(at, load<T>(at) + load<T>(s + (<usize>i << shift)));
+      }
+    }
+  }
 }
 
 // ---- index conversion ------------------------------------------------------------------------

@@ -201,6 +201,7 @@ export const enum GatherSlot {
 
 export const enum ScatterAddSlot {
   Out = 2, Src = 3, Index = 4, Outer = 5, N = 6, Inner = 7, Dim = 8, PerElement = 9, OuterPer = 10,
+  DimPer = 11,
 }
 
 export const enum MaxPoolSlot {

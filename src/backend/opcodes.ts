@@ -165,8 +165,8 @@ export const TASKS = {
   Scan: { code: 21, slots: ['out', 'a', 'outer', 'n', 'inner', 'reverse', 'cols', 'per'] },
   /** `rows` output rows (of outer * n) per chunk; perElement 0: index [n], 1: index [outer, n, inner]; `bad`: an i32 lowered to the first bad index position; indexType 0 i32, 1 f32, 2 f64. */
   Gather: { code: 22, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'rows', 'bad', 'indexType'] },
-  /** `outerPer` outer slices per chunk, or (outerPer 0) `cols` columns of every slice: no two chunks write one element. */
-  ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer'] },
+  /** `outerPer` outer slices per chunk, or (outerPer 0, outer 1) `dimPer` destination rows per chunk: no two chunks write one element. */
+  ScatterAdd: { code: 23, slots: ['out', 'src', 'index', 'outer', 'n', 'inner', 'dim', 'perElement', 'outerPer', 'dimPer'] },
   /** `per` planes of the [planes, H, W] input per chunk: max pooling, the winner's in-plane index into idx (int32). */
   MaxPool: { code: 30, slots: ['y', 'idx', 'x', 'planes', 'H', 'W', 'OH', 'OW', 'KH', 'KW', 'sH', 'sW', 'pH', 'pW', 'dH', 'dW', 'per'] },
   /** `per` planes of dx per chunk: max pooling's backward (each plane zeroed, dy added at the winners' indices idx). */

@@ -45,14 +45,21 @@ export function scatterAdd(k: Kernels, out: Storage, src: Storage, index: Storag
   const f64 = isF64(out);
   const pe = perElement ? 1 : 0;
   const min = taskMin('ScatterAdd');
-  // Split over outer slices (each chunk zeroes and fills its own), where no two chunks can write
-  // one element. With fewer slices than threads it stays on this thread: splitting a slice's
-  // columns instead (repeated indices then stay in one chunk) measured slower than one thread
-  // at every size, 0.55-0.9x (docs-src/tuning.md).
+  // Split where no two chunks can write one element: over outer slices (each chunk zeroes and
+  // fills its own), or for a single slice (indexSelect's and embedding's backward) over the
+  // destination rows, each chunk reading every index and adding only what lands in its rows.
+  // (Splitting a slice's columns instead measured slower than one thread at every size,
+  // 0.55-0.9x: docs-src/tuning.md.)
   if (outer >= 2 && k.threads.split(src.size, min)) {
     const outerPer = k.threads.perChunk(outer, src.size, min >> 2);
     k.threads.dispatch('ScatterAdd', f64, Math.ceil(outer / outerPer),
-      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer });
+      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer, dimPer: 0 });
+    return;
+  }
+  if (outer === 1 && dim >= 2 && k.threads.split(src.size + out.size, min)) {
+    const dimPer = k.threads.perChunk(dim, src.size + out.size, min >> 2);
+    k.threads.dispatch('ScatterAdd', f64, Math.ceil(dim / dimPer),
+      { out: ptrOf(out), src: ptrOf(src), index: ptrOf(index), outer, n, inner, dim, perElement: pe, outerPer: 0, dimPer });
     return;
   }
   (f64 ? k.wasm.scatterAdd_f64 : k.wasm.scatterAdd_f32)(ptrOf(out), ptrOf(src), ptrOf(index), outer, n, inner, dim, pe);
