@@ -1,9 +1,10 @@
 // Parameter groups (PyTorch's `param_groups`): an optimizer's parameters come as one flat list
 // (one group with the constructor's options) or as group objects `{ params, ...overrides }`.
 // Here: parsing and checking the constructor's argument and addParamGroup's, and the group
-// objects users see (`optimizer.paramGroups`), whose lr is settable and checked.
+// objects users see (`optimizer.paramGroups`), whose lr is settable and checked; and the check
+// of every parameter's gradient that precedes a step.
 
-import { DisposedError, WasmgradError } from '../errors.js';
+import { DTypeError, DisposedError, ShapeError, WasmgradError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkNumber, describe } from './options.js';
 import { isPlainObject } from './state_dict.js';
@@ -130,4 +131,31 @@ export function makeGroup<D extends { lr: number }>(name: string, index: number,
 
 function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof v !== 'string' && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+/**
+ * Each parameter's gradient (null: none), after checking that the parameters and gradients are
+ * live and that each gradient has its parameter's shape, dtype and backend; errors name the
+ * parameter's index (`op` e.g. 'Adam.step').
+ */
+export function checkGradients(op: string, params: readonly Tensor[]): (Tensor | null)[] {
+  const grads: (Tensor | null)[] = new Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (p.isDisposed) throw new DisposedError(`${op}: parameter ${i} (shape ${p.shapeString}) was disposed`);
+    const g = p.grad;
+    grads[i] = g;
+    if (g === null) continue;
+    if (g.isDisposed) throw new DisposedError(`${op}: the gradient of parameter ${i} (shape ${p.shapeString}) was disposed`);
+    if (g.shapeString !== p.shapeString) {
+      throw new ShapeError(`${op}: the gradient of parameter ${i} has shape ${g.shapeString}, the parameter ${p.shapeString}`);
+    }
+    if (g.dtype !== p.dtype) {
+      throw new DTypeError(`${op}: the gradient of parameter ${i} (shape ${p.shapeString}) is ${g.dtype}, the parameter ${p.dtype}`);
+    }
+    if (g.backend !== p.backend) {
+      throw new WasmgradError(`${op}: the gradient of parameter ${i} (shape ${p.shapeString}) is on the ${g.backend.name} backend, the parameter on ${p.backend.name}`);
+    }
+  }
+  return grads;
 }

@@ -4,10 +4,10 @@
 // kernel per parameter in place on its storage. A training loop allocates nothing here after
 // the first step.
 
-import { DTypeError, DisposedError, ShapeError, WasmgradError } from '../errors.js';
+import { DisposedError, WasmgradError } from '../errors.js';
 import { checkNumber, describe } from './options.js';
 import type { Tensor } from '../tensor.js';
-import { type GroupSlot, type ParamGroup, type ParamGroupOptions, makeGroup, parseGroup, parseParams } from './groups.js';
+import { type GroupSlot, type ParamGroup, type ParamGroupOptions, checkGradients, makeGroup, parseGroup, parseParams } from './groups.js';
 import { empty } from '../ops/util.js';
 import {
   type OptimizerStateDict, type ParamGroupDict, type ParamStateDict, checkCount, checkKeys, checkObject,
@@ -163,24 +163,7 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     const name = this.name;
     if (this.disposed) throw new DisposedError(`${name}.step: the optimizer was disposed`);
     const params = this.params;
-    const grads: (Tensor | null)[] = new Array(params.length);
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i];
-      if (p.isDisposed) throw new DisposedError(`${name}.step: parameter ${i} (shape ${p.shapeString}) was disposed`);
-      const g = p.grad;
-      grads[i] = g;
-      if (g === null) continue;
-      if (g.isDisposed) throw new DisposedError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) was disposed`);
-      if (g.shapeString !== p.shapeString) {
-        throw new ShapeError(`${name}.step: the gradient of parameter ${i} has shape ${g.shapeString}, the parameter ${p.shapeString}`);
-      }
-      if (g.dtype !== p.dtype) {
-        throw new DTypeError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) is ${g.dtype}, the parameter ${p.dtype}`);
-      }
-      if (g.backend !== p.backend) {
-        throw new WasmgradError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) is on the ${g.backend.name} backend, the parameter on ${p.backend.name}`);
-      }
-    }
+    const grads = checkGradients(`${name}.step`, params);
     // Allocate missing state before touching any parameter: an allocation failure must not
     // leave the step half done.
     for (let i = 0; i < params.length; i++) {
