@@ -182,6 +182,22 @@ forEachBackend('param groups', () => {
       expectOpError(() => new wg.optim.OneCycleLR(other, { maxLr: [1, 2, 3], totalSteps: 10 }), /OneCycleLR: maxLr must be a number or an array of 2 \(one per param group\), got 3 numbers/);
     });
 
+    it('OneCycleLR with one maxLr per group round-trips its state dict', () => {
+      const a = two();
+      const s = new wg.optim.OneCycleLR(a, { maxLr: [2, 0.5], totalSteps: 10 });
+      for (let k = 0; k < 3; k++) s.step();
+      const sd = s.stateDict();
+      expect(sd.maxLr).toEqual([2, 0.5]);
+      const b = two();
+      const t = new wg.optim.OneCycleLR(b, { maxLr: 1, totalSteps: 10 });
+      t.loadStateDict(sd);
+      expect(lrs(b)).toEqual(lrs(a));
+      s.step();
+      t.step();
+      expect(lrs(b)).toEqual(lrs(a));
+      expect(lrs(b)[0]).not.toBe(lrs(b)[1]);
+    });
+
     it('SequentialLR runs its schedules per group from the first one\'s base rates', () => {
       const opt = two();
       const s = new wg.optim.SequentialLR(opt, [new wg.optim.LinearLR(opt, { startFactor: 0.5, totalIters: 2 }), new wg.optim.StepLR(opt, { stepSize: 1, gamma: 0.5 })], [2]);

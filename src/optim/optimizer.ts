@@ -1,8 +1,9 @@
-// The Optimizer base: owns the parameter list, the settable learning rate, per-parameter state
-// tensors (allocated on a parameter's first update, kept out of tidy scopes) and the step()
-// protocol: check every parameter and gradient, allocate what is missing, then run one backend
-// kernel per parameter in place on its storage. A training loop allocates nothing here after
-// the first step.
+// The Optimizer base: owns the parameter groups (PyTorch's param_groups: each group's parameters
+// and hyperparameters, its lr settable), per-parameter state tensors (allocated on a parameter's
+// first update, kept out of tidy scopes) and the step() protocol: check every parameter and
+// gradient, allocate what is missing, then run one backend kernel per parameter in place on its
+// storage with its group's hyperparameters. A training loop allocates nothing here after the
+// first step.
 
 import { DisposedError, WasmgradError } from '../errors.js';
 import { checkNumber, describe } from './options.js';
