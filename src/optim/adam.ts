@@ -8,6 +8,7 @@
 import type { Tensor } from '../tensor.js';
 import { WasmgradError, fmtValue } from '../errors.js';
 import { Optimizer, type OptimizerDefaults, type ParamState } from './optimizer.js';
+import type { ParamGroupOptions } from './groups.js';
 import { checkNumber, checkOptionNames, describe } from './options.js';
 
 /** Options of `Adam` and `AdamW`; names as PyTorch's, in camelCase (an unknown name is an error naming it). */
@@ -61,11 +62,11 @@ export class Adam extends Optimizer<AdamDefaults> {
   /**
    * A WasmgradError for an unknown option or an out-of-range value.
    *
-   * @param params The parameters to update (leaves that require a gradient).
+   * @param params The parameters to update (leaves that require a gradient), or param groups `{ params, ...options }`.
    * @param opts `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8), `weightDecay` (default 0).
    * @example new wg.optim.Adam(new wg.nn.Linear(3, 1).parameters(), { lr: 1e-3 })
    */
-  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupOptions>, opts: AdamOptions = {}) {
     // AdamW (and its subclasses) differ only in the decay rule and its default.
     const decoupled = new.target === AdamW || new.target.prototype instanceof AdamW;
     super(params, resolve(new.target.name, opts, decoupled ? 1e-2 : 0, decoupled));
@@ -84,14 +85,18 @@ export class Adam extends Optimizer<AdamDefaults> {
     return resolve(where, opts, 0, this.defaults.decoupled);
   }
 
+  /** A group may set lr, betas, eps, weightDecay (not decoupled: that is the class). */
+  protected override groupOptionNames(): readonly string[] {
+    return ADAM_OPTIONS;
+  }
+
   protected allocState(param: Tensor): ParamState {
     return { step: 0, tensors: { m: this.stateTensor(param, 0), v: this.stateTensor(param, 0) } };
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState): void {
-    const d = this.defaults;
+  protected update(param: Tensor, grad: Tensor, state: ParamState, d: Readonly<AdamDefaults>): void {
     param.backend.adamStep(param.storage, grad.storage, state.tensors.m.storage, state.tensors.v.storage,
-      this.lr, d.betas[0], d.betas[1], d.eps, d.weightDecay, d.decoupled, state.step + 1);
+      d.lr, d.betas[0], d.betas[1], d.eps, d.weightDecay, d.decoupled, state.step + 1);
   }
 }
 
@@ -100,11 +105,11 @@ export class AdamW extends Adam {
   /**
    * A WasmgradError for an unknown option or an out-of-range value.
    *
-   * @param params The parameters to update (leaves that require a gradient).
+   * @param params The parameters to update (leaves that require a gradient), or param groups `{ params, ...options }`.
    * @param opts `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8), `weightDecay` (default 1e-2).
    * @example new wg.optim.AdamW(new wg.nn.Linear(3, 1).parameters(), { lr: 1e-3, weightDecay: 0.01 })
    */
-  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupOptions>, opts: AdamOptions = {}) {
     super(params, opts);
   }
 }

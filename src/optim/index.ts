@@ -2,6 +2,7 @@
 // (AssemblyScript SIMD on the wasm backend), in place, allocating nothing after the first step.
 export { Optimizer } from './optimizer.js';
 export type { OptimizerDefaults, ParamState } from './optimizer.js';
+export type { ParamGroup, ParamGroupOptions } from './groups.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions, SGDDefaults } from './sgd.js';
 export { Adam, AdamW } from './adam.js';

@@ -1,6 +1,7 @@
 // Learning-rate schedules, as PyTorch's torch.optim.lr_scheduler defines them (closed forms).
-// A schedule remembers the optimizer's lr when made (baseLr) and, like PyTorch's, sets the
-// epoch-0 rate at once; each step() advances one epoch and writes the new rate to optimizer.lr.
+// A schedule remembers each param group's lr when made (baseLrs, PyTorch's initial_lr per group)
+// and, like PyTorch's, sets the epoch-0 rates at once; each step() advances one epoch and writes
+// each group's new rate, computed from that group's baseLr, to the group's lr.
 //   StepLR:            lr(e) = baseLr * gamma^floor(e / stepSize)
 //   CosineAnnealingLR: lr(e) = etaMin + (baseLr - etaMin) * (1 + cos(pi * e / tMax)) / 2
 
@@ -9,8 +10,8 @@ import { Optimizer } from './optimizer.js';
 import { checkNumber, checkOptionNames, describe } from './options.js';
 import { type SchedulerStateDict, checkCount, checkKeys, checkLrList, checkObject } from './state_dict.js';
 
-/** Sets a schedule's baseLr (module-internal: schedules.ts). */
-export let writeBaseLr: (s: LRScheduler, v: number) => void;
+/** Sets a schedule's baseLrs (module-internal: schedules.ts). */
+export let writeBaseLrs: (s: LRScheduler, v: readonly number[]) => void;
 
 /**
  * The base of the learning-rate schedules (PyTorch's `torch.optim.lr_scheduler.LRScheduler`):
@@ -20,11 +21,12 @@ export let writeBaseLr: (s: LRScheduler, v: number) => void;
 export abstract class LRScheduler {
   /** The optimizer whose `lr` this schedule sets. */
   readonly optimizer: Optimizer;
-  private _baseLr: number;
+  private _baseLrs: readonly number[];
   private _lastEpoch = 0;
 
   /**
-   * Remembers `optimizer.lr` as `baseLr`. A WasmgradError unless `optimizer` is an Optimizer.
+   * Remembers each param group's lr as its base rate (`baseLrs`). A WasmgradError unless
+   * `optimizer` is an Optimizer. Add param groups before making the schedule.
    *
    * @param optimizer The optimizer to schedule.
    * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).baseLr // 1
@@ -35,12 +37,21 @@ export abstract class LRScheduler {
       throw new WasmgradError(`${name}: expected an optimizer (SGD, Adam, AdamW, ...), got ${describe(optimizer)}`);
     }
     this.optimizer = optimizer;
-    this._baseLr = optimizer.lr;
+    this._baseLrs = Object.freeze(optimizer.paramGroups.map((g) => g.lr));
   }
 
-  /** The optimizer's lr when the schedule was made. */
+  /** The first param group's base rate (with one group, the optimizer's lr when the schedule was made). */
   get baseLr(): number {
-    return this._baseLr;
+    return this._baseLrs[0];
+  }
+
+  /**
+   * Each param group's base rate (PyTorch's `base_lrs`): its lr when the schedule was made.
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([{ params: [wg.ones([1], { requiresGrad: true })] }, { params: [wg.ones([1], { requiresGrad: true })], lr: 2 }], { lr: 1 }), { stepSize: 2 }).baseLrs // [1, 2]
+   */
+  get baseLrs(): readonly number[] {
+    return this._baseLrs;
   }
 
   /**
@@ -53,18 +64,19 @@ export abstract class LRScheduler {
   }
 
   /**
-   * Advances one epoch and sets optimizer.lr to its rate.
+   * Advances one epoch and sets each param group's lr to its rate.
+   * A WasmgradError if the optimizer's groups changed in number since the schedule was made.
    *
    * @example const s = new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 1, gamma: 0.5 }); s.step(); s.optimizer.lr // 0.5
    */
   step(): void {
-    // the rate first: a schedule that refuses the next epoch (OneCycleLR past totalSteps) changes nothing
-    this.optimizer.lr = this.lrAt(this._lastEpoch + 1);
+    // the rates first: a schedule that refuses the next epoch (OneCycleLR past totalSteps) changes nothing
+    this.setLrs(this.lrsAt(this._lastEpoch + 1));
     this._lastEpoch++;
   }
 
   /**
-   * The rate of the current epoch (the one step() last set).
+   * The first group's rate of the current epoch (the one step() last set).
    *
    * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).getLr() // 1
    */
@@ -73,26 +85,50 @@ export abstract class LRScheduler {
   }
 
   /**
-   * The rate at `epoch` (closed form).
+   * Each group's rate of the current epoch (PyTorch's `get_last_lr()`).
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).getLastLr() // [1]
+   */
+  getLastLr(): number[] {
+    return this.lrsAt(this.lastEpoch);
+  }
+
+  /**
+   * Each group's rate at `epoch`. A WasmgradError if the optimizer's groups changed in number
+   * since the schedule was made.
+   *
+   * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2, gamma: 0.5 }).lrsAt(4) // [0.25]
+   */
+  lrsAt(epoch: number): number[] {
+    const n = this.optimizer.paramGroups.length;
+    if (n !== this._baseLrs.length) {
+      throw new WasmgradError(`${this.constructor.name}: the optimizer has ${n} param groups, but the schedule was made for ${this._baseLrs.length} (add param groups before making the schedule)`);
+    }
+    return this._baseLrs.map((_, g) => this.lrAt(epoch, g));
+  }
+
+  /**
+   * The rate of param group `group` (default 0) at `epoch` (closed form, from that group's baseLr).
    *
    * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2, gamma: 0.5 }).lrAt(4) // 0.25
    */
-  abstract lrAt(epoch: number): number;
+  abstract lrAt(epoch: number, group?: number): number;
 
   /**
    * The schedule's counters and options, PyTorch's names in camelCase:
-   * `{ lastEpoch, baseLrs: [baseLr], lastLr: [rate of lastEpoch], ...options }` (plain numbers),
+   * `{ lastEpoch, baseLrs: [per group], lastLr: [each group's rate of lastEpoch], ...options }` (plain numbers),
    * as PyTorch's `scheduler.state_dict()`.
    *
    * @example new wg.optim.StepLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), { stepSize: 2 }).stateDict() // { lastEpoch: 0, baseLrs: [1], lastLr: [1], stepSize: 2, gamma: 0.1 }
    */
   stateDict(): SchedulerStateDict {
-    return { lastEpoch: this._lastEpoch, baseLrs: [this._baseLr], lastLr: [this.getLr()], ...this.options() };
+    return { lastEpoch: this._lastEpoch, baseLrs: [...this._baseLrs], lastLr: this.getLastLr(), ...this.options() };
   }
 
   /**
-   * Restores a stateDict(): the epoch counter, baseLr and options, and sets the optimizer's lr to
-   * lastLr (so loading the schedule alone also restores the rate). Checked first; on an error
+   * Restores a stateDict() (of a schedule over as many param groups): the epoch counter, baseLrs
+   * and options, and sets each group's lr to its lastLr (so loading the schedule alone also
+   * restores the rates). Checked first; on an error
    * nothing has changed. A WasmgradError naming an unknown or missing key or a bad value.
    *
    * @example const opt = new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }); new wg.optim.StepLR(opt, { stepSize: 2 }).loadStateDict({ lastEpoch: 4, baseLrs: [1], lastLr: [0.01], stepSize: 2, gamma: 0.1 }); opt.lr // 0.01
@@ -103,39 +139,45 @@ export abstract class LRScheduler {
     const optionNames = Object.keys(this.options());
     checkKeys(op, 'the state dict', sd, ['lastEpoch', 'baseLrs', 'lastLr', ...optionNames]);
     const lastEpoch = checkCount(op, 'lastEpoch', sd.lastEpoch);
-    const baseLr = checkLrList(op, 'baseLrs', sd.baseLrs);
-    const lastLr = checkLrList(op, 'lastLr', sd.lastLr);
+    const n = this._baseLrs.length;
+    const baseLrs = checkLrList(op, 'baseLrs', sd.baseLrs, n);
+    const lastLr = checkLrList(op, 'lastLr', sd.lastLr, n);
     const options = this.resolveOptions(op, Object.fromEntries(optionNames.map((k) => [k, sd[k]])));
-    this.optimizer.lr = lastLr;
+    this.setLrs(lastLr);
     this._lastEpoch = lastEpoch;
-    this._baseLr = baseLr;
+    this._baseLrs = Object.freeze(baseLrs);
     this.setOptions(options);
   }
 
   /** The schedule's own options as plain values (stepSize, gamma, ...); none by default. */
-  protected options(): Record<string, number | string> {
+  protected options(): Record<string, unknown> {
     return {};
   }
 
   /** Checks loaded options the way the constructor does (`where` names the caller). */
-  protected resolveOptions(where: string, options: Record<string, unknown>): Record<string, number | string> {
+  protected resolveOptions(where: string, options: Record<string, unknown>): Record<string, unknown> {
     void where;
-    return options as Record<string, number | string>;
+    return options;
   }
 
   /** Replaces the options with checked ones. */
-  protected setOptions(options: Record<string, number | string>): void {
+  protected setOptions(options: Record<string, unknown>): void {
     void options;
   }
 
+  /** Sets each param group's lr (one rate per group, checked by the group). */
+  protected setLrs(lrs: readonly number[]): void {
+    this.optimizer.paramGroups.forEach((g, k) => { g.lr = lrs[k]; });
+  }
+
   static {
-    // SequentialLR and OneCycleLR set baseLr as PyTorch's shared initial_lr would be.
-    writeBaseLr = (s, v) => { s._baseLr = v; };
+    // SequentialLR and OneCycleLR set baseLrs as PyTorch's shared initial_lr would be.
+    writeBaseLrs = (s, v) => { s._baseLrs = Object.freeze([...v]); };
   }
 
   /** Subclasses call this at the end of their constructor: PyTorch applies epoch 0 at once. */
   protected start(): void {
-    this.optimizer.lr = this.lrAt(0);
+    this.setLrs(this.lrsAt(0));
   }
 }
 
@@ -191,8 +233,8 @@ export class StepLR extends LRScheduler {
     this.opts = options as Required<StepLROptions>;
   }
 
-  lrAt(epoch: number): number {
-    return this.baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
+  lrAt(epoch: number, group = 0): number {
+    return this.baseLrs[group] * this.gamma ** Math.floor(epoch / this.stepSize);
   }
 }
 
@@ -248,7 +290,7 @@ export class CosineAnnealingLR extends LRScheduler {
     this.opts = options as Required<CosineAnnealingLROptions>;
   }
 
-  lrAt(epoch: number): number {
-    return this.etaMin + (this.baseLr - this.etaMin) * (1 + Math.cos(Math.PI * epoch / this.tMax)) / 2;
+  lrAt(epoch: number, group = 0): number {
+    return this.etaMin + (this.baseLrs[group] - this.etaMin) * (1 + Math.cos(Math.PI * epoch / this.tMax)) / 2;
   }
 }

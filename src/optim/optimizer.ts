@@ -1,12 +1,14 @@
-// The Optimizer base: owns the parameter list, the settable learning rate, per-parameter state
-// tensors (allocated on a parameter's first update, kept out of tidy scopes) and the step()
-// protocol: check every parameter and gradient, allocate what is missing, then run one backend
-// kernel per parameter in place on its storage. A training loop allocates nothing here after
-// the first step.
+// The Optimizer base: owns the parameter groups (PyTorch's param_groups: each group's parameters
+// and hyperparameters, its lr settable), per-parameter state tensors (allocated on a parameter's
+// first update, kept out of tidy scopes) and the step() protocol: check every parameter and
+// gradient, allocate what is missing, then run one backend kernel per parameter in place on its
+// storage with its group's hyperparameters. A training loop allocates nothing here after the
+// first step.
 
-import { DTypeError, DisposedError, ShapeError, WasmgradError } from '../errors.js';
+import { DisposedError, WasmgradError } from '../errors.js';
 import { checkNumber, describe } from './options.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { type GroupSlot, type ParamGroup, type ParamGroupOptions, checkGradients, makeGroup, parseGroup, parseParams } from './groups.js';
 import { empty } from '../ops/util.js';
 import {
   type OptimizerStateDict, type ParamGroupDict, type ParamStateDict, checkCount, checkKeys, checkObject,
@@ -33,62 +35,82 @@ export interface ParamState {
  * throws changes nothing.
  */
 export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults> {
-  /** The parameters, in the order given (error messages count from 0 in this order). */
-  readonly params: readonly Tensor[];
+  private _params: readonly Tensor[];
   private _defaults: Readonly<D>;
   private _stepCount = 0;
-  private _lr: number;
-  private readonly states: (ParamState | null)[];
+  private readonly groups: GroupSlot<D>[] = [];
+  private _paramGroups: readonly ParamGroup<D>[] = [];
+  /** The group index of each parameter. */
+  private readonly groupOf: number[] = [];
+  private readonly states: (ParamState | null)[] = [];
   private disposed = false;
 
   /**
-   * Takes the parameters to update: leaf tensors that require a gradient, each once (such as
-   * `model.parameters()`). A WasmgradError for a single Tensor, an empty list, a repeated,
-   * non-leaf or non-gradient tensor, or an lr that is not a finite number >= 0; a DisposedError
-   * for a disposed one.
+   * Takes the parameters to update: leaf tensors that require a gradient, each once, either as
+   * one iterable (such as `model.parameters()`: one group with `defaults`) or as an array of
+   * param groups `{ params, ...options }` whose options override `defaults` for that group
+   * (PyTorch's per-parameter options). A WasmgradError for a single Tensor, an empty list or
+   * group, a group without params or with an unknown option (naming the group and the key), a
+   * repeated, non-leaf or non-gradient tensor, or a bad option value; a DisposedError for a
+   * disposed one.
    *
-   * @param params The parameters, in order.
+   * @param params The parameters, in order, or the param groups.
    * @param defaults The resolved hyperparameters (at least `lr`).
    * @example new wg.optim.SGD(new wg.nn.Linear(3, 1).parameters(), { lr: 0.1 }).params.length // 2
    */
-  constructor(params: Iterable<Tensor>, defaults: D) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupOptions>, defaults: D) {
     const name = new.target.name;
-    if (params instanceof Tensor) {
-      throw new WasmgradError(`${name}: params must be an iterable of Tensors, got a single Tensor (wrap it in an array)`);
-    }
-    if (params === null || params === undefined || typeof (params as Iterable<Tensor>)[Symbol.iterator] !== 'function'
-      || typeof params === 'string') {
-      throw new WasmgradError(`${name}: params must be an iterable of Tensors (such as module.parameters()), got ${describe(params)}`);
-    }
-    const list: Tensor[] = [];
-    const seen = new Set<Tensor>();
-    let i = 0;
-    for (const p of params) {
-      if (!(p instanceof Tensor)) {
-        throw new WasmgradError(`${name}: parameter ${i} is not a Tensor (got ${describe(p)})`);
-      }
-      if (p.isDisposed) throw new DisposedError(`${name}: parameter ${i} (shape ${p.shapeString}) was disposed`);
-      if (!p.requiresGrad) {
-        throw new WasmgradError(`${name}: parameter ${i} (shape ${p.shapeString}) does not require grad; create it with { requiresGrad: true }`);
-      }
-      if (!p.isLeaf) {
-        throw new WasmgradError(`${name}: parameter ${i} (shape ${p.shapeString}) is not a leaf tensor (it was made by ${p.node!.gate.name}); optimize the leaves it came from`);
-      }
-      if (seen.has(p)) throw new WasmgradError(`${name}: parameter ${i} (shape ${p.shapeString}) appears more than once`);
-      seen.add(p);
-      list.push(p);
-      i++;
-    }
-    if (list.length === 0) throw new WasmgradError(`${name}: got an empty parameter list`);
-    this.params = Object.freeze(list);
+    checkLr(name, defaults.lr);
     this._defaults = Object.freeze({ ...defaults });
-    this._lr = checkLr(name, defaults.lr);
-    this.states = list.map(() => null);
+    const seen = new Map<Tensor, number>();
+    const parsed = parseParams(name, params, this.groupOptionNames(), seen);
+    // A flat list keeps the constructor's values as they are; a group's are resolved like them.
+    const hypers = parsed.map((g, k) => (g.overrides === null
+      ? { ...defaults } : this.resolveGroup(`${name}: param group ${k}`, { ...defaults, ...g.overrides })));
+    this._params = Object.freeze([]);
+    parsed.forEach((g, k) => this.pushGroup(g.params, hypers[k]));
   }
 
   /**
-   * The resolved hyperparameters this optimizer was made with (or loaded by loadStateDict),
-   * defaults filled in; frozen. As in PyTorch, `defaults.lr` stays the constructor's rate.
+   * The parameters of all groups, in order (error messages and state dict indices count from 0
+   * in this order).
+   *
+   * @example new wg.optim.SGD(new wg.nn.Linear(3, 1).parameters(), { lr: 0.1 }).params.length // 2
+   */
+  get params(): readonly Tensor[] {
+    return this._params;
+  }
+
+  /**
+   * The parameter groups (PyTorch's `param_groups`): each one's `params` and resolved
+   * hyperparameters; set a group's `lr` to change the rate of that group only.
+   *
+   * @example new wg.optim.AdamW([{ params: [wg.ones([2, 2], { requiresGrad: true })] }, { params: [wg.ones([2], { requiresGrad: true })], weightDecay: 0 }]).paramGroups[1].weightDecay // 0
+   */
+  get paramGroups(): readonly ParamGroup<D>[] {
+    return this._paramGroups;
+  }
+
+  /**
+   * Adds a param group `{ params, ...options }` (PyTorch's `add_param_group`), e.g. for layers
+   * unfrozen during training: options not given are the optimizer's `defaults`. Checked like the
+   * constructor's groups; on an error nothing has changed.
+   *
+   * @example const opt = new wg.optim.SGD([wg.ones([2], { requiresGrad: true })], { lr: 0.1 }); opt.addParamGroup({ params: [wg.ones([3], { requiresGrad: true })], lr: 0.01 }); opt.paramGroups.length // 2
+   */
+  addParamGroup(group: ParamGroupOptions): void {
+    const op = `${this.name}.addParamGroup`;
+    if (this.disposed) throw new DisposedError(`${op}: the optimizer was disposed`);
+    const k = this.groups.length;
+    const seen = new Map(this._params.map((p, i) => [p, this.groupOf[i]]));
+    const g = parseGroup(op, group, k, this.groupOptionNames(), seen);
+    this.pushGroup(g.params, this.resolveGroup(`${op}: param group ${k}`, { ...this._defaults, ...g.overrides! }));
+  }
+
+  /**
+   * The resolved hyperparameters this optimizer was made with (or loaded by loadStateDict: the
+   * first group's), defaults filled in; frozen. As in PyTorch, `defaults.lr` stays the
+   * constructor's rate.
    *
    * @example new wg.optim.SGD([wg.ones([2], { requiresGrad: true })], { lr: 0.1 }).defaults.momentum // 0
    */
@@ -115,17 +137,19 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
   }
 
   /**
-   * The learning rate the next step() uses; set it directly or through a schedule.
+   * The learning rate the next step() uses: the first param group's (with one group, the only
+   * one). Set it directly or through a schedule; setting it sets every group's lr.
    *
    * @example new wg.optim.Adam([wg.ones([2], { requiresGrad: true })]).lr // 0.001
    */
   get lr(): number {
-    return this._lr;
+    return this.groups[0].hyper.lr;
   }
 
-  /** Sets the learning rate of the following steps; a WasmgradError unless v is a finite number >= 0. */
+  /** Sets the learning rate of every group's following steps; a WasmgradError unless v is a finite number >= 0. */
   set lr(v: number) {
-    this._lr = checkLr(this.name, v);
+    const lr = checkLr(this.name, v);
+    for (const g of this.groups) g.hyper.lr = lr;
   }
 
   /**
@@ -140,34 +164,17 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     const name = this.name;
     if (this.disposed) throw new DisposedError(`${name}.step: the optimizer was disposed`);
     const params = this.params;
-    const grads: (Tensor | null)[] = new Array(params.length);
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i];
-      if (p.isDisposed) throw new DisposedError(`${name}.step: parameter ${i} (shape ${p.shapeString}) was disposed`);
-      const g = p.grad;
-      grads[i] = g;
-      if (g === null) continue;
-      if (g.isDisposed) throw new DisposedError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) was disposed`);
-      if (g.shapeString !== p.shapeString) {
-        throw new ShapeError(`${name}.step: the gradient of parameter ${i} has shape ${g.shapeString}, the parameter ${p.shapeString}`);
-      }
-      if (g.dtype !== p.dtype) {
-        throw new DTypeError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) is ${g.dtype}, the parameter ${p.dtype}`);
-      }
-      if (g.backend !== p.backend) {
-        throw new WasmgradError(`${name}.step: the gradient of parameter ${i} (shape ${p.shapeString}) is on the ${g.backend.name} backend, the parameter on ${p.backend.name}`);
-      }
-    }
+    const grads = checkGradients(`${name}.step`, params);
     // Allocate missing state before touching any parameter: an allocation failure must not
     // leave the step half done.
     for (let i = 0; i < params.length; i++) {
-      if (grads[i] !== null && this.states[i] === null) this.states[i] = this.allocState(params[i]);
+      if (grads[i] !== null && this.states[i] === null) this.states[i] = this.allocState(params[i], this.groups[this.groupOf[i]].hyper);
     }
     for (let i = 0; i < params.length; i++) {
       const g = grads[i];
       if (g === null) continue;
       const st = this.states[i]!;
-      this.update(params[i], g, st);
+      this.update(params[i], g, st, this.groups[this.groupOf[i]].hyper);
       params[i].bumpVersion(); // written in place: graphs that saved the old values must not backprop
       st.step++;
     }
@@ -199,7 +206,8 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
   /**
    * The optimizer's state, shaped like PyTorch's: `{ state, paramGroups, stepCount }`, with
    * `state[i]` = `{ step, <PyTorch's state names> }` for each parameter i updated so far and
-   * one param group `{ lr, ...hyperparameters, params: [0, 1, ...] }`. The tensors in it are
+   * one entry per param group `{ lr, ...hyperparameters, params: [indices] }`, the indices
+   * counting across the groups in order ([0, 1, 2] and [3, 4] for groups of 3 and 2). The tensors in it are
    * the optimizer's live state buffers, not copies (as in PyTorch): the next step() changes
    * them, and they must not be disposed. Allocates nothing. A DisposedError after dispose().
    *
@@ -208,22 +216,28 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
   stateDict(): OptimizerStateDict {
     const op = `${this.name}.stateDict`;
     if (this.disposed) throw new DisposedError(`${op}: the optimizer was disposed`);
-    const names = this.stateNames(this._defaults);
+    const names = this.groups.map((g) => Object.entries(this.stateNames(g.hyper)));
     const state: Record<number, ParamStateDict> = {};
     this.states.forEach((st, i) => {
       if (st === null) return;
       const entry: ParamStateDict = { step: st.step };
-      for (const [internal, pub] of Object.entries(names)) entry[pub] = st.tensors[internal];
+      for (const [internal, pub] of names[this.groupOf[i]]) entry[pub] = st.tensors[internal];
       state[i] = entry;
     });
-    const group: ParamGroupDict = { lr: this._lr, params: this.params.map((_, i) => i) };
-    for (const [k, v] of Object.entries(this._defaults)) if (k !== 'lr') group[k] = Array.isArray(v) ? v.slice() : v;
-    return { state, paramGroups: [group], stepCount: this._stepCount };
+    let next = 0;
+    const paramGroups = this.groups.map((g) => {
+      const group: ParamGroupDict = { lr: g.hyper.lr, params: g.params.map(() => next++) };
+      for (const [k, v] of Object.entries(g.hyper)) if (k !== 'lr') group[k] = Array.isArray(v) ? v.slice() : v;
+      return group;
+    });
+    return { state, paramGroups, stepCount: this._stepCount };
   }
 
   /**
-   * Restores a stateDict() (of an optimizer of the same kind over parameters of the same shapes
-   * and dtypes): hyperparameters, learning rate, each parameter's step count and state values.
+   * Restores a stateDict() (of an optimizer of the same kind with groups of the same sizes over
+   * parameters of the same shapes and dtypes): each group's hyperparameters and learning rate,
+   * each parameter's step count and state values. A state dict of one group (as every one
+   * before param groups) loads into a one-group optimizer.
    * The values are copied into this optimizer's own buffers (the dict's tensors stay the
    * caller's, on any backend). Everything is checked first; on an error nothing has changed.
    * PyTorch's `load_state_dict`. A WasmgradError naming the first unknown key, missing entry or
@@ -238,17 +252,20 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     const sd = checkObject(op, 'the state dict', stateDict);
     checkKeys(op, 'the state dict', sd, ['state', 'paramGroups'], ['stepCount']);
     const n = this.params.length;
-    const group = checkParamGroups(op, sd.paramGroups, n);
-    const hyper: Record<string, unknown> = { ...group };
-    delete hyper.params;
-    checkKeys(op, 'paramGroups[0]', hyper, Object.keys(this._defaults));
-    const defaults = this.resolveGroup(`${op}: paramGroups[0]`, hyper);
-    const names = Object.entries(this.stateNames(defaults));
-    const stateKeys = ['step', ...names.map(([, pub]) => pub)];
+    const groups = checkParamGroups(op, sd.paramGroups, this.groups.map((g) => g.params.length));
+    const hypers = groups.map((group, k) => {
+      const hyper: Record<string, unknown> = { ...group };
+      delete hyper.params;
+      checkKeys(op, `paramGroups[${k}]`, hyper, Object.keys(this._defaults));
+      return this.resolveGroup(`${op}: paramGroups[${k}]`, hyper);
+    });
+    const groupNames = hypers.map((h) => Object.entries(this.stateNames(h)));
     const loaded: ({ step: number; values: [string, Tensor][] } | null)[] = this.params.map(() => null);
     for (const [key, value] of Object.entries(checkObject(op, 'state', sd.state))) {
       const i = checkParamIndex(op, key, n);
       const entry = checkObject(op, `state[${i}]`, value);
+      const names = groupNames[this.groupOf[i]];
+      const stateKeys = ['step', ...names.map(([, pub]) => pub)];
       checkKeys(op, `state[${i}]`, entry, stateKeys);
       loaded[i] = {
         step: checkCount(op, `state[${i}].step`, entry.step),
@@ -265,6 +282,7 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     try {
       loaded.forEach((l, i) => {
         if (l === null) return;
+        const names = groupNames[this.groupOf[i]];
         const old = this.states[i];
         const reuse = old !== null && Object.keys(old.tensors).sort().join() === names.map(([k]) => k).sort().join();
         const tensors: Record<string, Tensor> = {};
@@ -295,9 +313,9 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
       for (const t of Object.values(old.tensors)) if (!kept.has(t)) t.dispose();
     });
     next.forEach((st, i) => { this.states[i] = st; });
-    // As in PyTorch, defaults keep the constructor's lr; the group's lr is the current rate.
-    this._defaults = Object.freeze({ ...defaults, lr: this._defaults.lr });
-    this._lr = defaults.lr;
+    // As in PyTorch, defaults keep the constructor's lr; each group's lr is its current rate.
+    this._defaults = Object.freeze({ ...hypers[0], lr: this._defaults.lr });
+    hypers.forEach((h, k) => Object.assign(this.groups[k].hyper, h));
     this._stepCount = stepCount;
   }
 
@@ -336,10 +354,15 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     return {};
   }
 
+  /** The options a param group may override (default: the keys of `defaults`). */
+  protected groupOptionNames(): readonly string[] {
+    return Object.keys(this._defaults);
+  }
+
   /**
-   * Checks a loaded param group's hyperparameters (`where` prefixes messages) and returns them
-   * as defaults. Subclasses run their constructor's checks; this fallback only requires each
-   * value to have the type of the current one.
+   * Checks a param group's hyperparameters (a loaded one, or defaults with a group's overrides;
+   * `where` prefixes messages) and returns them resolved. Subclasses run their constructor's
+   * checks; this fallback only requires each value to have the type of the current one.
    */
   protected resolveGroup(where: string, group: Record<string, unknown>): D {
     for (const [k, v] of Object.entries(this._defaults)) {
@@ -353,11 +376,30 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults>
     return { ...group } as unknown as D;
   }
 
-  /** A fresh state for `param`, made on its first update (use stateTensor for its tensors). */
-  protected abstract allocState(param: Tensor): ParamState;
+  /**
+   * A fresh state for `param`, made on its first update (use stateTensor for its tensors);
+   * `group` holds the hyperparameters of its param group.
+   */
+  protected abstract allocState(param: Tensor, group: Readonly<D>): ParamState;
 
-  /** One in-place update of `param` from `grad`; `state.step` is the number of earlier updates. */
-  protected abstract update(param: Tensor, grad: Tensor, state: ParamState): void;
+  /**
+   * One in-place update of `param` from `grad` with its param group's hyperparameters (`group.lr`
+   * the current rate); `state.step` is the number of earlier updates.
+   */
+  protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: Readonly<D>): void;
+
+  /** Appends a group of checked parameters with resolved hyperparameters. */
+  private pushGroup(params: readonly Tensor[], hyper: D): void {
+    const k = this.groups.length;
+    const slot = makeGroup(this.name, k, Object.freeze([...params]), { ...hyper });
+    this.groups.push(slot);
+    this._paramGroups = Object.freeze(this.groups.map((g) => g.view));
+    this._params = Object.freeze([...this._params, ...params]);
+    for (const _ of params) {
+      this.groupOf.push(k);
+      this.states.push(null);
+    }
+  }
 
   /**
    * A state tensor with the parameter's shape, dtype and backend, filled with `value` (left

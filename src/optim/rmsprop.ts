@@ -8,6 +8,7 @@
 
 import type { Tensor } from '../tensor.js';
 import { Optimizer, type OptimizerDefaults, type ParamState } from './optimizer.js';
+import type { ParamGroupOptions } from './groups.js';
 import { checkBoolean, checkNumber, checkOptionNames } from './options.js';
 
 /** Options of `RMSprop`; names as PyTorch's, in camelCase. */
@@ -57,11 +58,11 @@ export class RMSprop extends Optimizer<RMSpropDefaults> {
   /**
    * A WasmgradError for an unknown option or an out-of-range value.
    *
-   * @param params The parameters to update (leaves that require a gradient).
+   * @param params The parameters to update (leaves that require a gradient), or param groups `{ params, ...options }`.
    * @param opts `lr` (1e-2), `alpha` (0.99), `eps` (1e-8), `weightDecay` (0), `momentum` (0), `centered` (false).
    * @example new wg.optim.RMSprop(new wg.nn.Linear(3, 1).parameters(), { lr: 1e-3, momentum: 0.9 })
    */
-  constructor(params: Iterable<Tensor>, opts: RMSpropOptions = {}) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupOptions>, opts: RMSpropOptions = {}) {
     super(params, resolveRMSprop(new.target.name, opts));
   }
 
@@ -76,19 +77,17 @@ export class RMSprop extends Optimizer<RMSpropDefaults> {
     return resolveRMSprop(where, group);
   }
 
-  protected allocState(param: Tensor): ParamState {
-    const d = this.defaults;
+  protected allocState(param: Tensor, d: Readonly<RMSpropDefaults>): ParamState {
     const tensors: Record<string, Tensor> = { squareAvg: this.stateTensor(param, 0) };
     if (d.momentum > 0) tensors.buf = this.stateTensor(param, 0);
     if (d.centered) tensors.gradAvg = this.stateTensor(param, 0);
     return { step: 0, tensors };
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState): void {
-    const d = this.defaults;
+  protected update(param: Tensor, grad: Tensor, state: ParamState, d: Readonly<RMSpropDefaults>): void {
     const { squareAvg, buf, gradAvg } = state.tensors;
     param.backend.rmspropStep(param.storage, grad.storage, squareAvg.storage, buf?.storage ?? null, gradAvg?.storage ?? null,
-      this.lr, d.alpha, d.eps, d.weightDecay, d.momentum, d.centered);
+      d.lr, d.alpha, d.eps, d.weightDecay, d.momentum, d.centered);
   }
 }
 
@@ -134,11 +133,11 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
   /**
    * A WasmgradError for an unknown option or an out-of-range value.
    *
-   * @param params The parameters to update (leaves that require a gradient).
+   * @param params The parameters to update (leaves that require a gradient), or param groups `{ params, ...options }`.
    * @param opts `lr` (1e-2), `lrDecay` (0), `weightDecay` (0), `initialAccumulatorValue` (0), `eps` (1e-10).
    * @example new wg.optim.Adagrad(new wg.nn.Linear(3, 1).parameters(), { lr: 0.1 })
    */
-  constructor(params: Iterable<Tensor>, opts: AdagradOptions = {}) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupOptions>, opts: AdagradOptions = {}) {
     super(params, resolveAdagrad(new.target.name, opts));
   }
 
@@ -150,14 +149,13 @@ export class Adagrad extends Optimizer<AdagradDefaults> {
     return resolveAdagrad(where, group);
   }
 
-  protected allocState(param: Tensor): ParamState {
-    return { step: 0, tensors: { sum: this.stateTensor(param, this.defaults.initialAccumulatorValue) } };
+  protected allocState(param: Tensor, d: Readonly<AdagradDefaults>): ParamState {
+    return { step: 0, tensors: { sum: this.stateTensor(param, d.initialAccumulatorValue) } };
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState): void {
-    const d = this.defaults;
+  protected update(param: Tensor, grad: Tensor, state: ParamState, d: Readonly<AdagradDefaults>): void {
     // PyTorch: clr = lr / (1 + (t - 1) lrDecay) with t the 1-based step
-    const clr = this.lr / (1 + state.step * d.lrDecay);
+    const clr = d.lr / (1 + state.step * d.lrDecay);
     param.backend.adagradStep(param.storage, grad.storage, state.tensors.sum.storage, clr, d.weightDecay, d.eps);
   }
 }

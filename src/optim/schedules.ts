@@ -1,5 +1,5 @@
 // More learning-rate schedules, as PyTorch's torch.optim.lr_scheduler defines them (closed forms,
-// e the epoch, i.e. the number of step() calls):
+// e the epoch, i.e. the number of step() calls; each param group from its own baseLr):
 //   LinearLR:     lr(e) = baseLr · (startFactor + (endFactor - startFactor) · min(e, totalIters) / totalIters)
 //   LambdaLR:     lr(e) = baseLr · lrLambda(e)
 //   OneCycleLR:   from maxLr/divFactor up to maxLr over the first pctStart·totalSteps - 1 steps, then
@@ -7,7 +7,7 @@
 //   SequentialLR: schedulers[k] from milestone k on, its epoch counted from that milestone
 
 import { WasmgradError, fmtValue } from '../errors.js';
-import { LRScheduler, writeBaseLr } from './lr_scheduler.js';
+import { LRScheduler, writeBaseLrs } from './lr_scheduler.js';
 import { Optimizer } from './optimizer.js';
 import { checkNumber, checkOptionNames, describe } from './options.js';
 import { type SchedulerStateDict, checkKeys, checkObject } from './state_dict.js';
@@ -56,39 +56,50 @@ export class LinearLR extends LRScheduler {
     this.opts = options as Required<LinearLROptions>;
   }
 
-  lrAt(epoch: number): number {
+  lrAt(epoch: number, group = 0): number {
     const { startFactor, endFactor, totalIters } = this.opts;
-    return this.baseLr * (startFactor + (endFactor - startFactor) * Math.min(epoch, totalIters) / totalIters);
+    return this.baseLrs[group] * (startFactor + (endFactor - startFactor) * Math.min(epoch, totalIters) / totalIters);
   }
 }
 
-/** Scales baseLr by a factor a function gives per epoch. */
+/** Scales each group's baseLr by a factor a function gives per epoch. */
 export class LambdaLR extends LRScheduler {
-  private readonly lrLambda: (epoch: number) => number;
+  private readonly lrLambdas: readonly ((epoch: number) => number)[];
 
   /**
-   * Sets the epoch-0 rate at once. A WasmgradError unless lrLambda is a function, or when it
-   * returns anything but a finite number >= 0 (naming the epoch). The function is not part of
-   * stateDict() (as in PyTorch, which saves only callable objects).
+   * Sets the epoch-0 rates at once. A WasmgradError unless lrLambda is a function or an array
+   * of one function per param group (as PyTorch's lr_lambda list), or when one returns anything
+   * but a finite number >= 0 (naming the epoch). The functions are not part of stateDict() (as
+   * in PyTorch, which saves only callable objects).
    *
    * @param optimizer The optimizer to schedule.
-   * @param lrLambda The factor of epoch e.
+   * @param lrLambda The factor of epoch e, for every group or one per group.
    * @example new wg.optim.LambdaLR(new wg.optim.SGD([wg.ones([1], { requiresGrad: true })], { lr: 1 }), (e) => 0.9 ** e).lrAt(2) // 0.81
    */
-  constructor(optimizer: Optimizer, lrLambda: (epoch: number) => number) {
+  constructor(optimizer: Optimizer, lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[]) {
     super(optimizer);
-    if (typeof lrLambda !== 'function') {
-      throw new WasmgradError(`${new.target.name}: lrLambda must be a function of the epoch, got ${describe(lrLambda)}`);
+    const name = new.target.name;
+    const n = this.baseLrs.length;
+    if (Array.isArray(lrLambda)) {
+      if (lrLambda.length !== n || lrLambda.some((f) => typeof f !== 'function')) {
+        throw new WasmgradError(`${name}: lrLambda must be a function or an array of ${n} functions (one per param group), got ${lrLambda.length} items`);
+      }
+      this.lrLambdas = Object.freeze([...lrLambda]);
+    } else {
+      if (typeof lrLambda !== 'function') {
+        throw new WasmgradError(`${name}: lrLambda must be a function of the epoch, got ${describe(lrLambda)}`);
+      }
+      this.lrLambdas = Object.freeze(this.baseLrs.map(() => lrLambda as (epoch: number) => number));
     }
-    this.lrLambda = lrLambda;
     this.start();
   }
 
-  lrAt(epoch: number): number {
-    const f = this.lrLambda(epoch);
-    const lr = this.baseLr * f;
+  lrAt(epoch: number, group = 0): number {
+    const f = this.lrLambdas[group](epoch);
+    const lr = this.baseLrs[group] * f;
     if (typeof f !== 'number' || !Number.isFinite(lr) || lr < 0) {
-      throw new WasmgradError(`${this.constructor.name}: lrLambda(${epoch}) returned ${fmtValue(f)}; the rate baseLr · factor must be a finite number >= 0`);
+      const which = this.lrLambdas.length === 1 ? 'lrLambda' : `lrLambda[${group}]`;
+      throw new WasmgradError(`${this.constructor.name}: ${which}(${epoch}) returned ${fmtValue(f)}; the rate baseLr · factor must be a finite number >= 0`);
     }
     return lr;
   }
@@ -96,8 +107,8 @@ export class LambdaLR extends LRScheduler {
 
 /** Options of `OneCycleLR`. */
 export interface OneCycleLROptions {
-  /** The peak rate, > 0 (required). */
-  maxLr: number;
+  /** The peak rate, > 0 (required): one for every param group, or an array of one per group. */
+  maxLr: number | readonly number[];
   /** Steps in the cycle, a positive integer (required); stepping past it is an error. */
   totalSteps: number;
   /** The share of the steps spent rising, in [0, 1] (default 0.3). */
@@ -112,7 +123,7 @@ export interface OneCycleLROptions {
 
 /**
  * The 1cycle policy (Smith & Topin, 2018) as PyTorch's `OneCycleLR` with two phases; the rate
- * only (PyTorch's default also cycles momentum, which this does not). Its baseLr is
+ * only (PyTorch's default also cycles momentum, which this does not). A group's baseLr is its
  * maxLr / divFactor, whatever the optimizer's lr was.
  */
 export class OneCycleLR extends LRScheduler {
@@ -129,12 +140,19 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: Optimizer, opts: OneCycleLROptions) {
     super(optimizer);
     this.opts = this.resolveOptions(new.target.name, opts);
-    writeBaseLr(this, this.opts.maxLr / this.opts.divFactor);
+    writeBaseLrs(this, this.baseLrs.map((_, g) => this.maxLrOf(g) / this.opts.divFactor));
     this.start();
   }
 
-  protected override options(): Record<string, number | string> {
-    return { ...this.opts };
+  protected override options(): Record<string, unknown> {
+    const { maxLr, ...rest } = this.opts;
+    return { maxLr: typeof maxLr === 'number' ? maxLr : [...maxLr], ...rest };
+  }
+
+  /** The peak rate of param group `g`. */
+  private maxLrOf(g: number): number {
+    const m = this.opts.maxLr;
+    return typeof m === 'number' ? m : m[g];
   }
 
   protected override resolveOptions(name: string, opts: unknown): Required<OneCycleLROptions> {
@@ -143,8 +161,16 @@ export class OneCycleLR extends LRScheduler {
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
       throw new WasmgradError(`${name}: annealStrategy must be 'cos' or 'linear', got ${fmtValue(annealStrategy)}`);
     }
+    const n = this.baseLrs.length;
+    let maxLr: number | readonly number[];
+    if (Array.isArray(o.maxLr)) {
+      if (o.maxLr.length !== n) throw new WasmgradError(`${name}: maxLr must be a number or an array of ${n} (one per param group), got ${o.maxLr.length} numbers`);
+      maxLr = Object.freeze(o.maxLr.map((m, g) => checkNumber(name, `maxLr[${g}]`, m, undefined, { min: 0, minExclusive: true })));
+    } else {
+      maxLr = checkNumber(name, 'maxLr', o.maxLr, undefined, { min: 0, minExclusive: true });
+    }
     return {
-      maxLr: checkNumber(name, 'maxLr', o.maxLr, undefined, { min: 0, minExclusive: true }),
+      maxLr,
       totalSteps: checkNumber(name, 'totalSteps', o.totalSteps, undefined, { min: 1, integer: true }),
       pctStart: checkNumber(name, 'pctStart', o.pctStart, 0.3, { min: 0, max: 1, maxInclusive: true }),
       annealStrategy,
@@ -153,12 +179,13 @@ export class OneCycleLR extends LRScheduler {
     };
   }
 
-  protected override setOptions(options: Record<string, number | string>): void {
-    this.opts = options as Required<OneCycleLROptions>;
+  protected override setOptions(options: Record<string, unknown>): void {
+    this.opts = options as unknown as Required<OneCycleLROptions>;
   }
 
-  lrAt(epoch: number): number {
-    const { maxLr, totalSteps, pctStart, annealStrategy, divFactor, finalDivFactor } = this.opts;
+  lrAt(epoch: number, group = 0): number {
+    const { totalSteps, pctStart, annealStrategy, divFactor, finalDivFactor } = this.opts;
+    const maxLr = this.maxLrOf(group);
     if (epoch > totalSteps) {
       throw new WasmgradError(`${this.constructor.name}: tried to step ${epoch} times; the schedule has totalSteps ${totalSteps}`);
     }
@@ -215,16 +242,16 @@ export class SequentialLR extends LRScheduler {
     });
     this.schedulers = Object.freeze([...schedulers]);
     this.milestones = Object.freeze([...milestones]);
-    const base = schedulers[0].baseLr;
-    for (const s of schedulers) writeBaseLr(s, base);
-    writeBaseLr(this, base);
+    const base = schedulers[0].baseLrs;
+    for (const s of schedulers) writeBaseLrs(s, base);
+    writeBaseLrs(this, base);
     this.start();
   }
 
-  lrAt(epoch: number): number {
+  lrAt(epoch: number, group = 0): number {
     let k = 0;
     while (k < this.milestones.length && epoch >= this.milestones[k]) k++;
-    return this.schedulers[k].lrAt(k === 0 ? epoch : epoch - this.milestones[k - 1]);
+    return this.schedulers[k].lrAt(k === 0 ? epoch : epoch - this.milestones[k - 1], group);
   }
 
   /**
@@ -254,13 +281,13 @@ export class SequentialLR extends LRScheduler {
       throw new WasmgradError(`${op}: schedulers must be an array of ${this.schedulers.length} state dicts, got ${describe(schedulers)}`);
     }
     const before = this.schedulers.map((s) => s.stateDict());
-    const lr = this.optimizer.lr;
+    const lrs = this.optimizer.paramGroups.map((g) => g.lr);
     try {
       this.schedulers.forEach((s, i) => s.loadStateDict(schedulers[i] as SchedulerStateDict));
       super.loadStateDict(own as SchedulerStateDict);
     } catch (e) {
       this.schedulers.forEach((s, i) => s.loadStateDict(before[i]));
-      this.optimizer.lr = lr;
+      this.setLrs(lrs);
       throw e;
     }
   }

@@ -8,6 +8,7 @@
 import type { Tensor } from '../tensor.js';
 import { WasmgradError } from '../errors.js';
 import { Optimizer, type OptimizerDefaults, type ParamState } from './optimizer.js';
+import type { ParamGroupOptions } from './groups.js';
 import { checkBoolean, checkNumber, checkOptionNames } from './options.js';
 
 /** Options of `SGD`; names as PyTorch's, in camelCase (an unknown name is an error naming it). */
@@ -61,11 +62,11 @@ export class SGD extends Optimizer<SGDDefaults> {
    * A WasmgradError for missing options, an unknown option, an out-of-range value, or Nesterov
    * without momentum > 0 and zero dampening.
    *
-   * @param params The parameters to update (leaves that require a gradient).
+   * @param params The parameters to update (leaves that require a gradient), or param groups `{ params, ...options }`.
    * @param opts `lr` (required), `momentum`, `dampening`, `weightDecay`, `nesterov`.
    * @example new wg.optim.SGD(new wg.nn.Linear(3, 1).parameters(), { lr: 0.1, momentum: 0.9 })
    */
-  constructor(params: Iterable<Tensor>, opts: SGDOptions) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupOptions>, opts: SGDOptions) {
     super(params, resolve(new.target.name, opts));
   }
 
@@ -78,15 +79,14 @@ export class SGD extends Optimizer<SGDDefaults> {
     return resolve(where, group);
   }
 
-  protected allocState(param: Tensor): ParamState {
+  protected allocState(param: Tensor, d: Readonly<SGDDefaults>): ParamState {
     // The first update writes the velocity before reading it, so it needs no fill.
-    return { step: 0, tensors: this.defaults.momentum > 0 ? { velocity: this.stateTensor(param, null) } : {} };
+    return { step: 0, tensors: d.momentum > 0 ? { velocity: this.stateTensor(param, null) } : {} };
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState): void {
-    const d = this.defaults;
+  protected update(param: Tensor, grad: Tensor, state: ParamState, d: Readonly<SGDDefaults>): void {
     const velocity = state.tensors.velocity;
     param.backend.sgdStep(param.storage, grad.storage, velocity === undefined ? null : velocity.storage,
-      this.lr, d.momentum, d.dampening, d.weightDecay, d.nesterov, state.step === 0);
+      d.lr, d.momentum, d.dampening, d.weightDecay, d.nesterov, state.step === 0);
   }
 }

@@ -1,7 +1,7 @@
 // Shapes and checks of optimizer and schedule state dicts, shaped like PyTorch's:
 //   optimizer: { state: { [paramIndex]: { step, exp_avg, exp_avg_sq } | { step, momentum_buffer } },
-//                paramGroups: [{ lr, betas, eps, weightDecay, ..., params: [0, 1, ...] }], stepCount }
-//   schedule:  { lastEpoch, baseLrs: [lr], lastLr: [lr], ...its options (stepSize, gamma, ...) }
+//                paramGroups: [{ lr, betas, eps, weightDecay, ..., params: [0, 1] }, { ..., params: [2, 3, 4] }], stepCount }
+//   schedule:  { lastEpoch, baseLrs: [lr per group], lastLr: [lr per group], ...its options (stepSize, gamma, ...) }
 // Everything here only checks and reports; the classes apply a dict after it passed every check.
 
 import { DTypeError, DisposedError, ShapeError, WasmgradError, fmtValue } from '../errors.js';
@@ -14,11 +14,11 @@ export interface ParamStateDict {
   [stateName: string]: number | Tensor;
 }
 
-/** The hyperparameters of the (single) parameter group, and the indices of its parameters. */
+/** The hyperparameters of a parameter group, and the indices of its parameters. */
 export interface ParamGroupDict {
   /** The current learning rate (what a schedule last set). */
   lr: number;
-  /** The indices of the group's parameters: all of them, [0, 1, ...]. */
+  /** The indices of the group's parameters, counting across the groups in order ([0, 1], then [2, 3, 4], ...). */
   params: number[];
   [hyperparameter: string]: unknown;
 }
@@ -30,7 +30,7 @@ export interface ParamGroupDict {
 export interface OptimizerStateDict {
   /** Per parameter index; parameters that have not been updated yet have no entry. */
   state: Record<number, ParamStateDict>;
-  /** One group (wasmgrad optimizers have one parameter group). */
+  /** One entry per parameter group, in order. */
   paramGroups: ParamGroupDict[];
   /** Completed step() calls (not in PyTorch's dict; optional when loading). */
   stepCount?: number;
@@ -114,28 +114,42 @@ export function checkParamIndex(op: string, key: string, count: number): number 
   return i;
 }
 
-/** paramGroups must be one group whose params are [0, 1, ..., count - 1]. */
-export function checkParamGroups(op: string, v: unknown, count: number): Record<string, unknown> {
+/**
+ * paramGroups must have one group per entry of `sizes`, of that many parameters, whose params are
+ * the indices counting across the groups in order (PyTorch's layout): [0, 1], [2, 3, 4] for sizes
+ * [2, 3].
+ */
+export function checkParamGroups(op: string, v: unknown, sizes: readonly number[]): Record<string, unknown>[] {
   if (!Array.isArray(v)) throw new WasmgradError(`${op}: paramGroups must be an array, got ${show(v)}`);
-  if (v.length !== 1) {
-    throw new WasmgradError(`${op}: the state dict has ${v.length} parameter groups; wasmgrad optimizers have exactly 1`);
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (v.length !== sizes.length) {
+    throw new WasmgradError(`${op}: the state dict has ${plural(v.length, 'parameter group')}; this optimizer has ${sizes.length}`);
   }
-  const group = checkObject(op, 'paramGroups[0]', v[0]);
-  const params = group.params;
-  if (!Array.isArray(params)) throw new WasmgradError(`${op}: paramGroups[0].params must be an array of parameter indices, got ${show(params)}`);
-  if (params.length !== count) {
-    throw new WasmgradError(`${op}: the state dict has ${params.length} parameter${params.length === 1 ? '' : 's'}, this optimizer has ${count}`);
-  }
-  params.forEach((p, k) => {
-    if (p !== k) throw new WasmgradError(`${op}: paramGroups[0].params must be [0, 1, ..., ${count - 1}], got ${show(p)} at position ${k}`);
+  let first = 0;
+  return v.map((g, k) => {
+    const group = checkObject(op, `paramGroups[${k}]`, g);
+    const params = group.params;
+    if (!Array.isArray(params)) throw new WasmgradError(`${op}: paramGroups[${k}].params must be an array of parameter indices, got ${show(params)}`);
+    if (params.length !== sizes[k]) {
+      const where = sizes.length === 1 ? 'the state dict has' : `paramGroups[${k}] has`;
+      const mine = sizes.length === 1 ? 'this optimizer has' : `this optimizer's group ${k} has`;
+      throw new WasmgradError(`${op}: ${where} ${plural(params.length, 'parameter')}, ${mine} ${sizes[k]}`);
+    }
+    params.forEach((p, j) => {
+      if (p !== first + j) {
+        throw new WasmgradError(`${op}: paramGroups[${k}].params must be [${first}, ..., ${first + sizes[k] - 1}] (indices counting across the groups in order), got ${show(p)} at position ${j}`);
+      }
+    });
+    first += sizes[k];
+    return group;
   });
-  return group;
 }
 
-/** A one-element list of learning rates (baseLrs, lastLr). */
-export function checkLrList(op: string, key: string, v: unknown): number {
-  if (!Array.isArray(v) || v.length !== 1 || typeof v[0] !== 'number' || !Number.isFinite(v[0]) || v[0] < 0) {
-    throw new WasmgradError(`${op}: ${key} must be an array of one finite learning rate >= 0 (one parameter group), got ${show(v)}`);
+/** A list of one learning rate per parameter group (baseLrs, lastLr). */
+export function checkLrList(op: string, key: string, v: unknown, groups: number): number[] {
+  if (!Array.isArray(v) || v.length !== groups || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)) {
+    const what = groups === 1 ? 'one finite learning rate >= 0 (one parameter group)' : `${groups} finite learning rates >= 0 (one per parameter group)`;
+    throw new WasmgradError(`${op}: ${key} must be an array of ${what}, got ${show(v)}`);
   }
-  return v[0];
+  return v.slice();
 }
