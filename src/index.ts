@@ -1,6 +1,7 @@
 // wasmgrad's public API.
 export { init, setBackend, getBackend, wasmSimdSupported, setThreads, getThreads, shutdown, wasmVariant, threadStats } from './runtime.js';
-export type { ThreadStats, WasmVariant } from './backend/wasm/index.js';
+export type { ThreadStats } from './backend/wasm/stats.js';
+export type { WasmVariant } from './backend/wasm/load.js';
 export { Tensor } from './tensor.js';
 export type { TensorLike, Axis } from './tensor.js';
 export type { DType, BackendName } from './backend/backend.js';

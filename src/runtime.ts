@@ -2,7 +2,10 @@
 
 import type { Backend, BackendName } from './backend/backend.js';
 import { jsBackend } from './backend/js/index.js';
-import type { ThreadStats, WasmBackend, WasmVariant } from './backend/wasm/index.js';
+import type { WasmBackend } from './backend/wasm/index.js';
+// the public types from files that do not name WebAssembly (a Node-only TypeScript lib lacks it)
+import type { ThreadStats } from './backend/wasm/stats.js';
+import type { WasmVariant } from './backend/wasm/load.js';
 import { MAX_THREADS, defaultThreads } from './backend/wasm/pool.js';
 import { BackendError, WasmgradError, checkOptions, fmtValue } from './errors.js';
 

@@ -14,30 +14,13 @@ import { TASKS, TASK_HEADER_SLOTS, type TaskArgs, type TaskName } from '../opcod
 import { WasmgradError } from '../../errors.js';
 import type { WasmExports } from './exports.js';
 import type { WasmVariant } from './load.js';
+import type { ThreadStats } from './stats.js';
 import { CTRL_BYTES, MAX_THREADS, Pool, type WorkerFactory } from './pool.js';
 import type { WasmHeap } from './storage.js';
 import { CHUNKS_PER_THREAD } from './thresholds.js';
 
 export const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 export const align16 = (x: number): number => roundUp(x, 16);
-
-/** Diagnostics of the worker pool. */
-export interface ThreadStats {
-  /** The wasm build in use. */
-  variant: WasmVariant;
-  /** Threads kernels use now (the calling thread included). */
-  threads: number;
-  /** Workers started, and those that have instantiated the module (a worker takes chunks from then on). */
-  workersStarted: number;
-  /** Workers that have instantiated the module (a worker takes chunks from then on). */
-  workersReady: number;
-  /** Kernels split across threads so far, the chunks they were cut into, and the chunks workers ran. */
-  dispatches: number;
-  /** Chunks the split kernels were cut into. */
-  chunks: number;
-  /** Chunks that ran on workers rather than the calling thread. */
-  chunksOnWorkers: number;
-}
 
 /** A [rows, rowLen] split: rowsPer whole rows per chunk (seg 0), or seg-element segments of a row. */
 export interface RowSplit { rowsPer: number; seg: number; chunks: number }

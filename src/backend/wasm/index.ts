@@ -10,7 +10,7 @@
 
 export { WasmBackend } from './backend.js';
 export { WasmStorage } from './storage.js';
-export type { ThreadStats } from './dispatch.js';
+export type { ThreadStats } from './stats.js';
 export { parThresholds, setMatmulPackLimit, opThreshold } from './thresholds.js';
 export type { ParThresholds } from './thresholds.js';
 export { relaxedSimdSupported, sharedMemorySupported, pickVariant } from './features.js';
