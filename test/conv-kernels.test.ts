@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, ConvGeom, SType, Storage } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
-import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { WasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { closeBuilds, openBuilds } from './support/builds.js';
 import { weightImageBlock } from '../src/backend/wasm/conv.js';
 import { makeRng } from './helpers.js';
 
@@ -114,19 +115,11 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
     .toBe(true);
 }
 
-let threaded: WasmBackend;
 let baseline: WasmBackend;
+let threaded: WasmBackend;
 let shipped: ParThresholds;
-beforeAll(async () => {
-  shipped = parThresholds();
-  baseline = await createWasmBackend({ variant: 'baseline' });
-  threaded = await createWasmBackend({ variant: 'threads', threads: 2 });
-  for (let i = 0; i < 200 && threaded.threadStats().workersReady < 1; i++) await new Promise((r) => setTimeout(r, 25));
-}, 30_000);
-afterAll(() => {
-  parThresholds(shipped);
-  threaded?.closeThreads();
-});
+beforeAll(async () => { ({ baseline, threaded, shipped } = await openBuilds()); }, 30_000);
+afterAll(() => closeBuilds({ threaded, shipped }));
 
 interface Variant { name: string; backend: () => WasmBackend; threads: number; splitAll: boolean }
 const VARIANTS: Variant[] = [

@@ -9,7 +9,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvGeom, Storage } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
-import { WasmBackend, createWasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { WasmBackend, parThresholds, type ParThresholds } from '../src/backend/wasm/index.js';
+import { closeBuilds, openBuilds } from './support/builds.js';
 import { convUsesWinograd, inputGradientAsConv, winogradTile } from '../src/backend/wasm/conv.js';
 import { makeRng } from './helpers.js';
 
@@ -97,16 +98,8 @@ const forceTile = (m: 2 | 4 | undefined): void => {
 let baseline: WasmBackend;
 let threaded: WasmBackend;
 let shipped: ParThresholds;
-beforeAll(async () => {
-  shipped = parThresholds();
-  baseline = await createWasmBackend({ variant: 'baseline' });
-  threaded = await createWasmBackend({ variant: 'threads', threads: 2 });
-  for (let i = 0; i < 200 && threaded.threadStats().workersReady < 1; i++) await new Promise((r) => setTimeout(r, 25));
-}, 30_000);
-afterAll(() => {
-  parThresholds(shipped);
-  threaded?.closeThreads();
-});
+beforeAll(async () => { ({ baseline, threaded, shipped } = await openBuilds()); }, 30_000);
+afterAll(() => closeBuilds({ threaded, shipped }));
 
 describe('convUsesWinograd picks the float32 3x3 stride-1 convolutions with enough channels', () => {
   const base = geom({ N: 2, C: 16, H: 14, W: 14, O: 32, pad: 1 });
